@@ -1,0 +1,146 @@
+package ui
+
+// This file holds the per-series storage. It must not import bubbletea so that
+// it can be tested and benchmarked alone.
+
+// point is one sample: an event time in Unix nanoseconds and a finite value.
+type point struct {
+	t int64
+	v float64
+}
+
+// minRingAlloc is the first allocation of a series' ring; it doubles up to the
+// series' capacity so that sparse series stay small.
+const minRingAlloc = 64
+
+// series is a bounded ring buffer of points kept sorted by time. When full, the
+// oldest point is evicted; a point older than every retained point of a full
+// series is dropped, since it would be the one evicted. Appending in time order
+// is O(1); an out-of-order point is inserted at its place by shifting the
+// points after it.
+type series struct {
+	name  string
+	color int // global colour index, assigned in order of first appearance
+
+	buf  []point // ring storage; grows up to capacity
+	head int     // index in buf of the oldest point
+	n    int     // number of points held
+	cap  int     // maximum number of points held
+}
+
+// newSeries returns an empty series holding at most capacity points (at least 1).
+func newSeries(name string, capacity int) *series {
+	if capacity < 1 {
+		capacity = 1
+	}
+	return &series{name: name, color: -1, cap: capacity}
+}
+
+// len returns the number of points held.
+func (s *series) len() int { return s.n }
+
+// idx maps a logical index (0 = oldest) to an index in buf.
+func (s *series) idx(i int) int {
+	j := s.head + i
+	if j >= len(s.buf) {
+		j -= len(s.buf)
+	}
+	return j
+}
+
+// at returns the i-th oldest point; i must be in [0, len()).
+func (s *series) at(i int) point { return s.buf[s.idx(i)] }
+
+// grow enlarges the ring (n == len(buf) < cap) and re-linearises it.
+func (s *series) grow() {
+	size := 2 * len(s.buf)
+	if size < minRingAlloc {
+		size = minRingAlloc
+	}
+	if size > s.cap {
+		size = s.cap
+	}
+	nb := make([]point, size)
+	a, b := s.slices(0, s.n)
+	copy(nb[copy(nb, a):], b)
+	s.buf = nb
+	s.head = 0
+}
+
+// add inserts a point at its place in time order (after points with an equal
+// time) and reports whether it was kept.
+func (s *series) add(t int64, v float64) bool {
+	if s.n == s.cap {
+		if t < s.buf[s.head].t {
+			return false
+		}
+		s.head++
+		if s.head == len(s.buf) {
+			s.head = 0
+		}
+		s.n--
+	}
+	if s.n == len(s.buf) {
+		s.grow()
+	}
+	if s.n == 0 || t >= s.buf[s.idx(s.n-1)].t {
+		s.buf[s.idx(s.n)] = point{t, v}
+		s.n++
+		return true
+	}
+	pos := s.searchAfter(t)
+	for i := s.n; i > pos; i-- {
+		s.buf[s.idx(i)] = s.buf[s.idx(i-1)]
+	}
+	s.buf[s.idx(pos)] = point{t, v}
+	s.n++
+	return true
+}
+
+// search returns the logical index of the first point with time >= t (len() if none).
+func (s *series) search(t int64) int {
+	lo, hi := 0, s.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if s.buf[s.idx(mid)].t < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// searchAfter returns the logical index of the first point with time > t (len() if none).
+func (s *series) searchAfter(t int64) int {
+	lo, hi := 0, s.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if s.buf[s.idx(mid)].t <= t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// slices returns the points with logical indexes in [i, j) as at most two
+// contiguous slices in time order; the second is empty unless the range wraps.
+func (s *series) slices(i, j int) (a, b []point) {
+	if i < 0 {
+		i = 0
+	}
+	if j > s.n {
+		j = s.n
+	}
+	if i >= j {
+		return nil, nil
+	}
+	start := s.idx(i)
+	end := start + (j - i)
+	if end <= len(s.buf) {
+		return s.buf[start:end], nil
+	}
+	return s.buf[start:], s.buf[:end-len(s.buf)]
+}

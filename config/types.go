@@ -1,0 +1,172 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// ErrUnknownKey marks a key of the file that kafkaplot does not know.
+var ErrUnknownKey = errors.New("unknown key")
+
+// ErrUnknownTable marks a table of the file that kafkaplot does not know.
+var ErrUnknownTable = errors.New("unknown table")
+
+// ErrRequired marks a key that must be set.
+var ErrRequired = errors.New("required")
+
+// Error is a configuration problem tied to a key and, when it comes from a file, a line.
+type Error struct {
+	File string // file name given to Load or Parse; empty for Validate
+	Line int    // 1-based line in File; 0 when unknown
+	Key  string // dotted TOML key such as "kafka.port"; empty when unknown
+	Env  string // environment variable, for ApplyEnv errors; named instead of Key
+	Err  error  // what is wrong
+}
+
+// Error formats the problem as "file:line: key: problem" or "file:line: unknown key kafka.prot".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			b.WriteString(":")
+			b.WriteString(strconv.Itoa(e.Line))
+		}
+		b.WriteString(": ")
+	}
+	name := e.Key
+	if e.Env != "" {
+		name = e.Env
+	}
+	switch {
+	case (errors.Is(e.Err, ErrUnknownKey) || errors.Is(e.Err, ErrUnknownTable)) && name != "":
+		b.WriteString(e.Err.Error())
+		b.WriteString(" ")
+		b.WriteString(name)
+	case name != "":
+		b.WriteString(name)
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	default:
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying problem.
+func (e *Error) Unwrap() error {
+	return e.Err
+}
+
+// Verify is hops.verify: whether TLS certificates of Hopsworks are verified, and against what.
+//
+// In TOML it is true, false or a string holding a CA file path (as Python's
+// requests takes it); the strings "true" and "false" mean the booleans.
+type Verify struct {
+	Enabled bool   // false turns verification off (testing only)
+	CAFile  string // PEM CA bundle to verify against; empty means the system roots
+}
+
+// UnmarshalText reads a boolean ("true", "false", "1", "0", ...) or a CA file path.
+func (v *Verify) UnmarshalText(text []byte) error {
+	s := strings.TrimSpace(string(text))
+	if s == "" {
+		return errors.New("want true, false or a CA file path, got an empty string")
+	}
+	if b, err := strconv.ParseBool(s); err == nil {
+		*v = Verify{Enabled: b}
+		return nil
+	}
+	*v = Verify{Enabled: true, CAFile: s}
+	return nil
+}
+
+// UnmarshalTOML reads a raw TOML value: a boolean or a string (see UnmarshalText).
+func (v *Verify) UnmarshalTOML(data []byte) error {
+	val, err := rawValue(data)
+	if err != nil {
+		return err
+	}
+	switch x := val.(type) {
+	case bool:
+		*v = Verify{Enabled: x}
+		return nil
+	case string:
+		return v.UnmarshalText([]byte(x))
+	default:
+		return fmt.Errorf("want true, false or a CA file path, got %s", describe(val))
+	}
+}
+
+// MarshalText writes "true", "false" or the CA file path.
+func (v Verify) MarshalText() ([]byte, error) {
+	return []byte(v.String()), nil
+}
+
+// String returns "true", "false" or the CA file path.
+func (v Verify) String() string {
+	if v.Enabled && v.CAFile != "" {
+		return v.CAFile
+	}
+	return strconv.FormatBool(v.Enabled)
+}
+
+// Duration is a time.Duration written in TOML as a string such as "2m" or "30s".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration string such as "2m" or "1m30s".
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(strings.TrimSpace(string(text)))
+	if err != nil {
+		return fmt.Errorf("not a duration: %q", text)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(d.Duration.String()), nil
+}
+
+// rawValue decodes one raw TOML value, as given to an UnmarshalTOML method.
+func rawValue(data []byte) (any, error) {
+	var doc struct {
+		V any `toml:"v"`
+	}
+	if err := toml.Unmarshal(append([]byte("v = "), data...), &doc); err != nil {
+		return nil, fmt.Errorf("decode value %q: %w", data, err)
+	}
+	return doc.V, nil
+}
+
+// describe names the TOML type of a decoded value for error messages.
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("string %q", x)
+	case int64:
+		return fmt.Sprintf("integer %d", x)
+	case float64:
+		return fmt.Sprintf("float %v", x)
+	case bool:
+		return fmt.Sprintf("boolean %t", x)
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	case time.Time, toml.LocalDateTime:
+		return "a date-time"
+	case toml.LocalDate:
+		return "a date"
+	case toml.LocalTime:
+		return "a time"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/NimbleMarkets/ntcharts/canvas/runes"
+)
+
+// This file renders one line chart (axes, labels and braille lines) as text. It
+// must not import bubbletea.
+
+// Chart geometry limits.
+const (
+	minAxesWidth  = 20 // below this many columns a chart has no axes
+	minAxesHeight = 4  // below this many rows a chart has no axes
+	minPlotWidth  = 4  // axes are dropped if the plot would be narrower
+)
+
+// chartLine is one series to draw, in an ink; period > 1 draws it dotted.
+type chartLine struct {
+	s      *series
+	ink    inkID
+	period int
+}
+
+// chartSpec describes a chart to render.
+type chartSpec struct {
+	w, h     int   // size in cells, axes included
+	t0, t1   int64 // window, Unix nanoseconds
+	loc      *time.Location
+	lines    []chartLine
+	axisInk  inkID
+	labelInk inkID
+	empty    string // shown centred when no point lies in the window
+	emptyInk inkID
+}
+
+// chartRenderer renders charts, reusing its buffers between frames.
+type chartRenderer struct {
+	pts    []point
+	offs   []int
+	stats  []windowStats
+	r      raster
+	ylabel []string
+	xrow   []byte
+	b      strings.Builder
+}
+
+// render draws sp and returns its lines (each exactly sp.w cells wide), the
+// per-line statistics of the points inside the window, and the number of
+// decimals that tells the y ticks apart.
+func (c *chartRenderer) render(sp *chartSpec, inks []ink) ([]string, []windowStats, int) {
+	w, h := sp.w, sp.h
+	if w <= 0 || h <= 0 {
+		return nil, nil, 0
+	}
+	c.pts, c.offs, c.stats = c.pts[:0], c.offs[:0], c.stats[:0]
+	var all windowStats
+	for _, ln := range sp.lines {
+		c.offs = append(c.offs, len(c.pts))
+		var st windowStats
+		c.pts, st = decimate(c.pts, ln.s, sp.t0, sp.t1, 2*w)
+		c.stats = append(c.stats, st)
+		all.merge(st)
+	}
+	c.offs = append(c.offs, len(c.pts))
+	if all.n == 0 {
+		return c.message(sp, inks), c.stats, 0
+	}
+
+	axes := w >= minAxesWidth && h >= minAxesHeight
+	plotH := h
+	if axes {
+		plotH = h - 2
+	}
+	lo, hi := valueRange(all.min, all.max)
+	ticks, step := valueTicks(lo, hi, max(2, (plotH+1)/2))
+	decimals := decimalsFor(step)
+	plotW, x0 := w, 0
+	ylw := 0
+	if axes {
+		c.ylabel = c.ylabel[:0]
+		for _, v := range ticks {
+			s := formatValue(v, decimals)
+			c.ylabel = append(c.ylabel, s)
+			ylw = max(ylw, len(s))
+		}
+		plotW, x0 = w-ylw-1, ylw+1
+		if plotW < minPlotWidth {
+			axes, plotW, plotH, x0 = false, w, h, 0
+		}
+	}
+
+	c.r.reset(plotW, plotH)
+	pw, ph := c.r.pixels()
+	xs := float64(pw-1) / float64(max(sp.t1-sp.t0, 1))
+	yh := hi/2 - lo/2
+	ys := 0.0
+	if yh > 0 {
+		ys = float64(ph-1) / yh
+	}
+	px := func(p point) (float64, float64) {
+		return float64(p.t-sp.t0) * xs, (hi/2 - p.v/2) * ys
+	}
+	for i, ln := range sp.lines {
+		pts := c.pts[c.offs[i]:c.offs[i+1]]
+		k := 0
+		if len(pts) == 1 {
+			x, y := px(pts[0])
+			if x >= 0 && y >= 0 && x <= float64(pw-1) && y <= float64(ph-1) {
+				c.r.set(round(x), round(y), ln.ink)
+			}
+			continue
+		}
+		for j := 1; j < len(pts); j++ {
+			ax, ay := px(pts[j-1])
+			bx, by := px(pts[j])
+			c.r.line(ax, ay, bx, by, ln.ink, ln.period, &k)
+		}
+	}
+
+	lines := make([]string, 0, h)
+	if !axes {
+		for y := 0; y < plotH; y++ {
+			lines = append(lines, c.row(inks, func(iw *inkWriter) { c.r.writeRow(iw, y) }))
+		}
+		return lines, c.stats, decimals
+	}
+
+	// Y labels on the rows their values fall in, the first one winning.
+	rowLabel := make([]string, plotH)
+	for i, v := range ticks {
+		_, y := px(point{v: v})
+		row := round(y) / 4
+		if row >= 0 && row < plotH && rowLabel[row] == "" {
+			rowLabel[row] = c.ylabel[i]
+		}
+	}
+	for y := 0; y < plotH; y++ {
+		lines = append(lines, c.row(inks, func(iw *inkWriter) {
+			lab := rowLabel[y]
+			iw.spaces(ylw - len(lab))
+			iw.str(sp.labelInk, lab)
+			if lab != "" {
+				iw.rune(sp.axisInk, runes.LineVerticalLeft)
+			} else {
+				iw.rune(sp.axisInk, runes.LineVertical)
+			}
+			c.r.writeRow(iw, y)
+		}))
+	}
+
+	// X axis with a tick under every labelled time, and the labels below.
+	tts := timeTicks(sp.t0, sp.t1, plotW, sp.loc)
+	if cap(c.xrow) < w {
+		c.xrow = make([]byte, w)
+	}
+	labels := c.xrow[:w]
+	for i := range labels {
+		labels[i] = ' '
+	}
+	tickCols := make([]bool, plotW)
+	lastEnd := -1
+	for _, tt := range tts {
+		col := int(float64(tt.t-sp.t0)*xs) / 2
+		if col < 0 || col >= plotW {
+			continue
+		}
+		n := len(tt.label)
+		start := min(max(col-n/2, 0), plotW-n)
+		if start <= lastEnd || start < 0 {
+			continue
+		}
+		tickCols[col] = true
+		copy(labels[x0+start:], tt.label)
+		lastEnd = start + n
+	}
+	lines = append(lines, c.row(inks, func(iw *inkWriter) {
+		iw.spaces(ylw)
+		iw.rune(sp.axisInk, runes.LineUpRight)
+		for _, t := range tickCols {
+			if t {
+				iw.rune(sp.axisInk, runes.LineHorizontalDown)
+			} else {
+				iw.rune(sp.axisInk, runes.LineHorizontal)
+			}
+		}
+	}))
+	lines = append(lines, c.row(inks, func(iw *inkWriter) { iw.str(sp.labelInk, string(labels)) }))
+	return lines, c.stats, decimals
+}
+
+// row returns one styled line written by fill.
+func (c *chartRenderer) row(inks []ink, fill func(*inkWriter)) string {
+	c.b.Reset()
+	iw := inkWriter{b: &c.b, inks: inks}
+	fill(&iw)
+	iw.close()
+	return c.b.String()
+}
+
+// message returns h blank lines with sp.empty centred on the middle one.
+func (c *chartRenderer) message(sp *chartSpec, inks []ink) []string {
+	blank := strings.Repeat(" ", sp.w)
+	lines := make([]string, sp.h)
+	for i := range lines {
+		lines[i] = blank
+	}
+	if sp.empty != "" {
+		l := newTextLine(inks, sp.w)
+		msg := sp.empty
+		if n := len([]rune(msg)); n < sp.w {
+			l.w.spaces((sp.w - n) / 2)
+			l.width += (sp.w - n) / 2
+		}
+		l.add(sp.emptyInk, msg)
+		l.pad()
+		lines[(sp.h-1)/2] = l.String()
+	}
+	return lines
+}

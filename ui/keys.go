@@ -1,0 +1,76 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap holds every key binding of the dashboard; the help line and the full
+// help are generated from it.
+type KeyMap struct {
+	Generator     key.Binding // switch the generator on or off
+	RateUp        key.Binding // next generator rate step
+	RateDown      key.Binding // previous generator rate step
+	Pause         key.Binding // pause or resume drawing
+	WindowShorter key.Binding // shorter time window
+	WindowLonger  key.Binding // longer time window
+	Next          key.Binding // focus the next pane
+	Prev          key.Binding // focus the previous pane
+	Left          key.Binding // focus the pane to the left
+	Right         key.Binding // focus the pane to the right
+	Up            key.Binding // focus the pane above
+	Down          key.Binding // focus the pane below
+	Zoom          key.Binding // zoom the focused pane to full screen and back
+	Help          key.Binding // show or hide the full help
+	Quit          key.Binding // quit
+}
+
+// DefaultKeyMap returns the default key bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Generator:     key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "generator on/off")),
+		RateUp:        key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster generator")),
+		RateDown:      key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower generator")),
+		Pause:         key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause drawing")),
+		WindowShorter: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "shorter window")),
+		WindowLonger:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "longer window")),
+		Next:          key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		Prev:          key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Left:          key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "pane left")),
+		Right:         key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "pane right")),
+		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "pane above")),
+		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "pane below")),
+		Zoom:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "zoom")),
+		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:          key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp returns the bindings of the one-line help (help.KeyMap); pairs of
+// bindings are shown as one entry.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{
+		short(k.Generator, "g", "generator"),
+		short(k.RateUp, "+/-", "rate"),
+		short(k.Pause, "space", "pause"),
+		short(k.WindowShorter, "[/]", "window"),
+		short(k.Next, "tab", "focus"),
+		short(k.Zoom, "enter", "zoom"),
+		short(k.Help, "?", "help"),
+		short(k.Quit, "q", "quit"),
+	}
+}
+
+// short returns b with a shorter help text, keeping whether it is enabled.
+func short(b key.Binding, keys, desc string) key.Binding {
+	s := key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keys, desc))
+	s.SetEnabled(b.Enabled())
+	return s
+}
+
+// FullHelp returns the bindings of the full help, by column (help.KeyMap).
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Generator, k.RateUp, k.RateDown, k.Pause},
+		{k.WindowShorter, k.WindowLonger, k.Zoom},
+		{k.Next, k.Prev, k.Left, k.Right, k.Up, k.Down},
+		{k.Help, k.Quit},
+	}
+}

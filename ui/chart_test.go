@@ -56,10 +56,10 @@ func TestRasterLine(t *testing.T) {
 
 func TestClip(t *testing.T) {
 	tests := []struct {
-		name                   string
-		x0, y0, x1, y1         float64
-		wantOK                 bool
-		wx0, wy0, wx1, wy1     float64
+		name               string
+		x0, y0, x1, y1     float64
+		wantOK             bool
+		wx0, wy0, wx1, wy1 float64
 	}{
 		{name: "inside", x0: 1, y0: 1, x1: 2, y1: 2, wantOK: true, wx0: 1, wy0: 1, wx1: 2, wy1: 2},
 		{name: "crosses left edge", x0: -2, y0: 0, x1: 2, y1: 4, wantOK: true, wx0: 0, wy0: 2, wx1: 2, wy1: 4},

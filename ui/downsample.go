@@ -1,5 +1,7 @@
 package ui
 
+import "math"
+
 // This file reduces a series to what a pane can show. It must not import
 // bubbletea so that it can be tested and benchmarked alone.
 
@@ -34,19 +36,22 @@ func (st *windowStats) merge(o windowStats) {
 // time order. Drawing lines through its output keeps every spike visible while
 // the number of points stays within two per column.
 type decimator struct {
-	t0    int64   // start of the window (inclusive)
-	scale float64 // columns per nanosecond
-	cols  int
+	t0       int64   // start of the window (inclusive)
+	scale    float64 // columns per nanosecond
+	nsPerCol float64 // nanoseconds per column
+	cols     int
 
-	dst   []point
-	col   int // current column, -1 before the first point
-	lo    point
-	hi    point
-	stats windowStats
+	dst    []point
+	col    int   // current column, -1 before the first point
+	colEnd int64 // first time after the current column
+	lo     point
+	hi     point
+	stats  windowStats // n counts the points fed; min and max are set once hasExt
+	hasExt bool
 }
 
 // reset prepares d for a window [t0, t1] split into cols columns, appending its
-// output to dst[:0].
+// output to dst.
 func (d *decimator) reset(dst []point, t0, t1 int64, cols int) {
 	if cols < 1 {
 		cols = 1
@@ -57,12 +62,29 @@ func (d *decimator) reset(dst []point, t0, t1 int64, cols int) {
 	}
 	d.t0, d.cols = t0, cols
 	d.scale = float64(cols) / float64(span)
-	d.dst = dst[:0]
+	d.nsPerCol = float64(span) / float64(cols)
+	d.dst = dst
 	d.col = -1
 	d.stats = windowStats{}
+	d.hasExt = false
 }
 
-// flush emits the current column's extremes.
+// column returns the column of time t.
+func (d *decimator) column(t int64) int {
+	c := int(float64(t-d.t0) * d.scale)
+	return min(max(c, 0), d.cols-1)
+}
+
+// end returns the first time after column c. Column boundaries are defined by
+// end alone; column only gives the first guess for a point.
+func (d *decimator) end(c int) int64 {
+	if c >= d.cols-1 {
+		return math.MaxInt64
+	}
+	return d.t0 + int64(float64(c+1)*d.nsPerCol)
+}
+
+// flush emits the current column's extremes and folds them into the stats.
 func (d *decimator) flush() {
 	if d.col < 0 {
 		return
@@ -75,6 +97,13 @@ func (d *decimator) flush() {
 	default:
 		d.dst = append(d.dst, d.hi, d.lo)
 	}
+	if !d.hasExt {
+		d.stats.min, d.stats.max = d.lo.v, d.hi.v
+		d.hasExt = true
+	} else {
+		d.stats.min = min(d.stats.min, d.lo.v)
+		d.stats.max = max(d.stats.max, d.hi.v)
+	}
 	d.col = -1
 }
 
@@ -83,37 +112,36 @@ func (d *decimator) feed(pts []point) {
 	if len(pts) == 0 {
 		return
 	}
-	st := &d.stats
-	if st.n == 0 {
-		st.min, st.max = pts[0].v, pts[0].v
-	}
-	st.n += len(pts)
-	st.last = pts[len(pts)-1].v
-	last := d.cols - 1
-	for _, p := range pts {
-		if p.v < st.min {
-			st.min = p.v
-		}
-		if p.v > st.max {
-			st.max = p.v
-		}
-		c := int(float64(p.t-d.t0) * d.scale)
-		if c > last {
-			c = last
-		} else if c < 0 {
-			c = 0
-		}
-		if c != d.col {
+	d.stats.last = pts[len(pts)-1].v
+	d.stats.n += len(pts)
+	for i := 0; i < len(pts); {
+		if d.col < 0 || pts[i].t >= d.colEnd {
 			d.flush()
-			d.col, d.lo, d.hi = c, p, p
-			continue
+			p := pts[i]
+			c := d.column(p.t)
+			e := d.end(c)
+			for p.t >= e { // rounding put p a column early
+				c++
+				e = d.end(c)
+			}
+			d.col, d.colEnd = c, e
+			d.lo, d.hi = p, p
+			i++
 		}
-		if p.v < d.lo.v {
-			d.lo = p
+		lo, hi, end := d.lo, d.hi, d.colEnd
+		for ; i < len(pts); i++ {
+			q := pts[i]
+			if q.t >= end {
+				break
+			}
+			if q.v < lo.v {
+				lo = q
+			}
+			if q.v > hi.v {
+				hi = q
+			}
 		}
-		if p.v > d.hi.v {
-			d.hi = p
-		}
+		d.lo, d.hi = lo, hi
 	}
 }
 
@@ -124,7 +152,7 @@ func (d *decimator) finish() ([]point, windowStats) {
 	return d.dst, d.stats
 }
 
-// decimate appends to dst[:0] the points of s to draw for the window [t0, t1]
+// decimate appends to dst the points of s to draw for the window [t0, t1]
 // split into cols columns: the min/max decimation of the points inside the
 // window, preceded by the newest point before it and followed by the oldest
 // point after it (so lines run to the window's edges). The statistics cover

@@ -33,7 +33,7 @@ func TestDecimate(t *testing.T) {
 		{
 			name: "spike survives",
 			pts:  []pt{{0, 0}, {1, 0}, {2, 100}, {3, 0}, {4, 0}, {5, 0}, {6, 0}, {7, 0}},
-			t0:   0, t1: 7, cols: 2,
+			t0:   0, t1: 8, cols: 2,
 			want:      []pt{{0, 0}, {2, 100}, {4, 0}},
 			wantStats: windowStats{n: 8, min: 0, max: 100, last: 0},
 		},
@@ -125,6 +125,6 @@ func BenchmarkDecimate(b *testing.B) {
 	t0 := t1 - 120_000_000_000
 	dst := make([]point, 0, 1024)
 	for b.Loop() {
-		dst, _ = decimate(dst, s, t0, t1, 260)
+		dst, _ = decimate(dst[:0], s, t0, t1, 260)
 	}
 }

@@ -12,8 +12,8 @@ import (
 
 // Chart geometry limits.
 const (
-	minAxesWidth  = 20 // below this many columns a chart has no axes
-	minAxesHeight = 4  // below this many rows a chart has no axes
+	minAxesWidth  = 30 // below this many columns a chart has no axes
+	minAxesHeight = 6  // below this many rows a chart has no axes
 	minPlotWidth  = 4  // axes are dropped if the plot would be narrower
 )
 
@@ -75,7 +75,7 @@ func (c *chartRenderer) render(sp *chartSpec, inks []ink) ([]string, []windowSta
 		plotH = h - 2
 	}
 	lo, hi := valueRange(all.min, all.max)
-	ticks, step := valueTicks(lo, hi, max(2, (plotH+1)/2))
+	ticks, step := valueTicks(lo, hi, max(2, plotH/4))
 	decimals := decimalsFor(step)
 	plotW, x0 := w, 0
 	ylw := 0

@@ -93,12 +93,28 @@ func valueTicks(lo, hi float64, want int) ([]float64, float64) {
 		return []float64{lo, hi}, span
 	}
 	step := niceStep(span / float64(want))
+	if count := math.Floor(hi/step) - math.Ceil(lo/step) + 1; count < 0.6*float64(want) {
+		step = smallerNiceStep(step)
+	}
 	first := math.Ceil(lo/step) * step
 	var out []float64
 	for v := first; v <= hi+step*1e-9 && len(out) <= want*3; v += step {
 		out = append(out, v)
 	}
 	return out, step
+}
+
+// smallerNiceStep returns the nice step below step (5 → 2 → 1 → 0.5).
+func smallerNiceStep(step float64) float64 {
+	base := math.Pow(10, math.Floor(math.Log10(step)))
+	switch m := math.Round(step / base); m {
+	case 5:
+		return 2 * base
+	case 2:
+		return base
+	default:
+		return base / 2
+	}
 }
 
 // timeLayout returns the label layout for ticks step apart.
@@ -193,6 +209,8 @@ func groupDigits(n int64) string {
 // formatRate formats a per-second rate compactly.
 func formatRate(r float64) string {
 	switch {
+	case r >= 1000:
+		return groupDigits(int64(math.Round(r))) + "/s"
 	case r >= 100:
 		return strconv.FormatFloat(r, 'f', 0, 64) + "/s"
 	case r >= 10:

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// benchModel returns a 200×50 dashboard holding pointsPerSeries points for
+// each of sensors series spread over partitions, rendered with colours.
+func benchModel(b *testing.B, partitions, sensors, pointsPerSeries int) Model {
+	b.Helper()
+	c := &clock{now: testStart}
+	opts := testOptions(c)
+	opts.Styles = colorStyles()
+	m := New(opts)
+	m = update(m, PartitionsMsg{Count: partitions}, twoMembersN(1, partitions), tea.WindowSizeMsg{Width: 200, Height: 50})
+	step := 50 * time.Millisecond
+	batch := make([]Event, 0, sensors*64)
+	for i := 0; i < pointsPerSeries; i += 64 {
+		batch = batch[:0]
+		for j := i; j < min(i+64, pointsPerSeries); j++ {
+			ts := testStart.Add(time.Duration(j) * step)
+			for s := 0; s < sensors; s++ {
+				batch = append(batch, Event{
+					Partition: s % partitions,
+					Offset:    int64(j),
+					Series:    fmt.Sprintf("sensor%d", s),
+					Time:      ts,
+					Value:     20 + float64(s%10) + 3*math.Sin(float64(j)/40+float64(s)),
+				})
+			}
+		}
+		m = update(m, EventsMsg{Events: batch})
+	}
+	c.Advance(time.Duration(pointsPerSeries) * step)
+	return update(m, FrameMsg{})
+}
+
+// twoMembersN is a generation in which this instance owns the even
+// partitions of n and another member the odd ones.
+func twoMembersN(gen, n int) GroupMsg {
+	var mine, other []int
+	for p := 0; p < n; p++ {
+		if p%2 == 0 {
+			mine = append(mine, p)
+		} else {
+			other = append(other, p)
+		}
+	}
+	return GroupMsg{Generation: gen, MemberID: "a", Owned: mine, Members: []Member{
+		{ClientID: "kafkaplot-1", MemberID: "a", Partitions: mine},
+		{ClientID: "kafkaplot-2", MemberID: "b", Partitions: other},
+	}}
+}
+
+// benchFrame measures a full re-render: mark dirty, render on a frame.
+func benchFrame(b *testing.B, m Model) {
+	b.ReportAllocs()
+	for b.Loop() {
+		m.dirty = true
+		m.frame()
+	}
+	if len(m.View()) == 0 {
+		b.Fatal("empty frame")
+	}
+}
+
+// BenchmarkFrame renders 2 panes × 8 sensors × 2048 points at 200×50.
+func BenchmarkFrame(b *testing.B) {
+	benchFrame(b, benchModel(b, 2, 16, 2048))
+}
+
+// BenchmarkFrameManySeries renders one pane holding 1,000 series.
+func BenchmarkFrameManySeries(b *testing.B) {
+	benchFrame(b, benchModel(b, 1, 1000, 2048))
+}
+
+// BenchmarkFrame64Partitions renders 64 panes holding as many points as
+// BenchmarkFrame (one series of 512 points each), so that it measures the cost
+// of many small panes.
+func BenchmarkFrame64Partitions(b *testing.B) {
+	benchFrame(b, benchModel(b, 64, 64, 512))
+}
+
+// BenchmarkFrame64PartitionsFull renders 64 panes × 2 series × 2048 points:
+// eight times the points of BenchmarkFrame, all of them visible.
+func BenchmarkFrame64PartitionsFull(b *testing.B) {
+	benchFrame(b, benchModel(b, 64, 128, 2048))
+}

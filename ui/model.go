@@ -1,0 +1,273 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// headerRefresh is how often the header is re-rendered without new data, so
+// that rates decay and ages advance.
+const headerRefresh = time.Second
+
+// rateSteps are the generator rates +/- step through (steps per second).
+func rateSteps() []float64 { return []float64{0.5, 1, 2, 5, 10, 20, 50, 100} }
+
+// windowSteps are the windows [ and ] step through.
+func windowSteps() []time.Duration {
+	return []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 15 * time.Minute}
+}
+
+// generatorState is the generator as last reported (or requested).
+type generatorState struct {
+	on       bool
+	rate     float64
+	step     int
+	err      string
+	reported bool // a GeneratorMsg arrived
+}
+
+// Model is the dashboard's bubbletea model. It is a value, but it shares its
+// data store and render buffers with its copies: use only the latest Model
+// returned by Update.
+type Model struct {
+	opts   Options
+	styles Styles
+	inks   []ink
+	keys   KeyMap
+	help   help.Model
+
+	st *store
+	rc *renderCache
+
+	width, height int
+	focus         int
+	zoom          bool
+	showHelp      bool
+	paused        bool
+	frozenEnd     int64 // window end while paused
+	window        time.Duration
+
+	gen    generatorState
+	status string
+	fatal  string
+
+	dirty     bool      // data changed since the last frame
+	lastFrame time.Time // when the last frame was rendered
+	view      string    // the cached frame
+}
+
+// New returns a dashboard configured by opts.
+func New(opts Options) Model {
+	opts = opts.withDefaults()
+	styles := DefaultStyles()
+	if opts.Styles != nil {
+		styles = *opts.Styles
+	}
+	keys := DefaultKeyMap()
+	if opts.KeyMap != nil {
+		keys = *opts.KeyMap
+	}
+	if opts.SetGenerator == nil {
+		keys.Generator.SetEnabled(false)
+	}
+	if opts.SetRate == nil {
+		keys.RateUp.SetEnabled(false)
+		keys.RateDown.SetEnabled(false)
+	}
+	h := help.New()
+	h.Styles = styles.helpStyles()
+	return Model{
+		opts:   opts,
+		styles: styles,
+		inks:   styles.compile(),
+		keys:   keys,
+		help:   h,
+		st:     newStore(opts.Capacity),
+		rc:     &renderCache{},
+		window: opts.Window,
+		gen:    generatorState{on: opts.Generator, rate: opts.Rate},
+	}
+}
+
+// Init starts the frame ticker.
+func (m Model) Init() tea.Cmd {
+	return m.tick()
+}
+
+// tick schedules the next frame tick, unless frames are driven by the caller.
+func (m Model) tick() tea.Cmd {
+	if m.opts.FPS < 0 {
+		return nil
+	}
+	return tea.Tick(time.Second/time.Duration(m.opts.FPS), func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// Update handles a message. Data messages only change state and mark the
+// model dirty; frames are rendered on ticks, resizes and keys.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tickMsg:
+		m.frame()
+		return m, m.tick()
+	case FrameMsg:
+		m.frame()
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.render(true)
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case EventsMsg:
+		m.st.ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
+		m.dirty = true
+	case GroupMsg:
+		m.st.setGroup(msg, m.opts.Now())
+		m.dirty = true
+	case OffsetsMsg:
+		m.st.setOffsets(msg.Stats)
+		m.dirty = true
+	case PartitionsMsg:
+		m.st.setPartitions(msg.Count)
+		m.dirty = true
+	case GeneratorMsg:
+		m.gen = generatorState{on: msg.On, rate: msg.Rate, step: msg.Step, err: msg.Err, reported: true}
+		m.dirty = true
+	case StatusMsg:
+		m.status = msg.Text
+		m.dirty = true
+	case ErrorMsg:
+		if msg.Err != nil {
+			m.fatal = msg.Err.Error()
+		} else {
+			m.fatal = ""
+		}
+		m.dirty = true
+	}
+	return m, nil
+}
+
+// View returns the last rendered frame.
+func (m Model) View() string {
+	return m.view
+}
+
+// frame renders a frame if anything changed or the header is due a refresh.
+// While paused only the header and group bar are refreshed.
+func (m *Model) frame() {
+	now := m.opts.Now()
+	if !m.dirty && now.Sub(m.lastFrame) < headerRefresh {
+		return
+	}
+	m.render(!m.paused)
+}
+
+// handleKey handles a key press and renders the result at once.
+func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+	case key.Matches(msg, k.Generator):
+		on, set := !m.gen.on, m.opts.SetGenerator
+		m.gen.on = on
+		cmd = func() tea.Msg { set(on); return nil }
+	case key.Matches(msg, k.RateUp), key.Matches(msg, k.RateDown):
+		dir := 1
+		if key.Matches(msg, k.RateDown) {
+			dir = -1
+		}
+		next := stepRate(m.gen.rate, dir)
+		if next != m.gen.rate {
+			set := m.opts.SetRate
+			m.gen.rate = next
+			cmd = func() tea.Msg { set(next); return nil }
+		}
+	case key.Matches(msg, k.Pause):
+		m.paused = !m.paused
+		if m.paused {
+			m.frozenEnd = m.st.newest
+		}
+	case key.Matches(msg, k.WindowShorter):
+		m.window = stepWindow(m.window, -1)
+	case key.Matches(msg, k.WindowLonger):
+		m.window = stepWindow(m.window, 1)
+	case key.Matches(msg, k.Next):
+		m.moveFocus(1, true)
+	case key.Matches(msg, k.Prev):
+		m.moveFocus(-1, true)
+	case key.Matches(msg, k.Left):
+		m.moveFocus(-1, false)
+	case key.Matches(msg, k.Right):
+		m.moveFocus(1, false)
+	case key.Matches(msg, k.Up):
+		m.moveFocus(-max(m.rc.grid.cols, 1), false)
+	case key.Matches(msg, k.Down):
+		m.moveFocus(max(m.rc.grid.cols, 1), false)
+	case key.Matches(msg, k.Zoom):
+		m.zoom = !m.zoom
+	default:
+		return m, nil
+	}
+	m.render(true)
+	return m, cmd
+}
+
+// moveFocus moves the focus by d panes, wrapping around the ends if wrap is
+// set and otherwise staying put at them.
+func (m *Model) moveFocus(d int, wrap bool) {
+	n := m.st.partitions()
+	if n == 0 {
+		return
+	}
+	f := m.focus + d
+	switch {
+	case wrap:
+		f = ((f % n) + n) % n
+	case f < 0 || f >= n:
+		return
+	}
+	m.focus = f
+}
+
+// stepRate returns the rate step after (dir > 0) or before cur.
+func stepRate(cur float64, dir int) float64 {
+	steps := rateSteps()
+	if dir > 0 {
+		for _, s := range steps {
+			if s > cur+1e-9 {
+				return s
+			}
+		}
+		return cur
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i] < cur-1e-9 {
+			return steps[i]
+		}
+	}
+	return cur
+}
+
+// stepWindow returns the window step after (dir > 0) or before cur.
+func stepWindow(cur time.Duration, dir int) time.Duration {
+	steps := windowSteps()
+	if dir > 0 {
+		for _, s := range steps {
+			if s > cur {
+				return s
+			}
+		}
+		return cur
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i] < cur {
+			return steps[i]
+		}
+	}
+	return cur
+}

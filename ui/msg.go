@@ -1,0 +1,145 @@
+package ui
+
+import "time"
+
+// Event is one decoded sensor reading.
+type Event struct {
+	Partition int       // partition the record was read from
+	Offset    int64     // offset of the record
+	Series    string    // series (sensor) name; one line per series and partition
+	Time      time.Time // event time, drawn with millisecond precision
+	Value     float64   // reading; NaN and ±Inf are counted, not drawn
+}
+
+// DecodeError is a record that could not be decoded.
+type DecodeError struct {
+	Partition int    // partition of the record
+	Offset    int64  // offset of the record
+	Err       string // what went wrong
+}
+
+// EventsMsg is a batch of events and decode errors. The model copies what it
+// keeps, so the caller may reuse the slices after Send returns.
+type EventsMsg struct {
+	Events []Event
+	Errors []DecodeError
+}
+
+// Member is one member of the consumer group.
+type Member struct {
+	ClientID   string // client id, shown to name the member
+	MemberID   string // member id assigned by the coordinator
+	Host       string // client host
+	Partitions []int  // partitions of the topic assigned to the member
+}
+
+// GroupMsg reports a generation of the consumer group.
+type GroupMsg struct {
+	Generation int      // generation id
+	MemberID   string   // this instance's member id
+	Owned      []int    // partitions assigned to this instance
+	Members    []Member // every member, this instance included
+}
+
+// PartitionStat is the committed offset and high watermark of a partition.
+type PartitionStat struct {
+	Partition int
+	Committed int64 // next offset to consume as committed by the group; -1 = none yet
+	High      int64 // high watermark
+}
+
+// OffsetsMsg reports committed offsets and high watermarks; lag is
+// High-Committed, or High when nothing was committed yet.
+type OffsetsMsg struct {
+	Stats []PartitionStat
+}
+
+// PartitionsMsg reports the topic's partition count. Panes are shown for
+// partitions 0..N-1 where N is the larger of Count and the highest partition
+// seen in any message plus one.
+type PartitionsMsg struct {
+	Count int
+}
+
+// GeneratorMsg reports the generator's real state.
+type GeneratorMsg struct {
+	On   bool    // generator running
+	Rate float64 // steps per second
+	Step int     // steps produced so far
+	Err  string  // last generator error, "" if none
+}
+
+// StatusMsg reports the connection state: "" means connected, anything else
+// (e.g. "reconnecting…") is shown as a warning.
+type StatusMsg struct {
+	Text string
+}
+
+// ErrorMsg is an error to show in the header; the dashboard keeps running.
+type ErrorMsg struct {
+	Err error
+}
+
+// FrameMsg asks the model to render a frame now if anything changed. The model
+// schedules its own frames at Options.FPS; FrameMsg is for callers that drive
+// frames themselves (Options.FPS < 0).
+type FrameMsg struct{}
+
+// tickMsg is the model's own frame tick; it re-arms the next one.
+type tickMsg struct{}
+
+// Options configures the dashboard. Zero values select the defaults.
+type Options struct {
+	Cluster string // cluster address shown in the header
+	Topic   string // topic name, shown in pane titles
+	Group   string // consumer group; "" means no group (no group bar state, no dimming)
+
+	Window   time.Duration // visible time window; default 2m
+	Capacity int           // points kept per series; default 2048
+	Rate     float64       // generator steps/s shown and the start of +/-; default 2
+
+	Generator    bool                         // generator initially on (display only; main reports GeneratorMsg)
+	SetGenerator func(on bool)                // switches the generator; nil disables the g key
+	SetRate      func(stepsPerSecond float64) // sets the generator rate; nil disables + and -
+
+	Now      func() time.Time // clock; default time.Now
+	FPS      int              // frames per second, default 30 (at most 60); negative: no own ticker, send FrameMsg
+	Location *time.Location   // time zone of axis labels; default time.Local
+	Styles   *Styles          // styles; default DefaultStyles()
+	KeyMap   *KeyMap          // key bindings; default DefaultKeyMap()
+}
+
+// Defaults applied by New.
+const (
+	DefaultWindow   = 2 * time.Minute
+	DefaultCapacity = 2048
+	DefaultRate     = 2.0
+	DefaultFPS      = 30
+	maxFPS          = 60
+)
+
+// withDefaults returns o with zero values replaced by defaults.
+func (o Options) withDefaults() Options {
+	if o.Window <= 0 {
+		o.Window = DefaultWindow
+	}
+	if o.Capacity <= 0 {
+		o.Capacity = DefaultCapacity
+	}
+	if !(o.Rate > 0) {
+		o.Rate = DefaultRate
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.FPS == 0 {
+		o.FPS = DefaultFPS
+	}
+	if o.FPS > maxFPS {
+		o.FPS = maxFPS
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	return o
+}

@@ -1,0 +1,346 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// This file holds the dashboard's data: counts, per-partition series and the
+// consumer group's state. It must not import bubbletea so that ingest can be
+// tested and benchmarked alone.
+
+// maxPartitions bounds the partition numbers accepted; records of higher
+// partitions are counted as decode errors instead of growing the pane table.
+const maxPartitions = 4096
+
+// Earliest and latest event times accepted, in Unix seconds: the range in
+// which UnixNano is defined (years 1678 to 2262).
+const (
+	minEventUnix = -9_223_372_035
+	maxEventUnix = 9_223_372_035
+)
+
+// paneData is everything known about one partition.
+type paneData struct {
+	partition int
+	series    map[string]*series
+	order     []*series // natural order of names: the legend's and drawing order
+	last      *series   // series of the previous event, to skip the map lookup
+
+	events    int64 // events received (non-finite ones included)
+	nonFinite int64 // NaN/±Inf values counted, not drawn
+	rate      rateMeter
+
+	stat    PartitionStat
+	hasStat bool
+}
+
+// lag returns the partition's lag and whether it is known.
+func (p *paneData) lag() (int64, bool) {
+	if !p.hasStat {
+		return 0, false
+	}
+	if p.stat.Committed < 0 {
+		return p.stat.High, true
+	}
+	return max(p.stat.High-p.stat.Committed, 0), true
+}
+
+// rebalance records what this instance gained and lost in a new generation.
+type rebalance struct {
+	generation   int
+	gained, lost []int
+	at           time.Time
+}
+
+// groupState is the consumer group as last reported.
+type groupState struct {
+	known      bool
+	generation int
+	memberID   string
+	owned      []int // sorted
+	members    []Member
+	owner      map[int]string // partition → label of the member that owns it
+	last       rebalance
+}
+
+// owns reports whether this instance owns partition p.
+func (g *groupState) owns(p int) bool {
+	_, ok := slices.BinarySearch(g.owned, p)
+	return ok
+}
+
+// memberLabel names a member by client id, else member id, else host.
+func memberLabel(m Member) string {
+	switch {
+	case m.ClientID != "":
+		return m.ClientID
+	case m.MemberID != "":
+		return m.MemberID
+	case m.Host != "":
+		return m.Host
+	default:
+		return "?"
+	}
+}
+
+// store is the dashboard's data.
+type store struct {
+	capacity int
+	panes    []*paneData    // by partition; nil until the partition is seen
+	colors   map[string]int // series name → colour index, in order of first appearance
+	pending  []*series      // series created in the current batch, awaiting a colour
+	count    int            // partition count reported by PartitionsMsg
+
+	newest    int64 // newest event time seen on the topic (Unix ns)
+	hasNewest bool
+
+	events    int64
+	nonFinite int64
+	rate      rateMeter
+	errors    int64
+	lastError string
+
+	group groupState
+}
+
+// newStore returns an empty store keeping capacity points per series.
+func newStore(capacity int) *store {
+	return &store{capacity: capacity, colors: make(map[string]int)}
+}
+
+// pane returns the data of partition p (0 <= p < maxPartitions), creating it.
+func (s *store) pane(p int) *paneData {
+	if p >= len(s.panes) {
+		s.panes = append(s.panes, make([]*paneData, p+1-len(s.panes))...)
+	}
+	d := s.panes[p]
+	if d == nil {
+		d = &paneData{partition: p, series: make(map[string]*series)}
+		s.panes[p] = d
+	}
+	return d
+}
+
+// paneIfAny returns the data of partition p or nil.
+func (s *store) paneIfAny(p int) *paneData {
+	if p < 0 || p >= len(s.panes) {
+		return nil
+	}
+	return s.panes[p]
+}
+
+// validPartition reports whether p can have a pane.
+func validPartition(p int) bool { return p >= 0 && p < maxPartitions }
+
+// partitions returns the number of panes to show.
+func (s *store) partitions() int {
+	return max(s.count, len(s.panes))
+}
+
+// lookup returns the series name of pane d, creating it.
+func (s *store) lookup(d *paneData, name string) *series {
+	sr := d.series[name]
+	if sr != nil {
+		return sr
+	}
+	sr = newSeries(name, s.capacity)
+	if c, ok := s.colors[name]; ok {
+		sr.color = c
+	} else {
+		s.pending = append(s.pending, sr)
+	}
+	d.series[name] = sr
+	i := sort.Search(len(d.order), func(i int) bool { return naturalLess(name, d.order[i].name) })
+	d.order = slices.Insert(d.order, i, sr)
+	return sr
+}
+
+// addError counts a decode error.
+func (s *store) addError(partition int, offset int64, msg string) {
+	s.errors++
+	s.lastError = "p" + strconv.Itoa(partition) + "@" + strconv.FormatInt(offset, 10) + ": " + msg
+}
+
+// ingest adds a batch of events and decode errors received at now (Unix ns).
+func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
+	for i := range events {
+		e := &events[i]
+		if !validPartition(e.Partition) {
+			s.addError(e.Partition, e.Offset, "partition out of range")
+			continue
+		}
+		d := s.pane(e.Partition)
+		d.events++
+		d.rate.add(now, 1)
+		s.events++
+		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+			d.nonFinite++
+			s.nonFinite++
+			continue
+		}
+		if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
+			s.addError(e.Partition, e.Offset, "event time out of range: "+e.Time.UTC().Format(time.RFC3339))
+			continue
+		}
+		sr := d.last
+		if sr == nil || sr.name != e.Series {
+			sr = s.lookup(d, e.Series)
+			d.last = sr
+		}
+		t := e.Time.UnixNano()
+		sr.add(t, e.Value)
+		if !s.hasNewest || t > s.newest {
+			s.newest, s.hasNewest = t, true
+		}
+	}
+	s.rate.add(now, len(events))
+	for _, de := range errs {
+		if validPartition(de.Partition) {
+			s.pane(de.Partition)
+		}
+		s.addError(de.Partition, de.Offset, de.Err)
+	}
+	s.assignColors()
+}
+
+// assignColors gives the series created in this batch colour indexes, in
+// natural order of their names, so that a first batch colours sensor0..N in
+// order whatever order their events arrived in.
+func (s *store) assignColors() {
+	if len(s.pending) == 0 {
+		return
+	}
+	slices.SortStableFunc(s.pending, func(a, b *series) int {
+		switch {
+		case naturalLess(a.name, b.name):
+			return -1
+		case naturalLess(b.name, a.name):
+			return 1
+		}
+		return 0
+	})
+	for _, sr := range s.pending {
+		c, ok := s.colors[sr.name]
+		if !ok {
+			c = len(s.colors)
+			s.colors[sr.name] = c
+		}
+		sr.color = c
+	}
+	clear(s.pending)
+	s.pending = s.pending[:0]
+}
+
+// setOffsets records committed offsets and high watermarks.
+func (s *store) setOffsets(stats []PartitionStat) {
+	for _, st := range stats {
+		if !validPartition(st.Partition) {
+			continue
+		}
+		d := s.pane(st.Partition)
+		d.stat, d.hasStat = st, true
+	}
+}
+
+// setPartitions records the topic's partition count.
+func (s *store) setPartitions(n int) {
+	s.count = min(max(n, 0), maxPartitions)
+}
+
+// setGroup records a generation of the consumer group at time now.
+func (s *store) setGroup(msg GroupMsg, now time.Time) {
+	g := &s.group
+	prevKnown, prevGen, prevOwned := g.known, g.generation, g.owned
+
+	owned := make([]int, 0, len(msg.Owned))
+	for _, p := range msg.Owned {
+		if validPartition(p) {
+			owned = append(owned, p)
+			s.pane(p)
+		}
+	}
+	slices.Sort(owned)
+	owned = slices.Compact(owned)
+
+	members := make([]Member, len(msg.Members))
+	owner := make(map[int]string)
+	for i, m := range msg.Members {
+		m.Partitions = slices.Clone(m.Partitions)
+		slices.Sort(m.Partitions)
+		members[i] = m
+		for _, p := range m.Partitions {
+			if validPartition(p) {
+				s.pane(p)
+				owner[p] = memberLabel(m)
+			}
+		}
+	}
+	g.known, g.generation, g.memberID = true, msg.Generation, msg.MemberID
+	g.owned, g.members, g.owner = owned, members, owner
+
+	if !prevKnown || msg.Generation != prevGen {
+		g.last = rebalance{
+			generation: msg.Generation,
+			gained:     diffSorted(owned, prevOwned),
+			lost:       diffSorted(prevOwned, owned),
+			at:         now,
+		}
+	}
+}
+
+// diffSorted returns the elements of sorted a that are not in sorted b.
+func diffSorted(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ownerOf returns who owns partition p as this instance sees it: owned is true
+// when this instance owns it (or no group state is known yet); otherwise label
+// names the owning member, or is "" when nobody owns it.
+func (s *store) ownerOf(p int) (owned bool, label string) {
+	g := &s.group
+	if !g.known || g.owns(p) {
+		return true, ""
+	}
+	return false, g.owner[p]
+}
+
+// formatPartitions formats partitions as [0,1,2].
+func formatPartitions(ps []int) string {
+	b := make([]byte, 0, 2+4*len(ps))
+	b = append(b, '[')
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	return string(append(b, ']'))
+}
+
+// formatRebalance formats the last rebalance as "gen 3: +p1 −p0".
+func formatRebalance(r rebalance) string {
+	b := []byte(fmt.Sprintf("gen %d:", r.generation))
+	for _, p := range r.gained {
+		b = append(b, " +p"...)
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	for _, p := range r.lost {
+		b = append(b, " −p"...)
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	if len(r.gained) == 0 && len(r.lost) == 0 {
+		b = append(b, " no change"...)
+	}
+	return string(b)
+}

@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestStoreIngest(t *testing.T) {
+	now := testStart.UnixNano()
+	tests := []struct {
+		name          string
+		events        []Event
+		errs          []DecodeError
+		wantEvents    int64
+		wantNonFinite int64
+		wantErrors    int64
+		wantLastError string
+		wantPanes     int
+		wantSeries    map[int][]string // partition → series names in legend order
+	}{
+		{
+			name: "series sorted naturally per partition",
+			events: []Event{
+				{Partition: 1, Series: "sensor10", Time: testStart, Value: 1},
+				{Partition: 1, Series: "sensor2", Time: testStart, Value: 2},
+				{Partition: 0, Series: "sensor0", Time: testStart, Value: 3},
+			},
+			wantEvents: 3, wantPanes: 2,
+			wantSeries: map[int][]string{0: {"sensor0"}, 1: {"sensor2", "sensor10"}},
+		},
+		{
+			name: "non-finite values are counted, not stored",
+			events: []Event{
+				{Partition: 0, Series: "s", Time: testStart, Value: math.NaN()},
+				{Partition: 0, Series: "s", Time: testStart, Value: math.Inf(1)},
+				{Partition: 0, Series: "s", Time: testStart, Value: math.Inf(-1)},
+			},
+			wantEvents: 3, wantNonFinite: 3, wantPanes: 1,
+			wantSeries: map[int][]string{0: nil},
+		},
+		{
+			name:   "decode errors keep the last one",
+			events: nil,
+			errs: []DecodeError{
+				{Partition: 0, Offset: 5, Err: "bad magic byte"},
+				{Partition: 3, Offset: 17, Err: "unknown schema id 9"},
+			},
+			wantErrors: 2, wantLastError: "p3@17: unknown schema id 9", wantPanes: 4,
+		},
+		{
+			name: "bad partitions and times are decode errors",
+			events: []Event{
+				{Partition: -1, Offset: 1, Series: "s", Time: testStart, Value: 1},
+				{Partition: maxPartitions, Offset: 2, Series: "s", Time: testStart, Value: 1},
+				{Partition: 0, Offset: 3, Series: "s", Value: 1},
+			},
+			wantEvents: 1, wantErrors: 3, wantPanes: 1,
+			wantLastError: "p0@3: event time out of range: 0001-01-01T00:00:00Z",
+			wantSeries:    map[int][]string{0: nil},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(16)
+			s.ingest(tt.events, tt.errs, now)
+			if s.events != tt.wantEvents || s.nonFinite != tt.wantNonFinite || s.errors != tt.wantErrors {
+				t.Errorf("events/nonFinite/errors = %d/%d/%d, want %d/%d/%d",
+					s.events, s.nonFinite, s.errors, tt.wantEvents, tt.wantNonFinite, tt.wantErrors)
+			}
+			if s.lastError != tt.wantLastError {
+				t.Errorf("last error = %q, want %q", s.lastError, tt.wantLastError)
+			}
+			if got := s.partitions(); got != tt.wantPanes {
+				t.Errorf("partitions = %d, want %d", got, tt.wantPanes)
+			}
+			for p, want := range tt.wantSeries {
+				var got []string
+				for _, sr := range s.paneIfAny(p).order {
+					got = append(got, sr.name)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("p%d series = %v, want %v", p, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestStoreColorsFollowFirstAppearance(t *testing.T) {
+	s := newStore(16)
+	// One batch in scrambled order: colours follow natural order of names.
+	s.ingest([]Event{
+		{Partition: 1, Series: "sensor5", Time: testStart},
+		{Partition: 0, Series: "sensor1", Time: testStart},
+		{Partition: 1, Series: "sensor4", Time: testStart},
+		{Partition: 0, Series: "sensor0", Time: testStart},
+	}, nil, 0)
+	// A later batch appends; the same name on another partition keeps its colour.
+	s.ingest([]Event{
+		{Partition: 0, Series: "sensor10", Time: testStart},
+		{Partition: 2, Series: "sensor4", Time: testStart},
+	}, nil, 0)
+	want := map[string]int{"sensor0": 0, "sensor1": 1, "sensor4": 2, "sensor5": 3, "sensor10": 4}
+	for _, d := range s.panes {
+		for _, sr := range d.order {
+			if sr.color != want[sr.name] {
+				t.Errorf("p%d %s colour = %d, want %d", d.partition, sr.name, sr.color, want[sr.name])
+			}
+		}
+	}
+}
+
+func TestStoreNewestAndOutOfOrder(t *testing.T) {
+	s := newStore(16)
+	ms := func(n int) time.Time { return testStart.Add(time.Duration(n) * time.Millisecond) }
+	s.ingest([]Event{
+		{Partition: 0, Series: "a", Time: ms(30), Value: 3},
+		{Partition: 0, Series: "a", Time: ms(10), Value: 1},
+		{Partition: 1, Series: "b", Time: ms(50), Value: 5},
+		{Partition: 0, Series: "a", Time: ms(20), Value: 2},
+	}, nil, 0)
+	if s.newest != ms(50).UnixNano() {
+		t.Errorf("newest = %v, want %v", time.Unix(0, s.newest).UTC(), ms(50))
+	}
+	a := s.paneIfAny(0).series["a"]
+	var got []float64
+	for i := 0; i < a.len(); i++ {
+		got = append(got, a.at(i).v)
+	}
+	if !slices.Equal(got, []float64{1, 2, 3}) {
+		t.Errorf("values by time = %v, want [1 2 3]", got)
+	}
+}
+
+func TestStoreGroup(t *testing.T) {
+	s := newStore(16)
+	t0 := testStart
+	if owned, _ := s.ownerOf(0); !owned {
+		t.Error("before any generation every partition should count as owned (not dimmed)")
+	}
+	s.setGroup(twoMembers(1, 0, 1), t0)
+	if got := s.group.last; got.generation != 1 || !slices.Equal(got.gained, []int{0, 1}) || len(got.lost) != 0 {
+		t.Errorf("first rebalance = %+v, want gen 1 gaining p0 p1", got)
+	}
+	s.setGroup(twoMembers(2, 1), t0.Add(time.Second))
+	g := s.group
+	if !slices.Equal(g.owned, []int{1}) {
+		t.Errorf("owned = %v, want [1]", g.owned)
+	}
+	if got := formatRebalance(g.last); got != "gen 2: −p0" {
+		t.Errorf("rebalance = %q, want %q", got, "gen 2: −p0")
+	}
+	if owned, label := s.ownerOf(0); owned || label != "kafkaplot-2" {
+		t.Errorf("ownerOf(0) = %v %q, want owned by kafkaplot-2", owned, label)
+	}
+	// The same generation again (e.g. refreshed members) is not a rebalance.
+	s.setGroup(twoMembers(2, 1), t0.Add(5*time.Second))
+	if !s.group.last.at.Equal(t0.Add(time.Second)) {
+		t.Errorf("rebalance time moved to %v on a repeated generation", s.group.last.at)
+	}
+	// Nobody owns a partition: unassigned.
+	s.setGroup(GroupMsg{Generation: 3, MemberID: "a", Owned: []int{1}, Members: []Member{{MemberID: "a", Partitions: []int{1}}}}, t0)
+	if owned, label := s.ownerOf(0); owned || label != "" {
+		t.Errorf("ownerOf(0) = %v %q, want not owned and unassigned", owned, label)
+	}
+}
+
+func TestStoreOffsetsLag(t *testing.T) {
+	tests := []struct {
+		name      string
+		stat      PartitionStat
+		wantLag   int64
+		wantKnown bool
+	}{
+		{name: "committed", stat: PartitionStat{Partition: 0, Committed: 90, High: 100}, wantLag: 10, wantKnown: true},
+		{name: "nothing committed", stat: PartitionStat{Partition: 0, Committed: -1, High: 100}, wantLag: 100, wantKnown: true},
+		{name: "committed ahead of a stale high watermark", stat: PartitionStat{Partition: 0, Committed: 110, High: 100}, wantLag: 0, wantKnown: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(16)
+			s.setOffsets([]PartitionStat{tt.stat})
+			lag, known := s.paneIfAny(0).lag()
+			if lag != tt.wantLag || known != tt.wantKnown {
+				t.Errorf("lag = %d %v, want %d %v", lag, known, tt.wantLag, tt.wantKnown)
+			}
+		})
+	}
+}
+
+func TestChooseGrid(t *testing.T) {
+	tests := []struct {
+		name    string
+		n, w, h int
+		want    grid
+	}{
+		{name: "one pane", n: 1, w: 200, h: 46, want: grid{1, 1}},
+		{name: "two panes stack on a wide terminal", n: 2, w: 200, h: 46, want: grid{1, 2}},
+		{name: "two panes side by side when low", n: 2, w: 40, h: 8, want: grid{2, 1}},
+		{name: "four panes in a square", n: 4, w: 200, h: 46, want: grid{2, 2}},
+		{name: "sixty-four panes fit", n: 64, w: 200, h: 46, want: grid{8, 8}},
+		{name: "too many pages", n: 64, w: 100, h: 20, want: grid{5, 4}},
+		{name: "tall terminal", n: 3, w: 80, h: 60, want: grid{1, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := chooseGrid(tt.n, tt.w, tt.h); got != tt.want {
+				t.Errorf("chooseGrid(%d, %d, %d) = %+v, want %+v", tt.n, tt.w, tt.h, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSpan(t *testing.T) {
+	for _, tc := range []struct{ total, k int }{{200, 3}, {46, 8}, {7, 7}, {5, 10}} {
+		sum := 0
+		for i := 0; i < tc.k; i++ {
+			sum += span(tc.total, tc.k, i)
+		}
+		if sum != tc.total {
+			t.Errorf("parts of %d in %d sum to %d", tc.total, tc.k, sum)
+		}
+	}
+}
+
+func BenchmarkIngest(b *testing.B) {
+	const batch = 512
+	s := newStore(DefaultCapacity)
+	events := sensorEvents(8, 2, batch/8, testStart, 10*time.Millisecond)
+	now := testStart.UnixNano()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += batch {
+		// Keep times increasing like a live stream (not timed).
+		b.StopTimer()
+		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
+		for j := range events {
+			events[j].Time = testStart.Add(shift + time.Duration(j/8)*10*time.Millisecond)
+		}
+		n := min(batch, b.N-i)
+		b.StartTimer()
+		s.ingest(events[:n], nil, now)
+	}
+}

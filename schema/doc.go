@@ -1,0 +1,19 @@
+// Package schema speaks the Confluent Schema Registry dialect of Avro for
+// kafkaplot: the wire format (magic byte 0, a 4-byte big-endian schema id,
+// then the Avro binary body), Avro encoding and decoding through
+// github.com/hamba/avro/v2, a REST client for Confluent-compatible registries
+// that also copes with the quirks of Hopsworks 2.x, and an embedded registry
+// (franz-go's srfake) that really enforces compatibility.
+//
+// Decoding always uses the writer schema named by the payload's id. The
+// sensor fast path (Decoder.DecodeSensor) reads the tutorial's sensor record
+// from any writer schema that has its three fields, skipping other fields by
+// walking the schema; the generic path (Decoder.Decode) returns every field in
+// hamba/avro's generic form. Both reject truncated bodies and trailing bytes,
+// which hamba/avro's Unmarshal alone does not.
+//
+// The package does not talk to Kafka, does not log, and keeps no global state:
+// caches live in the Client and the Decoder. Schema references are honoured by
+// the embedded registry's compatibility check but not by the Decoder, which
+// parses each writer schema on its own.
+package schema

@@ -13,7 +13,7 @@ import (
 // each of sensors series spread over partitions, rendered with colours.
 func benchModel(b *testing.B, partitions, sensors, pointsPerSeries int) Model {
 	b.Helper()
-	c := &clock{now: testStart}
+	c := &clock{now: testStart()}
 	opts := testOptions(c)
 	opts.Styles = colorStyles()
 	m := New(opts)
@@ -23,7 +23,7 @@ func benchModel(b *testing.B, partitions, sensors, pointsPerSeries int) Model {
 	for i := 0; i < pointsPerSeries; i += 64 {
 		batch = batch[:0]
 		for j := i; j < min(i+64, pointsPerSeries); j++ {
-			ts := testStart.Add(time.Duration(j) * step)
+			ts := testStart().Add(time.Duration(j) * step)
 			for s := 0; s < sensors; s++ {
 				batch = append(batch, Event{
 					Partition: s % partitions,

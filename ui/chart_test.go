@@ -194,7 +194,7 @@ func sineSeries(name string, n int, start time.Time, step time.Duration, amp, pe
 }
 
 func TestChartRender(t *testing.T) {
-	start := testStart
+	start := testStart()
 	a := sineSeries("a", 600, start, 100*time.Millisecond, 3, 20)
 	b := sineSeries("b", 600, start, 100*time.Millisecond, 1, 7)
 	end := start.Add(60 * time.Second).UnixNano()
@@ -232,7 +232,7 @@ func TestChartRender(t *testing.T) {
 // TestChartContinuous checks that a steep, fast-changing line leaves no
 // empty column between its first and last point: segments are joined.
 func TestChartContinuous(t *testing.T) {
-	s := sineSeries("s", 2048, testStart, 10*time.Millisecond, 10, 3)
+	s := sineSeries("s", 2048, testStart(), 10*time.Millisecond, 10, 3)
 	end := s.at(s.len() - 1).t
 	for _, w := range []int{20, 57, 120} {
 		var c chartRenderer
@@ -259,8 +259,8 @@ func TestChartContinuous(t *testing.T) {
 
 func TestChartEmpty(t *testing.T) {
 	s := newSeries("s", 10)
-	s.add(testStart.UnixNano(), 1)
-	end := testStart.Add(time.Hour).UnixNano()
+	s.add(testStart().UnixNano(), 1)
+	end := testStart().Add(time.Hour).UnixNano()
 	var c chartRenderer
 	sp := chartSpec{w: 30, h: 5, t0: end - int64(time.Minute), t1: end, loc: time.UTC,
 		lines: []chartLine{{s: s, ink: inkSeries}}, empty: "no data in the last 1m"}

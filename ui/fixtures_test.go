@@ -8,9 +8,8 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// testStart is the fixed start of test data: just before midnight, so that axis
-// labels cross a day boundary.
-var testStart = time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
+// testStart returns the fixed start of test data: just before midnight.
+func testStart() time.Time { return time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC) }
 
 // asciiStyles returns the default styles on a renderer pinned to the Ascii
 // profile, so frames contain no escape sequences and no global state changes.

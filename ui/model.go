@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -29,6 +30,51 @@ type generatorState struct {
 	reported bool // a GeneratorMsg arrived
 }
 
+// actuator applies the generator settings asked for by keys through the
+// callbacks in Options. It runs them in commands so that Update never blocks;
+// calls are serialised and each applies the newest request, so the last call
+// made carries the last key's setting whatever order the commands run in.
+type actuator struct {
+	call sync.Mutex // serialises callback calls; never taken by Update
+	mu   sync.Mutex // guards on and rate
+	on   bool
+	rate float64
+}
+
+// switchCmd records a request to switch the generator and returns the command
+// that applies it.
+func (a *actuator) switchCmd(on bool, set func(bool)) tea.Cmd {
+	a.mu.Lock()
+	a.on = on
+	a.mu.Unlock()
+	return func() tea.Msg {
+		a.call.Lock()
+		defer a.call.Unlock()
+		a.mu.Lock()
+		v := a.on
+		a.mu.Unlock()
+		set(v)
+		return nil
+	}
+}
+
+// rateCmd records a request to change the generator's rate and returns the
+// command that applies it.
+func (a *actuator) rateCmd(rate float64, set func(float64)) tea.Cmd {
+	a.mu.Lock()
+	a.rate = rate
+	a.mu.Unlock()
+	return func() tea.Msg {
+		a.call.Lock()
+		defer a.call.Unlock()
+		a.mu.Lock()
+		v := a.rate
+		a.mu.Unlock()
+		set(v)
+		return nil
+	}
+}
+
 // Model is the dashboard's bubbletea model. It is a value, but it shares its
 // data store and render buffers with its copies: use only the latest Model
 // returned by Update.
@@ -39,8 +85,9 @@ type Model struct {
 	keys   KeyMap
 	help   help.Model
 
-	st *store
-	rc *renderCache
+	st  *store
+	rc  *renderCache
+	act *actuator
 
 	width, height int
 	focus         int
@@ -87,6 +134,7 @@ func New(opts Options) Model {
 		help:   h,
 		st:     newStore(opts.Capacity),
 		rc:     &renderCache{},
+		act:    &actuator{on: opts.Generator, rate: opts.Rate},
 		window: opts.Window,
 		gen:    generatorState{on: opts.Generator, rate: opts.Rate},
 	}
@@ -118,6 +166,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.render(true)
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m.handleKeys(msg.Runes)
+		}
 		return m.handleKey(msg)
 	case EventsMsg:
 		m.st.ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
@@ -163,6 +214,18 @@ func (m *Model) frame() {
 	m.render(!m.paused)
 }
 
+// handleKeys handles runes that arrived in one read (fast typing, or keys
+// sent by a script) as separate key presses.
+func (m Model) handleKeys(rs []rune) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, r := range rs {
+		nm, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		m = nm.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
 // handleKey handles a key press and renders the result at once.
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
@@ -173,9 +236,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.Generator):
-		on, set := !m.gen.on, m.opts.SetGenerator
-		m.gen.on = on
-		cmd = func() tea.Msg { set(on); return nil }
+		m.gen.on = !m.gen.on
+		cmd = m.act.switchCmd(m.gen.on, m.opts.SetGenerator)
 	case key.Matches(msg, k.RateUp), key.Matches(msg, k.RateDown):
 		dir := 1
 		if key.Matches(msg, k.RateDown) {
@@ -183,9 +245,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		next := stepRate(m.gen.rate, dir)
 		if next != m.gen.rate {
-			set := m.opts.SetRate
 			m.gen.rate = next
-			cmd = func() tea.Msg { set(next); return nil }
+			cmd = m.act.rateCmd(next, m.opts.SetRate)
 		}
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused

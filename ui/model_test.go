@@ -20,7 +20,7 @@ func baseModel(c *clock) Model {
 	m := New(testOptions(c))
 	return update(m,
 		PartitionsMsg{Count: 2},
-		EventsMsg{Events: sensorEvents(8, 2, 240, testStart, 500*time.Millisecond)},
+		EventsMsg{Events: sensorEvents(8, 2, 240, testStart(), 500*time.Millisecond)},
 		twoMembers(1, 0, 1),
 		OffsetsMsg{Stats: []PartitionStat{{Partition: 0, Committed: 900, High: 960}, {Partition: 1, Committed: -1, High: 960}}},
 		tea.WindowSizeMsg{Width: 200, Height: 50},
@@ -29,7 +29,7 @@ func baseModel(c *clock) Model {
 }
 
 // newClock returns a clock at the end of baseModel's data.
-func newClock() *clock { return &clock{now: testStart.Add(2 * time.Minute)} }
+func newClock() *clock { return &clock{now: testStart().Add(2 * time.Minute)} }
 
 func TestDashboardGolden(t *testing.T) {
 	tests := []struct {
@@ -74,7 +74,7 @@ func TestDashboardGolden(t *testing.T) {
 			name: "paused",
 			build: func(c *clock) Model {
 				m := update(baseModel(c), keyMsg(" "))
-				m = update(m, EventsMsg{Events: sensorEvents(8, 2, 20, testStart.Add(2*time.Minute), 500*time.Millisecond)})
+				m = update(m, EventsMsg{Events: sensorEvents(8, 2, 20, testStart().Add(2*time.Minute), 500*time.Millisecond)})
 				c.Advance(10 * time.Second)
 				return update(m, FrameMsg{})
 			},
@@ -91,8 +91,8 @@ func TestDashboardGolden(t *testing.T) {
 				m := New(testOptions(c))
 				return update(m,
 					EventsMsg{
-						Events: append(sensorEvents(4, 1, 100, testStart.Add(time.Minute), time.Second),
-							Event{Partition: 0, Series: "sensor0", Time: testStart.Add(time.Minute), Value: math.NaN()}),
+						Events: append(sensorEvents(4, 1, 100, testStart().Add(time.Minute), time.Second),
+							Event{Partition: 0, Series: "sensor0", Time: testStart().Add(time.Minute), Value: math.NaN()}),
 						Errors: []DecodeError{{Partition: 0, Offset: 17, Err: "bad magic byte 7"}},
 					},
 					StatusMsg{Text: "reconnecting…"},
@@ -111,7 +111,7 @@ func TestDashboardGolden(t *testing.T) {
 			build: func(c *clock) Model {
 				m := New(testOptions(c))
 				return update(m,
-					EventsMsg{Events: sensorEvents(30, 1, 60, testStart.Add(time.Minute), time.Second)},
+					EventsMsg{Events: sensorEvents(30, 1, 60, testStart().Add(time.Minute), time.Second)},
 					tea.WindowSizeMsg{Width: 120, Height: 30},
 				)
 			},
@@ -122,7 +122,7 @@ func TestDashboardGolden(t *testing.T) {
 			build: func(c *clock) Model {
 				m := New(testOptions(c))
 				return update(m,
-					EventsMsg{Events: sensorEvents(1000, 1, 10, testStart.Add(time.Minute), 6*time.Second)},
+					EventsMsg{Events: sensorEvents(1000, 1, 10, testStart().Add(time.Minute), 6*time.Second)},
 					tea.WindowSizeMsg{Width: 120, Height: 30},
 				)
 			},
@@ -134,7 +134,7 @@ func TestDashboardGolden(t *testing.T) {
 				m := New(testOptions(c))
 				return update(m,
 					PartitionsMsg{Count: 64},
-					EventsMsg{Events: sensorEvents(64, 64, 60, testStart.Add(time.Minute), time.Second)},
+					EventsMsg{Events: sensorEvents(64, 64, 60, testStart().Add(time.Minute), time.Second)},
 					twoMembersN(1, 64),
 					tea.WindowSizeMsg{Width: 200, Height: 50},
 				)
@@ -189,23 +189,20 @@ func TestTooSmall(t *testing.T) {
 	tests := []struct {
 		name string
 		w, h int
-		want string
 	}{
-		{name: "20x5", w: 20, h: 5, want: "terminal too small:…"},
-		{name: "wide but low", w: 80, h: 9, want: "terminal too small: need 40×10, have 80×9"},
-		{name: "1x1", w: 1, h: 1, want: "…"},
+		{name: "20x5", w: 20, h: 5},
+		{name: "wide but low", w: 80, h: 9},
+		{name: "narrow but tall", w: 39, h: 40},
+		{name: "1x1", w: 1, h: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := update(baseModel(newClock()), tea.WindowSizeMsg{Width: tt.w, Height: tt.h})
-			if got := m.View(); got != tt.want {
-				t.Errorf("view = %q, want %q", got, tt.want)
+			want := fmt.Sprintf("terminal too small: need 40×10, have %d×%d", tt.w, tt.h)
+			if got := m.View(); got != want {
+				t.Errorf("view = %q, want %q", got, want)
 			}
 		})
-	}
-	m := update(baseModel(newClock()), tea.WindowSizeMsg{Width: 60, Height: 5})
-	if got, want := m.View(), "terminal too small: need 40×10, have 60×5"; got != want {
-		t.Errorf("view = %q, want %q", got, want)
 	}
 }
 
@@ -218,10 +215,10 @@ func TestSizesDoNotPanic(t *testing.T) {
 		"help":  func(c *clock) Model { return update(baseModel(c), keyMsg("?")) },
 		"64 partitions": func(c *clock) Model {
 			return update(New(testOptions(c)), PartitionsMsg{Count: 64},
-				EventsMsg{Events: sensorEvents(64, 64, 10, testStart, time.Second)})
+				EventsMsg{Events: sensorEvents(64, 64, 10, testStart(), time.Second)})
 		},
 		"1000 series": func(c *clock) Model {
-			return update(New(testOptions(c)), EventsMsg{Events: sensorEvents(1000, 1, 3, testStart, time.Second)})
+			return update(New(testOptions(c)), EventsMsg{Events: sensorEvents(1000, 1, 3, testStart(), time.Second)})
 		},
 	}
 	sizes := [][2]int{{0, 0}, {1, 1}, {2, 2}, {39, 10}, {40, 10}, {41, 11}, {43, 15}, {60, 10}, {80, 24}, {500, 200}}
@@ -232,8 +229,8 @@ func TestSizesDoNotPanic(t *testing.T) {
 				view := m.View()
 				if sz[0] >= minWidth && sz[1] >= minHeight {
 					checkFrame(t, view, sz[0], sz[1])
-				} else if ansi.StringWidth(view) > sz[0] || strings.Contains(view, "\n") {
-					t.Errorf("too-small view %q does not fit one line of %d", view, sz[0])
+				} else if sz[0] > 0 && (!strings.HasPrefix(view, "terminal too small") || strings.Contains(view, "\n")) {
+					t.Errorf("too-small view %q is not the one-line notice", view)
 				}
 			})
 		}
@@ -246,7 +243,7 @@ func TestRenderOnlyOnFrames(t *testing.T) {
 	c := newClock()
 	m := baseModel(c)
 	before := m.View()
-	m = update(m, EventsMsg{Events: sensorEvents(8, 2, 10, testStart.Add(2*time.Minute), 500*time.Millisecond)},
+	m = update(m, EventsMsg{Events: sensorEvents(8, 2, 10, testStart().Add(2*time.Minute), 500*time.Millisecond)},
 		OffsetsMsg{Stats: []PartitionStat{{Partition: 0, Committed: 960, High: 980}}},
 		GroupMsg{Generation: 2, MemberID: "kafkaplot-1-abc", Owned: []int{0, 1}})
 	if m.View() != before {
@@ -310,10 +307,11 @@ func TestKeys(t *testing.T) {
 	}{
 		{name: "g switches the generator in a command", keys: []string{"g"}, wantCalls: calls{gen: []bool{true}},
 			check: func(t *testing.T, m Model) { wantTrue(t, "generator on", m.gen.on) }},
-		{name: "g twice", keys: []string{"g", "g"}, wantCalls: calls{gen: []bool{true, false}}},
+		// Commands run after all keys: each call applies the newest request.
+		{name: "g twice", keys: []string{"g", "g"}, wantCalls: calls{gen: []bool{false, false}}},
 		{name: "+ steps the rate up", keys: []string{"+"}, wantCalls: calls{rate: []float64{5}}},
-		{name: "- steps the rate down", keys: []string{"-", "-", "-"}, wantCalls: calls{rate: []float64{1, 0.5}}},
-		{name: "+ stops at the top", keys: []string{"+", "+", "+", "+", "+", "+", "+"}, wantCalls: calls{rate: []float64{5, 10, 20, 50, 100}}},
+		{name: "- steps the rate down", keys: []string{"-", "-", "-"}, wantCalls: calls{rate: []float64{0.5, 0.5}}},
+		{name: "+ stops at the top", keys: []string{"+", "+", "+", "+", "+", "+", "+"}, wantCalls: calls{rate: []float64{100, 100, 100, 100, 100}}},
 		{name: "callbacks missing: keys do nothing", keys: []string{"g", "+"}, nilCB: true,
 			check: func(t *testing.T, m Model) { wantTrue(t, "generator still off", !m.gen.on) }},
 		{name: "[ shortens the window", keys: []string{"["}, check: func(t *testing.T, m Model) { wantWindow(t, m, time.Minute) }},
@@ -328,6 +326,8 @@ func TestKeys(t *testing.T) {
 		{name: "enter zooms and back", keys: []string{"enter", "enter"}, check: func(t *testing.T, m Model) { wantTrue(t, "not zoomed", !m.zoom) }},
 		{name: "space pauses", keys: []string{" "}, check: func(t *testing.T, m Model) { wantTrue(t, "paused", m.paused) }},
 		{name: "? shows help", keys: []string{"?"}, check: func(t *testing.T, m Model) { wantTrue(t, "help shown", m.showHelp) }},
+		{name: "runes read together are separate keys", keys: []string{"g++[["}, wantCalls: calls{gen: []bool{true}, rate: []float64{10, 10}},
+			check: func(t *testing.T, m Model) { wantWindow(t, m, 30*time.Second) }},
 		{name: "q quits", keys: []string{"q"}, wantQuit: true},
 		{name: "ctrl+c quits", keys: []string{"ctrl+c"}, wantQuit: true},
 	}
@@ -352,14 +352,21 @@ func TestKeys(t *testing.T) {
 				t.Fatal("Update called a generator callback itself instead of returning a command")
 			}
 			quit := false
-			for _, cmd := range cmds {
-				if cmd == nil {
-					continue
-				}
-				if _, ok := cmd().(tea.QuitMsg); ok {
-					quit = true
+			var run func(cmds []tea.Cmd)
+			run = func(cmds []tea.Cmd) {
+				for _, cmd := range cmds {
+					if cmd == nil {
+						continue
+					}
+					switch msg := cmd().(type) {
+					case tea.QuitMsg:
+						quit = true
+					case tea.BatchMsg:
+						run(msg)
+					}
 				}
 			}
+			run(cmds)
 			if quit != tt.wantQuit {
 				t.Errorf("quit = %v, want %v", quit, tt.wantQuit)
 			}
@@ -370,6 +377,30 @@ func TestKeys(t *testing.T) {
 				tt.check(t, m)
 			}
 		})
+	}
+}
+
+// TestGeneratorCommandsOutOfOrder checks that generator commands run in any
+// order leave the generator at the last key's setting.
+func TestGeneratorCommandsOutOfOrder(t *testing.T) {
+	var rates []float64
+	opts := testOptions(newClock())
+	opts.SetRate = func(r float64) { rates = append(rates, r) }
+	m := New(opts)
+	var cmds []tea.Cmd
+	for _, k := range []string{"+", "+", "-"} { // 2 → 5 → 10 → 5
+		nm, cmd := m.Update(keyMsg(k))
+		m = nm.(Model)
+		cmds = append(cmds, cmd)
+	}
+	cmds[0]() // the first command applies the newest request
+	if len(rates) != 1 || rates[0] != 5 {
+		t.Fatalf("after the first command rates = %v, want [5]", rates)
+	}
+	cmds[2]()
+	cmds[1]()
+	if last := rates[len(rates)-1]; last != 5 || m.gen.rate != 5 {
+		t.Errorf("last rate applied = %v (shown %v), want 5", last, m.gen.rate)
 	}
 }
 
@@ -404,7 +435,7 @@ func TestPauseFreezesPanes(t *testing.T) {
 		return strings.Join(lines[3:len(lines)-1], "\n")
 	}
 	frozen := panes(m.View())
-	m = update(m, EventsMsg{Events: sensorEvents(8, 2, 40, testStart.Add(2*time.Minute), 500*time.Millisecond)})
+	m = update(m, EventsMsg{Events: sensorEvents(8, 2, 40, testStart().Add(2*time.Minute), 500*time.Millisecond)})
 	c.Advance(2 * time.Second)
 	m = update(m, FrameMsg{})
 	if panes(m.View()) != frozen {
@@ -424,7 +455,7 @@ func TestPauseFreezesPanes(t *testing.T) {
 
 func TestEventsMsgNotRetained(t *testing.T) {
 	c := newClock()
-	events := sensorEvents(2, 1, 10, testStart, time.Second)
+	events := sensorEvents(2, 1, 10, testStart(), time.Second)
 	m := update(New(testOptions(c)), EventsMsg{Events: events}, tea.WindowSizeMsg{Width: 100, Height: 30})
 	before := m.View()
 	for i := range events {

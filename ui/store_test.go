@@ -8,7 +8,7 @@ import (
 )
 
 func TestStoreIngest(t *testing.T) {
-	now := testStart.UnixNano()
+	now := testStart().UnixNano()
 	tests := []struct {
 		name          string
 		events        []Event
@@ -23,9 +23,9 @@ func TestStoreIngest(t *testing.T) {
 		{
 			name: "series sorted naturally per partition",
 			events: []Event{
-				{Partition: 1, Series: "sensor10", Time: testStart, Value: 1},
-				{Partition: 1, Series: "sensor2", Time: testStart, Value: 2},
-				{Partition: 0, Series: "sensor0", Time: testStart, Value: 3},
+				{Partition: 1, Series: "sensor10", Time: testStart(), Value: 1},
+				{Partition: 1, Series: "sensor2", Time: testStart(), Value: 2},
+				{Partition: 0, Series: "sensor0", Time: testStart(), Value: 3},
 			},
 			wantEvents: 3, wantPanes: 2,
 			wantSeries: map[int][]string{0: {"sensor0"}, 1: {"sensor2", "sensor10"}},
@@ -33,9 +33,9 @@ func TestStoreIngest(t *testing.T) {
 		{
 			name: "non-finite values are counted, not stored",
 			events: []Event{
-				{Partition: 0, Series: "s", Time: testStart, Value: math.NaN()},
-				{Partition: 0, Series: "s", Time: testStart, Value: math.Inf(1)},
-				{Partition: 0, Series: "s", Time: testStart, Value: math.Inf(-1)},
+				{Partition: 0, Series: "s", Time: testStart(), Value: math.NaN()},
+				{Partition: 0, Series: "s", Time: testStart(), Value: math.Inf(1)},
+				{Partition: 0, Series: "s", Time: testStart(), Value: math.Inf(-1)},
 			},
 			wantEvents: 3, wantNonFinite: 3, wantPanes: 1,
 			wantSeries: map[int][]string{0: nil},
@@ -52,8 +52,8 @@ func TestStoreIngest(t *testing.T) {
 		{
 			name: "bad partitions and times are decode errors",
 			events: []Event{
-				{Partition: -1, Offset: 1, Series: "s", Time: testStart, Value: 1},
-				{Partition: maxPartitions, Offset: 2, Series: "s", Time: testStart, Value: 1},
+				{Partition: -1, Offset: 1, Series: "s", Time: testStart(), Value: 1},
+				{Partition: maxPartitions, Offset: 2, Series: "s", Time: testStart(), Value: 1},
 				{Partition: 0, Offset: 3, Series: "s", Value: 1},
 			},
 			wantEvents: 1, wantErrors: 3, wantPanes: 1,
@@ -92,15 +92,15 @@ func TestStoreColorsFollowFirstAppearance(t *testing.T) {
 	s := newStore(16)
 	// One batch in scrambled order: colours follow natural order of names.
 	s.ingest([]Event{
-		{Partition: 1, Series: "sensor5", Time: testStart},
-		{Partition: 0, Series: "sensor1", Time: testStart},
-		{Partition: 1, Series: "sensor4", Time: testStart},
-		{Partition: 0, Series: "sensor0", Time: testStart},
+		{Partition: 1, Series: "sensor5", Time: testStart()},
+		{Partition: 0, Series: "sensor1", Time: testStart()},
+		{Partition: 1, Series: "sensor4", Time: testStart()},
+		{Partition: 0, Series: "sensor0", Time: testStart()},
 	}, nil, 0)
 	// A later batch appends; the same name on another partition keeps its colour.
 	s.ingest([]Event{
-		{Partition: 0, Series: "sensor10", Time: testStart},
-		{Partition: 2, Series: "sensor4", Time: testStart},
+		{Partition: 0, Series: "sensor10", Time: testStart()},
+		{Partition: 2, Series: "sensor4", Time: testStart()},
 	}, nil, 0)
 	want := map[string]int{"sensor0": 0, "sensor1": 1, "sensor4": 2, "sensor5": 3, "sensor10": 4}
 	for _, d := range s.panes {
@@ -114,7 +114,7 @@ func TestStoreColorsFollowFirstAppearance(t *testing.T) {
 
 func TestStoreNewestAndOutOfOrder(t *testing.T) {
 	s := newStore(16)
-	ms := func(n int) time.Time { return testStart.Add(time.Duration(n) * time.Millisecond) }
+	ms := func(n int) time.Time { return testStart().Add(time.Duration(n) * time.Millisecond) }
 	s.ingest([]Event{
 		{Partition: 0, Series: "a", Time: ms(30), Value: 3},
 		{Partition: 0, Series: "a", Time: ms(10), Value: 1},
@@ -136,7 +136,7 @@ func TestStoreNewestAndOutOfOrder(t *testing.T) {
 
 func TestStoreGroup(t *testing.T) {
 	s := newStore(16)
-	t0 := testStart
+	t0 := testStart()
 	if owned, _ := s.ownerOf(0); !owned {
 		t.Error("before any generation every partition should count as owned (not dimmed)")
 	}
@@ -228,8 +228,8 @@ func TestSpan(t *testing.T) {
 func BenchmarkIngest(b *testing.B) {
 	const batch = 512
 	s := newStore(DefaultCapacity)
-	events := sensorEvents(8, 2, batch/8, testStart, 10*time.Millisecond)
-	now := testStart.UnixNano()
+	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
+	now := testStart().UnixNano()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += batch {
@@ -237,7 +237,7 @@ func BenchmarkIngest(b *testing.B) {
 		b.StopTimer()
 		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
 		for j := range events {
-			events[j].Time = testStart.Add(shift + time.Duration(j/8)*10*time.Millisecond)
+			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
 		}
 		n := min(batch, b.N-i)
 		b.StartTimer()

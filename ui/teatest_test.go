@@ -41,7 +41,7 @@ func TestProgramGroupAndGenerator(t *testing.T) {
 	}()
 
 	tm.Send(PartitionsMsg{Count: 2})
-	tm.Send(EventsMsg{Events: sensorEvents(8, 2, 240, testStart, 500*time.Millisecond)})
+	tm.Send(EventsMsg{Events: sensorEvents(8, 2, 240, testStart(), 500*time.Millisecond)})
 	tm.Send(twoMembers(1, 0, 1))
 	waitFor(t, tm, "gen 1 · owns [0,1] · members 2")
 
@@ -77,7 +77,7 @@ func TestProgramViewKeys(t *testing.T) {
 	opts.FPS = 60
 	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(200, 50))
 	tm.Send(PartitionsMsg{Count: 2})
-	tm.Send(EventsMsg{Events: sensorEvents(8, 2, 240, testStart, 500*time.Millisecond)})
+	tm.Send(EventsMsg{Events: sensorEvents(8, 2, 240, testStart(), 500*time.Millisecond)})
 	waitFor(t, tm, "temperature [p1]")
 
 	tm.Send(keyMsg("tab"))

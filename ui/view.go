@@ -66,8 +66,8 @@ func (m *Model) render(panes bool) {
 		return
 	}
 	if w < minWidth || h < minHeight {
-		msg := fmt.Sprintf("terminal too small: need %d×%d, have %d×%d", minWidth, minHeight, w, h)
-		m.view = ansi.Truncate(msg, w, "…")
+		// One line, whole: the program's renderer cuts it to the terminal's width.
+		m.view = fmt.Sprintf("terminal too small: need %d×%d, have %d×%d", minWidth, minHeight, w, h)
 		return
 	}
 	ph := h - chromeHeight

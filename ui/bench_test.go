@@ -91,3 +91,25 @@ func BenchmarkFrame64Partitions(b *testing.B) {
 func BenchmarkFrame64PartitionsFull(b *testing.B) {
 	benchFrame(b, benchModel(b, 64, 128, 2048))
 }
+
+// BenchmarkIngest measures events going into the ring buffers (one op is one
+// event), in batches of 512 like main sends them.
+func BenchmarkIngest(b *testing.B) {
+	const batch = 512
+	s := newStore(DefaultCapacity)
+	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
+	now := testStart().UnixNano()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += batch {
+		// Keep times increasing like a live stream (not timed).
+		b.StopTimer()
+		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
+		for j := range events {
+			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
+		}
+		n := min(batch, b.N-i)
+		b.StartTimer()
+		s.ingest(events[:n], nil, now)
+	}
+}

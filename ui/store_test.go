@@ -224,23 +224,3 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
-
-func BenchmarkIngest(b *testing.B) {
-	const batch = 512
-	s := newStore(DefaultCapacity)
-	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
-	now := testStart().UnixNano()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i += batch {
-		// Keep times increasing like a live stream (not timed).
-		b.StopTimer()
-		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
-		for j := range events {
-			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
-		}
-		n := min(batch, b.N-i)
-		b.StartTimer()
-		s.ingest(events[:n], nil, now)
-	}
-}

@@ -17,5 +17,14 @@
 // use ntcharts' linechart drawing: its DrawBrailleLineWithStyle allocates and
 // scans a full-size braille grid for every segment (about 270 ms for one pane
 // of 8 series × 400 segments), and its timeserieslinechart truncates times to
-// whole seconds. Only ntcharts' rune tables are used.
+// whole seconds; its canvas and graph packages also need bubblezone, which
+// this module does not require. Only ntcharts' rune tables are used.
+//
+// Frame cost is bounded whatever arrives: a pane draws at most 24 series (the
+// first in natural order of their names, e.g. sensor2 before sensor10) and
+// its legend lists them with "+N more" for the rest; each drawn series costs
+// one pass over its points inside the window plus at most two points per
+// pixel column. Colours are assigned per series name in order of first
+// appearance and reused after ten; a reused colour gets another legend marker
+// (● ◆ ▲ ■) and a dotted line.
 package ui

@@ -75,7 +75,8 @@ type StatusMsg struct {
 	Text string
 }
 
-// ErrorMsg is an error to show in the header; the dashboard keeps running.
+// ErrorMsg is an error to show in the header; the dashboard keeps running. A
+// nil Err clears it.
 type ErrorMsg struct {
 	Err error
 }

@@ -360,7 +360,7 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 		titleInk, valInk, mutedInk = inkDim, inkDim, inkDim
 	}
 	name := "[p" + strconv.Itoa(p) + "]"
-	if iw >= compactTitleWidth {
+	if iw >= compactTitleWidth && m.opts.Topic != "" {
 		name = m.opts.Topic + " " + name
 	}
 	top.add(titleInk, name)

@@ -39,7 +39,8 @@ type borderSet struct {
 	tl, tr, bl, br, h, v rune
 }
 
-// Pane borders: normal, focused (heavy) and not owned (dashed).
+// paneBorder returns the runes of a pane border: rounded, heavy when focused,
+// dashed when the partition is not owned by this instance.
 func paneBorder(focused, dim bool) borderSet {
 	switch {
 	case focused && dim:
@@ -51,6 +52,26 @@ func paneBorder(focused, dim bool) borderSet {
 	default:
 		return borderSet{runes.ArcDownRight, runes.ArcDownLeft, runes.ArcUpRight, runes.ArcUpLeft, runes.LineHorizontal, runes.LineVertical}
 	}
+}
+
+// paneLook is how a pane is drawn: its border and inks.
+type paneLook struct {
+	border                             borderSet
+	borderInk, titleInk, valInk, muted inkID
+	dim                                bool
+}
+
+// newPaneLook returns the look of a pane, focused or not, dimmed or not.
+func newPaneLook(focused, dim bool) paneLook {
+	lk := paneLook{border: paneBorder(focused, dim), borderInk: inkBorder,
+		titleInk: inkTitle, valInk: inkValue, muted: inkMuted, dim: dim}
+	if dim {
+		lk.borderInk, lk.titleInk, lk.valInk, lk.muted = inkDimBorder, inkDim, inkDim, inkDim
+	}
+	if focused {
+		lk.borderInk = inkFocusBorder
+	}
+	return lk
 }
 
 // render renders a frame into m.view. With panes false (paused) the panes
@@ -332,40 +353,49 @@ func (m *Model) renderHelpOverlay(w, h int) []string {
 	return out
 }
 
-// renderPane renders partition p's pane as h lines of w cells.
+// renderPane renders partition p's pane as h lines of w cells: the title in
+// the top border, the chart with its legend, and a note in the bottom border
+// when not every series is drawn.
 func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	if w < 3 || h < 3 {
 		return blankLines(w, h)
 	}
-	st := m.st
-	d := st.paneIfAny(p)
-	owned, owner := st.ownerOf(p)
-	dim := !owned
-	b := paneBorder(focused, dim)
-	borderInk := inkBorder
-	switch {
-	case focused:
-		borderInk = inkFocusBorder
-	case dim:
-		borderInk = inkDimBorder
-	}
+	d := m.st.paneIfAny(p)
+	owned, owner := m.st.ownerOf(p)
+	lk := newPaneLook(focused, !owned)
 	iw, ih := w-2, h-2
-	now := m.opts.Now().UnixNano()
 
-	// Title in the top border.
-	top := newTextLine(m.inks, iw)
-	top.add(borderInk, string(b.h)+" ")
-	titleInk, valInk, mutedInk := inkTitle, inkValue, inkMuted
-	if dim {
-		titleInk, valInk, mutedInk = inkDim, inkDim, inkDim
+	out := make([]string, 0, h)
+	out = append(out, m.borderLine(lk.border.tl, m.paneTitle(p, d, iw, lk, owner), lk.border.tr, lk.borderInk))
+	body, drawn, total := m.paneBody(d, iw, ih, lk)
+	bi := m.inks[lk.borderInk]
+	vert := bi.pre + string(lk.border.v) + bi.post
+	for _, row := range body {
+		out = append(out, vert+row+vert)
 	}
+	bottom := newTextLine(m.inks, iw)
+	if total > drawn {
+		bottom.add(lk.borderInk, string(lk.border.h)+" ")
+		bottom.add(lk.muted, fmt.Sprintf("%d of %d series drawn ", drawn, total))
+	}
+	fillRune(bottom, lk.borderInk, lk.border.h)
+	out = append(out, m.borderLine(lk.border.bl, bottom.String(), lk.border.br, lk.borderInk))
+	return out
+}
+
+// paneTitle returns the middle of a pane's top border (iw cells): partition,
+// owner when not this instance, committed offset, lag, rate and non-finite
+// count.
+func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string) string {
+	top := newTextLine(m.inks, iw)
+	top.add(lk.borderInk, string(lk.border.h)+" ")
 	name := "[p" + strconv.Itoa(p) + "]"
 	if iw >= compactTitleWidth && m.opts.Topic != "" {
 		name = m.opts.Topic + " " + name
 	}
-	top.add(titleInk, name)
-	if dim {
-		top.add(mutedInk, " · ")
+	top.add(lk.titleInk, name)
+	if lk.dim {
+		top.add(lk.muted, " · ")
 		if owner == "" {
 			top.add(inkWarn, "unassigned")
 		} else {
@@ -374,29 +404,35 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	}
 	if d != nil {
 		if d.hasStat {
-			top.add(mutedInk, " · committed ")
+			top.add(lk.muted, " · committed ")
 			if d.stat.Committed < 0 {
-				top.add(valInk, "none")
+				top.add(lk.valInk, "none")
 			} else {
-				top.add(valInk, groupDigits(d.stat.Committed))
+				top.add(lk.valInk, groupDigits(d.stat.Committed))
 			}
 			lag, _ := d.lag()
-			top.add(mutedInk, " · lag ")
-			top.add(valInk, groupDigits(lag))
+			top.add(lk.muted, " · lag ")
+			top.add(lk.valInk, groupDigits(lag))
 		}
-		top.add(mutedInk, " · ")
-		top.add(valInk, formatRate(d.rate.rate(now)))
+		top.add(lk.muted, " · ")
+		top.add(lk.valInk, formatRate(d.rate.rate(m.opts.Now().UnixNano())))
 		if d.nonFinite > 0 {
-			top.add(mutedInk, " · ")
+			top.add(lk.muted, " · ")
 			top.add(inkWarn, "NaN/Inf "+groupDigits(d.nonFinite))
 		}
 	}
 	if top.room() > 0 {
-		top.add(mutedInk, " ")
+		top.add(lk.muted, " ")
 	}
-	fillRune(top, borderInk, b.h)
+	fillRune(top, lk.borderInk, lk.border.h)
+	return top.String()
+}
 
-	// Chart and legend.
+// paneBody returns the ih rows (iw cells each) inside a pane's border: the
+// chart, and the legend on its right when the pane is wide or below it when
+// the pane is tall enough. It also returns how many series were drawn of how
+// many the partition has.
+func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, int) {
 	var order []*series
 	if d != nil {
 		order = d.order
@@ -421,14 +457,14 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 		cw = iw - lw - 1
 	}
 
-	end := st.newest
+	end := m.st.newest
 	if m.paused {
 		end = m.frozenEnd
 	}
 	lines := m.rc.lines[:0]
 	for _, sr := range drawn {
 		id, _, period := m.styles.seriesInk(sr.color)
-		if dim {
+		if lk.dim {
 			id = inkDim
 		}
 		lines = append(lines, chartLine{s: sr, ink: id, period: period})
@@ -442,54 +478,29 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 		axisInk:  inkAxis,
 		labelInk: inkAxisLabel,
 		emptyInk: inkMuted,
+		empty:    "no data in the last " + formatWindow(m.window),
 	}
-	if dim {
+	if lk.dim {
 		spec.axisInk, spec.labelInk, spec.emptyInk = inkDim, inkDim, inkDim
 	}
-	switch {
-	case len(order) == 0:
+	if len(order) == 0 {
 		spec.empty = "waiting for data…"
-	default:
-		spec.empty = "no data in the last " + formatWindow(m.window)
 	}
 	chart, stats, decimals := m.rc.chart.render(&spec, m.inks)
-	var legend []string
+	rows := make([]string, 0, ih)
 	switch {
 	case legendRight:
-		legend = m.legendColumn(order, stats, decimals+1, lw, chh, dim)
-	case legendRows > 0:
-		legend = m.legendRows(order, stats, decimals+1, iw, legendRows, dim)
-	}
-
-	out := make([]string, 0, h)
-	out = append(out, m.borderLine(b.tl, top.String(), b.tr, borderInk))
-	var sb strings.Builder
-	vert := string(b.v)
-	bi := m.inks[borderInk]
-	for y := 0; y < ih; y++ {
-		sb.Reset()
-		sb.WriteString(bi.pre + vert + bi.post)
-		switch {
-		case y < chh:
-			sb.WriteString(chart[y])
-			if legendRight {
-				sb.WriteByte(' ')
-				sb.WriteString(legend[y])
-			}
-		default:
-			sb.WriteString(legend[y-chh])
+		legend := m.legendColumn(order, stats, decimals+1, lw, chh, lk.dim)
+		for y := range chart {
+			rows = append(rows, chart[y]+" "+legend[y])
 		}
-		sb.WriteString(bi.pre + vert + bi.post)
-		out = append(out, sb.String())
+	case legendRows > 0:
+		rows = append(rows, chart...)
+		rows = append(rows, m.legendRows(order, stats, decimals+1, iw, legendRows, lk.dim)...)
+	default:
+		rows = append(rows, chart...)
 	}
-	bottom := newTextLine(m.inks, iw)
-	if len(order) > len(drawn) {
-		bottom.add(borderInk, string(b.h)+" ")
-		bottom.add(mutedInk, fmt.Sprintf("%d of %d series drawn ", len(drawn), len(order)))
-	}
-	fillRune(bottom, borderInk, b.h)
-	out = append(out, m.borderLine(b.bl, bottom.String(), b.br, borderInk))
-	return out
+	return rows, len(drawn), len(order)
 }
 
 // fillRune fills the rest of l with r.

@@ -99,9 +99,15 @@ type Options struct {
 	Capacity int           // points kept per series; default 2048
 	Rate     float64       // generator steps/s shown and the start of +/-; default 2
 
-	Generator    bool                         // generator initially on (display only; main reports GeneratorMsg)
-	SetGenerator func(on bool)                // switches the generator; nil disables the g key
-	SetRate      func(stepsPerSecond float64) // sets the generator rate; nil disables + and -
+	// Generator tells whether the generator is on at start (display only;
+	// the caller reports the real state with GeneratorMsg).
+	Generator bool
+	// SetGenerator and SetRate are called by the g, + and - keys, never from
+	// Update: they run in commands (their own goroutines), one at a time, each
+	// with the newest setting asked for. They may block and may call
+	// tea.Program.Send. nil disables the keys.
+	SetGenerator func(on bool)
+	SetRate      func(stepsPerSecond float64)
 
 	Now      func() time.Time // clock; default time.Now
 	FPS      int              // frames per second, default 30 (at most 60); negative: no own ticker, send FrameMsg

@@ -255,7 +255,7 @@ func sourceError(id int, err error) error {
 // newEntry parses and compiles a writer schema. Failures are kept in the
 // entry: a schema id always names the same text, so retrying cannot help.
 func newEntry(text string) *entry {
-	s, err := Parse(text)
+	s, err := parseSchema(text)
 	if err != nil {
 		return &entry{err: err}
 	}

@@ -92,7 +92,7 @@ func TestDecodeSensorEvolved(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &memSource{schemas: map[int]string{7: tc.schema}}
 			d := NewDecoder(src)
-			parsed, err := Parse(tc.schema)
+			parsed, err := parseSchema(tc.schema)
 			if err != nil {
 				t.Fatal(err)
 			}

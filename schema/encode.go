@@ -25,7 +25,7 @@ type Encoder struct {
 
 // NewEncoder parses schemaText, registered under id, into an Encoder.
 func NewEncoder(id int, schemaText string) (*Encoder, error) {
-	s, err := Parse(schemaText)
+	s, err := parseSchema(schemaText)
 	if err != nil {
 		return nil, fmt.Errorf("new encoder for schema %d: %w", id, err)
 	}
@@ -66,9 +66,6 @@ func sensorWriteOrder(s avro.Schema) []op {
 
 // ID returns the registry id written into every payload's header.
 func (e *Encoder) ID() int { return e.id }
-
-// Schema returns the parsed writer schema.
-func (e *Encoder) Schema() avro.Schema { return e.schema }
 
 // Append appends the header and the Avro encoding of v (a map[string]any or
 // a struct with avro tags) to dst. On error dst is returned unchanged.

@@ -188,13 +188,13 @@ func TestSubjects(t *testing.T) {
 	}
 }
 
-// TestParseIsolated checks that Parse does not resolve names from other
+// TestParseIsolated checks that parseSchema does not resolve names from other
 // schemas, as avro.Parse's global cache would.
 func TestParseIsolated(t *testing.T) {
 	if _, err := avro.Parse(`{"type":"record","name":"isolatedprobe","fields":[]}`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Parse(`{"type":"record","name":"user","fields":[{"name":"p","type":"isolatedprobe"}]}`); err == nil {
-		t.Error("Parse resolved a type defined only in another schema")
+	if _, err := parseSchema(`{"type":"record","name":"user","fields":[{"name":"p","type":"isolatedprobe"}]}`); err == nil {
+		t.Error("parseSchema resolved a type defined only in another schema")
 	}
 }

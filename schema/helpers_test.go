@@ -43,7 +43,7 @@ func (m *memSource) SchemaByID(ctx context.Context, id int) (string, error) {
 // frame encodes v with schemaText through hamba/avro and frames it with id.
 func frame(t testing.TB, id int, schemaText string, v any) []byte {
 	t.Helper()
-	s, err := Parse(schemaText)
+	s, err := parseSchema(schemaText)
 	if err != nil {
 		t.Fatalf("parse schema: %v", err)
 	}

@@ -34,10 +34,10 @@ const TutorialSensorSchema = `{
   ]
 }`
 
-// Parse parses an Avro schema on its own, without the process-wide name cache
-// of avro.Parse, so a schema can never pick up a type that only another schema
-// defines.
-func Parse(schemaText string) (avro.Schema, error) {
+// parseSchema parses an Avro schema on its own, without the process-wide
+// name cache of avro.Parse, so a schema can never pick up a type that only
+// another schema defines.
+func parseSchema(schemaText string) (avro.Schema, error) {
 	s, err := avro.ParseWithCache(schemaText, "", &avro.SchemaCache{})
 	if err != nil {
 		return nil, fmt.Errorf("parse avro schema: %w", err)
@@ -48,7 +48,7 @@ func Parse(schemaText string) (avro.Schema, error) {
 // RecordSubject returns the subject Hopsworks expects for a schema: the full
 // name of its record (namespace.name).
 func RecordSubject(schemaText string) (string, error) {
-	s, err := Parse(schemaText)
+	s, err := parseSchema(schemaText)
 	if err != nil {
 		return "", err
 	}

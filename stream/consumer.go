@@ -1,0 +1,629 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/kafkaplot/kafkaplot/schema"
+)
+
+// Record is one consumed Kafka record, decoded.
+type Record struct {
+	Partition int
+	Offset    int64
+	Key       []byte
+	// Time is the record's Kafka timestamp.
+	Time time.Time
+	// SchemaID is the writer schema's registry id (0 if the header was bad).
+	SchemaID int
+	// Sensor holds the decoded sensor event when IsSensor is true.
+	Sensor   schema.Sensor
+	IsSensor bool
+	// Fields holds a generically decoded record that is not a sensor event.
+	Fields *schema.Record
+	// Err is the decode error; such a record is counted and shown, not plotted.
+	Err error
+}
+
+// Member is one member of the consumer group.
+type Member struct {
+	MemberID   string
+	ClientID   string
+	Host       string
+	Partitions []int
+}
+
+// GroupEvent reports a new generation of the consumer group, or a change in
+// what the other members own.
+type GroupEvent struct {
+	Generation int
+	MemberID   string
+	// Assigned are the partitions this consumer owns in the generation.
+	Assigned []int
+	// Members are all members with their partitions, from DescribeGroups;
+	// nil when that request failed.
+	Members []Member
+}
+
+// PartitionOffsets is a partition's committed offset and high watermark.
+type PartitionOffsets struct {
+	Partition int
+	// Committed is the group's committed offset, -1 if none.
+	Committed int64
+	// High is the partition's high watermark (the next offset to be written).
+	High int64
+}
+
+// Status reports a condition worth showing, such as a reconnect or a paused
+// partition. An empty Text on a partition means it is healthy again.
+type Status struct {
+	// Partition is the affected partition, or -1 for the whole consumer.
+	Partition int
+	Text      string
+}
+
+// Offset reset policies.
+const (
+	ResetEarliest = "earliest"
+	ResetLatest   = "latest"
+)
+
+// ConsumerConfig configures a Consumer. Durations of zero take the defaults
+// stated on each field.
+type ConsumerConfig struct {
+	Conn  Connection
+	Group string
+	Topic string
+	// Reset is where a partition without a committed offset starts:
+	// ResetEarliest (default) or ResetLatest.
+	Reset string
+	// Decoder decodes record values. Required.
+	Decoder *schema.Decoder
+
+	// Heartbeat interval. Default: 1s.
+	Heartbeat time.Duration
+	// Session timeout. Default: 10s.
+	Session time.Duration
+	// Rebalance timeout. Default: 10s.
+	Rebalance time.Duration
+	// MaxWait is how long a fetch waits for new records. Default: 100ms.
+	MaxWait time.Duration
+	// MaxBytes bounds one fetch. Default: 8 MiB.
+	MaxBytes int
+	// CommitInterval is how often handed-on offsets are committed. Default: 250ms.
+	CommitInterval time.Duration
+	// StatsInterval is how often OnOffsets is called. Default: 1s.
+	StatsInterval time.Duration
+
+	// OnRecords receives each fetched batch of one partition. It is called
+	// concurrently for different partitions and must not retain batch. Once
+	// it returns nil the records count as handed on and their offsets are
+	// committed; an error stops the consumer.
+	OnRecords func(ctx context.Context, batch []Record) error
+	// OnGroup receives generations and membership changes. Optional.
+	OnGroup func(GroupEvent)
+	// OnOffsets receives committed offsets and high watermarks of all
+	// partitions every StatsInterval. Optional.
+	OnOffsets func([]PartitionOffsets)
+	// OnPosition receives a partition's next offset to read, once it is
+	// known and after every batch. Optional.
+	OnPosition func(partition int, next int64)
+	// OnStatus receives reconnects and pauses. Optional.
+	OnStatus func(Status)
+}
+
+func (c *ConsumerConfig) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.Heartbeat, time.Second)
+	def(&c.Session, 10*time.Second)
+	def(&c.Rebalance, 10*time.Second)
+	def(&c.MaxWait, 100*time.Millisecond)
+	def(&c.CommitInterval, 250*time.Millisecond)
+	def(&c.StatsInterval, time.Second)
+	if c.MaxBytes <= 0 {
+		c.MaxBytes = 8 << 20
+	}
+	if c.Reset == "" {
+		c.Reset = ResetEarliest
+	}
+	if c.OnGroup == nil {
+		c.OnGroup = func(GroupEvent) {}
+	}
+	if c.OnPosition == nil {
+		c.OnPosition = func(int, int64) {}
+	}
+	if c.OnStatus == nil {
+		c.OnStatus = func(Status) {}
+	}
+}
+
+// Consumer reads a topic as a member of a consumer group.
+type Consumer struct {
+	cfg    ConsumerConfig
+	client *kafka.Client
+	start  int64
+}
+
+// NewConsumer checks cfg; Run does the work.
+func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
+	if err := cfg.Conn.Validate(); err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.Group == "":
+		return nil, errors.New("consumer: no group id")
+	case cfg.Topic == "":
+		return nil, errors.New("consumer: no topic")
+	case cfg.Decoder == nil:
+		return nil, errors.New("consumer: no decoder")
+	case cfg.OnRecords == nil:
+		return nil, errors.New("consumer: no OnRecords")
+	}
+	cfg.defaults()
+	start := kafka.FirstOffset
+	switch cfg.Reset {
+	case ResetEarliest:
+	case ResetLatest:
+		start = kafka.LastOffset
+	default:
+		return nil, fmt.Errorf("consumer: offset reset %q: want %s or %s", cfg.Reset, ResetEarliest, ResetLatest)
+	}
+	return &Consumer{cfg: cfg, client: cfg.Conn.Client(), start: start}, nil
+}
+
+// Run joins the group and consumes until ctx is done or OnRecords fails. On
+// the way out it commits what was handed on and leaves the group, so that the
+// other members take over at once.
+func (c *Consumer) Run(ctx context.Context) error {
+	defer closeClient(c.client)
+	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+		ID:                c.cfg.Group,
+		Brokers:           c.cfg.Conn.Brokers,
+		Dialer:            c.cfg.Conn.Dialer(),
+		Topics:            []string{c.cfg.Topic},
+		HeartbeatInterval: c.cfg.Heartbeat,
+		SessionTimeout:    c.cfg.Session,
+		RebalanceTimeout:  c.cfg.Rebalance,
+		JoinGroupBackoff:  500 * time.Millisecond,
+		StartOffset:       c.start,
+		Timeout:           5 * time.Second,
+	})
+	if err != nil {
+		return fmt.Errorf("join group %s: %w", c.cfg.Group, err)
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if c.cfg.OnOffsets != nil {
+		wg.Go(func() { c.pollOffsets(runCtx) })
+	}
+	defer cg.Close() // leaves the group; runs before wg.Wait
+
+	reconnecting := false
+	for {
+		gen, err := cg.Next(runCtx)
+		if err != nil {
+			if runCtx.Err() != nil {
+				return context.Cause(runCtx)
+			}
+			if errors.Is(err, kafka.ErrGroupClosed) {
+				return nil
+			}
+			// Join or sync failed; the group retries by itself after a backoff.
+			reconnecting = true
+			c.cfg.OnStatus(Status{Partition: -1, Text: "reconnecting: " + err.Error()})
+			continue
+		}
+		if reconnecting {
+			reconnecting = false
+			c.cfg.OnStatus(Status{Partition: -1})
+		}
+		assigned := gen.Assignments[c.cfg.Topic]
+		owned := make([]int, 0, len(assigned))
+		for _, a := range assigned {
+			owned = append(owned, a.ID)
+		}
+		slices.Sort(owned)
+		ev := GroupEvent{Generation: int(gen.ID), MemberID: gen.MemberID, Assigned: owned}
+		c.cfg.OnGroup(ev)
+		gen.Start(func(genCtx context.Context) { c.watchMembers(genCtx, ev) })
+		for _, a := range assigned {
+			gen.Start(func(genCtx context.Context) {
+				if err := c.consumePartition(genCtx, gen, a.ID, a.Offset); err != nil {
+					cancel(err)
+				}
+			})
+		}
+	}
+}
+
+// watchMembers describes the group at the start of a generation and then
+// every few seconds, reporting changes in who owns what.
+func (c *Consumer) watchMembers(ctx context.Context, ev GroupEvent) {
+	var last []Member
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		members, err := c.describe(ctx)
+		if err == nil && !sameMembers(members, last) {
+			last = members
+			ev.Members = members
+			c.cfg.OnGroup(ev)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (c *Consumer) describe(ctx context.Context) ([]Member, error) {
+	reqCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	resp, err := c.client.DescribeGroups(reqCtx, &kafka.DescribeGroupsRequest{GroupIDs: []string{c.cfg.Group}})
+	if err != nil {
+		return nil, fmt.Errorf("describe group %s: %w", c.cfg.Group, err)
+	}
+	var members []Member
+	for _, g := range resp.Groups {
+		if g.Error != nil {
+			return nil, fmt.Errorf("describe group %s: %w", c.cfg.Group, g.Error)
+		}
+		for _, m := range g.Members {
+			mem := Member{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost}
+			for _, t := range m.MemberAssignments.Topics {
+				if t.Topic == c.cfg.Topic {
+					mem.Partitions = append(mem.Partitions, t.Partitions...)
+				}
+			}
+			slices.Sort(mem.Partitions)
+			members = append(members, mem)
+		}
+	}
+	slices.SortFunc(members, func(a, b Member) int {
+		if len(a.Partitions) > 0 && len(b.Partitions) > 0 {
+			return a.Partitions[0] - b.Partitions[0]
+		}
+		return len(b.Partitions) - len(a.Partitions)
+	})
+	return members, nil
+}
+
+func sameMembers(a, b []Member) bool {
+	return slices.EqualFunc(a, b, func(x, y Member) bool {
+		return x.MemberID == y.MemberID && x.ClientID == y.ClientID && slices.Equal(x.Partitions, y.Partitions)
+	})
+}
+
+// pollOffsets reports committed offsets and high watermarks of every partition.
+func (c *Consumer) pollOffsets(ctx context.Context) {
+	tick := time.NewTicker(c.cfg.StatsInterval)
+	defer tick.Stop()
+	for {
+		if stats, err := c.Offsets(ctx); err == nil {
+			c.cfg.OnOffsets(stats)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Offsets returns the group's committed offset and the high watermark of
+// every partition of the topic.
+func (c *Consumer) Offsets(ctx context.Context) ([]PartitionOffsets, error) {
+	return groupOffsets(ctx, c.client, c.cfg.Group, c.cfg.Topic)
+}
+
+func groupOffsets(ctx context.Context, client *kafka.Client, group, topic string) ([]PartitionOffsets, error) {
+	reqCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	highs, err := highWatermarks(reqCtx, client, topic)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]int, len(highs))
+	for i := range highs {
+		parts[i] = i
+	}
+	committed, err := client.OffsetFetch(reqCtx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
+	if err != nil {
+		return nil, fmt.Errorf("fetch committed offsets of group %s: %w", group, err)
+	}
+	stats := make([]PartitionOffsets, len(highs))
+	for i, h := range highs {
+		stats[i] = PartitionOffsets{Partition: i, Committed: -1, High: h}
+	}
+	for _, p := range committed.Topics[topic] {
+		if p.Partition >= 0 && p.Partition < len(stats) && p.Error == nil {
+			stats[p.Partition].Committed = p.CommittedOffset
+		}
+	}
+	return stats, nil
+}
+
+// HighWatermarks returns the high watermark of each partition of topic,
+// indexed by partition.
+func (c Connection) HighWatermarks(ctx context.Context, topic string) ([]int64, error) {
+	client := c.Client()
+	defer closeClient(client)
+	return highWatermarks(ctx, client, topic)
+}
+
+func highWatermarks(ctx context.Context, client *kafka.Client, topic string) ([]int64, error) {
+	meta, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("read metadata of topic %s: %w", topic, err)
+	}
+	if len(meta.Topics) != 1 || meta.Topics[0].Error != nil {
+		if len(meta.Topics) == 1 {
+			err = meta.Topics[0].Error
+		}
+		return nil, fmt.Errorf("topic %s: %w", topic, errors.Join(err, errors.New("not found")))
+	}
+	reqs := make([]kafka.OffsetRequest, len(meta.Topics[0].Partitions))
+	for i := range reqs {
+		reqs[i] = kafka.LastOffsetOf(i)
+	}
+	resp, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, fmt.Errorf("list offsets of topic %s: %w", topic, err)
+	}
+	highs := make([]int64, len(reqs))
+	for _, p := range resp.Topics[topic] {
+		if p.Error != nil {
+			return nil, fmt.Errorf("list offsets of %s [%d]: %w", topic, p.Partition, p.Error)
+		}
+		if p.Partition >= 0 && p.Partition < len(highs) {
+			highs[p.Partition] = p.LastOffset
+		}
+	}
+	return highs, nil
+}
+
+// consumePartition fetches one partition for the life of a generation,
+// reconnecting after errors, and commits what was handed on.
+func (c *Consumer) consumePartition(ctx context.Context, gen *kafka.Generation, partition int, offset int64) error {
+	cm := committer{gen: gen, topic: c.cfg.Topic, partition: partition, committed: offset, interval: c.cfg.CommitInterval}
+	defer cm.flush()
+	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
+	for ctx.Err() == nil {
+		next, err := c.fetchLoop(ctx, partition, offset, &cm)
+		if next >= 0 {
+			offset = next
+		}
+		if err == nil || ctx.Err() != nil {
+			return nil
+		}
+		var fatal handlerError
+		if errors.As(err, &fatal) {
+			return fatal.err
+		}
+		if errors.Is(err, kafka.OffsetOutOfRange) {
+			offset = c.start
+			c.cfg.OnStatus(Status{Partition: partition, Text: "offset out of range, reset to " + c.cfg.Reset})
+			continue
+		}
+		wait := backoff.next()
+		c.cfg.OnStatus(Status{Partition: partition, Text: fmt.Sprintf("reconnecting in %s: %v", wait.Round(10*time.Millisecond), err)})
+		if !sleep(ctx, wait) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// handlerError marks an error from OnRecords, which stops the consumer.
+type handlerError struct{ err error }
+
+func (e handlerError) Error() string { return e.err.Error() }
+
+// fetchLoop reads from one connection until an error. It returns the next
+// offset to read (-1 if unknown).
+func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, cm *committer) (int64, error) {
+	conn, err := c.dialLeader(ctx, partition)
+	if err != nil {
+		return -1, err
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer func() {
+		if stop() {
+			conn.Close()
+		}
+	}()
+	whence := kafka.SeekAbsolute
+	switch offset {
+	case kafka.FirstOffset:
+		whence = kafka.SeekStart
+		offset = 0
+	case kafka.LastOffset:
+		whence = kafka.SeekEnd
+		offset = 0
+	}
+	next, err := conn.Seek(offset, whence)
+	if err != nil {
+		return -1, fmt.Errorf("seek %s [%d]: %w", c.cfg.Topic, partition, err)
+	}
+	c.cfg.OnPosition(partition, next)
+	c.cfg.OnStatus(Status{Partition: partition})
+	batch := make([]Record, 0, 256)
+	for {
+		if err := conn.SetReadDeadline(time.Now().Add(c.cfg.MaxWait + 10*time.Second)); err != nil {
+			return next, err
+		}
+		fetched := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: c.cfg.MaxBytes, MaxWait: c.cfg.MaxWait})
+		batch = batch[:0]
+		for {
+			msg, err := fetched.ReadMessage()
+			if err != nil {
+				break
+			}
+			batch = append(batch, c.decode(ctx, partition, msg))
+		}
+		closeErr := fetched.Close()
+		if len(batch) > 0 {
+			if err := c.handOn(ctx, batch); err != nil {
+				return next, err
+			}
+			next = batch[len(batch)-1].Offset + 1
+			cm.handedOn(next)
+			c.cfg.OnPosition(partition, next)
+		}
+		if closeErr != nil && !errors.Is(closeErr, io.EOF) {
+			if isTimeout(closeErr) {
+				continue
+			}
+			return next, closeErr
+		}
+		if ctx.Err() != nil {
+			return next, nil
+		}
+	}
+}
+
+// dialLeader connects to the leader of partition through the first broker
+// that answers.
+func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, error) {
+	dialer := c.cfg.Conn.Dialer()
+	var errs []error
+	for _, b := range c.cfg.Conn.Brokers {
+		conn, err := dialer.DialLeader(ctx, "tcp", b, c.cfg.Topic, partition)
+		if err == nil {
+			return conn, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("connect to leader of %s [%d]: %w", c.cfg.Topic, partition, errors.Join(errs...))
+}
+
+// decode turns a fetched message into a Record. A registry outage pauses the
+// partition here, retrying with backoff, rather than dropping the record.
+func (c *Consumer) decode(ctx context.Context, partition int, msg kafka.Message) Record {
+	r := Record{Partition: partition, Offset: msg.Offset, Key: msg.Key, Time: msg.Time}
+	backoff := newBackoff(200*time.Millisecond, 10*time.Second)
+	paused := false
+	for {
+		id, err := c.cfg.Decoder.DecodeSensor(ctx, msg.Value, &r.Sensor)
+		r.SchemaID = id
+		if err == nil {
+			r.IsSensor = true
+			r.Err = nil
+			break
+		}
+		if errors.Is(err, schema.ErrNotSensor) {
+			rec, gerr := c.cfg.Decoder.Decode(ctx, msg.Value)
+			if gerr == nil {
+				r.Fields = &rec
+				r.Err = nil
+				break
+			}
+			err = gerr
+		}
+		r.Err = err
+		if !schema.IsRetryable(err) || ctx.Err() != nil {
+			break
+		}
+		paused = true
+		wait := backoff.next()
+		c.cfg.OnStatus(Status{Partition: partition, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", msg.Offset, wait.Round(10*time.Millisecond), err)})
+		if !sleep(ctx, wait) {
+			break
+		}
+	}
+	if paused {
+		c.cfg.OnStatus(Status{Partition: partition})
+	}
+	return r
+}
+
+func (c *Consumer) handOn(ctx context.Context, batch []Record) error {
+	// A record whose decode was cut short by shutdown is not handed on, so
+	// its offset is not committed and the next run reads it again.
+	if ctx.Err() != nil {
+		for i, r := range batch {
+			if r.Err != nil && schema.IsRetryable(r.Err) {
+				batch = batch[:i]
+				break
+			}
+		}
+		if len(batch) == 0 {
+			return ctx.Err()
+		}
+	}
+	if err := c.cfg.OnRecords(ctx, batch); err != nil {
+		return handlerError{fmt.Errorf("handle records of %s [%d]: %w", c.cfg.Topic, batch[0].Partition, err)}
+	}
+	return nil
+}
+
+func isTimeout(err error) bool {
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
+}
+
+// committer commits a partition's handed-on offset at most every interval,
+// and on flush.
+type committer struct {
+	gen        *kafka.Generation
+	topic      string
+	partition  int
+	interval   time.Duration
+	committed  int64
+	pending    int64
+	lastCommit time.Time
+}
+
+func (c *committer) handedOn(next int64) {
+	c.pending = next
+	if time.Since(c.lastCommit) >= c.interval {
+		c.flush()
+	}
+}
+
+func (c *committer) flush() {
+	if c.pending <= 0 || c.pending == c.committed {
+		return
+	}
+	err := c.gen.CommitOffsets(map[string]map[int]int64{c.topic: {c.partition: c.pending}})
+	c.lastCommit = time.Now()
+	if err == nil {
+		c.committed = c.pending
+	}
+}
+
+// backoff doubles a wait up to a ceiling.
+type backoff struct{ cur, max time.Duration }
+
+func newBackoff(start, max time.Duration) *backoff { return &backoff{cur: start / 2, max: max} }
+
+func (b *backoff) next() time.Duration {
+	b.cur = min(b.cur*2, b.max)
+	return b.cur
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

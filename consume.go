@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
+)
+
+// runConsume is the tutorial's avro_consumer.py without the plot: it prints
+// every record of the topic as a member of the consumer group.
+func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("consume", stderr, "kafkaplot consume: print the topic's records as a member of a consumer group.")
+	var cf connFlags
+	cf.register(fs)
+	group := fs.String("group", "", "consumer group id (default: kafka.consumer.group_id)")
+	from := fs.String("from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
+	untilEnd := fs.Bool("until-end", false, "exit once the high watermarks seen at start are reached")
+	quiet := fs.Bool("quiet", false, "print only the final summary line")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := cf.resolve(fs, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	if *group != "" {
+		s.cfg.Kafka.Consumer.GroupID = *group
+	}
+	if *from != "" {
+		s.cfg.Kafka.Consumer.AutoOffsetReset = *from
+	}
+	if err := s.cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	conn, err := s.connection()
+	if err != nil {
+		return err
+	}
+	reg, err := s.registryClient()
+	if err != nil {
+		return err
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: *quiet, topic: s.cfg.Kafka.Topic}
+	var end *endTracker
+	if *untilEnd {
+		highs, err := conn.HighWatermarks(ctx, s.cfg.Kafka.Topic)
+		if err != nil {
+			return err
+		}
+		end = newEndTracker(highs, cancel)
+	}
+	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
+		Conn:    conn,
+		Group:   s.cfg.Kafka.Consumer.GroupID,
+		Topic:   s.cfg.Kafka.Topic,
+		Reset:   s.cfg.Kafka.Consumer.AutoOffsetReset,
+		Decoder: schema.NewDecoder(reg),
+		OnRecords: func(_ context.Context, batch []stream.Record) error {
+			return printer.print(batch)
+		},
+		OnGroup: func(ev stream.GroupEvent) {
+			if end != nil {
+				end.assigned(ev.Generation, ev.Assigned)
+			}
+		},
+		OnPosition: func(partition int, next int64) {
+			if end != nil {
+				end.position(partition, next)
+			}
+		},
+		OnStatus: func(st stream.Status) {
+			if st.Text != "" {
+				fmt.Fprintf(stderr, "status: %s\n", st.Text)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	runErr := consumer.Run(runCtx)
+	records, failed := printer.counts()
+	fmt.Fprintf(printer.out, "consumed %d records (%d errors) in %.2fs\n", records, failed, time.Since(started).Seconds())
+	if err := printer.out.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case ctx.Err() != nil:
+		return errInterrupted
+	case runErr != nil && !errors.Is(runErr, context.Canceled):
+		return runErr
+	}
+	return nil
+}
+
+// recordPrinter prints records the way the tutorial's consumer does; batches
+// of different partitions arrive concurrently.
+type recordPrinter struct {
+	mu      sync.Mutex
+	out     *bufio.Writer
+	errOut  io.Writer
+	quiet   bool
+	topic   string
+	records int
+	failed  int
+}
+
+func (p *recordPrinter) print(batch []stream.Record) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range batch {
+		p.records++
+		if r.Err != nil {
+			p.failed++
+			fmt.Fprintf(p.errOut, "error: %s [%d] at offset %d: %v\n", p.topic, r.Partition, r.Offset, r.Err)
+			continue
+		}
+		if p.quiet {
+			continue
+		}
+		switch {
+		case r.IsSensor:
+			fmt.Fprintf(p.out, "Event record %s: id: %s\n\ttimestamp: %s\n\tvalue: %v\n\n",
+				r.Key, r.Sensor.ID, time.UnixMilli(r.Sensor.Timestamp).Format("2006-01-02 15:04:05.000"), r.Sensor.Value)
+		case r.Fields != nil:
+			fmt.Fprintf(p.out, "Event record %s: %s (schema %d)\n", r.Key, r.Fields.Name, r.SchemaID)
+			names := make([]string, 0, len(r.Fields.Fields))
+			for name := range r.Fields.Fields {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				fmt.Fprintf(p.out, "\t%s: %v\n", name, r.Fields.Fields[name])
+			}
+			fmt.Fprintln(p.out)
+		}
+	}
+	return p.out.Flush()
+}
+
+func (p *recordPrinter) counts() (records, failed int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.records, p.failed
+}
+
+// endTracker cancels the run once every partition this consumer owns has
+// been read up to the high watermark it had at start.
+type endTracker struct {
+	mu       sync.Mutex
+	highs    []int64
+	next     map[int]int64
+	owned    []int
+	haveGen  bool
+	finished func()
+}
+
+func newEndTracker(highs []int64, finished func()) *endTracker {
+	return &endTracker{highs: highs, next: map[int]int64{}, finished: finished}
+}
+
+func (e *endTracker) assigned(_ int, owned []int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.owned, e.haveGen = slices.Clone(owned), true
+	e.check()
+}
+
+func (e *endTracker) position(partition int, next int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.next[partition] = next
+	e.check()
+}
+
+func (e *endTracker) check() {
+	if !e.haveGen {
+		return
+	}
+	for _, p := range e.owned {
+		next, ok := e.next[p]
+		if p >= len(e.highs) {
+			continue
+		}
+		if !ok || next < e.highs[p] {
+			return
+		}
+	}
+	e.finished()
+}

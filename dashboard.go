@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/ui"
+)
+
+// runDashboard is the default command: the live terminal dashboard.
+func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("kafkaplot", stderr, usage)
+	var cf connFlags
+	cf.register(fs)
+	group := fs.String("group", "", "consumer group id (default: kafka.consumer.group_id, else kafkaplot)")
+	from := fs.String("from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
+	generate := fs.Bool("generate", false, "switch the sensor generator on at start (default: on when this instance starts the embedded cluster)")
+	window := fs.Duration("window", 0, "chart time window (default: plot.window, 2m)")
+	logPath := fs.String("log", defaultLogPath(), "log file (the dashboard owns the terminal)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := cf.resolve(fs, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	if *group != "" {
+		s.cfg.Kafka.Consumer.GroupID = *group
+	}
+	if *from != "" {
+		s.cfg.Kafka.Consumer.AutoOffsetReset = *from
+	}
+	if *window > 0 {
+		s.cfg.Plot.Window.Duration = *window
+	}
+	if err := s.cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	logger, closeLog, err := openLog(*logPath)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	logger.Info("start", "source", s.source, "brokers", s.cfg.BrokerList(), "registry", s.cfg.RegistryURL(), "topic", s.cfg.Kafka.Topic)
+
+	generatorOn := *generate
+	fast := false // group timings for the embedded broker
+	if s.embedded {
+		fast = true
+		registryURL := s.cfg.RegistryURL()
+		if stream.EmbeddedRunning(ctx, cf.embeddedBroker, registryURL) {
+			logger.Info("joining running embedded cluster", "broker", cf.embeddedBroker)
+		} else {
+			emb, err := stream.StartEmbedded(ctx, stream.EmbeddedConfig{
+				BrokerAddr:   cf.embeddedBroker,
+				RegistryAddr: cf.embeddedRegistry,
+				Topic:        s.cfg.Kafka.Topic,
+				Subject:      s.cfg.Subject(),
+			})
+			if err != nil {
+				return fmt.Errorf("start embedded cluster (or run one with \"kafkaplot cluster\"): %w", err)
+			}
+			defer emb.Close()
+			logger.Info("started embedded cluster", "broker", emb.BrokerAddr(), "registry", emb.RegistryURL())
+			generatorOn = true
+		}
+	}
+
+	conn, err := s.connection()
+	if err != nil {
+		return err
+	}
+	reg, err := s.registryClient()
+	if err != nil {
+		return err
+	}
+	partitions, err := conn.Partitions(ctx, s.cfg.Kafka.Topic)
+	if err != nil {
+		return err
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	gen := &generatorControl{
+		conn: conn, registry: reg, subject: s.cfg.Subject(), topic: s.cfg.Kafka.Topic,
+		rate: s.cfg.Plot.Rate, logger: logger,
+	}
+	model := ui.New(ui.Options{
+		Cluster:      conn.Brokers[0],
+		Topic:        s.cfg.Kafka.Topic,
+		Group:        s.cfg.Kafka.Consumer.GroupID,
+		Window:       s.cfg.Plot.Window.Duration,
+		Capacity:     s.cfg.Plot.Points,
+		Rate:         s.cfg.Plot.Rate,
+		Generator:    generatorOn,
+		SetGenerator: func(on bool) { gen.set(runCtx, on) },
+		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
+	})
+	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(runCtx))
+	gen.send = program.Send
+	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
+
+	br := newBridge(program.Send)
+	consumerCfg := stream.ConsumerConfig{
+		Conn:    conn,
+		Group:   s.cfg.Kafka.Consumer.GroupID,
+		Topic:   s.cfg.Kafka.Topic,
+		Reset:   s.cfg.Kafka.Consumer.AutoOffsetReset,
+		Decoder: schema.NewDecoder(reg),
+		OnRecords: func(ctx context.Context, batch []stream.Record) error {
+			return br.records(ctx, batch)
+		},
+		OnGroup:   func(ev stream.GroupEvent) { program.Send(groupMsg(ev)) },
+		OnOffsets: func(stats []stream.PartitionOffsets) { program.Send(offsetsMsg(stats)) },
+		OnStatus: func(st stream.Status) {
+			logger.Info("status", "partition", st.Partition, "text", st.Text)
+			br.status(st)
+		},
+	}
+	if fast {
+		consumerCfg.Heartbeat, consumerCfg.Session, consumerCfg.Rebalance = stream.EmbeddedHeartbeat, stream.EmbeddedSession, stream.EmbeddedRebalance
+	}
+	consumer, err := stream.NewConsumer(consumerCfg)
+	if err != nil {
+		return err
+	}
+
+	var wg sync.WaitGroup
+	consumerCtx, stopConsumer := context.WithCancel(runCtx)
+	var consumerErr error
+	wg.Go(func() {
+		consumerErr = consumer.Run(consumerCtx)
+		if consumerErr != nil && !errors.Is(consumerErr, context.Canceled) {
+			logger.Error("consumer stopped", "err", consumerErr)
+			program.Send(ui.ErrorMsg{Err: consumerErr})
+		}
+	})
+	wg.Go(func() { br.run(consumerCtx, time.Second/30) })
+	if generatorOn {
+		gen.set(runCtx, true)
+	}
+
+	_, runErr := program.Run()
+	gen.stop()
+	stopConsumer() // commits what was handed on and leaves the group
+	wg.Wait()
+	logger.Info("stop", "err", runErr)
+	switch {
+	case errors.Is(runErr, tea.ErrInterrupted), errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return errInterrupted
+	case runErr != nil:
+		return fmt.Errorf("dashboard: %w", runErr)
+	case consumerErr != nil && !errors.Is(consumerErr, context.Canceled):
+		return consumerErr
+	}
+	return nil
+}
+
+func defaultLogPath() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "kafkaplot", "kafkaplot.log")
+}
+
+// openLog opens the dashboard's log file for appending.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, nil, fmt.Errorf("log file %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log file: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(f, nil)).With("pid", os.Getpid())
+	return logger, func() { f.Close() }, nil
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/simulate"
+)
+
+// The end-to-end tests run the real binary, built once.
+var kafkaplotBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kafkaplot-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	kafkaplotBin = filepath.Join(dir, "kafkaplot")
+	build := exec.Command("go", "build", "-o", kafkaplotBin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build kafkaplot:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// needTool skips a test when a tool is missing, except in CI where .ci/run
+// installs it and a missing tool is a failure.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed (CI must install it): %v", name, err)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return path
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// cluster is a running "kafkaplot cluster" process.
+type cluster struct {
+	broker, registry string
+}
+
+func (c cluster) flags() []string {
+	return []string{"--brokers", c.broker, "--registry", "http://" + c.registry}
+}
+
+func startCluster(t *testing.T, extra ...string) cluster {
+	t.Helper()
+	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"cluster", "--broker", c.broker, "--registry", c.registry}, extra...)...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", c.registry, 200*time.Millisecond)
+		if err == nil {
+			conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cluster did not start: %s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return c
+}
+
+// kafkaplot runs the binary and returns stdout, stderr and the exit code.
+func kafkaplot(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, kafkaplotBin, args...)
+	cmd.Dir = t.TempDir() // no ./config.toml
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("kafkaplot %s: timed out\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), o.String(), e.String())
+	}
+	code = 0
+	if err != nil {
+		exit, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatal(err)
+		}
+		code = exit.ExitCode()
+	}
+	return o.String(), e.String(), code
+}
+
+var deliveryLine = regexp.MustCompile(`^Sensor Event (sensor\d) successfully produced to temperature \[(\d)\] at offset (\d+)$`)
+
+func TestProduceConsumeEndToEnd(t *testing.T) {
+	c := startCluster(t)
+	out, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "5", "-d", "0"}, c.flags()...)...)
+	if code != 0 {
+		t.Fatalf("produce exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var deliveries int
+	for _, line := range lines {
+		m := deliveryLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		deliveries++
+		sensor := m[1][len("sensor"):]
+		wantPartition := "0"
+		if sensor >= "4" {
+			wantPartition = "1"
+		}
+		if m[2] != wantPartition {
+			t.Errorf("%s on [%s], want [%s]", m[1], m[2], wantPartition)
+		}
+	}
+	if deliveries != 40 {
+		t.Errorf("got %d delivery lines, want 40:\n%s", deliveries, out)
+	}
+	if last := lines[len(lines)-1]; last != "To continue execution start from event 5" {
+		t.Errorf("last line %q", last)
+	}
+
+	out, errOut, code = kafkaplot(t, append([]string{"consume", "--until-end", "--group", "e2e"}, c.flags()...)...)
+	if code != 0 {
+		t.Fatalf("consume exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(out, "Event record sensor"); n != 40 {
+		t.Errorf("consume printed %d records, want 40:\n%s", n, out)
+	}
+	if !strings.Contains(out, "consumed 40 records (0 errors)") {
+		t.Errorf("no summary line in:\n%s", out)
+	}
+
+	out, _, code = kafkaplot(t, append([]string{"consume", "--until-end", "--group", "e2e", "--quiet"}, c.flags()...)...)
+	if code != 0 || !strings.Contains(out, "consumed 0 records (0 errors)") {
+		t.Errorf("same group again: exit %d, %q; want 0 records", code, out)
+	}
+	out, _, code = kafkaplot(t, append([]string{"consume", "--until-end", "--group", "other", "--quiet"}, c.flags()...)...)
+	if code != 0 || !strings.Contains(out, "consumed 40 records (0 errors)") {
+		t.Errorf("new group: exit %d, %q; want 40 records", code, out)
+	}
+}
+
+// TestProduceContinuesSeries checks that -t resumes the model where a run
+// stopped: with noise off, the values are exactly the model's at steps 5–9.
+func TestProduceContinuesSeries(t *testing.T) {
+	c := startCluster(t)
+	for _, args := range [][]string{{"-e", "5"}, {"-t", "5", "-e", "5"}} {
+		out, errOut, code := kafkaplot(t, append(append([]string{"produce", "-d", "0", "--noise=false"}, args...), c.flags()...)...)
+		if code != 0 {
+			t.Fatalf("produce %v: exit %d: %s", args, code, errOut)
+		}
+		if want := fmt.Sprintf("To continue execution start from event %s", map[bool]string{true: "5", false: "10"}[len(args) == 2]); !strings.Contains(out, want) {
+			t.Fatalf("produce %v: no %q in:\n%s", args, want, out)
+		}
+	}
+	out, errOut, code := kafkaplot(t, append([]string{"consume", "--until-end", "--group", "series"}, c.flags()...)...)
+	if code != 0 {
+		t.Fatalf("consume: exit %d: %s", code, errOut)
+	}
+	values := map[string][]float64{}
+	record := regexp.MustCompile(`Event record (sensor\d): id: sensor\d\n\ttimestamp: [^\n]+\n\tvalue: ([^\n]+)\n`)
+	for _, m := range record.FindAllStringSubmatch(out, -1) {
+		var v float64
+		if _, err := fmt.Sscan(m[2], &v); err != nil {
+			t.Fatal(err)
+		}
+		values[m[1]] = append(values[m[1]], v)
+	}
+	for _, s := range simulate.TutorialSensors() {
+		got := values[s.ID]
+		if len(got) != 10 {
+			t.Fatalf("%s: %d values, want 10", s.ID, len(got))
+		}
+		for step, v := range got {
+			if want := s.Clean(float64(step)); math.Abs(v-want) > 1e-9 {
+				t.Errorf("%s step %d: %v, want %v", s.ID, step, v, want)
+			}
+		}
+	}
+}

@@ -102,8 +102,9 @@ type ConsumerConfig struct {
 	// StatsInterval is how often OnOffsets is called. Default: 1s.
 	StatsInterval time.Duration
 
-	// OnRecords receives each fetched batch of one partition. It is called
-	// concurrently for different partitions and must not retain batch. Once
+	// OnRecords receives the records of one partition in offset order, in
+	// batches of at most 1024. It is called concurrently for different
+	// partitions and must not retain batch (nor the records' Key). Once
 	// it returns nil the records count as handed on and their offsets are
 	// committed; an error stops the consumer.
 	OnRecords func(ctx context.Context, batch []Record) error
@@ -429,6 +430,12 @@ func (c *Consumer) consumePartition(ctx context.Context, gen *kafka.Generation, 
 	return nil
 }
 
+// handOnChunk is the most records passed to OnRecords at once: a fetch of
+// MaxBytes holds up to a few hundred thousand records, and handing them on
+// in chunks keeps the batch small, reused and warm in cache while the
+// receiver works on one chunk as the next is decoded.
+const handOnChunk = 1024
+
 // handlerError marks an error from OnRecords, which stops the consumer.
 type handlerError struct{ err error }
 
@@ -462,28 +469,42 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 	}
 	c.cfg.OnPosition(partition, next)
 	c.cfg.OnStatus(Status{Partition: partition})
-	batch := make([]Record, 0, 256)
+	batch := make([]Record, 0, handOnChunk)
+	// handOn passes the records decoded so far on and moves next past them.
+	handOn := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		handed, err := c.handOn(ctx, batch)
+		if handed > 0 {
+			next = batch[handed-1].Offset + 1
+			cm.handedOn(next)
+			c.cfg.OnPosition(partition, next)
+		}
+		batch = batch[:0]
+		return err
+	}
 	for {
 		if err := conn.SetReadDeadline(time.Now().Add(c.cfg.MaxWait + 10*time.Second)); err != nil {
 			return next, err
 		}
 		fetched := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: c.cfg.MaxBytes, MaxWait: c.cfg.MaxWait})
-		batch = batch[:0]
 		for {
 			msg, err := fetched.ReadMessage()
 			if err != nil {
 				break
 			}
 			batch = append(batch, c.decode(ctx, partition, msg))
+			if len(batch) == cap(batch) {
+				if err := handOn(); err != nil {
+					fetched.Close()
+					return next, err
+				}
+			}
 		}
 		closeErr := fetched.Close()
-		if len(batch) > 0 {
-			if err := c.handOn(ctx, batch); err != nil {
-				return next, err
-			}
-			next = batch[len(batch)-1].Offset + 1
-			cm.handedOn(next)
-			c.cfg.OnPosition(partition, next)
+		if err := handOn(); err != nil {
+			return next, err
 		}
 		if closeErr != nil && !errors.Is(closeErr, io.EOF) {
 			if isTimeout(closeErr) {
@@ -552,24 +573,27 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg kafka.Message)
 	return r
 }
 
-func (c *Consumer) handOn(ctx context.Context, batch []Record) error {
-	// A record whose decode was cut short by shutdown is not handed on, so
-	// its offset is not committed and the next run reads it again.
+// handOn passes batch to OnRecords and returns how many records it passed.
+// A record whose decode was cut short by shutdown is not handed on, nor is
+// anything after it, so its offset is not committed and the next run reads
+// it again; the error is then the context's.
+func (c *Consumer) handOn(ctx context.Context, batch []Record) (int, error) {
+	var stopped error
 	if ctx.Err() != nil {
 		for i, r := range batch {
 			if r.Err != nil && schema.IsRetryable(r.Err) {
-				batch = batch[:i]
+				batch, stopped = batch[:i], ctx.Err()
 				break
 			}
 		}
 		if len(batch) == 0 {
-			return ctx.Err()
+			return 0, stopped
 		}
 	}
 	if err := c.cfg.OnRecords(ctx, batch); err != nil {
-		return handlerError{fmt.Errorf("handle records of %s [%d]: %w", c.cfg.Topic, batch[0].Partition, err)}
+		return 0, handlerError{fmt.Errorf("handle records of %s [%d]: %w", c.cfg.Topic, batch[0].Partition, err)}
 	}
-	return nil
+	return len(batch), stopped
 }
 
 func isTimeout(err error) bool {

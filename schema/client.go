@@ -49,15 +49,16 @@ type Client struct {
 	auth     *credentials
 	jsonOnly atomic.Bool // the server answered 415 to the registry content type
 
-	mu    sync.RWMutex
-	byID  map[int]string
-	calls map[int]*idCall
+	mu       sync.RWMutex
+	byID     map[int]SubjectSchema
+	versions map[int]bool // ids whose subject and version were asked for
+	calls    map[int]*idCall
 }
 
 // idCall is an in-flight GET /schemas/ids/{id}.
 type idCall struct {
 	done   chan struct{}
-	schema string
+	schema SubjectSchema
 	err    error
 }
 
@@ -101,7 +102,7 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	if u.Host == "" {
 		return nil, fmt.Errorf("registry url %q: no host", u.Redacted())
 	}
-	c := &Client{byID: map[int]string{}, calls: map[int]*idCall{}}
+	c := &Client{byID: map[int]SubjectSchema{}, versions: map[int]bool{}, calls: map[int]*idCall{}}
 	if u.User != nil {
 		pass, _ := u.User.Password()
 		WithBasicAuth(u.User.Username(), pass)(c)
@@ -135,6 +136,9 @@ type SubjectSchema struct {
 	ID int
 	// Schema is the schema text.
 	Schema string
+	// Type is the schema's type: FormatAvro (also when the registry does
+	// not say), FormatJSON or FormatProtobuf.
+	Type Format
 }
 
 // schemaText decodes a "schema" member given as a JSON string (the standard)
@@ -168,13 +172,70 @@ type subjectSchemaJSON struct {
 }
 
 func (s subjectSchemaJSON) value() SubjectSchema {
-	return SubjectSchema{Subject: s.Subject, Version: s.Version, ID: s.ID, Schema: string(s.Schema)}
+	t := Format(strings.ToUpper(s.SchemaType))
+	if t == "" {
+		t = FormatAvro
+	}
+	return SubjectSchema{Subject: s.Subject, Version: s.Version, ID: s.ID, Schema: string(s.Schema), Type: t}
 }
 
-// SchemaByID returns the schema text registered under id. Results are cached
-// for the Client's lifetime (ids never change meaning); concurrent lookups of
-// one id share one request. A 404 wraps ErrUnknownSchema.
+// SchemaByID returns the Avro schema text registered under id. Results are
+// cached for the Client's lifetime (ids never change meaning); concurrent
+// lookups of one id share one request. A 404 wraps ErrUnknownSchema; a
+// schema of another type wraps ErrUnsupportedType (see SchemaInfo).
 func (c *Client) SchemaByID(ctx context.Context, id int) (string, error) {
+	s, err := c.schema(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if s.Type != FormatAvro {
+		return "", fmt.Errorf("schema %d: %w %s, only AVRO", id, ErrUnsupportedType, s.Type)
+	}
+	return s.Schema, nil
+}
+
+// SchemaInfo returns the schema registered under id with its type (AVRO,
+// JSON or PROTOBUF) and a subject and version it is registered as. Subject
+// and version come from GET /schemas/ids/{id}/versions, asked once per id;
+// they stay empty when the registry does not answer it (Hopsworks 2.x, or
+// registries older than Confluent 5.5). The schema itself is cached like
+// SchemaByID's.
+func (c *Client) SchemaInfo(ctx context.Context, id int) (SubjectSchema, error) {
+	s, err := c.schema(ctx, id)
+	if err != nil {
+		return SubjectSchema{}, err
+	}
+	c.mu.RLock()
+	asked := c.versions[id]
+	if asked {
+		s = c.byID[id]
+	}
+	c.mu.RUnlock()
+	if asked {
+		return s, nil
+	}
+	var usages []struct {
+		Subject string `json:"subject"`
+		Version int    `json:"version"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/schemas/ids/"+strconv.Itoa(id)+"/versions", nil, nil, &usages); err != nil && ctx.Err() != nil {
+		return SubjectSchema{}, fmt.Errorf("versions of schema %d: %w", id, ctx.Err())
+	}
+	for _, u := range usages {
+		if s.Subject == "" || u.Subject < s.Subject || (u.Subject == s.Subject && u.Version < s.Version) {
+			s.Subject, s.Version = u.Subject, u.Version
+		}
+	}
+	c.mu.Lock()
+	c.byID[id] = s
+	c.versions[id] = true
+	c.mu.Unlock()
+	return s, nil
+}
+
+// schema returns the schema registered under id, cached, sharing concurrent
+// requests for one id.
+func (c *Client) schema(ctx context.Context, id int) (SubjectSchema, error) {
 	c.mu.RLock()
 	s, ok := c.byID[id]
 	c.mu.RUnlock()
@@ -191,11 +252,11 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (string, error) {
 		select {
 		case <-call.done:
 			if call.err != nil && ctx.Err() == nil && errors.Is(call.err, context.Canceled) {
-				return c.SchemaByID(ctx, id)
+				return c.schema(ctx, id)
 			}
 			return call.schema, call.err
 		case <-ctx.Done():
-			return "", fmt.Errorf("schema %d: %w", id, ctx.Err())
+			return SubjectSchema{}, fmt.Errorf("schema %d: %w", id, ctx.Err())
 		}
 	}
 	call := &idCall{done: make(chan struct{})}
@@ -214,33 +275,33 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (string, error) {
 	return call.schema, call.err
 }
 
-func (c *Client) fetchSchema(ctx context.Context, id int) (string, error) {
+func (c *Client) fetchSchema(ctx context.Context, id int) (SubjectSchema, error) {
 	var resp subjectSchemaJSON
 	err := c.do(ctx, http.MethodGet, "/schemas/ids/"+strconv.Itoa(id), nil, nil, &resp)
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && (ae.StatusCode == http.StatusNotFound || ae.Code == 40403) {
-			return "", fmt.Errorf("%w: %w", ErrUnknownSchema, err)
+			return SubjectSchema{}, fmt.Errorf("%w: %w", ErrUnknownSchema, err)
 		}
-		return "", err
-	}
-	if t := strings.ToUpper(resp.SchemaType); t != "" && t != "AVRO" {
-		return "", fmt.Errorf("schema %d: type %s is not supported, only AVRO", id, t)
+		return SubjectSchema{}, err
 	}
 	if resp.Schema == "" {
-		return "", fmt.Errorf("schema %d: registry answered without a schema", id)
+		return SubjectSchema{}, fmt.Errorf("schema %d: registry answered without a schema", id)
 	}
-	return string(resp.Schema), nil
+	s := resp.value()
+	s.ID, s.Subject, s.Version = id, "", 0
+	return s, nil
 }
 
 type schemaRequest struct {
-	Schema string `json:"schema"`
+	Schema     string `json:"schema"`
+	SchemaType Format `json:"schemaType,omitempty"`
 }
 
 // Lookup finds the version of subject whose schema is schema.
 func (c *Client) Lookup(ctx context.Context, subject, schema string) (SubjectSchema, error) {
 	var resp subjectSchemaJSON
-	if err := c.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject), nil, schemaRequest{schema}, &resp); err != nil {
+	if err := c.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject), nil, schemaRequest{Schema: schema}, &resp); err != nil {
 		return SubjectSchema{}, fmt.Errorf("look up schema in subject %s: %w", subject, err)
 	}
 	out := resp.value()
@@ -253,17 +314,33 @@ func (c *Client) Lookup(ctx context.Context, subject, schema string) (SubjectSch
 	return out, nil
 }
 
-// Register registers schema under subject and returns its id; registering a
-// schema the subject already has returns the existing id.
+// Register registers an Avro schema under subject and returns its id;
+// registering a schema the subject already has returns the existing id.
 func (c *Client) Register(ctx context.Context, subject, schema string) (int, error) {
+	return c.RegisterType(ctx, subject, FormatAvro, schema)
+}
+
+// RegisterType registers a schema of type typ (FormatAvro, FormatJSON or
+// FormatProtobuf) under subject and returns its id. For Avro the request
+// names no type, as Hopsworks 2.x expects.
+func (c *Client) RegisterType(ctx context.Context, subject string, typ Format, schema string) (int, error) {
 	var resp struct {
 		ID int `json:"id"`
 	}
-	if err := c.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject)+"/versions", nil, schemaRequest{schema}, &resp); err != nil {
+	req := schemaRequest{Schema: schema}
+	if typ != FormatAvro && typ != "" {
+		req.SchemaType = typ
+	}
+	if err := c.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject)+"/versions", nil, req, &resp); err != nil {
 		return 0, fmt.Errorf("register schema in subject %s: %w", subject, err)
 	}
+	if typ == "" {
+		typ = FormatAvro
+	}
 	c.mu.Lock()
-	c.byID[resp.ID] = schema
+	if _, ok := c.byID[resp.ID]; !ok {
+		c.byID[resp.ID] = SubjectSchema{ID: resp.ID, Schema: schema, Type: typ}
+	}
 	c.mu.Unlock()
 	return resp.ID, nil
 }
@@ -334,7 +411,7 @@ func (c *Client) CheckCompatibility(ctx context.Context, subject, version, schem
 		Messages          []json.RawMessage `json:"messages"`
 	}
 	path := "/compatibility/subjects/" + url.PathEscape(subject) + "/versions/" + url.PathEscape(version)
-	if err := c.do(ctx, http.MethodPost, path, url.Values{"verbose": {"true"}}, schemaRequest{schema}, &resp); err != nil {
+	if err := c.do(ctx, http.MethodPost, path, url.Values{"verbose": {"true"}}, schemaRequest{Schema: schema}, &resp); err != nil {
 		return false, nil, fmt.Errorf("check compatibility with subject %s version %s: %w", subject, version, err)
 	}
 	switch {

@@ -13,14 +13,26 @@ import (
 
 // Source looks up writer schemas by their registry id; *Client implements it.
 type Source interface {
-	// SchemaByID returns the schema text registered under id.
+	// SchemaByID returns the Avro schema text registered under id.
 	SchemaByID(ctx context.Context, id int) (string, error)
 }
 
-// Record is a generically decoded Avro record.
+// InfoSource is a Source that also tells a schema's type (AVRO, JSON,
+// PROTOBUF) and where it is registered; *Client implements it. A Decoder
+// whose Source is an InfoSource decodes JSON Schema payloads too and names
+// subjects and versions in its Writers.
+type InfoSource interface {
+	Source
+	// SchemaInfo returns the schema registered under id with its Type and,
+	// when the registry tells, a Subject and Version it is registered as.
+	SchemaInfo(ctx context.Context, id int) (SubjectSchema, error)
+}
+
+// Record is a generically decoded record: Avro, JSON with a registered JSON
+// Schema, or plain JSON without a header.
 //
-// Fields holds every field of the writer's record by name, in hamba/avro's
-// generic form: null → nil, boolean → bool, int → int, long → int64,
+// For Avro, Fields holds every field of the writer's record by name, in
+// hamba/avro's generic form: null → nil, boolean → bool, int → int, long → int64,
 // float → float32, double → float64, string (also uuid) → string,
 // bytes → []byte, enum → string (the symbol), fixed → [N]byte,
 // array → []any, map → map[string]any, record → map[string]any. A union
@@ -32,23 +44,36 @@ type Source interface {
 // decimal → *big.Rat, duration → avro.LogicalDuration. The tutorial's
 // schema (logicalType on the field) therefore yields int64 epoch
 // milliseconds for timestamp, and SensorSchema yields a time.Time.
+//
+// For JSON, Fields holds the payload's object as encoding/json decodes it,
+// except that numbers are json.Number (their exact text): object →
+// map[string]any, array → []any, string, bool, null → nil.
+//
+// Lookup reads nested fields by dotted path; Writer describes the writer
+// schema's fields.
 type Record struct {
-	// SchemaID is the registry id of the writer schema.
+	// SchemaID is the registry id of the writer schema, 0 for plain JSON.
 	SchemaID int
-	// Name is the full name of the writer's record (namespace.name).
+	// Name is the full name of the writer's record (namespace.name), the
+	// JSON Schema's title, or "" for plain JSON.
 	Name string
 	// Fields maps field names to values (see the type's documentation).
 	Fields map[string]any
+	// Writer describes the writer schema; shared by every record of the
+	// same schema id. Nil only for records built by hand.
+	Writer *Writer
 }
 
 // entry is everything the Decoder keeps per writer schema id.
 type entry struct {
-	schema    avro.Schema
+	format    Format
+	schema    avro.Schema // Avro only
 	name      string
-	root      *node
+	root      *node // Avro only
+	writer    *Writer
 	sensor    *sensorPlan
 	sensorErr error
-	err       error // the schema could not be parsed or compiled
+	err       error // the schema could not be parsed or compiled, or is not decodable
 }
 
 // call is an in-flight schema fetch that other callers may wait for.
@@ -61,12 +86,16 @@ type call struct {
 // maxInterned bounds the Decoder's table of sensor id strings.
 const maxInterned = 4096
 
-// Decoder decodes Confluent-framed Avro payloads using the writer schema
-// named by each payload. It is safe for concurrent use; schemas are fetched
-// once per id and kept.
+// Decoder decodes Confluent-framed payloads using the writer schema named by
+// each payload: Avro and, when its Source is an InfoSource, JSON Schema
+// (magic byte, id, JSON text). Plain JSON objects without a header are
+// decoded too. It is safe for concurrent use; schemas are fetched once per
+// id and kept.
 type Decoder struct {
-	src Source
-	api avro.API // own hamba configuration, unaffected by avro.Register elsewhere
+	src          Source
+	api          avro.API // own hamba configuration, unaffected by avro.Register elsewhere
+	sensorFilter func(*Writer) bool
+	plain        *Writer // the Writer of plain JSON records
 
 	entries atomic.Pointer[map[int]*entry] // copy-on-write, read without locks
 	ids     atomic.Pointer[map[string]string]
@@ -75,13 +104,53 @@ type Decoder struct {
 	inflight map[int]*call
 }
 
-// NewDecoder returns a Decoder that fetches writer schemas from src.
-func NewDecoder(src Source) *Decoder {
-	return &Decoder{src: src, api: avro.Config{}.Freeze(), inflight: map[int]*call{}}
+// DecoderOption configures a Decoder.
+type DecoderOption func(*Decoder)
+
+// WithSensorFilter limits the sensor fast path to writer schemas for which
+// accept returns true; DecodeSensor answers ErrNotSensor for the others, so
+// that callers decode them generically (for instance because they have more
+// fields to plot or print than a Sensor holds). accept is called once per
+// schema id, with a schema that has the sensor's fields.
+func WithSensorFilter(accept func(*Writer) bool) DecoderOption {
+	return func(d *Decoder) { d.sensorFilter = accept }
 }
 
-// Decode decodes a payload written with any record schema.
+// NewDecoder returns a Decoder that fetches writer schemas from src.
+func NewDecoder(src Source, opts ...DecoderOption) *Decoder {
+	d := &Decoder{src: src, api: avro.Config{}.Freeze(), inflight: map[int]*call{}, plain: (&Writer{Format: FormatJSON}).finish()}
+	for _, opt := range opts {
+		opt(d)
+	}
+	return d
+}
+
+// Writer returns the description of the writer schema registered under id
+// (fetching it on first use), or of plain JSON for id 0.
+func (d *Decoder) Writer(ctx context.Context, id int) (*Writer, error) {
+	if id == 0 {
+		return d.plain, nil
+	}
+	e, err := d.entry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.writer == nil {
+		return nil, fmt.Errorf("schema %d: %w", id, e.err)
+	}
+	return e.writer, nil
+}
+
+// Decode decodes a payload written with any record schema: Avro or JSON
+// Schema behind a Confluent header, or a plain JSON object.
 func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
+	if isPlainJSON(payload) {
+		fields, err := decodeJSONObject(payload)
+		if err != nil {
+			return Record{}, fmt.Errorf("decode plain json: %w", err)
+		}
+		return Record{Fields: fields, Writer: d.plain}, nil
+	}
 	id, body, err := ParseHeader(payload)
 	if err != nil {
 		return Record{}, fmt.Errorf("decode: %w", err)
@@ -92,6 +161,13 @@ func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
 	}
 	if e.err != nil {
 		return Record{}, fmt.Errorf("decode with schema %d: %w", id, e.err)
+	}
+	if e.format == FormatJSON {
+		fields, err := decodeJSONObject(body)
+		if err != nil {
+			return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
+		}
+		return Record{SchemaID: id, Name: e.name, Fields: fields, Writer: e.writer}, nil
 	}
 	if e.name == "" {
 		return Record{}, fmt.Errorf("decode with schema %d: top-level type is %s, not a record", id, e.schema.Type())
@@ -109,14 +185,18 @@ func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
 	if err := d.api.Unmarshal(e.schema, body, &fields); err != nil {
 		return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
 	}
-	return Record{SchemaID: id, Name: e.name, Fields: fields}, nil
+	return Record{SchemaID: id, Name: e.name, Fields: fields, Writer: e.writer}, nil
 }
 
-// DecodeSensor decodes a sensor reading from a payload written with any
-// schema that has the fields timestamp (long or int), id (string) and value
-// (double, float, long or int); other fields are skipped. On error into is
-// left untouched.
+// DecodeSensor decodes a sensor reading from an Avro payload written with
+// any schema that has the fields timestamp (long or int), id (string) and
+// value (double, float, long or int); other fields are skipped. JSON
+// payloads, other schemas and those refused by WithSensorFilter give
+// ErrNotSensor: decode them with Decode. On error into is left untouched.
 func (d *Decoder) DecodeSensor(ctx context.Context, payload []byte, into *Sensor) (schemaID int, err error) {
+	if len(payload) > 0 && payload[0] != MagicByte && isPlainJSON(payload) {
+		return 0, fmt.Errorf("decode sensor: %w: plain JSON payload", ErrNotSensor)
+	}
 	id, body, err := ParseHeader(payload)
 	if err != nil {
 		return 0, fmt.Errorf("decode sensor: %w", err)
@@ -215,11 +295,11 @@ func (d *Decoder) fetch(ctx context.Context, id int) (e *entry, shared bool, err
 	d.inflight[id] = c
 	d.mu.Unlock()
 
-	text, err := d.src.SchemaByID(ctx, id)
+	info, err := d.lookup(ctx, id)
 	if err != nil {
 		c.err = sourceError(id, err)
 	} else {
-		c.e = newEntry(text)
+		c.e = d.newEntry(id, info)
 	}
 
 	d.mu.Lock()
@@ -238,12 +318,22 @@ func (d *Decoder) fetch(ctx context.Context, id int) (e *entry, shared bool, err
 	return c.e, false, c.err
 }
 
+// lookup asks the Source for schema id, with its type when the Source can
+// tell.
+func (d *Decoder) lookup(ctx context.Context, id int) (SubjectSchema, error) {
+	if is, ok := d.src.(InfoSource); ok {
+		return is.SchemaInfo(ctx, id)
+	}
+	text, err := d.src.SchemaByID(ctx, id)
+	return SubjectSchema{ID: id, Type: FormatAvro, Schema: text}, err
+}
+
 // sourceError wraps a Source failure: retryable failures (network, 5xx)
-// stay retryable and are not called unknown; anything else is
-// ErrUnknownSchema.
+// stay retryable and are not called unknown; a schema of an unsupported
+// type says so; anything else is ErrUnknownSchema.
 func sourceError(id int, err error) error {
 	switch {
-	case errors.Is(err, ErrUnknownSchema):
+	case errors.Is(err, ErrUnknownSchema), errors.Is(err, ErrUnsupportedType):
 		return fmt.Errorf("fetch schema %d: %w", id, err)
 	case IsRetryable(err), errors.Is(err, context.Canceled):
 		return fmt.Errorf("fetch schema %d: %w", id, err)
@@ -254,7 +344,28 @@ func sourceError(id int, err error) error {
 
 // newEntry parses and compiles a writer schema. Failures are kept in the
 // entry: a schema id always names the same text, so retrying cannot help.
-func newEntry(text string) *entry {
+func (d *Decoder) newEntry(id int, info SubjectSchema) *entry {
+	var e *entry
+	switch info.Type {
+	case "", FormatAvro:
+		e = newAvroEntry(info.Schema)
+	case FormatJSON:
+		e = newJSONEntry(info.Schema)
+	default:
+		return &entry{err: fmt.Errorf("%w %s", ErrUnsupportedType, info.Type)}
+	}
+	if e.writer != nil {
+		e.writer.ID, e.writer.Subject, e.writer.Version = id, info.Subject, info.Version
+	}
+	if e.sensor != nil && d.sensorFilter != nil && !d.sensorFilter(e.writer) {
+		e.sensor = nil
+		e.sensorErr = fmt.Errorf("%w: record %s goes to the generic path", ErrNotSensor, e.name)
+	}
+	return e
+}
+
+// newAvroEntry parses and compiles an Avro writer schema.
+func newAvroEntry(text string) *entry {
 	s, err := parseSchema(text)
 	if err != nil {
 		return &entry{err: err}
@@ -263,10 +374,22 @@ func newEntry(text string) *entry {
 	if err != nil {
 		return &entry{err: fmt.Errorf("compile avro schema: %w", err)}
 	}
-	e := &entry{schema: s, root: root}
+	e := &entry{format: FormatAvro, schema: s, root: root}
 	if rec, ok := s.(*avro.RecordSchema); ok {
 		e.name = rec.FullName()
+		e.writer = describeAvro(rec)
 	}
 	e.sensor, e.sensorErr = newSensorPlan(s, root)
 	return e
+}
+
+// newJSONEntry reads a JSON Schema for its fields; payloads are decoded as
+// JSON whatever the schema says.
+func newJSONEntry(text string) *entry {
+	w, err := describeJSONSchema(text)
+	if err != nil {
+		return &entry{err: err}
+	}
+	return &entry{format: FormatJSON, name: w.Name, writer: w,
+		sensorErr: fmt.Errorf("%w: JSON Schema payloads are decoded with Decode", ErrNotSensor)}
 }

@@ -68,9 +68,18 @@ func TestDecodeGenericSensor(t *testing.T) {
 		name      string
 		schema    string
 		timestamp any
+		fields    []Field
 	}{
-		{"fixed form gives time", SensorSchema, time.UnixMilli(ts).UTC()},
-		{"tutorial form gives epoch ms", TutorialSensorSchema, ts},
+		{"fixed form gives time", SensorSchema, time.UnixMilli(ts).UTC(), []Field{
+			{Path: "timestamp", Type: "long/timestamp-millis", Kind: KindTime},
+			{Path: "id", Type: "string", Kind: KindString},
+			{Path: "value", Type: "double", Kind: KindNumber},
+		}},
+		{"tutorial form gives epoch ms", TutorialSensorSchema, ts, []Field{
+			{Path: "timestamp", Type: "long (logicalType timestamp-millis on the field)", Kind: KindTime, Unit: time.Millisecond},
+			{Path: "id", Type: "string", Kind: KindString},
+			{Path: "value", Type: "double", Kind: KindNumber},
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := NewDecoder(&memSource{schemas: map[int]string{3: tc.schema}})
@@ -78,9 +87,14 @@ func TestDecodeGenericSensor(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
+			w := rec.Writer
+			rec.Writer = nil
 			want := Record{SchemaID: 3, Name: "sensor", Fields: map[string]any{"timestamp": tc.timestamp, "id": "sensor2", "value": 1.25}}
 			if !reflect.DeepEqual(rec, want) {
 				t.Errorf("Decode = %#v, want %#v", rec, want)
+			}
+			if w == nil || w.ID != 3 || w.Format != FormatAvro || w.Name != "sensor" || !reflect.DeepEqual(w.Fields, tc.fields) {
+				t.Errorf("Writer = %+v, want id 3, AVRO, sensor, fields %+v", w, tc.fields)
 			}
 		})
 	}

@@ -12,6 +12,15 @@
 // hamba/avro's generic form. Both reject truncated bodies and trailing bytes,
 // which hamba/avro's Unmarshal alone does not.
 //
+// The generic path also decodes JSON: Confluent's JSON Schema wire format
+// (magic byte, schema id of a registered JSON Schema, JSON text) and plain
+// JSON objects without a header. Protobuf schemas are refused with
+// ErrUnsupportedType. Every generic Record carries a Writer: the writer
+// schema's leaves by dotted path with what each can be used for (a number,
+// a point in time, a string), its subject and version when the registry
+// tells them. Record.Lookup reads a dotted path through nested records and
+// union branches.
+//
 // The package does not talk to Kafka, does not log, and keeps no global state:
 // caches live in the Client and the Decoder. Schema references are honoured by
 // the embedded registry's compatibility check but not by the Decoder, which

@@ -30,6 +30,11 @@ var (
 	// (bad union or enum index, negative length, overlong varint, a size
 	// over the limits).
 	ErrMalformed = errors.New("malformed avro body")
+	// ErrUnsupportedType reports a schema of a type the Decoder cannot
+	// decode (PROTOBUF); the message names the type.
+	ErrUnsupportedType = errors.New("unsupported schema type")
+	// ErrBadJSON reports a JSON payload that is not one JSON object.
+	ErrBadJSON = errors.New("malformed json payload")
 )
 
 // AppendHeader appends the Confluent header (MagicByte and the 4-byte

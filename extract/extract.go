@@ -1,0 +1,453 @@
+// Package extract chooses what to plot from decoded records of any schema:
+// the series that names a line, the numeric fields whose values are drawn,
+// and the time each point is drawn at.
+//
+// A Config names fields by dotted path ("cost", "location.lat"); what it
+// leaves empty is detected from the writer schema (schema.Writer):
+//
+//   - series: the Kafka key; for records without a key, the first string
+//     field called id, name or key; else the record's name (one line);
+//   - values: every numeric field of the writer schema (int, long, float,
+//     double, decimal; JSON number and integer) except the series and time
+//     fields; for plain JSON without a schema, every number in the record;
+//   - time: the first timestamp field of the writer schema (timestamp-millis
+//     or -micros, the tutorial's logicalType on the field, a long named
+//     timestamp); else the Kafka record's timestamp.
+//
+// A value that is null (a union's null branch) or missing from a record
+// gives a Null point: a gap in the line, which the dashboard counts. The
+// package only reads schema.Record and schema.Writer; it knows nothing of
+// Kafka clients or the terminal.
+package extract
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"math/big"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kafkaplot/kafkaplot/schema"
+)
+
+// Special names a Config may use instead of a field.
+const (
+	// KeySeries names series by the Kafka key only.
+	KeySeries = "@key"
+	// RecordTime draws points at the Kafka record's timestamp.
+	RecordTime = "@time"
+)
+
+// Labels used in Source when no field is involved.
+const (
+	byKey        = "key"
+	byRecord     = "record"
+	byRecordTime = "record time"
+	noSeries     = "(none)"
+)
+
+// Config chooses fields; zero values auto-detect (see the package
+// documentation).
+type Config struct {
+	// Series is the dotted path of the field whose value names the line, or
+	// KeySeries; "" detects.
+	Series string
+	// Values are the dotted paths of the numeric fields to plot; empty
+	// detects.
+	Values []string
+	// Time is the dotted path of the time field (a timestamp logical type,
+	// or a number of epoch milliseconds), or RecordTime; "" detects.
+	Time string
+}
+
+// Point is one value to plot.
+type Point struct {
+	// Series names the line, e.g. "sensor3" or a creative id.
+	Series string
+	// Field is the dotted path of the plotted field, e.g. "value" or "cost".
+	Field string
+	// Time is when the point is drawn.
+	Time time.Time
+	// Value is the field's value; 0 when Null.
+	Value float64
+	// Null is true when the record has no value for Field (null or
+	// missing): a gap in the line.
+	Null bool
+}
+
+// Source says where a record's points came from, for the dashboard header.
+type Source struct {
+	// SeriesBy is "key", the path of the series field, or "record" when
+	// nothing names series.
+	SeriesBy string
+	// TimeBy is the path of the time field or "record time".
+	TimeBy string
+}
+
+// Plan is what an Extractor takes from the records of one writer schema.
+type Plan struct {
+	// Series is the configured series field or KeySeries; "" means the
+	// key, else Fallback.
+	Series string
+	// Fallback is the string field naming series of records without a key
+	// ("" if none) when Series is "".
+	Fallback string
+	// Values are the paths of the fields plotted.
+	Values []string
+	// Time is the path of the time field, "" for the record's timestamp.
+	Time string
+	// Unit is the unit of a numeric Time field (time.Millisecond unless the
+	// schema says micros).
+	Unit time.Duration
+}
+
+// Extractor turns records into points. It is safe for concurrent use; it
+// keeps one Plan per writer schema.
+type Extractor struct {
+	cfg   Config
+	mu    sync.Mutex
+	plans map[*schema.Writer]*Plan
+}
+
+// New returns an Extractor for cfg.
+func New(cfg Config) *Extractor {
+	cfg.Values = slices.Clone(cfg.Values)
+	return &Extractor{cfg: cfg, plans: map[*schema.Writer]*Plan{}}
+}
+
+// Config returns the Extractor's configuration.
+func (e *Extractor) Config() Config {
+	c := e.cfg
+	c.Values = slices.Clone(c.Values)
+	return c
+}
+
+// Plan returns what the Extractor takes from records written with w. For a
+// writer without field descriptions (plain JSON) it is computed from each
+// record instead, and Plan only reflects the configuration.
+func (e *Extractor) Plan(w *schema.Writer) *Plan {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p, ok := e.plans[w]; ok {
+		return p
+	}
+	p := e.plan(w)
+	if w != nil && len(w.Fields) > 0 {
+		e.plans[w] = p
+	}
+	return p
+}
+
+// plan builds the Plan for a described writer schema.
+func (e *Extractor) plan(w *schema.Writer) *Plan {
+	p := &Plan{Series: e.cfg.Series, Unit: time.Millisecond}
+	var fields []schema.Field
+	if w != nil {
+		fields = w.Fields
+	}
+	switch e.cfg.Time {
+	case RecordTime:
+	case "":
+		for _, f := range fields {
+			if f.Kind == schema.KindTime {
+				p.Time = f.Path
+				break
+			}
+		}
+	default:
+		p.Time = e.cfg.Time
+	}
+	if f, ok := w.Field(p.Time); ok && f.Unit != 0 {
+		p.Unit = f.Unit
+	}
+	if p.Series == "" {
+		p.Fallback = fallbackSeries(fields)
+	}
+	if len(e.cfg.Values) > 0 {
+		p.Values = slices.Clone(e.cfg.Values)
+		return p
+	}
+	for _, f := range fields {
+		if f.Kind == schema.KindNumber && f.Path != p.Time && f.Path != p.Series && f.Path != p.Fallback {
+			p.Values = append(p.Values, f.Path)
+		}
+	}
+	return p
+}
+
+// fallbackSeries returns the first top-level string field called id, name
+// or key (in that order of preference), or "".
+func fallbackSeries(fields []schema.Field) string {
+	for _, name := range []string{"id", "name", "key"} {
+		for _, f := range fields {
+			if f.Kind == schema.KindString && strings.EqualFold(f.Path, name) {
+				return f.Path
+			}
+		}
+	}
+	return ""
+}
+
+// plainPlan builds a Plan from the values of a record without field
+// descriptions.
+func (e *Extractor) plainPlan(rec *schema.Record) *Plan {
+	p := &Plan{Series: e.cfg.Series, Unit: time.Millisecond}
+	switch e.cfg.Time {
+	case RecordTime:
+	case "":
+		if v, ok := rec.Fields["timestamp"]; ok {
+			if _, isNum := Number(v); isNum {
+				p.Time = "timestamp"
+			}
+		}
+	default:
+		p.Time = e.cfg.Time
+	}
+	if p.Series == "" {
+		for _, name := range []string{"id", "name", "key"} {
+			if _, ok := rec.Fields[name].(string); ok {
+				p.Fallback = name
+				break
+			}
+		}
+	}
+	if len(e.cfg.Values) > 0 {
+		p.Values = slices.Clone(e.cfg.Values)
+		return p
+	}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			path := prefix + k
+			switch x := v.(type) {
+			case map[string]any:
+				walk(path+".", x)
+			case string, bool, nil, []any:
+			default:
+				if _, ok := Number(v); ok && path != p.Time && path != p.Series && path != p.Fallback {
+					p.Values = append(p.Values, path)
+				}
+			}
+		}
+	}
+	walk("", rec.Fields)
+	sort.Strings(p.Values)
+	return p
+}
+
+// Extract appends the points of rec to dst: one per plotted field. key is
+// the Kafka key and ts the Kafka record's timestamp.
+func (e *Extractor) Extract(rec *schema.Record, key []byte, ts time.Time, dst []Point) ([]Point, Source) {
+	var p *Plan
+	if rec.Writer != nil && len(rec.Writer.Fields) > 0 {
+		p = e.Plan(rec.Writer)
+	} else {
+		p = e.plainPlan(rec)
+	}
+	series, by := e.series(p, rec, key)
+	at, timeBy := ts, byRecordTime
+	if p.Time != "" {
+		if v, ok := rec.Lookup(p.Time); ok {
+			if t, ok := toTime(v, p.Unit); ok {
+				at, timeBy = t, p.Time
+			}
+		}
+	}
+	for _, path := range p.Values {
+		pt := Point{Series: series, Field: path, Time: at}
+		v, ok := rec.Lookup(path)
+		if !ok || v == nil {
+			pt.Null = true
+			dst = append(dst, pt)
+			continue
+		}
+		f, ok := Number(v)
+		if !ok {
+			s, isString := v.(string)
+			if !isString {
+				continue
+			}
+			if f, ok = parseFloat(s); !ok {
+				continue
+			}
+		}
+		pt.Value = f
+		dst = append(dst, pt)
+	}
+	return dst, Source{SeriesBy: by, TimeBy: timeBy}
+}
+
+// FromSensor appends the point of a sensor reading decoded by the fast path
+// (schema.Decoder.DecodeSensor) to dst, named as Extract would name it for
+// a writer schema the Extractor accepts with SensorOK.
+func (e *Extractor) FromSensor(s schema.Sensor, key []byte, dst []Point) ([]Point, Source) {
+	series, by := s.ID, "id"
+	switch {
+	case e.cfg.Series == KeySeries:
+		series, by = keyString(key), byKey
+		if len(key) == 0 {
+			series = noSeries
+		}
+	case e.cfg.Series == "" && len(key) > 0:
+		series, by = keyString(key), byKey
+	}
+	dst = append(dst, Point{Series: series, Field: "value", Time: time.UnixMilli(s.Timestamp), Value: s.Value})
+	return dst, Source{SeriesBy: by, TimeBy: "timestamp"}
+}
+
+// SensorOK reports whether the points of a record written with w are
+// exactly what FromSensor makes of its sensor reading: the value field
+// plotted alone, at the timestamp field, named by the key or the id field.
+// Pass it to schema.WithSensorFilter so that other schemas are decoded
+// generically.
+func (e *Extractor) SensorOK(w *schema.Writer) bool {
+	p := e.Plan(w)
+	if len(p.Values) != 1 || p.Values[0] != "value" || p.Time != "timestamp" {
+		return false
+	}
+	switch e.cfg.Series {
+	case "", KeySeries:
+		return e.cfg.Series == KeySeries || p.Fallback == "id"
+	default:
+		return e.cfg.Series == "id"
+	}
+}
+
+// series names a record's line.
+func (e *Extractor) series(p *Plan, rec *schema.Record, key []byte) (string, string) {
+	switch {
+	case p.Series == KeySeries:
+		if len(key) == 0 {
+			return noSeries, byKey
+		}
+		return keyString(key), byKey
+	case p.Series != "":
+		v, ok := rec.Lookup(p.Series)
+		if !ok || v == nil {
+			return noSeries, p.Series
+		}
+		return Format(v, schema.Field{}), p.Series
+	case len(key) > 0:
+		return keyString(key), byKey
+	case p.Fallback != "":
+		if v, ok := rec.Lookup(p.Fallback); ok && v != nil {
+			return Format(v, schema.Field{}), p.Fallback
+		}
+		return noSeries, p.Fallback
+	}
+	name := rec.Name
+	if name == "" {
+		name = "records"
+	}
+	return name, byRecord
+}
+
+// keyString returns a Kafka key as text: as is when it is printable UTF-8,
+// in hex otherwise (a binary or Avro-encoded key).
+func keyString(key []byte) string {
+	if utf8.Valid(key) {
+		printable := true
+		for _, c := range key {
+			if c < 0x20 || c == 0x7f {
+				printable = false
+				break
+			}
+		}
+		if printable {
+			return string(key)
+		}
+	}
+	return "0x" + hex.EncodeToString(key)
+}
+
+// Number converts a decoded numeric value to float64: Go's integer and
+// float types, json.Number and *big.Rat (Avro decimal).
+func Number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	case int8:
+		return float64(x), true
+	case uint:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case json.Number:
+		return parseFloat(string(x))
+	case *big.Rat:
+		if x == nil {
+			return 0, false
+		}
+		f, _ := x.Float64()
+		return f, true
+	}
+	return 0, false
+}
+
+// parseFloat parses a number written as text.
+func parseFloat(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// toTime converts a decoded time value: time.Time, a number of units since
+// the epoch, or an RFC 3339 string.
+func toTime(v any, unit time.Duration) (time.Time, bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, true
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(x))
+		return t, err == nil
+	}
+	f, ok := Number(v)
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return time.Time{}, false
+	}
+	if n, isJSON := v.(json.Number); isJSON {
+		if i, err := n.Int64(); err == nil {
+			return fromUnits(i, unit), true
+		}
+	}
+	switch x := v.(type) {
+	case int64:
+		return fromUnits(x, unit), true
+	case int:
+		return fromUnits(int64(x), unit), true
+	case int32:
+		return fromUnits(int64(x), unit), true
+	}
+	if math.Abs(f) > 1<<62 {
+		return time.Time{}, false
+	}
+	return fromUnits(int64(math.Round(f)), unit), true
+}
+
+// fromUnits returns the time n units after the epoch.
+func fromUnits(n int64, unit time.Duration) time.Time {
+	if unit == time.Microsecond {
+		return time.UnixMicro(n)
+	}
+	return time.UnixMilli(n)
+}

@@ -1,0 +1,217 @@
+package config
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/tlsfiles"
+)
+
+// TLSInfo says where the TLS material of a connection came from, for
+// messages and for kafkaplot doctor. It holds no secret.
+type TLSInfo struct {
+	// Certificate is the client certificate; nil when none is configured.
+	Certificate *x509.Certificate
+	// CertificateKey is the setting it came from: "tls.keystore" or "project.certificate_file".
+	CertificateKey string
+	// CertificatePath is the file it came from.
+	CertificatePath string
+	// CertificateFormat is the file's format (PEM, JKS, PKCS#12).
+	CertificateFormat tlsfiles.Format
+	// Roots are the trusted CA certificates; nil means the system's.
+	Roots []*x509.Certificate
+	// RootsKey is the setting they came from: "tls.truststore", "project.ca_file" or "hops.verify".
+	RootsKey string
+	// RootsPath is the file they came from.
+	RootsPath string
+	// RootsFormat is the file's format.
+	RootsFormat tlsfiles.Format
+	// SkipHostname is true when the chain is verified but not the host name.
+	SkipHostname bool
+	// Insecure is true when nothing is verified (hops.verify = false).
+	Insecure bool
+}
+
+// KafkaTLS loads the TLS client configuration for the brokers, or returns
+// nil when kafka.security_protocol is PLAINTEXT or SASL_PLAINTEXT.
+//
+// The client certificate and key come from tls.keystore (JKS, PKCS#12 or a
+// PEM file holding both; password tls.keystore_password) or else from
+// project.certificate_file and project.key_file (PEM; the key may be
+// encrypted with project.key_password). The trusted CAs come from
+// tls.truststore (JKS, PKCS#12 or PEM; password tls.truststore_password, or
+// tls.keystore_password when empty) or else project.ca_file, or else the
+// system's roots. tls.skip_hostname_verification keeps verifying the chain
+// but not the broker's name. Every error names the setting to fix and the
+// file; a client certificate outside its validity at now is an error.
+func (c Config) KafkaTLS(now time.Time) (*tls.Config, TLSInfo, error) {
+	var info TLSInfo
+	if !c.UsesTLS() {
+		return nil, info, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	switch {
+	case c.TLS.Keystore != "":
+		kp, format, err := tlsfiles.LoadKeystore(c.TLS.Keystore, []byte(c.TLS.KeystorePassword))
+		if err != nil {
+			return nil, info, tlsError(err, "tls.keystore", "tls.keystore_password")
+		}
+		if err := tlsfiles.CheckValidity(kp.Leaf, now); err != nil {
+			return nil, info, &Error{Key: "tls.keystore", Err: &tlsfiles.FileError{Path: c.TLS.Keystore, Err: err}}
+		}
+		info.Certificate, info.CertificateKey, info.CertificatePath, info.CertificateFormat = kp.Leaf, "tls.keystore", c.TLS.Keystore, format
+		setClientCertificate(tc, kp.TLSCertificate())
+	case c.Project.CertificateFile != "" || c.Project.KeyFile != "":
+		if c.Project.CertificateFile == "" {
+			return nil, info, &Error{Key: "project.certificate_file", Err: fmt.Errorf("%w with project.key_file", ErrRequired)}
+		}
+		if c.Project.KeyFile == "" {
+			return nil, info, &Error{Key: "project.key_file", Err: fmt.Errorf("%w with project.certificate_file (it may name the same file)", ErrRequired)}
+		}
+		kp, err := tlsfiles.LoadKeyPair(c.Project.CertificateFile, c.Project.KeyFile, []byte(c.Project.KeyPassword))
+		if err != nil {
+			return nil, info, keyPairError(err, c.Project.CertificateFile, c.Project.KeyFile)
+		}
+		if err := tlsfiles.CheckValidity(kp.Leaf, now); err != nil {
+			return nil, info, &Error{Key: "project.certificate_file", Err: &tlsfiles.FileError{Path: c.Project.CertificateFile, Err: err}}
+		}
+		info.Certificate, info.CertificateKey, info.CertificatePath, info.CertificateFormat = kp.Leaf, "project.certificate_file", c.Project.CertificateFile, tlsfiles.FormatPEM
+		setClientCertificate(tc, kp.TLSCertificate())
+	}
+
+	var rootsKey, rootsPath, password string
+	switch {
+	case c.TLS.Truststore != "":
+		rootsKey, rootsPath, password = "tls.truststore", c.TLS.Truststore, c.TLS.TruststorePassword
+		if password == "" {
+			password = c.TLS.KeystorePassword
+		}
+	case c.Project.CAFile != "":
+		rootsKey, rootsPath = "project.ca_file", c.Project.CAFile
+	}
+	if rootsPath != "" {
+		roots, format, err := tlsfiles.LoadCertificates(rootsPath, []byte(password))
+		if err != nil {
+			return nil, info, tlsError(err, rootsKey, "tls.truststore_password")
+		}
+		if err := anyValid(roots, now); err != nil {
+			return nil, info, &Error{Key: rootsKey, Err: &tlsfiles.FileError{Path: rootsPath, Err: err}}
+		}
+		info.Roots, info.RootsKey, info.RootsPath, info.RootsFormat = roots, rootsKey, rootsPath, format
+		tc.RootCAs = tlsfiles.Pool(roots)
+	}
+	if c.TLS.InsecureSkipHostname {
+		info.SkipHostname = true
+		verifyChainOnly(tc)
+	}
+	return tc, info, nil
+}
+
+// RegistryTLS returns the TLS client configuration for an https schema
+// registry, following hops.verify: true verifies against the system's
+// roots, a path against the CAs in that file (PEM, or a JKS or PKCS#12
+// truststore opened with tls.truststore_password), false verifies nothing
+// (info.Insecure; the caller warns). It returns nil for an http registry.
+func (c Config) RegistryTLS() (*tls.Config, TLSInfo, error) {
+	var info TLSInfo
+	if !strings.HasPrefix(c.RegistryURL(), "https://") {
+		return nil, info, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	v := c.Hops.Verify
+	switch {
+	case !v.Enabled:
+		tc.InsecureSkipVerify = true
+		info.Insecure = true
+	case v.CAFile != "":
+		password := c.TLS.TruststorePassword
+		if password == "" {
+			password = c.TLS.KeystorePassword
+		}
+		roots, format, err := tlsfiles.LoadCertificates(v.CAFile, []byte(password))
+		if err != nil {
+			return nil, info, tlsError(err, "hops.verify", "tls.truststore_password")
+		}
+		tc.RootCAs = tlsfiles.Pool(roots)
+		info.Roots, info.RootsKey, info.RootsPath, info.RootsFormat = roots, "hops.verify", v.CAFile, format
+	}
+	return tc, info, nil
+}
+
+// setClientCertificate makes tc present cert whenever the server asks, even
+// when the server names acceptable CAs that did not issue it: the server's
+// refusal then says what is wrong, where silence would not.
+func setClientCertificate(tc *tls.Config, cert tls.Certificate) {
+	tc.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		return &cert, nil
+	}
+}
+
+// verifyChainOnly replaces the standard verification of tc by one that
+// checks the server's chain against tc.RootCAs (nil: the system's) but not
+// its host name, as Kafka clients do with
+// ssl.endpoint.identification.algorithm="".
+func verifyChainOnly(tc *tls.Config) {
+	tc.InsecureSkipVerify = true
+	roots := tc.RootCAs
+	tc.VerifyConnection = func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("tls: server sent no certificate")
+		}
+		opts := x509.VerifyOptions{Roots: roots, Intermediates: x509.NewCertPool()}
+		for _, c := range cs.PeerCertificates[1:] {
+			opts.Intermediates.AddCert(c)
+		}
+		_, err := cs.PeerCertificates[0].Verify(opts)
+		return err
+	}
+}
+
+// anyValid fails when none of the CA certificates is valid at now.
+func anyValid(certs []*x509.Certificate, now time.Time) error {
+	var first error
+	for _, c := range certs {
+		err := tlsfiles.CheckValidity(c, now)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return fmt.Errorf("no CA certificate is valid now: %w", first)
+}
+
+// tlsError names the setting behind a failure to load a store: its
+// password setting for password problems, else the file's setting.
+func tlsError(err error, fileKey, passwordKey string) error {
+	key := fileKey
+	if errors.Is(err, tlsfiles.ErrWrongPassword) || errors.Is(err, tlsfiles.ErrPasswordRequired) {
+		key = passwordKey
+	}
+	return &Error{Key: key, Err: err}
+}
+
+// keyPairError names the setting behind a failure of project.certificate_file
+// and project.key_file.
+func keyPairError(err error, certFile, keyFile string) error {
+	key := "project.key_file"
+	var pe *fs.PathError
+	var fe *tlsfiles.FileError
+	switch {
+	case errors.Is(err, tlsfiles.ErrWrongPassword), errors.Is(err, tlsfiles.ErrPasswordRequired):
+		key = "project.key_password"
+	case errors.Is(err, tlsfiles.ErrNoCertificate):
+		key = "project.certificate_file"
+	case errors.Is(err, tlsfiles.ErrNoKey), errors.Is(err, tlsfiles.ErrKeyMismatch):
+		key = "project.key_file"
+	case errors.As(err, &pe) && pe.Path == certFile, errors.As(err, &fe) && fe.Path == certFile && certFile != keyFile:
+		key = "project.certificate_file"
+	}
+	return &Error{Key: key, Err: err}
+}

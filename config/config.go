@@ -44,6 +44,26 @@ const (
 	ResetLatest   = "latest"
 )
 
+// Subject naming strategies accepted by registry.subject_strategy.
+const (
+	// SubjectRecordName names the subject after the record: kafka.schema,
+	// which Hopsworks requires to be the record's full name (the tutorial).
+	SubjectRecordName = "record-name"
+	// SubjectTopicName names it "<topic>-value" (Confluent's default).
+	SubjectTopicName = "topic-name"
+	// SubjectTopicRecord names it "<topic>-<record>", the record being
+	// kafka.schema.
+	SubjectTopicRecord = "topic-record"
+)
+
+// Special values of plot.series and plot.time.
+const (
+	// SeriesKey in plot.series names lines by the Kafka key only.
+	SeriesKey = "@key"
+	// TimeRecord in plot.time draws points at the Kafka record's timestamp.
+	TimeRecord = "@time"
+)
+
 // DefaultPort is the Kafka port used with hops.url when kafka.port is empty.
 const DefaultPort = "9092"
 
@@ -130,8 +150,14 @@ type Registry struct {
 	Username string `toml:"username"`
 	// Password is registry.password for basic auth (secret). Default empty.
 	Password string `toml:"password"`
-	// Subject is registry.subject; when set it overrides kafka.schema. Default empty.
+	// Subject is registry.subject; when set it is the subject, whatever the
+	// strategy. Default empty.
 	Subject string `toml:"subject"`
+	// SubjectStrategy is registry.subject_strategy: record-name (the subject
+	// is kafka.schema, as Hopsworks and the tutorial have it), topic-name
+	// ("<topic>-value", Confluent's default) or topic-record
+	// ("<topic>-<kafka.schema>"). Default "record-name".
+	SubjectStrategy string `toml:"subject_strategy"`
 }
 
 // TLS is the [tls] section: Java key and trust stores (JKS or PKCS12).
@@ -151,6 +177,19 @@ type Plot struct {
 	Points int `toml:"points"`
 	// Rate is plot.rate, generator steps per second. Default 2.
 	Rate float64 `toml:"rate"`
+	// Series is plot.series, the dotted path of the field whose value names
+	// a line, or "@key" for the Kafka key. Default empty: the Kafka key,
+	// else a string field called id, name or key.
+	Series string `toml:"series"`
+	// Value is plot.value, the dotted paths of the numeric fields plotted;
+	// a list or one comma-separated string. Default empty: every numeric
+	// field of the writer schema.
+	Value []string `toml:"value"`
+	// Time is plot.time, the dotted path of the time field (a timestamp or
+	// a long of epoch milliseconds), or "@time" for the Kafka record's
+	// timestamp. Default empty: the first timestamp field, else the
+	// record's timestamp.
+	Time string `toml:"time"`
 }
 
 // Default returns the configuration used before any file or environment is applied.
@@ -167,7 +206,8 @@ func Default() Config {
 				AutoOffsetReset: ResetEarliest,
 			},
 		},
-		API: API{Base: "/hopsworks-api/api"},
+		API:      API{Base: "/hopsworks-api/api"},
+		Registry: Registry{SubjectStrategy: SubjectRecordName},
 		Plot: Plot{
 			Window: Duration{2 * time.Minute},
 			Points: 2048,
@@ -268,12 +308,21 @@ func (c Config) APIKey() (string, error) {
 	return key, nil
 }
 
-// Subject returns the registry subject: registry.subject if set, else kafka.schema.
+// Subject returns the registry subject: registry.subject if set, else the
+// name registry.subject_strategy gives: kafka.schema (record-name),
+// "<topic>-value" (topic-name) or "<topic>-<kafka.schema>" (topic-record).
 func (c Config) Subject() string {
 	if c.Registry.Subject != "" {
 		return c.Registry.Subject
 	}
-	return c.Kafka.Schema
+	switch c.Registry.SubjectStrategy {
+	case SubjectTopicName:
+		return c.Kafka.Topic + "-value"
+	case SubjectTopicRecord:
+		return c.Kafka.Topic + "-" + c.Kafka.Schema
+	default:
+		return c.Kafka.Schema
+	}
 }
 
 // UsesTLS reports whether the brokers are reached over TLS (SSL or SASL_SSL).

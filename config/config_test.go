@@ -204,6 +204,31 @@ rate = 10
 			},
 		},
 		{
+			name: "plot fields and subject strategy",
+			file: "config.toml",
+			doc: "[registry]\nsubject_strategy = 'topic-record'\n[kafka]\ntopic = 'clicks-avro'\nschema = 'com.example.click'\n" +
+				"[plot]\nseries = 'creative_id'\nvalue = ['cost', 'location.lat']\ntime = 'timestamp'\n",
+			check: func(t *testing.T, c Config) {
+				want := Plot{Window: Duration{2 * time.Minute}, Points: 2048, Rate: 2, Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "timestamp"}
+				if !reflect.DeepEqual(c.Plot, want) {
+					t.Errorf("plot %+v, want %+v", c.Plot, want)
+				}
+				if got := c.Subject(); got != "clicks-avro-com.example.click" {
+					t.Errorf("Subject() = %q", got)
+				}
+			},
+		},
+		{
+			name: "plot value as one string, special series and time",
+			file: "config.toml",
+			doc:  "[plot]\nseries = '@key'\nvalue = 'cost'\ntime = '@time'\n",
+			check: func(t *testing.T, c Config) {
+				if c.Plot.Series != SeriesKey || !slices.Equal(c.Plot.Value, []string{"cost"}) || c.Plot.Time != TimeRecord {
+					t.Errorf("plot %+v", c.Plot)
+				}
+			},
+		},
+		{
 			name: "empty document is the default",
 			file: "config.toml",
 			doc:  "",
@@ -245,6 +270,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad_protocol.toml", 3, "kafka.security_protocol", `got "TLS"`},
 		{"bad_brokers.toml", 2, "kafka.brokers", "got integer 9093 at index 1"},
 		{"few_points.toml", 5, "plot.points", "must be at least 16, got 8"},
+		{"bad_series.toml", 3, "plot.series", `not a dotted field path: "creative id"`},
+		{"bad_strategy.toml", 2, "registry.subject_strategy", `want record-name, topic-name or topic-record, got "topic"`},
 		{"inline_type.toml", 1, "kafka.consumer.group_id", "want a string, got integer 7"},
 	}
 	for _, tt := range tests {
@@ -448,6 +475,29 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestSubject(t *testing.T) {
+	tests := []struct {
+		name     string
+		strategy string
+		subject  string
+		want     string
+	}{
+		{"record name is kafka.schema", SubjectRecordName, "", "sensor"},
+		{"topic name", SubjectTopicName, "", "temperature-value"},
+		{"topic and record", SubjectTopicRecord, "", "temperature-sensor"},
+		{"registry.subject wins", SubjectTopicName, "readings", "readings"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			c.Registry.SubjectStrategy, c.Registry.Subject = tt.strategy, tt.subject
+			if got := c.Subject(); got != tt.want {
+				t.Errorf("Subject() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDefaultNeedsOnlyABrokerSource(t *testing.T) {
 	err := Default().Validate()
 	if err == nil || err.Error() != "kafka.brokers: required: set kafka.brokers or hops.url" {
@@ -473,7 +523,20 @@ func TestApplyEnv(t *testing.T) {
 		{"brokers list", map[string]string{"KAFKAPLOT_KAFKA_BROKERS": "a:1,b:2"},
 			func(c Config) bool { return slices.Equal(c.Kafka.Brokers, []string{"a:1", "b:2"}) }, ""},
 		{"typed plot", map[string]string{"KAFKAPLOT_PLOT_WINDOW": "45s", "KAFKAPLOT_PLOT_POINTS": "64", "KAFKAPLOT_PLOT_RATE": "0.5"},
-			func(c Config) bool { return c.Plot == Plot{Window: Duration{45 * time.Second}, Points: 64, Rate: 0.5} }, ""},
+			func(c Config) bool {
+				return reflect.DeepEqual(c.Plot, Plot{Window: Duration{45 * time.Second}, Points: 64, Rate: 0.5})
+			}, ""},
+		{"plot fields", map[string]string{"KAFKAPLOT_PLOT_SERIES": "creative_id", "KAFKAPLOT_PLOT_VALUE": "cost, location.lat", "KAFKAPLOT_PLOT_TIME": "@time"},
+			func(c Config) bool {
+				return c.Plot.Series == "creative_id" && slices.Equal(c.Plot.Value, []string{"cost", "location.lat"}) && c.Plot.Time == "@time"
+			}, ""},
+		{"subject strategy lower-cased", map[string]string{"KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY": "Topic-Name"},
+			func(c Config) bool { return c.Registry.SubjectStrategy == SubjectTopicName && c.Subject() == "temperature-value" }, ""},
+		{"bad subject strategy", map[string]string{"KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY": "TopicNameStrategy"},
+			func(c Config) bool { return c.Registry.SubjectStrategy == SubjectRecordName },
+			`KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY: want record-name, topic-name or topic-record, got "topicnamestrategy"`},
+		{"bad value path", map[string]string{"KAFKAPLOT_PLOT_VALUE": "cost,location..lat"},
+			func(c Config) bool { return c.Plot.Value == nil }, `KAFKAPLOT_PLOT_VALUE: not a dotted field path: "location..lat"`},
 		{"bool", map[string]string{"KAFKAPLOT_TLS_SKIP_HOSTNAME_VERIFICATION": "true"},
 			func(c Config) bool { return c.TLS.InsecureSkipHostname }, ""},
 		{"protocol upper-cased", map[string]string{"KAFKAPLOT_KAFKA_SECURITY_PROTOCOL": "ssl"},

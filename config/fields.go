@@ -22,6 +22,8 @@ const (
 	number
 	// upper fields are normalised to upper case.
 	upper
+	// lower fields are normalised to lower case.
+	lower
 )
 
 // field is one configurable key: where it lives in Config and how it is checked.
@@ -64,6 +66,7 @@ func fields() []field {
 		{key: "registry.username", ptr: func(c *Config) any { return &c.Registry.Username }},
 		{key: "registry.password", ptr: func(c *Config) any { return &c.Registry.Password }, flags: secret},
 		{key: "registry.subject", ptr: func(c *Config) any { return &c.Registry.Subject }},
+		{key: "registry.subject_strategy", ptr: func(c *Config) any { return &c.Registry.SubjectStrategy }, flags: lower, check: checkSubjectStrategy},
 
 		{key: "tls.keystore", ptr: func(c *Config) any { return &c.TLS.Keystore }, flags: path},
 		{key: "tls.keystore_password", ptr: func(c *Config) any { return &c.TLS.KeystorePassword }, flags: secret},
@@ -74,6 +77,9 @@ func fields() []field {
 		{key: "plot.window", ptr: func(c *Config) any { return &c.Plot.Window }, check: checkWindow},
 		{key: "plot.points", ptr: func(c *Config) any { return &c.Plot.Points }, check: checkPoints},
 		{key: "plot.rate", ptr: func(c *Config) any { return &c.Plot.Rate }, check: checkRate},
+		{key: "plot.series", ptr: func(c *Config) any { return &c.Plot.Series }, check: checkSeries},
+		{key: "plot.value", ptr: func(c *Config) any { return &c.Plot.Value }, check: checkValue},
+		{key: "plot.time", ptr: func(c *Config) any { return &c.Plot.Time }, check: checkTime},
 	}
 }
 
@@ -112,6 +118,9 @@ func (f field) setTOML(c *Config, v any) error {
 		}
 		if f.flags&upper != 0 {
 			*p = strings.ToUpper(*p)
+		}
+		if f.flags&lower != 0 {
+			*p = strings.ToLower(*p)
 		}
 	case *bool:
 		x, ok := v.(bool)
@@ -187,6 +196,9 @@ func (f field) setEnv(c *Config, s string) error {
 		*p = s
 		if f.flags&upper != 0 {
 			*p = strings.ToUpper(*p)
+		}
+		if f.flags&lower != 0 {
+			*p = strings.ToLower(*p)
 		}
 	case *bool:
 		x, err := strconv.ParseBool(strings.TrimSpace(s))
@@ -331,4 +343,46 @@ func checkRate(c Config) error {
 		return fmt.Errorf("must be a positive number of steps per second, got %v", r)
 	}
 	return nil
+}
+
+func checkSubjectStrategy(c Config) error {
+	switch c.Registry.SubjectStrategy {
+	case SubjectRecordName, SubjectTopicName, SubjectTopicRecord:
+		return nil
+	}
+	return fmt.Errorf("want %s, %s or %s, got %q", SubjectRecordName, SubjectTopicName, SubjectTopicRecord, c.Registry.SubjectStrategy)
+}
+
+// checkFieldPath checks a dotted field path: no empty part, no spaces.
+func checkFieldPath(p string) error {
+	for _, part := range strings.Split(p, ".") {
+		if part == "" || strings.ContainsAny(part, " \t") {
+			return fmt.Errorf("not a dotted field path: %q", p)
+		}
+	}
+	return nil
+}
+
+func checkSeries(c Config) error {
+	if c.Plot.Series == "" || c.Plot.Series == SeriesKey {
+		return nil
+	}
+	return checkFieldPath(c.Plot.Series)
+}
+
+func checkValue(c Config) error {
+	var errs []error
+	for _, v := range c.Plot.Value {
+		if err := checkFieldPath(v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkTime(c Config) error {
+	if c.Plot.Time == "" || c.Plot.Time == TimeRecord {
+		return nil
+	}
+	return checkFieldPath(c.Plot.Time)
 }

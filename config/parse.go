@@ -215,10 +215,11 @@ type rawConfig struct {
 		KeyFile any `toml:"key_file"`
 	} `toml:"api"`
 	Registry struct {
-		URL      any `toml:"url"`
-		Username any `toml:"username"`
-		Password any `toml:"password"`
-		Subject  any `toml:"subject"`
+		URL             any `toml:"url"`
+		Username        any `toml:"username"`
+		Password        any `toml:"password"`
+		Subject         any `toml:"subject"`
+		SubjectStrategy any `toml:"subject_strategy"`
 	} `toml:"registry"`
 	TLS struct {
 		Keystore             any `toml:"keystore"`
@@ -231,6 +232,9 @@ type rawConfig struct {
 		Window any `toml:"window"`
 		Points any `toml:"points"`
 		Rate   any `toml:"rate"`
+		Series any `toml:"series"`
+		Value  any `toml:"value"`
+		Time   any `toml:"time"`
 	} `toml:"plot"`
 }
 

@@ -531,7 +531,9 @@ func TestApplyEnv(t *testing.T) {
 				return c.Plot.Series == "creative_id" && slices.Equal(c.Plot.Value, []string{"cost", "location.lat"}) && c.Plot.Time == "@time"
 			}, ""},
 		{"subject strategy lower-cased", map[string]string{"KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY": "Topic-Name"},
-			func(c Config) bool { return c.Registry.SubjectStrategy == SubjectTopicName && c.Subject() == "temperature-value" }, ""},
+			func(c Config) bool {
+				return c.Registry.SubjectStrategy == SubjectTopicName && c.Subject() == "temperature-value"
+			}, ""},
 		{"bad subject strategy", map[string]string{"KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY": "TopicNameStrategy"},
 			func(c Config) bool { return c.Registry.SubjectStrategy == SubjectRecordName },
 			`KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY: want record-name, topic-name or topic-record, got "topicnamestrategy"`},

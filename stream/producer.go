@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"sync"
 	"time"
 
@@ -92,8 +94,13 @@ func PartitionFor(key []byte, partitions int) int {
 	return kafka.CRC32Balancer{Consistent: true}.Balance(kafka.Message{Key: key}, parts...)
 }
 
+// partition is kafka-go's CRC32Balancer (librdkafka's "consistent_random"):
+// CRC32 of the key, or a random partition for an empty key.
 func (p *Producer) partition(key []byte, parts []int) int {
-	return p.balancer.Balance(kafka.Message{Key: key}, parts...)
+	if len(key) == 0 {
+		return p.balancer.Balance(kafka.Message{Key: key}, parts...)
+	}
+	return int(crc32.ChecksumIEEE(key) % uint32(len(parts)))
 }
 
 // Send writes msgs and waits for the broker's acknowledgement. It returns one
@@ -141,11 +148,13 @@ func (p *Producer) Send(ctx context.Context, msgs []Message, out []Delivery) ([]
 
 func (p *Producer) produce(ctx context.Context, part int, msgs []Message, idx []int) (int64, error) {
 	records := make([]kafka.Record, len(idx))
+	// One allocation for all keys and values rather than two per record.
+	readers := make([]bytesReader, 2*len(idx))
 	backoff := p.cfg.Backoff
 	for attempt := 0; ; attempt++ {
 		for j, i := range idx {
 			m := msgs[i]
-			records[j] = kafka.Record{Time: m.Time, Key: kafka.NewBytes(m.Key), Value: kafka.NewBytes(m.Value)}
+			records[j] = kafka.Record{Time: m.Time, Key: readers[2*j].reset(m.Key), Value: readers[2*j+1].reset(m.Value)}
 		}
 		resp, err := p.client.Produce(ctx, &kafka.ProduceRequest{
 			Topic:        p.cfg.Topic,
@@ -179,6 +188,42 @@ func (p *Producer) produce(ctx context.Context, part int, msgs []Message, idx []
 		backoff *= 2
 	}
 }
+
+// bytesReader is kafka-go's protocol.Bytes over a byte slice, like
+// kafka.NewBytes but reusable.
+type bytesReader struct {
+	b   []byte
+	off int
+}
+
+// reset points r at b and returns it as kafka.Bytes (nil for a nil b, a
+// null key or value).
+func (r *bytesReader) reset(b []byte) kafka.Bytes {
+	if b == nil {
+		return nil
+	}
+	r.b, r.off = b, 0
+	return r
+}
+
+func (r *bytesReader) Len() int { return len(r.b) - r.off }
+
+func (r *bytesReader) Read(p []byte) (int, error) {
+	if r.off >= len(r.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[r.off:])
+	r.off += n
+	return n, nil
+}
+
+func (r *bytesReader) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(r.b[r.off:])
+	r.off += n
+	return int64(n), err
+}
+
+func (r *bytesReader) Close() error { return nil }
 
 // retriable reports whether a produce error may succeed when re-sent.
 func retriable(err error) bool {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -137,16 +138,17 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 
 	var wg sync.WaitGroup
+	guard := &panicGuard{stop: program.Kill}
 	consumerCtx, stopConsumer := context.WithCancel(runCtx)
 	var consumerErr error
-	wg.Go(func() {
+	wg.Go(guard.wrap(func() {
 		consumerErr = consumer.Run(consumerCtx)
 		if consumerErr != nil && !errors.Is(consumerErr, context.Canceled) {
 			logger.Error("consumer stopped", "err", consumerErr)
 			program.Send(ui.ErrorMsg{Err: consumerErr})
 		}
-	})
-	wg.Go(func() { br.run(consumerCtx, time.Second/30) })
+	}))
+	wg.Go(guard.wrap(func() { br.run(consumerCtx, time.Second/30) }))
 	if generatorOn {
 		gen.set(runCtx, true)
 	}
@@ -156,6 +158,10 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	stopConsumer() // commits what was handed on and leaves the group
 	wg.Wait()
 	logger.Info("stop", "err", runErr)
+	if err := guard.Err(); err != nil {
+		logger.Error("panic", "err", err)
+		return err
+	}
 	switch {
 	case errors.Is(runErr, tea.ErrInterrupted), errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return errInterrupted
@@ -186,4 +192,37 @@ func openLog(path string) (*slog.Logger, func(), error) {
 	}
 	logger := slog.New(slog.NewTextHandler(f, nil)).With("pid", os.Getpid())
 	return logger, func() { f.Close() }, nil
+}
+
+// panicGuard turns a panic in one of the dashboard's goroutines into an
+// error and kills the program, so that the terminal is restored before the
+// error is printed. (bubbletea guards its own Update and View.)
+type panicGuard struct {
+	stop func()
+	mu   sync.Mutex
+	err  error
+}
+
+// wrap returns fn guarded.
+func (g *panicGuard) wrap(fn func()) func() {
+	return func() {
+		defer func() {
+			if r := recover(); r != nil {
+				g.mu.Lock()
+				if g.err == nil {
+					g.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+				}
+				g.mu.Unlock()
+				g.stop()
+			}
+		}()
+		fn()
+	}
+}
+
+// Err returns the first panic, as an error.
+func (g *panicGuard) Err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.err
 }

@@ -216,3 +216,7 @@ func TestProduceContinuesSeries(t *testing.T) {
 		}
 	}
 }
+
+func dialTCP(addr string) (net.Conn, error) {
+	return net.DialTimeout("tcp", addr, 200*time.Millisecond)
+}

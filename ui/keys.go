@@ -18,8 +18,10 @@ type KeyMap struct {
 	Up            key.Binding // focus the pane above
 	Down          key.Binding // focus the pane below
 	Zoom          key.Binding // zoom the focused pane to full screen and back
+	Field         key.Binding // show the next plotted field (enabled once there are several)
 	Help          key.Binding // show or hide the full help
 	Quit          key.Binding // quit
+	Suspend       key.Binding // suspend to the shell (ctrl+z); fg resumes
 }
 
 // DefaultKeyMap returns the default key bindings.
@@ -38,8 +40,10 @@ func DefaultKeyMap() KeyMap {
 		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "pane above")),
 		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "pane below")),
 		Zoom:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "zoom")),
+		Field:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "next field (all, then each)")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:          key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Suspend:       key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 	}
 }
 
@@ -53,6 +57,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		short(k.WindowShorter, "[/]", "window"),
 		short(k.Next, "tab", "focus"),
 		short(k.Zoom, "enter", "zoom"),
+		short(k.Field, "f", "field"),
 		short(k.Help, "?", "help"),
 		short(k.Quit, "q", "quit"),
 	}
@@ -69,7 +74,7 @@ func short(b key.Binding, keys, desc string) key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Generator, k.RateUp, k.RateDown, k.Pause},
-		{k.WindowShorter, k.WindowLonger, k.Zoom},
+		{k.WindowShorter, k.WindowLonger, k.Zoom, k.Field},
 		{k.Next, k.Prev, k.Left, k.Right, k.Up, k.Down},
 		{k.Help, k.Quit},
 	}

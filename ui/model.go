@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -28,6 +29,14 @@ type generatorState struct {
 	step     int
 	err      string
 	reported bool // a GeneratorMsg arrived
+}
+
+// plotState is what PlotMsg last described.
+type plotState struct {
+	known    bool
+	seriesBy string
+	timeBy   string
+	schemas  []SchemaCount
 }
 
 // actuator applies the generator settings asked for by keys through the
@@ -100,6 +109,8 @@ type Model struct {
 	gen    generatorState
 	status string
 	fatal  string
+	plot   plotState
+	field  string // the one field shown (f key), "" for all
 
 	dirty     bool      // data changed since the last frame
 	lastFrame time.Time // when the last frame was rendered
@@ -124,6 +135,7 @@ func New(opts Options) Model {
 		keys.RateUp.SetEnabled(false)
 		keys.RateDown.SetEnabled(false)
 	}
+	keys.Field.SetEnabled(false) // until events carry several fields
 	h := help.New()
 	h.Styles = styles.helpStyles()
 	return Model{
@@ -172,6 +184,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case EventsMsg:
 		m.st.ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
+		if len(m.st.fields) > 1 && !m.keys.Field.Enabled() {
+			m.keys.Field.SetEnabled(true)
+		}
+		m.dirty = true
+	case PlotMsg:
+		m.plot = plotState{known: true, seriesBy: msg.SeriesBy, timeBy: msg.TimeBy, schemas: slices.Clone(msg.Schemas)}
 		m.dirty = true
 	case GroupMsg:
 		m.st.setGroup(msg, m.opts.Now())
@@ -231,6 +249,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Suspend):
+		return m, tea.Suspend
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
@@ -271,6 +291,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.moveFocus(max(m.rc.grid.cols, 1), false)
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
+	case key.Matches(msg, k.Field):
+		m.field = nextField(m.st.fields, m.field)
 	default:
 		return m, nil
 	}
@@ -293,6 +315,22 @@ func (m *Model) moveFocus(d int, wrap bool) {
 		return
 	}
 	m.focus = f
+}
+
+// nextField returns the field shown after cur: all ("") → the first field →
+// … → the last → all.
+func nextField(fields []string, cur string) string {
+	if cur == "" {
+		if len(fields) == 0 {
+			return ""
+		}
+		return fields[0]
+	}
+	i := slices.Index(fields, cur)
+	if i < 0 || i+1 >= len(fields) {
+		return ""
+	}
+	return fields[i+1]
 }
 
 // stepRate returns the rate step after (dir > 0) or before cur.

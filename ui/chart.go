@@ -106,17 +106,25 @@ func (c *chartRenderer) render(sp *chartSpec, inks []ink) ([]string, []windowSta
 	for i, ln := range sp.lines {
 		pts := c.pts[c.offs[i]:c.offs[i+1]]
 		k := 0
-		if len(pts) == 1 {
-			x, y := px(pts[0])
+		// Segments join neighbouring points; a gap (NaN) breaks the line and
+		// a point with gaps on both sides is drawn as a dot.
+		for j, p := range pts {
+			if p.v != p.v {
+				continue
+			}
+			if j > 0 && pts[j-1].v == pts[j-1].v {
+				ax, ay := px(pts[j-1])
+				bx, by := px(p)
+				c.r.line(ax, ay, bx, by, ln.ink, ln.period, &k)
+				continue
+			}
+			if j+1 < len(pts) && pts[j+1].v == pts[j+1].v {
+				continue
+			}
+			x, y := px(p)
 			if x >= 0 && y >= 0 && x <= float64(pw-1) && y <= float64(ph-1) {
 				c.r.set(round(x), round(y), ln.ink)
 			}
-			continue
-		}
-		for j := 1; j < len(pts); j++ {
-			ax, ay := px(pts[j-1])
-			bx, by := px(pts[j])
-			c.r.line(ax, ay, bx, by, ln.ink, ln.period, &k)
 		}
 	}
 

@@ -5,8 +5,14 @@
 // The package knows nothing of Kafka, Avro or the rest of kafkaplot. The caller
 // converts records and consumer-group events into the message types defined
 // here (EventsMsg, GroupMsg, OffsetsMsg, PartitionsMsg, GeneratorMsg,
-// StatusMsg, ErrorMsg) and sends them to the program in batches with
-// tea.Program.Send. Update only mutates state and marks it dirty; the screen is
+// StatusMsg, ErrorMsg, PlotMsg) and sends them to the program in batches with
+// tea.Program.Send.
+//
+// An Event may name the field it plots (Event.Field): once events carry
+// several fields, lines are named series.field and the f key shows all
+// fields or one at a time. A Gap event breaks its line (a null or missing
+// value) and is counted. PlotMsg adds a header line saying what is plotted
+// by what over what, with the writer schemas seen and their record counts. Update only mutates state and marks it dirty; the screen is
 // re-rendered on a frame tick (at most Options.FPS times a second) and View
 // returns the cached frame.
 //

@@ -107,14 +107,28 @@ func (d *decimator) flush() {
 	d.col = -1
 }
 
-// feed adds points that lie inside the window, in time order.
+// feed adds points that lie inside the window, in time order. A gap (a NaN
+// point) ends the current column and is passed on as it is, so that the line
+// stays broken there; gaps are not counted in the statistics.
 func (d *decimator) feed(pts []point) {
 	if len(pts) == 0 {
 		return
 	}
-	d.stats.last = pts[len(pts)-1].v
+	for j := len(pts) - 1; j >= 0; j-- {
+		if v := pts[j].v; v == v {
+			d.stats.last = v
+			break
+		}
+	}
 	d.stats.n += len(pts)
 	for i := 0; i < len(pts); {
+		if p := pts[i]; p.v != p.v {
+			d.flush()
+			d.dst = append(d.dst, p)
+			d.stats.n--
+			i++
+			continue
+		}
 		if d.col < 0 || pts[i].t >= d.colEnd {
 			d.flush()
 			p := pts[i]
@@ -131,7 +145,7 @@ func (d *decimator) feed(pts []point) {
 		lo, hi, end := d.lo, d.hi, d.colEnd
 		for ; i < len(pts); i++ {
 			q := pts[i]
-			if q.t >= end {
+			if q.t >= end || q.v != q.v {
 				break
 			}
 			if q.v < lo.v {

@@ -8,7 +8,7 @@ import "math"
 const (
 	minWidth     = 40  // narrowest usable terminal
 	minHeight    = 10  // lowest usable terminal
-	chromeHeight = 4   // header (2) + group bar (1) + help line (1)
+	chromeHeight = 4   // header (2, 3 with the plot line) + group bar (1) + help line (1)
 	minPaneW     = 20  // narrowest pane, borders included
 	minPaneH     = 5   // lowest pane, borders included
 	paneAspect   = 6.0 // preferred pane width/height in cells (cells are about twice as tall as wide)

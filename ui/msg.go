@@ -2,13 +2,21 @@ package ui
 
 import "time"
 
-// Event is one decoded sensor reading.
+// Event is one decoded reading: a point of one line.
 type Event struct {
 	Partition int       // partition the record was read from
 	Offset    int64     // offset of the record
-	Series    string    // series (sensor) name; one line per series and partition
+	Series    string    // series (sensor) name; one line per series, field and partition
 	Time      time.Time // event time, drawn with millisecond precision
 	Value     float64   // reading; NaN and ±Inf are counted, not drawn
+	// Field names the plotted field ("value", "humidity", "cost"); "" for
+	// a record's only value. When events carry more than one field, lines
+	// are named series.field and the f key shows one field at a time.
+	Field string
+	// Gap marks a record without a value for Field (null or missing): the
+	// line is broken at Time. Gaps are counted; a gap of a line that has
+	// no point yet draws nothing.
+	Gap bool
 }
 
 // DecodeError is a record that could not be decoded.
@@ -73,6 +81,21 @@ type GeneratorMsg struct {
 // (e.g. "reconnecting…") is shown as a warning.
 type StatusMsg struct {
 	Text string
+}
+
+// SchemaCount is how many records of one writer schema were plotted.
+type SchemaCount struct {
+	Label   string // the schema for people, e.g. "sensor v2" or "plain JSON"
+	Records int64  // records read with it
+}
+
+// PlotMsg describes what is plotted: it adds a header line "plotting value,
+// humidity by key over timestamp · schemas sensor v1 ×480, …". Each message
+// replaces the previous description.
+type PlotMsg struct {
+	SeriesBy string        // what names the lines: "key", a field, "record"
+	TimeBy   string        // what the time axis shows: a field or "record time"
+	Schemas  []SchemaCount // writer schemas seen, in the order to show
 }
 
 // ErrorMsg is an error to show in the header; the dashboard keeps running. A

@@ -3,7 +3,8 @@ package ui
 // This file holds the per-series storage. It must not import bubbletea so that
 // it can be tested and benchmarked alone.
 
-// point is one sample: an event time in Unix nanoseconds and a finite value.
+// point is one sample: an event time in Unix nanoseconds and a finite value,
+// or NaN for a gap that breaks the line.
 type point struct {
 	t int64
 	v float64
@@ -19,8 +20,10 @@ const minRingAlloc = 64
 // is O(1); an out-of-order point is inserted at its place by shifting the
 // points after it.
 type series struct {
-	name  string
-	color int // global colour index, assigned in order of first appearance
+	name  string // series, or series.field: the key in a pane and of the colour
+	base  string // the event's Series
+	field string // the event's Field
+	color int    // global colour index, assigned in order of first appearance
 
 	buf  []point // ring storage; grows up to capacity
 	head int     // index in buf of the oldest point

@@ -101,16 +101,28 @@ type store struct {
 
 	events    int64
 	nonFinite int64
+	gaps      int64 // Gap events: nulls and missing fields
 	rate      rateMeter
 	errors    int64
 	lastError string
+
+	fields []string        // non-empty event fields, in order of first appearance
+	field  map[string]bool // the same as a set
 
 	group groupState
 }
 
 // newStore returns an empty store keeping capacity points per series.
 func newStore(capacity int) *store {
-	return &store{capacity: capacity, colors: make(map[string]int)}
+	return &store{capacity: capacity, colors: make(map[string]int), field: make(map[string]bool)}
+}
+
+// seriesName returns the key of the line of series and field in a pane.
+func seriesName(series, field string) string {
+	if field == "" {
+		return series
+	}
+	return series + "." + field
 }
 
 // pane returns the data of partition p (0 <= p < maxPartitions), creating it.
@@ -142,13 +154,15 @@ func (s *store) partitions() int {
 	return max(s.count, len(s.panes))
 }
 
-// lookup returns the series name of pane d, creating it.
-func (s *store) lookup(d *paneData, name string) *series {
+// lookup returns the line of series base and field in pane d, creating it.
+func (s *store) lookup(d *paneData, base, field string) *series {
+	name := seriesName(base, field)
 	sr := d.series[name]
 	if sr != nil {
 		return sr
 	}
 	sr = newSeries(name, s.capacity)
+	sr.base, sr.field = base, field
 	if c, ok := s.colors[name]; ok {
 		sr.color = c
 	} else {
@@ -175,9 +189,17 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 			continue
 		}
 		d := s.pane(e.Partition)
+		if e.Gap {
+			s.gap(d, e)
+			continue
+		}
 		d.events++
 		d.rate.add(now, 1)
 		s.events++
+		if e.Field != "" && !s.field[e.Field] {
+			s.field[e.Field] = true
+			s.fields = append(s.fields, e.Field)
+		}
 		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
 			d.nonFinite++
 			s.nonFinite++
@@ -188,8 +210,8 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 			continue
 		}
 		sr := d.last
-		if sr == nil || sr.name != e.Series {
-			sr = s.lookup(d, e.Series)
+		if sr == nil || sr.base != e.Series || sr.field != e.Field {
+			sr = s.lookup(d, e.Series, e.Field)
 			d.last = sr
 		}
 		t := e.Time.UnixNano()
@@ -206,6 +228,17 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 		s.addError(de.Partition, de.Offset, de.Err)
 	}
 	s.assignColors()
+}
+
+// gap counts a Gap event and breaks its line, if the line exists.
+func (s *store) gap(d *paneData, e *Event) {
+	s.gaps++
+	if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
+		return
+	}
+	if sr := d.series[seriesName(e.Series, e.Field)]; sr != nil {
+		sr.add(e.Time.UnixNano(), math.NaN())
+	}
 }
 
 // assignColors gives the series created in this batch colour indexes, in

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,9 @@ const compactTitleWidth = 40
 type renderCache struct {
 	chart    chartRenderer
 	lines    []chartLine
-	panes    []string // the panes area of the last full render
-	grid     grid     // arrangement of the last full render
+	shown    []*series // the series of the field shown (f key)
+	panes    []string  // the panes area of the last full render
+	grid     grid      // arrangement of the last full render
 	panesW   int
 	panesH   int
 	joinBuf  strings.Builder
@@ -91,7 +93,7 @@ func (m *Model) render(panes bool) {
 		m.view = fmt.Sprintf("terminal too small: need %d×%d, have %d×%d", minWidth, minHeight, w, h)
 		return
 	}
-	ph := h - chromeHeight
+	ph := h - m.chromeHeight()
 	if panes || m.rc.panes == nil || m.rc.panesW != w || m.rc.panesH != ph {
 		m.rc.panes = m.renderPanes(w, ph)
 		m.rc.panesW, m.rc.panesH = w, ph
@@ -183,7 +185,72 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		}
 	}
 	l2.pad()
-	return []string{line1, l2.String()}
+	if !m.plot.known {
+		return []string{line1, l2.String()}
+	}
+	return []string{line1, l2.String(), m.renderPlotLine(w)}
+}
+
+// chromeHeight returns the lines around the panes: the header (with the
+// plot line once PlotMsg arrived), the group bar and the help line.
+func (m *Model) chromeHeight() int {
+	if m.plot.known {
+		return chromeHeight + 1
+	}
+	return chromeHeight
+}
+
+// renderPlotLine renders "plotting value, humidity by key over timestamp",
+// the schemas seen with their record counts, and the gaps counted.
+func (m *Model) renderPlotLine(w int) string {
+	sep := " · "
+	l := newTextLine(m.inks, w)
+	fields := m.st.fields
+	l.add(inkMuted, "plotting ")
+	switch {
+	case m.field != "":
+		l.add(inkValue, m.field)
+		l.add(inkMuted, fmt.Sprintf(" (%d of %d, f: next)", slices.Index(fields, m.field)+1, len(fields)))
+	case len(fields) == 0:
+		l.add(inkMuted, "–")
+	default:
+		l.add(inkValue, strings.Join(fields, ", "))
+	}
+	if m.plot.seriesBy != "" {
+		l.add(inkMuted, " by ")
+		l.add(inkValue, m.plot.seriesBy)
+	}
+	if m.plot.timeBy != "" {
+		l.add(inkMuted, " over ")
+		l.add(inkValue, m.plot.timeBy)
+	}
+	if m.st.gaps > 0 {
+		l.add(inkMuted, sep)
+		l.add(inkWarn, "gaps "+groupDigits(m.st.gaps))
+	}
+	for i, sc := range m.plot.schemas {
+		if i == 0 {
+			l.add(inkMuted, sep+"schemas ")
+		} else {
+			l.add(inkMuted, ", ")
+		}
+		l.add(inkPlain, sc.Label)
+		l.add(inkValue, " ×"+groupDigits(sc.Records))
+	}
+	l.pad()
+	return l.String()
+}
+
+// seriesLabel names a line in legends: series.field when events carry
+// several fields and all are shown, else the series.
+func (m *Model) seriesLabel(sr *series) string {
+	if sr.field == "" || sr.base == "" {
+		return sr.name
+	}
+	if m.field != "" || len(m.st.fields) <= 1 {
+		return sr.base
+	}
+	return sr.name
 }
 
 // renderGroup renders the group bar.
@@ -437,6 +504,16 @@ func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, i
 	if d != nil {
 		order = d.order
 	}
+	if m.field != "" && len(order) > 0 {
+		shown := m.rc.shown[:0]
+		for _, sr := range order {
+			if sr.field == m.field {
+				shown = append(shown, sr)
+			}
+		}
+		m.rc.shown = shown
+		order = shown
+	}
 	drawn := order[:min(len(order), maxDrawnSeries)]
 	legendRight := iw >= 72 && len(order) > 0
 	legendRows := 0
@@ -451,7 +528,7 @@ func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, i
 	if legendRight {
 		nameW := 6
 		for _, sr := range drawn {
-			nameW = max(nameW, ansi.StringWidth(sr.name))
+			nameW = max(nameW, ansi.StringWidth(m.seriesLabel(sr)))
 		}
 		lw = min(max(2+min(nameW, 24)+3*7, 24), 44, iw/3)
 		cw = iw - lw - 1
@@ -576,7 +653,7 @@ func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, 
 		id, marker := m.legendEntry(sr, dim)
 		l := newTextLine(m.inks, w)
 		l.add(id, marker+" ")
-		l.field(id, sr.name, nw)
+		l.field(id, m.seriesLabel(sr), nw)
 		for c := 0; c < cols; c++ {
 			l.add(valInk, " "+leftPad(texts[i][c], vw))
 		}
@@ -605,7 +682,7 @@ func (m *Model) legendRows(order []*series, stats []windowStats, decimals, w, ro
 		for ; i < len(order); i++ {
 			sr := order[i]
 			id, marker := m.legendEntry(sr, dim)
-			entry := marker + " " + sr.name
+			entry := marker + " " + m.seriesLabel(sr)
 			if i < len(stats) {
 				entry += " " + statText(stats[i], stats[i].last, decimals)
 			}

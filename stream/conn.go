@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -123,4 +124,266 @@ func closeClient(c *kafka.Client) {
 	if t, ok := c.Transport.(*kafka.Transport); ok {
 		t.CloseIdleConnections()
 	}
+}
+
+// Steps of connecting to a broker, in the order Probe takes them.
+const (
+	StageDNS  = "dns"  // resolving the broker's host name
+	StageTCP  = "tcp"  // opening the TCP connection
+	StageTLS  = "tls"  // the TLS handshake, including the server's verdict on our certificate
+	StageSASL = "sasl" // SASL authentication
+	StageAPI  = "api"  // the first Kafka request (ApiVersions)
+)
+
+// ProbeError is a failed step of Probe.
+type ProbeError struct {
+	// Broker is the address probed.
+	Broker string
+	// Stage is the step that failed: StageDNS, StageTCP, StageTLS, StageSASL or StageAPI.
+	Stage string
+	// Err is what went wrong.
+	Err error
+	// PeerTLS is set when a plaintext connection failed and the broker
+	// completes a TLS handshake: it wants TLS.
+	PeerTLS bool
+	// PeerPlaintext is set when the TLS handshake failed and the broker
+	// answers a plaintext Kafka request: it does not speak TLS.
+	PeerPlaintext bool
+	// ClientCertificateSent is set when the server asked for a client
+	// certificate during the handshake and one was given.
+	ClientCertificateSent bool
+}
+
+// Error returns "<broker>: <stage>: <problem>".
+func (e *ProbeError) Error() string {
+	return e.Broker + ": " + e.Stage + ": " + e.Err.Error()
+}
+
+// Unwrap returns the problem.
+func (e *ProbeError) Unwrap() error { return e.Err }
+
+// BrokerProbe is what Probe learned about one broker.
+type BrokerProbe struct {
+	// Broker is the address probed.
+	Broker string
+	// Addrs are the addresses its host resolved to.
+	Addrs []string
+	// TLS is the handshake's outcome; nil without TLS.
+	TLS *tls.ConnectionState
+	// ClientCertificateRequested is true when the server asked for a client certificate.
+	ClientCertificateRequested bool
+	// ClientCertificateSent is true when we gave one.
+	ClientCertificateSent bool
+	// APIs is the number of Kafka APIs the broker supports.
+	APIs int
+}
+
+// Probe connects to broker one step at a time (DNS, TCP, TLS handshake,
+// SASL, ApiVersions and a metadata request) and returns what it learned, or a *ProbeError naming
+// the step that failed. A TLS 1.3 server rejects a client certificate only
+// after the handshake, with an alert: Probe reports that as a StageTLS
+// failure too. Every step is bounded by the connection's DialTimeout.
+func (c Connection) Probe(ctx context.Context, broker string) (BrokerProbe, error) {
+	p := BrokerProbe{Broker: broker}
+	fail := func(stage string, err error) (BrokerProbe, error) {
+		return p, &ProbeError{Broker: broker, Stage: stage, Err: err, ClientCertificateSent: p.ClientCertificateSent}
+	}
+	host, _, err := net.SplitHostPort(broker)
+	if err != nil {
+		return fail(StageDNS, err)
+	}
+	timeout := c.dialTimeout()
+	stepCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if net.ParseIP(host) == nil {
+		addrs, err := net.DefaultResolver.LookupHost(stepCtx, host)
+		if err != nil {
+			return fail(StageDNS, err)
+		}
+		p.Addrs = addrs
+	} else {
+		p.Addrs = []string{host}
+	}
+	d := net.Dialer{Timeout: timeout}
+	raw, err := d.DialContext(stepCtx, "tcp", broker)
+	if err != nil {
+		return fail(StageTCP, err)
+	}
+	conn := raw
+	defer func() { conn.Close() }()
+	if err := raw.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return fail(StageTCP, err)
+	}
+	if c.TLS != nil {
+		cfg := c.TLS.Clone()
+		if cfg.ServerName == "" {
+			cfg.ServerName = host
+		}
+		if get := cfg.GetClientCertificate; get != nil {
+			cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+				p.ClientCertificateRequested = true
+				cert, err := get(cri)
+				p.ClientCertificateSent = err == nil && cert != nil && len(cert.Certificate) > 0
+				return cert, err
+			}
+		} else {
+			cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+				p.ClientCertificateRequested = true
+				if len(c.TLS.Certificates) > 0 {
+					p.ClientCertificateSent = true
+					return &c.TLS.Certificates[0], nil
+				}
+				return &tls.Certificate{}, nil
+			}
+		}
+		tc := tls.Client(raw, cfg)
+		conn = tc
+		if err := tc.HandshakeContext(stepCtx); err != nil {
+			pe := &ProbeError{Broker: broker, Stage: StageTLS, Err: err, ClientCertificateSent: p.ClientCertificateSent}
+			if !isCertificateError(err) {
+				pe.PeerPlaintext = c.answersPlaintext(ctx, broker)
+			}
+			return p, pe
+		}
+		state := tc.ConnectionState()
+		p.TLS = &state
+	}
+
+	kc := kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()})
+	if c.SASL != nil {
+		established := conn
+		dialer := &kafka.Dialer{
+			ClientID:      c.clientID(),
+			Timeout:       timeout,
+			SASLMechanism: c.SASL,
+			DialFunc: func(context.Context, string, string) (net.Conn, error) {
+				return established, nil
+			},
+		}
+		if kc, err = dialer.DialContext(stepCtx, "tcp", broker); err != nil {
+			if isRemoteAlert(err) {
+				return fail(StageTLS, err)
+			}
+			return fail(StageSASL, err)
+		}
+	}
+	versions, err := kc.ApiVersions()
+	if err != nil {
+		if isRemoteAlert(err) {
+			return fail(StageTLS, err)
+		}
+		pe := &ProbeError{Broker: broker, Stage: StageAPI, Err: err, ClientCertificateSent: p.ClientCertificateSent}
+		if c.TLS == nil {
+			pe.PeerTLS = speaksTLS(ctx, broker, timeout)
+		}
+		return p, pe
+	}
+	p.APIs = len(versions)
+	// ApiVersions is allowed before authentication; a metadata request is
+	// not, so it shows a broker that wants SASL we did not do.
+	if _, err := kc.Brokers(); err != nil {
+		if isRemoteAlert(err) {
+			return fail(StageTLS, err)
+		}
+		return fail(StageAPI, err)
+	}
+	return p, nil
+}
+
+// isRemoteAlert reports whether err is a TLS alert the peer sent (after
+// the handshake, a TLS 1.3 server's verdict on our certificate).
+func isRemoteAlert(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error"
+}
+
+// isCertificateError reports whether a handshake failed on verifying the
+// server's certificate (the server did speak TLS).
+func isCertificateError(err error) bool {
+	var verr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid) || isRemoteAlert(err)
+}
+
+// answersPlaintext reports whether broker answers an ApiVersions request
+// sent without TLS.
+func (c Connection) answersPlaintext(ctx context.Context, broker string) bool {
+	timeout := c.dialTimeout()
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", broker)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return false
+	}
+	_, err = kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()}).ApiVersions()
+	return err == nil
+}
+
+// speaksTLS reports whether broker completes a TLS handshake (certificate
+// unchecked: only the protocol matters here).
+func speaksTLS(ctx context.Context, broker string, timeout time.Duration) bool {
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", broker)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return false
+	}
+	// Only the protocol is probed; nothing is sent after the handshake.
+	tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) // #nosec G402
+	err = tc.HandshakeContext(ctx)
+	return err == nil || isRemoteAlert(err)
+}
+
+// ClusterInfo is the cluster as its metadata describes it.
+type ClusterInfo struct {
+	ClusterID  string
+	Controller int
+	Brokers    []string // host:port as the brokers advertise themselves
+}
+
+// Cluster reads the cluster's metadata.
+func (c Connection) Cluster(ctx context.Context) (ClusterInfo, error) {
+	client := c.Client()
+	defer closeClient(client)
+	resp, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}})
+	if err != nil {
+		return ClusterInfo{}, fmt.Errorf("read metadata from %s: %w", strings.Join(c.Brokers, ","), err)
+	}
+	info := ClusterInfo{ClusterID: resp.ClusterID, Controller: resp.Controller.ID}
+	for _, b := range resp.Brokers {
+		info.Brokers = append(info.Brokers, net.JoinHostPort(b.Host, fmt.Sprint(b.Port)))
+	}
+	return info, nil
+}
+
+// GroupInfo is a consumer group as DescribeGroups describes it.
+type GroupInfo struct {
+	State   string // Empty, Stable, PreparingRebalance, CompletingRebalance or Dead (unknown group)
+	Members int
+}
+
+// Group describes a consumer group.
+func (c Connection) Group(ctx context.Context, group string) (GroupInfo, error) {
+	client := c.Client()
+	defer closeClient(client)
+	resp, err := client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
+	if err != nil {
+		return GroupInfo{}, fmt.Errorf("describe group %s: %w", group, err)
+	}
+	if len(resp.Groups) != 1 {
+		return GroupInfo{}, fmt.Errorf("describe group %s: %d groups in the answer", group, len(resp.Groups))
+	}
+	g := resp.Groups[0]
+	if g.Error != nil {
+		return GroupInfo{}, fmt.Errorf("describe group %s: %w", group, g.Error)
+	}
+	return GroupInfo{State: g.GroupState, Members: len(g.Members)}, nil
 }

@@ -311,6 +311,9 @@ func (c *Client) Lookup(ctx context.Context, subject, schema string) (SubjectSch
 	if out.Schema == "" {
 		out.Schema = schema
 	}
+	if out.ID <= 0 {
+		return SubjectSchema{}, fmt.Errorf("look up schema in subject %s: the registry's answer has no schema id", subject)
+	}
 	return out, nil
 }
 
@@ -354,6 +357,9 @@ func (c *Client) Latest(ctx context.Context, subject string) (SubjectSchema, err
 	out := resp.value()
 	if out.Subject == "" {
 		out.Subject = subject
+	}
+	if out.Schema == "" || out.ID <= 0 {
+		return SubjectSchema{}, fmt.Errorf("latest schema of subject %s: the registry's answer has no schema and id", subject)
 	}
 	return out, nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -10,6 +12,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/extract"
+	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
 )
@@ -18,22 +23,50 @@ import (
 // consumer waits (backpressure) rather than dropping anything.
 const maxPending = 500_000
 
-// bridge turns consumed records into batched ui messages, at most one batch
-// per frame interval, so the UI is never woken once per Kafka record.
-type bridge struct {
-	send func(tea.Msg)
+// maxGapFields bounds the fields for which a record without them gets gap
+// events, so that a topic with very many fields costs no more per record.
+const maxGapFields = 64
 
-	mu       sync.Mutex
-	drained  *sync.Cond
-	events   []ui.Event
-	errs     []ui.DecodeError
-	statuses map[int]string
-	other    int // records of other schemas, not plotted
-	changed  bool
+// writerFunc returns the writer schema of an id (schema.Decoder.Writer).
+type writerFunc func(ctx context.Context, id int) (*schema.Writer, error)
+
+// schemaSeen counts the records of one writer schema.
+type schemaSeen struct {
+	id      int
+	label   string
+	records int64
 }
 
-func newBridge(send func(tea.Msg)) *bridge {
-	b := &bridge{send: send, statuses: map[int]string{}}
+// bridge turns consumed records into batched ui messages, at most one batch
+// per frame interval, so the UI is never woken once per Kafka record. The
+// extractor chooses what each record plots.
+type bridge struct {
+	send    func(tea.Msg)
+	ex      *extract.Extractor
+	writers writerFunc
+
+	mu         sync.Mutex
+	drained    *sync.Cond
+	events     []ui.Event
+	errs       []ui.DecodeError
+	statuses   map[int]string
+	unplotted  int // records with nothing to plot
+	changed    bool
+	points     []extract.Point // scratch
+	fields     []string        // fields plotted so far, in order of first appearance
+	fieldSet   map[string]bool
+	schemas    map[int]*schemaSeen
+	last       *schemaSeen
+	source     extract.Source // where the last record's points came from
+	plotDirty  bool
+	recordSeen bool
+}
+
+// newBridge returns a bridge sending to send, choosing points with ex and
+// naming writer schemas through writers.
+func newBridge(send func(tea.Msg), ex *extract.Extractor, writers writerFunc) *bridge {
+	b := &bridge{send: send, ex: ex, writers: writers, statuses: map[int]string{},
+		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
 	return b
 }
@@ -45,24 +78,83 @@ func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
 	for len(b.events) > maxPending && ctx.Err() == nil {
 		b.drained.Wait()
 	}
-	for _, r := range batch {
+	for i := range batch {
+		r := &batch[i]
+		var src extract.Source
 		switch {
 		case r.Err != nil:
 			b.errs = append(b.errs, ui.DecodeError{Partition: r.Partition, Offset: r.Offset, Err: r.Err.Error()})
+			continue
 		case r.IsSensor:
-			b.events = append(b.events, ui.Event{
-				Partition: r.Partition,
-				Offset:    r.Offset,
-				Series:    r.Sensor.ID,
-				Time:      time.UnixMilli(r.Sensor.Timestamp),
-				Value:     r.Sensor.Value,
-			})
+			b.points, src = b.ex.FromSensor(r.Sensor, r.Key, b.points[:0])
+			b.count(ctx, r.SchemaID, nil)
+		case r.Fields != nil:
+			b.points, src = b.ex.Extract(r.Fields, r.Key, r.Time, b.points[:0])
+			b.count(ctx, r.Fields.SchemaID, r.Fields.Writer)
 		default:
-			b.other++
-			b.changed = true
+			continue
 		}
+		if len(b.points) == 0 {
+			b.unplotted++
+			b.changed = true
+			continue
+		}
+		if src != b.source {
+			b.source, b.plotDirty = src, true
+		}
+		b.add(r, b.points)
 	}
 	return nil
+}
+
+// add queues the events of one record's points, and a gap for every field
+// plotted elsewhere that the record has no point for (a field missing in
+// its schema version).
+func (b *bridge) add(r *stream.Record, pts []extract.Point) {
+	for _, p := range pts {
+		if !b.fieldSet[p.Field] {
+			b.fieldSet[p.Field] = true
+			b.fields = append(b.fields, p.Field)
+		}
+		b.events = append(b.events, ui.Event{
+			Partition: r.Partition, Offset: r.Offset, Series: p.Series, Field: p.Field,
+			Time: p.Time, Value: p.Value, Gap: p.Null,
+		})
+	}
+	if len(b.fields) <= len(pts) || len(b.fields) > maxGapFields {
+		return
+	}
+	for _, f := range b.fields {
+		if !slices.ContainsFunc(pts, func(p extract.Point) bool { return p.Field == f }) {
+			b.events = append(b.events, ui.Event{
+				Partition: r.Partition, Offset: r.Offset, Series: pts[0].Series, Field: f, Time: pts[0].Time, Gap: true,
+			})
+		}
+	}
+}
+
+// count adds a record to its writer schema's count; w may be nil for a
+// record from the sensor fast path.
+func (b *bridge) count(ctx context.Context, id int, w *schema.Writer) {
+	b.recordSeen, b.plotDirty = true, true
+	if b.last != nil && b.last.id == id {
+		b.last.records++
+		return
+	}
+	sc, ok := b.schemas[id]
+	if !ok {
+		if w == nil && b.writers != nil {
+			w, _ = b.writers(ctx, id)
+		}
+		label := fmt.Sprintf("schema #%d", id)
+		if w != nil {
+			label = w.Label()
+		}
+		sc = &schemaSeen{id: id, label: label}
+		b.schemas[id] = sc
+	}
+	sc.records++
+	b.last = sc
 }
 
 // status records a partition's (or, with -1, the consumer's) condition.
@@ -103,14 +195,43 @@ func (b *bridge) flush() {
 		b.changed = false
 		status = &ui.StatusMsg{Text: b.statusText()}
 	}
+	var plot *ui.PlotMsg
+	if b.plotDirty && b.recordSeen {
+		b.plotDirty = false
+		plot = b.plotMsg()
+	}
 	b.drained.Broadcast()
 	b.mu.Unlock()
+	if plot != nil {
+		b.send(*plot)
+	}
 	if len(events) > 0 || len(errs) > 0 {
 		b.send(ui.EventsMsg{Events: events, Errors: errs})
 	}
 	if status != nil {
 		b.send(*status)
 	}
+}
+
+// plotMsg describes what is plotted: the last record's series and time, and
+// the schemas seen by id (plain JSON last).
+func (b *bridge) plotMsg() *ui.PlotMsg {
+	seen := make([]*schemaSeen, 0, len(b.schemas))
+	for _, sc := range b.schemas {
+		seen = append(seen, sc)
+	}
+	sort.Slice(seen, func(i, j int) bool {
+		a, c := seen[i].id, seen[j].id
+		if (a == 0) != (c == 0) {
+			return c == 0
+		}
+		return a < c
+	})
+	msg := &ui.PlotMsg{SeriesBy: b.source.SeriesBy, TimeBy: b.source.TimeBy}
+	for _, sc := range seen {
+		msg.Schemas = append(msg.Schemas, ui.SchemaCount{Label: sc.label, Records: sc.records})
+	}
+	return msg
 }
 
 func (b *bridge) statusText() string {
@@ -128,8 +249,8 @@ func (b *bridge) statusText() string {
 	for _, p := range keys {
 		parts = append(parts, fmt.Sprintf("p%d: %s", p, b.statuses[p]))
 	}
-	if b.other > 0 {
-		parts = append(parts, fmt.Sprintf("%d records of other schemas not plotted", b.other))
+	if b.unplotted > 0 {
+		parts = append(parts, fmt.Sprintf("%d records without a numeric value to plot", b.unplotted))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -150,4 +271,46 @@ func offsetsMsg(stats []stream.PartitionOffsets) ui.OffsetsMsg {
 		msg.Stats[i] = ui.PartitionStat{Partition: s.Partition, Committed: s.Committed, High: s.High}
 	}
 	return msg
+}
+
+// plotFlags are the dashboard's field selection flags, over [plot].
+type plotFlags struct {
+	series, value, time string
+}
+
+func (f *plotFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field id, name or key)`)
+	fs.StringVar(&f.value, "value", "", "numeric fields to plot, comma-separated dotted paths (default: plot.value, else every numeric field)")
+	fs.StringVar(&f.time, "time", "", "time field, or @time for the Kafka record timestamp (default: plot.time, else the first timestamp field)")
+}
+
+// apply overrides the configuration's [plot] fields with the flags the user set.
+func (f *plotFlags) apply(fs *flag.FlagSet, cfg *config.Config) {
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "series":
+			cfg.Plot.Series = strings.TrimSpace(f.series)
+		case "value":
+			cfg.Plot.Value = nil
+			for _, v := range strings.Split(f.value, ",") {
+				if v = strings.TrimSpace(v); v != "" {
+					cfg.Plot.Value = append(cfg.Plot.Value, v)
+				}
+			}
+		case "time":
+			cfg.Plot.Time = strings.TrimSpace(f.time)
+		}
+	})
+}
+
+// extractorFor returns the Extractor for the configuration's [plot] fields.
+func extractorFor(cfg config.Config) *extract.Extractor {
+	ec := extract.Config{Series: cfg.Plot.Series, Values: cfg.Plot.Value, Time: cfg.Plot.Time}
+	if ec.Series == config.SeriesKey {
+		ec.Series = extract.KeySeries
+	}
+	if ec.Time == config.TimeRecord {
+		ec.Time = extract.RecordTime
+	}
+	return extract.New(ec)
 }

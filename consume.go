@@ -8,10 +8,10 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
@@ -67,7 +67,7 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		Group:   s.cfg.Kafka.Consumer.GroupID,
 		Topic:   s.cfg.Kafka.Topic,
 		Reset:   s.cfg.Kafka.Consumer.AutoOffsetReset,
-		Decoder: schema.NewDecoder(reg),
+		Decoder: schema.NewDecoder(reg, schema.WithSensorFilter(onlySensorFields)),
 		OnRecords: func(_ context.Context, batch []stream.Record) error {
 			return printer.print(batch)
 		},
@@ -136,19 +136,30 @@ func (p *recordPrinter) print(batch []stream.Record) error {
 			fmt.Fprintf(p.out, "Event record %s: id: %s\n\ttimestamp: %s\n\tvalue: %v\n\n",
 				r.Key, r.Sensor.ID, time.UnixMilli(r.Sensor.Timestamp).Format("2006-01-02 15:04:05.000"), r.Sensor.Value)
 		case r.Fields != nil:
-			fmt.Fprintf(p.out, "Event record %s: %s (schema %d)\n", r.Key, r.Fields.Name, r.SchemaID)
-			names := make([]string, 0, len(r.Fields.Fields))
-			for name := range r.Fields.Fields {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			for _, name := range names {
-				fmt.Fprintf(p.out, "\t%s: %v\n", name, r.Fields.Fields[name])
-			}
-			fmt.Fprintln(p.out)
+			printGeneric(p.out, r.Key, r.Fields)
 		}
 	}
 	return p.out.Flush()
+}
+
+// onlySensorFields keeps the tutorial's way of printing to writer schemas
+// with exactly the sensor's three fields; records of an evolved schema are
+// printed generically, with all their fields.
+func onlySensorFields(w *schema.Writer) bool { return len(w.Fields) == 3 }
+
+// printGeneric prints a record of any schema: a title naming the writer
+// schema, then one "path: value" line per field (nested records by dotted
+// path, nulls as null, decimals with their scale, JSON numbers as written).
+func printGeneric(out io.Writer, key []byte, rec *schema.Record) {
+	title := rec.Writer.Label()
+	if rec.SchemaID != 0 {
+		title = fmt.Sprintf("%s (schema %d)", title, rec.SchemaID)
+	}
+	fmt.Fprintf(out, "Event record %s: %s\n", key, title)
+	for _, l := range extract.Leaves(rec) {
+		fmt.Fprintf(out, "\t%s: %s\n", l.Path, extract.Format(l.Value, l.Field))
+	}
+	fmt.Fprintln(out)
 }
 
 func (p *recordPrinter) counts() (records, failed int) {

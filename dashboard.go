@@ -29,6 +29,8 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	generate := fs.Bool("generate", false, "switch the sensor generator on at start (default: on when this instance starts the embedded cluster)")
 	window := fs.Duration("window", 0, "chart time window (default: plot.window, 2m)")
 	logPath := fs.String("log", defaultLogPath(), "log file (the dashboard owns the terminal)")
+	var pf plotFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +47,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *window > 0 {
 		s.cfg.Plot.Window.Duration = *window
 	}
+	pf.apply(fs, &s.cfg)
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -112,13 +115,15 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	gen.send = program.Send
 	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
 
-	br := newBridge(program.Send)
+	ex := extractorFor(s.cfg)
+	decoder := schema.NewDecoder(reg, schema.WithSensorFilter(ex.SensorOK))
+	br := newBridge(program.Send, ex, decoder.Writer)
 	consumerCfg := stream.ConsumerConfig{
 		Conn:    conn,
 		Group:   s.cfg.Kafka.Consumer.GroupID,
 		Topic:   s.cfg.Kafka.Topic,
 		Reset:   s.cfg.Kafka.Consumer.AutoOffsetReset,
-		Decoder: schema.NewDecoder(reg),
+		Decoder: decoder,
 		OnRecords: func(ctx context.Context, batch []stream.Record) error {
 			return br.records(ctx, batch)
 		},

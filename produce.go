@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -27,6 +28,7 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	start := fs.Int("t", 0, "start time step, to resume the series after a stop")
 	fs.IntVar(start, "time", 0, "same as -t")
 	register := fs.Bool("register", false, "register the sensor schema under the subject instead of looking it up")
+	strategy := fs.String("subject-strategy", "", "subject naming: record-name (kafka.schema, as Hopsworks), topic-name (<topic>-value) or topic-record (<topic>-<kafka.schema>) (default: registry.subject_strategy, record-name)")
 	quiet := fs.Bool("quiet", false, "no per-event lines: one progress line and a final summary")
 	noise := fs.Bool("noise", true, "add each sensor's Gaussian noise (false: the noise-free model)")
 	if err := parseFlags(fs, args); err != nil {
@@ -47,7 +49,11 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	enc, err := sensorEncoder(ctx, reg, s.cfg.Subject(), *register)
+	subject, err := subjectName(s.cfg, *strategy)
+	if err != nil {
+		return err
+	}
+	enc, err := sensorEncoder(ctx, reg, subject, *register)
 	if err != nil {
 		return err
 	}
@@ -91,6 +97,21 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	default:
 		return runErr
 	}
+}
+
+// subjectName returns the subject to register or look up the sensor schema
+// under: registry.subject, else the name the subject strategy gives —
+// strategy (--subject-strategy) when set, else registry.subject_strategy.
+func subjectName(cfg config.Config, strategy string) (string, error) {
+	if strategy != "" {
+		cfg.Registry.SubjectStrategy = strings.ToLower(strings.TrimSpace(strategy))
+		switch cfg.Registry.SubjectStrategy {
+		case config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord:
+		default:
+			return "", usageError{fmt.Errorf("--subject-strategy %q: want %s, %s or %s", strategy, config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord)}
+		}
+	}
+	return cfg.Subject(), nil
 }
 
 // sensorEncoder finds the schema id to write with: registered anew with

@@ -1,0 +1,425 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
+
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/extract"
+	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/simulate"
+	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/ui"
+)
+
+// sensorV2Humidity is the sensor record evolved compatibly: a unit with a
+// default and a humidity.
+const sensorV2Humidity = `{"type":"record","name":"sensor","fields":[
+ {"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},
+ {"name":"id","type":"string"},
+ {"name":"value","type":"double"},
+ {"name":"unit","type":"string","default":"celsius"},
+ {"name":"humidity","type":"double","default":0}]}`
+
+// sensorJSONSchema is the sensor event as a JSON Schema, as Confluent's
+// JSONSerializer registers it.
+const sensorJSONSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"sensor","type":"object",
+ "properties":{"timestamp":{"type":"integer"},"id":{"type":"string"},"value":{"type":"number"}},
+ "required":["timestamp","id","value"]}`
+
+// clickSchema is the kafka-demo README's click record (seed 003) without the
+// stray comma after its last field.
+const clickSchema = `{
+     "type": "record",
+     "namespace": "com.example",
+     "name": "click",
+     "version": 1,
+     "fields": [
+       { "name": "id", "type": "string" },
+       { "name": "impression_id", "type": "string" },
+       { "name": "creative_id", "type": "string" },
+       { "name": "placement_id", "type": "string" },
+       { "name": "timestamp", "type":
+          { "type": "long", "logicalType": "timestamp-millis" }
+       },
+       { "name": "user_agent", "type": ["string", "null"] },
+       { "name": "ip", "type": ["string", "null"] },
+       { "name": "referrer", "type": ["string", "null"] },
+       { "name": "cost", "type": "float" }
+     ]
+}`
+
+// clickGen generates click events of clickSchema, deterministically: four
+// creatives, two placements, a click every 250 ms, some user agents, ips and
+// referrers null, costs in whole cents.
+type clickGen struct {
+	start time.Time
+	n     int
+}
+
+// next returns the next click and its key (the click id).
+func (g *clickGen) next() (key string, click map[string]any) {
+	i := g.n
+	g.n++
+	id := fmt.Sprintf("click-%05d", i)
+	nullable := func(every int, v string) any {
+		if i%every == 0 {
+			return nil
+		}
+		return v
+	}
+	return id, map[string]any{
+		"id":            id,
+		"impression_id": fmt.Sprintf("imp-%05d", i/2),
+		"creative_id":   fmt.Sprintf("cr-%d", 1+i%4),
+		"placement_id":  []string{"top", "side"}[i%2],
+		"timestamp":     g.start.Add(time.Duration(i) * 250 * time.Millisecond).UTC(),
+		"user_agent":    nullable(3, "Mozilla/5.0 (X11; Linux x86_64)"),
+		"ip":            nullable(4, fmt.Sprintf("10.0.%d.%d", i%7, i%200)),
+		"referrer":      nullable(5, "https://example.com/"),
+		"cost":          float32(float64(5+(i*7)%40) / 100),
+	}
+}
+
+// testRegistry is an embedded registry served over HTTP with a client.
+func testRegistry(t *testing.T) *schema.Client {
+	t.Helper()
+	reg := schema.NewRegistry()
+	t.Cleanup(reg.Close)
+	srv := httptest.NewServer(reg.Handler())
+	t.Cleanup(srv.Close)
+	c, err := schema.NewClient(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// decodeLikeConsumer decodes a value as stream's consumer does: the sensor
+// fast path first, the generic decoder for other schemas.
+func decodeLikeConsumer(dec *schema.Decoder, partition int, offset int64, key string, value []byte, ts time.Time) stream.Record {
+	ctx := context.Background()
+	r := stream.Record{Partition: partition, Offset: offset, Key: []byte(key), Time: ts}
+	id, err := dec.DecodeSensor(ctx, value, &r.Sensor)
+	r.SchemaID = id
+	if err == nil {
+		r.IsSensor = true
+		return r
+	}
+	if errors.Is(err, schema.ErrNotSensor) {
+		rec, gerr := dec.Decode(ctx, value)
+		if gerr == nil {
+			r.Fields = &rec
+			return r
+		}
+		err = gerr
+	}
+	r.Err = err
+	return r
+}
+
+// collect is a bridge's send function that keeps the messages.
+type collect struct{ msgs []tea.Msg }
+
+func (c *collect) send(msg tea.Msg) { c.msgs = append(c.msgs, msg) }
+
+// mixedTopic encodes the sensors' readings of steps 0–59, one second apart:
+// steps 0–19 with the sensor schema v1, 20–39 with v2 (humidity), 40–59 as
+// JSON Schema events; then one Protobuf record. It returns the records as
+// the consumer hands them on.
+func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.Time) []stream.Record {
+	t.Helper()
+	ctx := context.Background()
+	v1, err := c.Register(ctx, "sensor", schema.SensorSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := c.Register(ctx, "sensor", sensorV2Humidity)
+	if err != nil {
+		t.Fatalf("register v2: %v", err)
+	}
+	jid, err := c.RegisterType(ctx, "sensor-json", schema.FormatJSON, sensorJSONSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := c.RegisterType(ctx, "sensor-proto", schema.FormatProtobuf, `syntax = "proto3"; message Sensor { string id = 1; double value = 2; }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc1, err := schema.NewEncoder(v1, schema.SensorSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc2, err := schema.NewEncoder(v2, sensorV2Humidity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []stream.Record
+	offsets := map[int]int64{}
+	add := func(key string, value []byte, ts time.Time) {
+		p := stream.PartitionFor([]byte(key), 2)
+		out = append(out, decodeLikeConsumer(dec, p, offsets[p], key, value, ts))
+		offsets[p]++
+	}
+	for step := 0; step < 60; step++ {
+		ts := start.Add(time.Duration(step) * time.Second)
+		for i, s := range simulate.TutorialSensors() {
+			v := s.Clean(float64(step))
+			var payload []byte
+			switch {
+			case step < 20:
+				payload, err = enc1.AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
+			case step < 40:
+				payload, err = enc2.Append(nil, map[string]any{"timestamp": ts, "id": s.ID, "value": v, "unit": "celsius", "humidity": 40 + float64(i) + float64(step%10)/2})
+			default:
+				text, _ := json.Marshal(map[string]any{"timestamp": ts.UnixMilli(), "id": s.ID, "value": v})
+				payload = append(schema.AppendHeader(nil, jid), text...)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(s.ID, payload, ts)
+		}
+	}
+	add("sensor0", append(schema.AppendHeader(nil, pid), 0x0a, 0x07), start.Add(time.Minute))
+	return out
+}
+
+// dashboardView feeds the messages to a dashboard of w×h cells and returns
+// its frame.
+func dashboardView(msgs []tea.Msg, now time.Time, w, h int) string {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	r.SetHasDarkBackground(true)
+	styles := ui.NewStyles(r)
+	var m tea.Model = ui.New(ui.Options{
+		Cluster: "localhost:9092", Topic: "temperature", Group: "kafkaplot",
+		Now: func() time.Time { return now }, FPS: -1, Location: time.UTC, Styles: &styles,
+	})
+	msgs = append([]tea.Msg{ui.PartitionsMsg{Count: 2}}, msgs...)
+	msgs = append(msgs, tea.WindowSizeMsg{Width: w, Height: h}, ui.FrameMsg{})
+	for _, msg := range msgs {
+		m, _ = m.Update(msg)
+	}
+	return m.View()
+}
+
+// TestBridgeMixedSchemasGolden runs a topic mixing sensor v1, sensor v2
+// (unit and humidity) and JSON Schema sensor events, plus a Protobuf record,
+// through the decoder, the bridge and the dashboard: one dashboard plots
+// value and humidity of every sensor, counts records per schema and the
+// Protobuf record as a decode error.
+func TestBridgeMixedSchemasGolden(t *testing.T) {
+	c := testRegistry(t)
+	ex := extractorFor(config.Default())
+	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
+	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
+	records := mixedTopic(t, c, dec, start)
+
+	var sensorPath, generic int
+	for _, r := range records {
+		switch {
+		case r.IsSensor:
+			sensorPath++
+		case r.Fields != nil:
+			generic++
+		}
+	}
+	if sensorPath != 160 || generic != 320 {
+		t.Errorf("fast path %d, generic %d records; want v1 (160) on the fast path, v2 and JSON (320) generic", sensorPath, generic)
+	}
+
+	var sent collect
+	br := newBridge(sent.send, ex, dec.Writer)
+	if err := br.records(context.Background(), records); err != nil {
+		t.Fatal(err)
+	}
+	br.flush()
+
+	var plot *ui.PlotMsg
+	events, gaps := 0, 0
+	fields := map[string]int{}
+	for _, msg := range sent.msgs {
+		switch m := msg.(type) {
+		case ui.PlotMsg:
+			plot = &m
+		case ui.EventsMsg:
+			for _, e := range m.Events {
+				if e.Gap {
+					gaps++
+					continue
+				}
+				events++
+				fields[e.Field]++
+			}
+			if len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Err, "unsupported schema type PROTOBUF") {
+				t.Errorf("decode errors %+v, want the Protobuf record's", m.Errors)
+			}
+		}
+	}
+	if plot == nil {
+		t.Fatal("no PlotMsg sent")
+	}
+	want := "sensor v1 ×160, sensor v2 ×160, sensor-json v1 (JSON) ×160"
+	var got []string
+	for _, sc := range plot.Schemas {
+		got = append(got, fmt.Sprintf("%s ×%d", sc.Label, sc.Records))
+	}
+	if strings.Join(got, ", ") != want || plot.SeriesBy != "key" || plot.TimeBy != "timestamp" {
+		t.Errorf("plot = %+v, want schemas %q by key over timestamp", plot, want)
+	}
+	// value from every record, humidity from v2; the JSON records after v2
+	// leave humidity gaps.
+	if fields["value"] != 480 || fields["humidity"] != 160 || events != 640 || gaps != 160 {
+		t.Errorf("fields %v, %d events, %d gaps; want value 480, humidity 160, 160 gaps", fields, events, gaps)
+	}
+
+	view := dashboardView(sent.msgs, start.Add(time.Minute), 200, 44)
+	for _, s := range []string{
+		"plotting value, humidity by key over timestamp",
+		"schemas sensor v1 ×160, sensor v2 ×160, sensor-json v1 (JSON) ×160",
+		"decode errors 1", "unsupported schema type PROTOBUF",
+		"sensor0.value", "sensor7.humidity",
+	} {
+		if !strings.Contains(view, s) {
+			t.Errorf("dashboard lacks %q", s)
+		}
+	}
+	golden.RequireEqual(t, []byte(view+"\n"))
+}
+
+// TestBridgeClicks plots the click stream by creative_id with cost values.
+func TestBridgeClicks(t *testing.T) {
+	c := testRegistry(t)
+	ctx := context.Background()
+	id, err := c.Register(ctx, "clicks-avro-value", clickSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := schema.NewEncoder(id, clickSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Plot.Series, cfg.Plot.Value = "creative_id", []string{"cost"}
+	ex := extractorFor(cfg)
+	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
+	gen := clickGen{start: time.Date(2024, 5, 17, 23, 59, 0, 0, time.UTC)}
+	var records []stream.Record
+	for i := range 200 {
+		key, click := gen.next()
+		payload, err := enc.Append(nil, click)
+		if err != nil {
+			t.Fatal(err)
+		}
+		records = append(records, decodeLikeConsumer(dec, 0, int64(i), key, payload, time.Time{}))
+	}
+	var sent collect
+	br := newBridge(sent.send, ex, dec.Writer)
+	if err := br.records(ctx, records); err != nil {
+		t.Fatal(err)
+	}
+	br.flush()
+	perCreative := map[string]int{}
+	var plot ui.PlotMsg
+	for _, msg := range sent.msgs {
+		switch m := msg.(type) {
+		case ui.PlotMsg:
+			plot = m
+		case ui.EventsMsg:
+			for _, e := range m.Events {
+				if e.Field != "cost" || e.Gap || e.Value < 0.05 || e.Value > 0.45 || e.Time.Before(gen.start) {
+					t.Fatalf("event %+v", e)
+				}
+				perCreative[e.Series]++
+			}
+		}
+	}
+	if len(perCreative) != 4 || perCreative["cr-1"] != 50 {
+		t.Errorf("events per creative %v, want 50 for each of cr-1..cr-4", perCreative)
+	}
+	if plot.SeriesBy != "creative_id" || plot.TimeBy != "timestamp" || len(plot.Schemas) != 1 || plot.Schemas[0].Label != "clicks-avro-value v1" {
+		t.Errorf("plot = %+v", plot)
+	}
+	view := dashboardView(sent.msgs, gen.start.Add(time.Minute), 160, 30)
+	for _, s := range []string{"plotting cost by creative_id over timestamp", "cr-1", "cr-4", "clicks-avro-value v1 ×200"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("dashboard lacks %q:\n%s", s, view)
+		}
+	}
+}
+
+func TestPlotFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want config.Plot
+	}{
+		{"none keeps the file's", nil, config.Plot{Series: "id", Value: []string{"value"}}},
+		{"all", []string{"--series", "creative_id", "--value", "cost, location.lat", "--time", "@time"},
+			config.Plot{Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "@time"}},
+		{"empty value clears", []string{"--value", ""}, config.Plot{Series: "id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := newFlagSet("test", io.Discard, "")
+			var pf plotFlags
+			pf.register(fs)
+			if err := parseFlags(fs, tc.args); err != nil {
+				t.Fatal(err)
+			}
+			cfg := config.Config{Plot: config.Plot{Series: "id", Value: []string{"value"}}}
+			pf.apply(fs, &cfg)
+			if fmt.Sprint(cfg.Plot) != fmt.Sprint(tc.want) {
+				t.Errorf("plot = %+v, want %+v", cfg.Plot, tc.want)
+			}
+		})
+	}
+	ex := extractorFor(config.Config{Plot: config.Plot{Series: config.SeriesKey, Time: config.TimeRecord}})
+	if got := ex.Config(); got.Series != extract.KeySeries || got.Time != extract.RecordTime {
+		t.Errorf("extractor config = %+v", got)
+	}
+}
+
+func TestSubjectName(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		strategy string
+		subject  string
+		want     string
+		err      string
+	}{
+		{"config's default: record name", "", "", "sensor", ""},
+		{"topic name", "topic-name", "", "temperature-value", ""},
+		{"topic record, any case", "Topic-Record", "", "temperature-sensor", ""},
+		{"registry.subject wins", "topic-name", "mine", "mine", ""},
+		{"unknown", "TopicNameStrategy", "", "", `--subject-strategy "TopicNameStrategy": want record-name, topic-name or topic-record`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Registry.Subject = tc.subject
+			got, err := subjectName(cfg, tc.strategy)
+			if tc.err != "" {
+				var ue usageError
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.As(err, &ue) {
+					t.Errorf("err = %v, want usage error %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Errorf("subjectName = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}

@@ -147,11 +147,11 @@ func TestConsumeCountsBadPayloadsAndGoesOn(t *testing.T) {
 	}
 	defer p.Close()
 	bad := []stream.Message{
-		{Key: []byte("sensor0"), Value: []byte(`{"id":"sensor0","value":1}`)}, // JSON text: bad magic
-		{Key: []byte("sensor0"), Value: []byte{0, 0, 0}},                      // shorter than the header
-		{Key: []byte("sensor0"), Value: []byte{0, 0, 0, 0x7f, 0xff, 2}},       // unknown schema id
-		{Key: []byte("sensor0"), Value: []byte{0, 0, 0, 0, 1, 0x80}},          // truncated Avro
-		{Key: []byte("sensor0"), Value: []byte{}},                             // empty
+		{Key: []byte("sensor0"), Value: []byte(`sensor0,1.5`)},          // CSV text: bad magic (a JSON object would decode as plain JSON)
+		{Key: []byte("sensor0"), Value: []byte{0, 0, 0}},                // shorter than the header
+		{Key: []byte("sensor0"), Value: []byte{0, 0, 0, 0x7f, 0xff, 2}}, // unknown schema id
+		{Key: []byte("sensor0"), Value: []byte{0, 0, 0, 0, 1, 0x80}},    // truncated Avro
+		{Key: []byte("sensor0"), Value: []byte{}},                       // empty
 	}
 	if _, err := p.Send(ctx, bad, nil); err != nil {
 		t.Fatal(err)

@@ -2,39 +2,96 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
-// runCluster runs the embedded broker and registry in the foreground.
+// Default addresses of the secure rehearsal cluster, beside the plaintext one's.
+const (
+	defaultSecureBroker   = "127.0.0.1:19093"
+	defaultSecureRegistry = "127.0.0.1:18443"
+)
+
+// runCluster runs the embedded broker and registry in the foreground; with
+// --secure DIR, as a local rehearsal of a Hopsworks cluster.
 func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("cluster", stderr, "kafkaplot cluster: run the embedded Kafka broker and schema registry until Ctrl-C.")
-	broker := fs.String("broker", stream.DefaultEmbeddedBroker, "broker address (kfake binds 127.0.0.1 only)")
-	registry := fs.String("registry", stream.DefaultEmbeddedRegistry, "schema registry listen address")
+	fs := newFlagSet("cluster", stderr, `kafkaplot cluster: run the embedded Kafka broker and schema registry until Ctrl-C.
+
+With --secure DIR it rehearses a Hopsworks cluster: the broker requires mutual
+TLS, the registry is served over HTTPS under /hopsworks-api/api/project/ID/kafka
+and requires "Authorization: ApiKey <key>". DIR receives a CA, keyStore.jks and
+trustStore.jks (as Hopsworks exports them), keyStore.pem and trustStore.pem (as
+the tutorial's keytool + openssl conversion writes them, the key encrypted),
+apiKeyFile, config.toml in the tutorial's format and config-jks.toml, which
+reads the JKS stores directly. Credentials are new at each start.`)
+	broker := fs.String("broker", stream.DefaultEmbeddedBroker, "broker address (kfake binds 127.0.0.1 only; default "+defaultSecureBroker+" with --secure)")
+	registry := fs.String("registry", stream.DefaultEmbeddedRegistry, "schema registry listen address (default "+defaultSecureRegistry+" with --secure)")
 	partitions := fs.Int("partitions", 2, "partitions of the topic")
 	topic := fs.String("topic", "temperature", "topic to create")
 	subject := fs.String("subject", "sensor", "subject to register the sensor schema under")
+	secure := fs.String("secure", "", "directory for the credentials and config.toml of a secure (Hopsworks-style) cluster")
+	project := fs.String("project", "Kafka_Tutorial", "Hopsworks project name, with --secure")
+	projectID := fs.String("project-id", "1143", "Hopsworks project id, with --secure")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *partitions < 1 || *partitions > 1024 {
 		return usageError{fmt.Errorf("--partitions %d: want 1 to 1024", *partitions)}
 	}
-	emb, err := stream.StartEmbedded(ctx, stream.EmbeddedConfig{
+	cfg := stream.EmbeddedConfig{
 		BrokerAddr:   *broker,
 		RegistryAddr: *registry,
 		Topic:        *topic,
 		Partitions:   *partitions,
 		Subject:      *subject,
-	})
+	}
+	var written []string
+	if *secure != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["broker"] {
+			cfg.BrokerAddr = defaultSecureBroker
+		}
+		if !set["registry"] {
+			cfg.RegistryAddr = defaultSecureRegistry
+		}
+		if strings.ContainsAny(*projectID, "/?#% ") || *projectID == "" {
+			return usageError{fmt.Errorf("--project-id %q: want a plain id such as 1143", *projectID)}
+		}
+		var err error
+		if written, err = secureCluster(&cfg, *secure, *project, *projectID); err != nil {
+			return err
+		}
+	}
+	emb, err := stream.StartEmbedded(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "kafka broker   %s\nschema registry %s\ntopic          %s (%d partitions)\nsubject        %s\nPress Ctrl-c to stop.\n",
-		emb.BrokerAddr(), emb.RegistryURL(), *topic, *partitions, *subject)
+	if *secure != "" {
+		fmt.Fprintf(stdout, "secure rehearsal cluster: mutual TLS, Hopsworks-style registry\nkafka broker    %s (TLS, client certificate required)\nschema registry %s (API key required)\n",
+			emb.BrokerAddr(), emb.RegistryURL())
+	} else {
+		fmt.Fprintf(stdout, "kafka broker   %s\nschema registry %s\n", emb.BrokerAddr(), emb.RegistryURL())
+	}
+	fmt.Fprintf(stdout, "topic          %s (%d partitions)\nsubject        %s\n", *topic, *partitions, *subject)
+	if *secure != "" {
+		names := make([]string, len(written))
+		for i, p := range written {
+			names[i] = filepath.Base(p)
+		}
+		fmt.Fprintf(stdout, "wrote          %s: %s\ntry            kafkaplot produce -c %s -e 5 -d 0\n",
+			*secure, strings.Join(names, " "), filepath.Join(*secure, fileConfig))
+	}
+	fmt.Fprintln(stdout, "Press Ctrl-c to stop.")
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}
@@ -43,4 +100,27 @@ func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("stop embedded cluster: %w", err)
 	}
 	return nil
+}
+
+// secureCluster generates the rehearsal's credentials, writes them to dir
+// and sets cfg up for mutual TLS and a Hopsworks-style registry.
+func secureCluster(cfg *stream.EmbeddedConfig, dir, project, projectID string) ([]string, error) {
+	now := time.Now()
+	r, err := newRehearsal(rand.Reader, now, project, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("secure cluster credentials: %w", err)
+	}
+	_, brokerPort, err := net.SplitHostPort(cfg.BrokerAddr)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--broker %q: %w", cfg.BrokerAddr, err)}
+	}
+	written, err := r.write(rand.Reader, dir, brokerPort, cfg.RegistryAddr, cfg.Topic, cfg.Subject, now)
+	if err != nil {
+		return written, err
+	}
+	cfg.TLS = r.brokerTLS()
+	cfg.RegistryTLS = r.registryTLS()
+	cfg.RegistryBasePath = r.basePath()
+	cfg.RegistryAPIKey = r.apiKey
+	return written, nil
 }

@@ -32,6 +32,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runConsume(ctx, args[1:], stdout, stderr)
 		case "cluster":
 			return runCluster(ctx, args[1:], stdout, stderr)
+		case "doctor":
+			return runDoctor(ctx, args[1:], stdout, stderr)
 		case "help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -46,7 +48,8 @@ Usage:
   kafkaplot [-c config.toml] [flags]          the dashboard (default command)
   kafkaplot produce [-c ...] [-e N] [-d S] [-t T]   emulated sensors into the topic
   kafkaplot consume [-c ...] [--until-end]    print records, headless
-  kafkaplot cluster                           run the embedded broker + registry
+  kafkaplot cluster [--secure DIR]            run the embedded broker + registry
+  kafkaplot doctor [-c ...]                   check each hop to the cluster, say what to fix
 
 Run "kafkaplot COMMAND -h" for a command's flags.
 `
@@ -63,6 +66,11 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errInterrupted):
 		return 130
+	}
+	var derr *doctorError
+	if errors.As(err, &derr) {
+		fmt.Fprintln(stderr, "kafkaplot:", err)
+		return derr.ExitCode()
 	}
 	var uerr usageError
 	if errors.As(err, &uerr) {

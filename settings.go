@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
@@ -44,6 +47,12 @@ type settings struct {
 	// embedded is true when no config file, environment or flag named a
 	// cluster, so the embedded cluster's default addresses are used.
 	embedded bool
+	// warn receives warnings (hops.verify = false), once each; nil: stderr.
+	warn io.Writer
+	// warned remembers the warnings given, shared by copies of settings.
+	warned *sync.Map
+	// now is the clock certificates are checked against; nil: time.Now.
+	now func() time.Time
 }
 
 // resolve builds the configuration: defaults < config file < environment <
@@ -55,7 +64,7 @@ func (f *connFlags) resolve(fs *flag.FlagSet, lookupEnv func(string) (string, bo
 			path = "config.toml"
 		}
 	}
-	var s settings
+	s := settings{warned: new(sync.Map)}
 	if path != "" {
 		cfg, err := config.Load(path)
 		if err != nil {
@@ -119,28 +128,113 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// connection returns the Kafka connection settings.
+// preflightTimeout bounds the checks connection and registryClient make.
+const preflightTimeout = 15 * time.Second
+
+// connection returns the Kafka connection: TLS and SASL as configured,
+// checked by connecting to the brokers once, so that a wrong CA, a refused
+// certificate, a wrong SASL password or a broker that speaks another
+// protocol is reported on one line naming the setting to fix.
 func (s settings) connection() (stream.Connection, error) {
-	conn := stream.Connection{Brokers: s.cfg.BrokerList()}
-	if s.cfg.UsesTLS() {
-		return conn, fmt.Errorf("kafka.security_protocol %q: TLS connections to Kafka are not supported by this version; use PLAINTEXT", s.cfg.Kafka.SecurityProtocol)
+	conn, info, err := s.dial()
+	if err != nil {
+		return conn, err
 	}
-	if strings.HasPrefix(s.cfg.Kafka.SecurityProtocol, "SASL") {
-		return conn, fmt.Errorf("kafka.security_protocol %q: SASL is not supported by this version; use PLAINTEXT", s.cfg.Kafka.SecurityProtocol)
+	ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
+	defer cancel()
+	if err := preflight(ctx, conn); err != nil {
+		return conn, explainProbe(err, s.cfg, info)
 	}
-	return conn, conn.Validate()
+	return conn, nil
 }
 
-// registryClient returns a schema registry client for the configuration.
-func (s settings) registryClient() (*schema.Client, error) {
+// dial builds the Kafka connection from the configuration, loading its TLS
+// material, without connecting.
+func (s settings) dial() (stream.Connection, config.TLSInfo, error) {
+	conn := stream.Connection{Brokers: s.cfg.BrokerList()}
+	if err := conn.Validate(); err != nil {
+		return conn, config.TLSInfo{}, err
+	}
+	tc, info, err := s.cfg.KafkaTLS(s.clock())
+	if err != nil {
+		return conn, info, err
+	}
+	conn.TLS = tc
+	if s.cfg.UsesSASL() {
+		mech, err := stream.NewSASL(s.cfg.Kafka.SASLMechanism, s.cfg.Kafka.SASLUsername, s.cfg.Kafka.SASLPassword)
+		if err != nil {
+			return conn, info, fmt.Errorf("kafka.sasl_mechanism: %w", err)
+		}
+		conn.SASL = mech
+	}
+	return conn, info, nil
+}
+
+// preflight probes the brokers in order until one answers; when none does,
+// it returns the failure that got furthest (a TLS problem says more than a
+// refused connection to another broker).
+func preflight(ctx context.Context, conn stream.Connection) error {
+	var worst error
+	depth := -1
+	for _, b := range conn.Brokers {
+		_, err := conn.Probe(ctx, b)
+		if err == nil {
+			return nil
+		}
+		d := 0
+		var pe *stream.ProbeError
+		if errors.As(err, &pe) {
+			d = slices.Index([]string{stream.StageDNS, stream.StageTCP, stream.StageTLS, stream.StageSASL, stream.StageAPI}, pe.Stage)
+		}
+		if d > depth {
+			worst, depth = err, d
+		}
+	}
+	return worst
+}
+
+func (s settings) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
+}
+
+// warnOnce writes a warning the first time it is given.
+func (s settings) warnOnce(key, msg string) {
+	if s.warned != nil {
+		if _, seen := s.warned.LoadOrStore(key, true); seen {
+			return
+		}
+	}
+	w := s.warn
+	if w == nil {
+		w = os.Stderr
+	}
+	fmt.Fprintln(w, "kafkaplot: warning:", msg)
+}
+
+// registryTLS returns the registry's TLS settings and warns, once, when
+// verification is off.
+func (s settings) registryTLS() (*tls.Config, config.TLSInfo, error) {
+	tc, info, err := s.cfg.RegistryTLS()
+	if err == nil && info.Insecure {
+		s.warnOnce("hops.verify", "hops.verify = false: the schema registry's TLS certificate is not verified (testing only)")
+	}
+	return tc, info, err
+}
+
+// newRegistryClient returns a schema registry client for the configuration,
+// without contacting the registry.
+func (s settings) newRegistryClient() (*schema.Client, config.TLSInfo, error) {
 	url := s.cfg.RegistryURL()
 	if url == "" {
-		return nil, errors.New("no schema registry configured: set [registry] url, hops.url, or --registry")
+		return nil, config.TLSInfo{}, errors.New("no schema registry configured: set [registry] url, hops.url, or --registry")
 	}
 	var opts []schema.ClientOption
 	key, err := s.cfg.APIKey()
 	if err != nil {
-		return nil, err
+		return nil, config.TLSInfo{}, err
 	}
 	if key != "" {
 		opts = append(opts, schema.WithAPIKey(key))
@@ -148,28 +242,39 @@ func (s settings) registryClient() (*schema.Client, error) {
 	if s.cfg.Registry.Username != "" {
 		opts = append(opts, schema.WithBasicAuth(s.cfg.Registry.Username, s.cfg.Registry.Password))
 	}
-	if strings.HasPrefix(url, "https://") {
-		tc := &tls.Config{MinVersion: tls.VersionTLS12}
-		switch v := s.cfg.Hops.Verify; {
-		case v.CAFile != "":
-			pem, err := os.ReadFile(v.CAFile)
-			if err != nil {
-				return nil, fmt.Errorf("hops.verify: read CA file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("hops.verify: %s: no PEM certificate found", v.CAFile)
-			}
-			tc.RootCAs = pool
-		case !v.Enabled:
-			tc.InsecureSkipVerify = true
-		}
+	tc, info, err := s.registryTLS()
+	if err != nil {
+		return nil, info, err
+	}
+	if tc != nil {
 		opts = append(opts, schema.WithHTTPClient(&http.Client{
-			Timeout:   10 * time.Second,
+			Timeout:   schema.DefaultTimeout,
 			Transport: &http.Transport{TLSClientConfig: tc, Proxy: http.ProxyFromEnvironment},
 		}))
 	}
-	return schema.NewClient(url, opts...)
+	client, err := schema.NewClient(url, opts...)
+	return client, info, err
+}
+
+// registryClient returns a schema registry client for the configuration,
+// checked with one request for the subject's latest version: a refused API
+// key or password, or a certificate problem, is reported on one line
+// naming the setting to fix. A subject that does not exist is left to the
+// caller.
+func (s settings) registryClient() (*schema.Client, error) {
+	client, info, err := s.newRegistryClient()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
+	defer cancel()
+	if _, err := client.Latest(ctx, s.cfg.Subject()); err != nil {
+		var h *hopError
+		if errors.As(explainRegistry(err, s.cfg, info), &h) {
+			return nil, h
+		}
+	}
+	return client, nil
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

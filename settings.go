@@ -53,6 +53,8 @@ type settings struct {
 	warned *sync.Map
 	// now is the clock certificates are checked against; nil: time.Now.
 	now func() time.Time
+	// dialTimeout bounds each step of connecting to a broker; 0: stream's default.
+	dialTimeout time.Duration
 }
 
 // resolve builds the configuration: defaults < config file < environment <
@@ -151,7 +153,7 @@ func (s settings) connection() (stream.Connection, error) {
 // dial builds the Kafka connection from the configuration, loading its TLS
 // material, without connecting.
 func (s settings) dial() (stream.Connection, config.TLSInfo, error) {
-	conn := stream.Connection{Brokers: s.cfg.BrokerList()}
+	conn := stream.Connection{Brokers: s.cfg.BrokerList(), DialTimeout: s.dialTimeout}
 	if err := conn.Validate(); err != nil {
 		return conn, config.TLSInfo{}, err
 	}

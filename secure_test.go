@@ -1,0 +1,537 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/internal/certs"
+	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/tlsfiles"
+)
+
+// rehearsalCluster is an in-process rehearsal cluster: a mutual-TLS broker and
+// a Hopsworks-style HTTPS registry, with the credentials "cluster --secure"
+// writes in dir.
+type rehearsalCluster struct {
+	r        *rehearsal
+	dir      string
+	emb      *stream.Embedded
+	broker   string
+	registry string // host:port
+}
+
+func startSecureCluster(t *testing.T) *rehearsalCluster {
+	t.Helper()
+	now := time.Now()
+	r, err := newRehearsal(rand.Reader, now, "Kafka_Tutorial", "1143")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &rehearsalCluster{r: r, dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
+	_, port, _ := net.SplitHostPort(c.broker)
+	if _, err := r.write(rand.Reader, c.dir, port, c.registry, "temperature", "sensor", now); err != nil {
+		t.Fatal(err)
+	}
+	cfg := stream.EmbeddedConfig{BrokerAddr: c.broker, RegistryAddr: c.registry}
+	cfg.TLS, cfg.RegistryTLS, cfg.RegistryBasePath, cfg.RegistryAPIKey = r.brokerTLS(), r.registryTLS(), r.basePath(), r.apiKey
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if c.emb, err = stream.StartEmbedded(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.emb.Close() })
+	return c
+}
+
+// path returns a file of the cluster's directory.
+func (c *rehearsalCluster) path(name string) string { return filepath.Join(c.dir, name) }
+
+// config loads one of the cluster's configurations.
+func (c *rehearsalCluster) config(t *testing.T, name string) config.Config {
+	t.Helper()
+	cfg, err := config.Load(c.path(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// issue signs a client certificate with the cluster's CA (or another) and
+// returns it as a key pair.
+func issueClient(t *testing.T, ca *certs.Authority, name string, from, to time.Time) tlsfiles.KeyPair {
+	t.Helper()
+	key, err := certs.NewKey(rand.Reader, certs.ECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := ca.Issue(rand.Reader, certs.Template{CommonName: name, NotBefore: from, NotAfter: to, Client: true}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kp
+}
+
+func newCA(t *testing.T, name string) *certs.Authority {
+	t.Helper()
+	key, err := certs.NewKey(rand.Reader, certs.ECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := certs.NewAuthority(rand.Reader, name, key, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ca
+}
+
+func writeTestFile(t *testing.T, path string, data []byte) string {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func certsPEM(cs ...*x509.Certificate) []byte {
+	var b bytes.Buffer
+	for _, c := range cs {
+		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	}
+	return b.Bytes()
+}
+
+func keyPEM(t *testing.T, kp tlsfiles.KeyPair) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+func legacyKeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := x509.EncryptPEMBlock(rand.Reader, "PRIVATE KEY", der, []byte(password), x509.PEMCipherAES256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(b)
+}
+
+func pkcs8KeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := tlsfiles.EncryptPKCS8(rand.Reader, der, []byte(password), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc})
+}
+
+// settingsFor wraps a configuration as a command resolves it.
+func settingsFor(cfg config.Config, warn *bytes.Buffer) settings {
+	return settings{cfg: cfg, source: "test", warn: warn, warned: new(sync.Map), dialTimeout: time.Second}
+}
+
+// connectAndProduce opens the configured connection (which probes the
+// broker) and produces one record through it.
+func connectAndProduce(t *testing.T, s settings) error {
+	t.Helper()
+	conn, err := s.connection()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	p, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: s.cfg.Kafka.Topic})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	_, err = p.Send(ctx, []stream.Message{{Key: []byte("sensor0"), Value: []byte{0, 0, 0, 0, 1}}}, nil)
+	return err
+}
+
+// TestSecureFormatsConnect proves every credential format connects to the
+// mutual-TLS broker, and the registry accepts the API key.
+func TestSecureFormatsConnect(t *testing.T) {
+	c := startSecureCluster(t)
+	const pw = "pem-pass-phrase"
+	client := issueClient(t, c.r.ca, "Kafka_Tutorial__meb10001", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, client, []byte(c.r.storePassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, []*x509.Certificate{c.r.ca.Cert}, []byte(c.r.storePassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"cert":      writeTestFile(t, c.path("client.pem"), certsPEM(client.Leaf, c.r.ca.Cert)),
+		"plain":     writeTestFile(t, c.path("client.key"), keyPEM(t, client)),
+		"legacy":    writeTestFile(t, c.path("legacy.key"), legacyKeyPEM(t, client, pw)),
+		"pkcs8":     writeTestFile(t, c.path("pkcs8.key"), pkcs8KeyPEM(t, client, pw)),
+		"p12":       writeTestFile(t, c.path("keyStore.p12"), p12),
+		"p12 trust": writeTestFile(t, c.path("trustStore.p12"), p12Trust),
+	}
+	pemCase := func(key, password string) func(*config.Config) {
+		return func(cfg *config.Config) {
+			cfg.Project.CertificateFile, cfg.Project.KeyFile, cfg.Project.KeyPassword = files["cert"], files[key], password
+		}
+	}
+	cases := []struct {
+		name   string
+		config string
+		change func(*config.Config)
+	}{
+		{"tutorial config.toml: combined PEM, PKCS#8-encrypted key", fileConfig, nil},
+		{"stores config: JKS keystore and truststore", fileConfigJKS, nil},
+		{"PEM, plain key", fileConfig, pemCase("plain", "")},
+		{"PEM, legacy-encrypted key", fileConfig, pemCase("legacy", pw)},
+		{"PEM, PKCS#8-encrypted key", fileConfig, pemCase("pkcs8", pw)},
+		{"PKCS#12 keystore and truststore", fileConfigJKS, func(cfg *config.Config) {
+			cfg.TLS.Keystore, cfg.TLS.Truststore = files["p12"], files["p12 trust"]
+		}},
+		{"PEM keystore in tls.keystore", fileConfigJKS, func(cfg *config.Config) {
+			cfg.TLS.Keystore, cfg.TLS.KeystorePassword = c.path(fileKeyStorePEM), c.r.keyPassword
+			cfg.TLS.Truststore = c.path(fileTrustStorePEM)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := c.config(t, tc.config)
+			if tc.change != nil {
+				tc.change(&cfg)
+			}
+			var warn bytes.Buffer
+			s := settingsFor(cfg, &warn)
+			if err := connectAndProduce(t, s); err != nil {
+				t.Fatal(err)
+			}
+			reg, err := s.registryClient()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := reg.Latest(context.Background(), "sensor"); err != nil {
+				t.Fatal(err)
+			}
+			if warn.Len() > 0 {
+				t.Errorf("unexpected warning: %s", warn.String())
+			}
+		})
+	}
+}
+
+// TestSecureFailures gives each failure its own one-line message naming
+// the setting (or file) to fix, and never a secret.
+func TestSecureFailures(t *testing.T) {
+	c := startSecureCluster(t)
+	now := time.Now()
+	stranger := newCA(t, "stranger CA")
+	mine := issueClient(t, c.r.ca, "mine", now.Add(-time.Hour), now.Add(time.Hour))
+	expired := issueClient(t, c.r.ca, "expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	future := issueClient(t, c.r.ca, "future", now.Add(24*time.Hour), now.Add(48*time.Hour))
+	outlaw := issueClient(t, stranger, "outlaw", now.Add(-time.Hour), now.Add(time.Hour))
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, mine, []byte(c.r.storePassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"mine cert":    writeTestFile(t, c.path("mine.pem"), certsPEM(mine.Leaf)),
+		"outlaw":       writeTestFile(t, c.path("outlaw.pem"), append(certsPEM(outlaw.Leaf), keyPEM(t, outlaw)...)),
+		"expired":      writeTestFile(t, c.path("expired.pem"), append(certsPEM(expired.Leaf), keyPEM(t, expired)...)),
+		"future":       writeTestFile(t, c.path("future.pem"), append(certsPEM(future.Leaf), keyPEM(t, future)...)),
+		"stranger CA":  writeTestFile(t, c.path("stranger-ca.pem"), certsPEM(stranger.Cert)),
+		"keyStore.p12": writeTestFile(t, c.path("keyStore.p12"), p12),
+	}
+
+	// Other brokers: plaintext, SASL, and TLS with a certificate that
+	// names another host.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := func(cfg stream.EmbeddedConfig) *stream.Embedded {
+		cfg.BrokerAddr, cfg.RegistryAddr = freeAddr(t), freeAddr(t)
+		e, err := stream.StartEmbedded(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.Close() })
+		return e
+	}
+	plain := start(stream.EmbeddedConfig{})
+	withSASL := start(stream.EmbeddedConfig{SASLUsers: []stream.SASLUser{{Mechanism: "SCRAM-SHA-256", Username: "alice", Password: "alice-sasl-secret"}}})
+	elsewhereKey, _ := certs.NewKey(rand.Reader, certs.ECDSAP256)
+	elsewhere, err := c.r.ca.Issue(rand.Reader, certs.Template{CommonName: "broker", DNSNames: []string{"broker.internal"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), Server: true}, elsewhereKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherHost := start(stream.EmbeddedConfig{TLS: &tls.Config{Certificates: []tls.Certificate{elsewhere.TLSCertificate()}, MinVersion: tls.VersionTLS12}})
+	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"errorCode":160000,"errorMsg":"Client not authorized for this invocation."}`)
+	}))
+	defer forbidden.Close()
+
+	secrets := []string{c.r.storePassword, c.r.keyPassword, c.r.apiKey, "alice-sasl-secret", "wrong-sasl-secret", "wrong-store-secret", "wrong-pem-secret", "wrong-api-key"}
+	tutorial := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
+		return func(c *rehearsalCluster) config.Config {
+			cfg := c.config(t, fileConfig)
+			change(&cfg)
+			return cfg
+		}
+	}
+	stores := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
+		return func(c *rehearsalCluster) config.Config {
+			cfg := c.config(t, fileConfigJKS)
+			change(&cfg)
+			return cfg
+		}
+	}
+	brokers := func(cfg *config.Config, protocol string, addr string) {
+		cfg.Kafka.SecurityProtocol, cfg.Kafka.Brokers = protocol, []string{addr}
+	}
+	cases := []struct {
+		name     string
+		cfg      func(*rehearsalCluster) config.Config
+		registry bool     // the failure is the registry's
+		want     []string // in the message, in order
+	}{
+		{"missing file", tutorial(func(cfg *config.Config) { cfg.Project.CertificateFile = c.path("nope.pem") }),
+			false, []string{"project.certificate_file: ", "nope.pem: no such file"}},
+		{"wrong PEM key password", tutorial(func(cfg *config.Config) { cfg.Project.KeyPassword = "wrong-pem-secret" }),
+			false, []string{"project.key_password: ", "keyStore.pem", "wrong password"}},
+		{"wrong JKS password", stores(func(cfg *config.Config) { cfg.TLS.KeystorePassword = "wrong-store-secret" }),
+			false, []string{"tls.keystore_password: ", "keyStore.jks", "wrong password"}},
+		{"wrong PKCS#12 password", stores(func(cfg *config.Config) {
+			cfg.TLS.Keystore, cfg.TLS.KeystorePassword = files["keyStore.p12"], "wrong-store-secret"
+		}), false, []string{"tls.keystore_password: ", "keyStore.p12", "wrong password"}},
+		{"key not matching certificate", tutorial(func(cfg *config.Config) { cfg.Project.CertificateFile = files["mine cert"] }),
+			false, []string{"project.key_file: ", "keyStore.pem", "does not match the certificate", "CN=mine", "mine.pem"}},
+		{"certificate expired", tutorial(func(cfg *config.Config) {
+			cfg.Project.CertificateFile, cfg.Project.KeyFile = files["expired"], files["expired"]
+		}), false, []string{"project.certificate_file: ", "expired.pem", "certificate expired"}},
+		{"certificate not yet valid", tutorial(func(cfg *config.Config) {
+			cfg.Project.CertificateFile, cfg.Project.KeyFile = files["future"], files["future"]
+		}), false, []string{"project.certificate_file: ", "future.pem", "not yet valid"}},
+		{"unknown CA", tutorial(func(cfg *config.Config) { cfg.Project.CAFile = files["stranger CA"] }),
+			false, []string{"kafka broker ", "server certificate \"CN=localhost", "not a CA in project.ca_file", "stranger-ca.pem", "set project.ca_file or tls.truststore"}},
+		{"client certificate refused", tutorial(func(cfg *config.Config) {
+			cfg.Project.CertificateFile, cfg.Project.KeyFile = files["outlaw"], files["outlaw"]
+		}), false, []string{"refused the client certificate \"CN=outlaw", "project.certificate_file", "outlaw.pem"}},
+		{"no client certificate", tutorial(func(cfg *config.Config) { cfg.Project.CertificateFile, cfg.Project.KeyFile = "", "" }),
+			false, []string{"requires a client certificate", "set tls.keystore, or project.certificate_file and project.key_file"}},
+		{"server speaks plaintext", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolSSL, plain.BrokerAddr()) }),
+			false, []string{"does not speak TLS", "set kafka.security_protocol = PLAINTEXT"}},
+		{"client speaks plaintext", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolPlaintext, c.broker) }),
+			false, []string{"speaks TLS, but kafka.security_protocol is PLAINTEXT", "set kafka.security_protocol = SSL"}},
+		{"host name mismatch", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolSSL, otherHost.BrokerAddr()) }),
+			false, []string{"server certificate is for broker.internal, not 127.0.0.1", "set tls.skip_hostname_verification = true"}},
+		{"wrong port", tutorial(func(cfg *config.Config) { _, cfg.Kafka.Port, _ = net.SplitHostPort(freeAddr(t)) }),
+			false, []string{"cannot connect", "check hops.url and kafka.port"}},
+		{"SASL rejected", tutorial(func(cfg *config.Config) {
+			brokers(cfg, config.ProtocolSASLPlaintext, withSASL.BrokerAddr())
+			cfg.Kafka.SASLMechanism, cfg.Kafka.SASLUsername, cfg.Kafka.SASLPassword = "SCRAM-SHA-256", "alice", "wrong-sasl-secret"
+		}), false, []string{"rejected SASL SCRAM-SHA-256 authentication of user \"alice\"", "check kafka.sasl_username and kafka.sasl_password"}},
+		{"SASL missing", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolPlaintext, withSASL.BrokerAddr()) }),
+			false, []string{"closed the connection on the first request", "kafka.security_protocol = SASL_SSL or SASL_PLAINTEXT"}},
+		{"registry 401", tutorial(func(cfg *config.Config) { cfg.API.Key = "wrong-api-key" }),
+			true, []string{"registry https://", "refused the API key from api.key (401", "check api.key (or KAFKAPLOT_API_KEY)"}},
+		{"registry 401 without a key", tutorial(func(cfg *config.Config) { cfg.API.KeyFile = "" }),
+			true, []string{"refused the no credentials (401", "set api.key or api.key_file"}},
+		{"registry 403", tutorial(func(cfg *config.Config) { cfg.Registry.URL = forbidden.URL }),
+			true, []string{"may not read project 1143's schemas (403", "member of the project"}},
+		{"registry unknown CA", tutorial(func(cfg *config.Config) { cfg.Hops.Verify = config.Verify{Enabled: true, CAFile: files["stranger CA"]} }),
+			true, []string{"registry https://", "not a CA in hops.verify", "stranger-ca.pem", "set hops.verify to the registry's CA file"}},
+		{"registry speaks HTTP", tutorial(func(cfg *config.Config) { cfg.Registry.URL = "https://" + plain.RegistryURL()[len("http://"):] }),
+			true, []string{"speaks plain HTTP, not HTTPS", "use http:// in registry.url"}},
+	}
+	seen := map[string]string{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var warn bytes.Buffer
+			s := settingsFor(tc.cfg(c), &warn)
+			var err error
+			if tc.registry {
+				_, err = s.registryClient()
+			} else {
+				_, err = s.connection()
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			rest := msg
+			for _, w := range tc.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("error %q: lacks %q (in order %q)", msg, w, tc.want)
+				}
+				rest = rest[i+len(w):]
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+			for _, secret := range secrets {
+				if strings.Contains(msg, secret) {
+					t.Errorf("error shows a secret: %q", msg)
+				}
+			}
+			if other, dup := seen[msg]; dup {
+				t.Errorf("same message as %q: %q", other, msg)
+			}
+			seen[msg] = tc.name
+		})
+	}
+	t.Run("host name mismatch with skip_hostname_verification", func(t *testing.T) {
+		cfg := c.config(t, fileConfig)
+		brokers(&cfg, config.ProtocolSSL, otherHost.BrokerAddr())
+		cfg.TLS.InsecureSkipHostname = true
+		var warn bytes.Buffer
+		if _, err := settingsFor(cfg, &warn).connection(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestSASLConnections connects with each SASL mechanism, over plaintext and
+// over TLS, and produces.
+func TestSASLConnections(t *testing.T) {
+	c := startSecureCluster(t)
+	users := []stream.SASLUser{
+		{Mechanism: "PLAIN", Username: "plain-user", Password: "p1"},
+		{Mechanism: "SCRAM-SHA-256", Username: "scram256-user", Password: "p2"},
+		{Mechanism: "SCRAM-SHA-512", Username: "scram512-user", Password: "p3"},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	plainAddr, tlsAddr := freeAddr(t), freeAddr(t)
+	for _, cfg := range []stream.EmbeddedConfig{
+		{BrokerAddr: plainAddr, RegistryAddr: freeAddr(t), SASLUsers: users},
+		{BrokerAddr: tlsAddr, RegistryAddr: freeAddr(t), SASLUsers: users, TLS: &tls.Config{Certificates: []tls.Certificate{c.r.server.TLSCertificate()}, MinVersion: tls.VersionTLS12}},
+	} {
+		e, err := stream.StartEmbedded(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.Close() })
+	}
+	for _, u := range users {
+		for _, protocol := range []string{config.ProtocolSASLPlaintext, config.ProtocolSASLSSL} {
+			t.Run(protocol+" "+u.Mechanism, func(t *testing.T) {
+				cfg := c.config(t, fileConfig)
+				cfg.Kafka.SecurityProtocol = protocol
+				cfg.Kafka.Brokers = []string{plainAddr}
+				if protocol == config.ProtocolSASLSSL {
+					// One-way TLS with SASL, as Confluent Cloud: no client certificate.
+					cfg.Kafka.Brokers = []string{tlsAddr}
+					cfg.Project.CertificateFile, cfg.Project.KeyFile = "", ""
+				}
+				cfg.Kafka.SASLMechanism, cfg.Kafka.SASLUsername, cfg.Kafka.SASLPassword = u.Mechanism, u.Username, u.Password
+				if err := cfg.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				var warn bytes.Buffer
+				if err := connectAndProduce(t, settingsFor(cfg, &warn)); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestRegistryVerifyFalseWarnsOnce checks hops.verify = false: the
+// registry answers, and the warning is printed once however often the
+// client is built.
+func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
+	c := startSecureCluster(t)
+	cfg := c.config(t, fileConfig)
+	cfg.Hops.Verify = config.Verify{Enabled: false}
+	var warn bytes.Buffer
+	s := settingsFor(cfg, &warn)
+	for range 3 {
+		if _, err := s.registryClient(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Count(warn.String(), "hops.verify = false"); got != 1 {
+		t.Errorf("warned %d times, want once:\n%s", got, warn.String())
+	}
+}
+
+// TestSecretsFromEnvironment resolves the tutorial's config with its
+// secrets from KAFKAPLOT_* variables: they override the file, connect, and
+// appear in no error.
+func TestSecretsFromEnvironment(t *testing.T) {
+	c := startSecureCluster(t)
+	data, err := os.ReadFile(c.path(fileConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The file holds no secret: key password and API key come from the environment.
+	stripped := strings.NewReplacer("key_password = '"+c.r.keyPassword+"'", "key_password = 'see-environment'", "key_file = 'apiKeyFile'", "").Replace(string(data))
+	path := writeTestFile(t, c.path("env.toml"), []byte(stripped))
+	cases := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+	}{
+		{"secrets from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.keyPassword, "KAFKAPLOT_API_KEY": c.r.apiKey}, ""},
+		{"wrong key password from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": "env-wrong-secret", "KAFKAPLOT_API_KEY": c.r.apiKey}, "project.key_password: "},
+		{"wrong API key from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.keyPassword, "KAFKAPLOT_API_KEY": "env-wrong-api-key"}, "refused the API key from api.key"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			var cf connFlags
+			cf.register(fs)
+			if err := fs.Parse([]string{"-c", path}); err != nil {
+				t.Fatal(err)
+			}
+			s, err := cf.resolve(fs, func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var warn bytes.Buffer
+			s.warn, s.dialTimeout = &warn, time.Second
+			if _, err = s.connection(); err == nil {
+				_, err = s.registryClient()
+			}
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("got %v, want an error with %q", err, tc.wantErr)
+			}
+			if err != nil {
+				for _, v := range tc.env {
+					if strings.Contains(err.Error(), v) {
+						t.Errorf("error shows the secret %q: %v", v, err)
+					}
+				}
+			}
+		})
+	}
+}

@@ -506,6 +506,9 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 		if err := handOn(); err != nil {
 			return next, err
 		}
+		// An empty fetch (MaxWait passed) commits what the last batch left
+		// pending, so that an idle consumer's lag reads zero.
+		cm.due()
 		if closeErr != nil && !errors.Is(closeErr, io.EOF) {
 			if isTimeout(closeErr) {
 				continue
@@ -615,6 +618,12 @@ type committer struct {
 
 func (c *committer) handedOn(next int64) {
 	c.pending = next
+	c.due()
+}
+
+// due commits the pending offset if the interval has passed since the last
+// commit.
+func (c *committer) due() {
 	if time.Since(c.lastCommit) >= c.interval {
 		c.flush()
 	}

@@ -69,6 +69,10 @@ type Status struct {
 	Text      string
 }
 
+// ErrEmptyValue is the decode error of a record without a value: a
+// tombstone (null) or an empty value, which kafka-go does not tell apart.
+var ErrEmptyValue = errors.New("empty or null value (tombstone)")
+
 // Offset reset policies.
 const (
 	ResetEarliest = "earliest"
@@ -540,6 +544,11 @@ func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, 
 // partition here, retrying with backoff, rather than dropping the record.
 func (c *Consumer) decode(ctx context.Context, partition int, msg kafka.Message) Record {
 	r := Record{Partition: partition, Offset: msg.Offset, Key: msg.Key, Time: msg.Time}
+	if len(msg.Value) == 0 {
+		// kafka-go reads a null value and an empty one alike.
+		r.Err = ErrEmptyValue
+		return r
+	}
 	backoff := newBackoff(200*time.Millisecond, 10*time.Second)
 	paused := false
 	for {

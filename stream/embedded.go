@@ -93,6 +93,9 @@ type Embedded struct {
 	served   chan error
 }
 
+// EmbeddedMaxMessageBytes is the largest record batch the embedded broker accepts.
+const EmbeddedMaxMessageBytes = 32 << 20
+
 // Group timings suited to the embedded broker: a joining member rebalances
 // in about one heartbeat, a crashed one is noticed within the session.
 const (
@@ -126,6 +129,8 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		kfake.AllowAutoTopicCreation(),
 		kfake.DefaultNumPartitions(cfg.Partitions),
 		kfake.GroupMinSessionTimeout(500 * time.Millisecond),
+		// Room for large values (Kafka's default is 1 MiB).
+		kfake.BrokerConfigs(map[string]string{"message.max.bytes": strconv.Itoa(EmbeddedMaxMessageBytes)}),
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, kfake.TLS(cfg.TLS))

@@ -423,3 +423,27 @@ func TestSubjectName(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkBridgeSensors hands the bridge batches of tutorial sensor records
+// from the fast path, as the consumer does, and flushes them.
+func BenchmarkBridgeSensors(b *testing.B) {
+	ex := extractorFor(config.Default())
+	br := newBridge(func(tea.Msg) {}, ex, func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+	batch := make([]stream.Record, 1024)
+	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
+	sensors := simulate.TutorialSensors()
+	for i := range batch {
+		s := sensors[i%len(sensors)]
+		batch[i] = stream.Record{Offset: int64(i), Key: []byte(s.ID), SchemaID: 1, IsSensor: true,
+			Sensor: schema.Sensor{Timestamp: start.Add(time.Duration(i) * time.Millisecond).UnixMilli(), ID: s.ID, Value: s.Clean(float64(i))}}
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := br.records(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		br.flush()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/record")
+}

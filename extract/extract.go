@@ -289,13 +289,13 @@ func (e *Extractor) Extract(rec *schema.Record, key []byte, ts time.Time, dst []
 func (e *Extractor) FromSensor(s schema.Sensor, key []byte, dst []Point) ([]Point, Source) {
 	series, by := s.ID, "id"
 	switch {
-	case e.cfg.Series == KeySeries:
-		series, by = keyString(key), byKey
-		if len(key) == 0 {
-			series = noSeries
+	case e.cfg.Series == KeySeries && len(key) == 0:
+		series, by = noSeries, byKey
+	case e.cfg.Series == KeySeries, e.cfg.Series == "" && len(key) > 0:
+		by = byKey
+		if string(key) != s.ID { // the tutorial's key is the id: no allocation
+			series = keyString(key)
 		}
-	case e.cfg.Series == "" && len(key) > 0:
-		series, by = keyString(key), byKey
 	}
 	dst = append(dst, Point{Series: series, Field: "value", Time: time.UnixMilli(s.Timestamp), Value: s.Value})
 	return dst, Source{SeriesBy: by, TimeBy: "timestamp"}

@@ -116,7 +116,7 @@ func TestClickStreamEndToEnd(t *testing.T) {
 	}
 
 	waitDashboard(t, append([]string{"--series", "creative_id", "--value", "cost", "--group", "clickdash"}, flags...),
-		"plotting cost by creative_id over timestamp", "schemas clicks-avro-value v1 ×40", "cr-1", "cr-4")
+		"plotting cost by creative_id over timestamp", fmt.Sprintf("schemas clicks-avro-value v1 #%d ×40", id), "cr-1", "cr-4")
 }
 
 // TestMixedTopicEndToEnd mixes, on the tutorial's topic, sensor v1 (from
@@ -196,7 +196,7 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 
 	waitDashboard(t, append([]string{"--group", "mixeddash"}, c.flags()...),
 		"plotting value, humidity by key over timestamp",
-		"schemas sensor v1 ×16, sensor v2 ×16, sensor-json v1 (JSON) ×8, plain JSON ×8",
+		fmt.Sprintf("schemas sensor v1 #1 ×16, sensor v2 #%d ×16, sensor-json v1 (JSON) #%d ×8, plain JSON ×8", v2, jid),
 		"decode errors 1", "sensor0.humidity", "sensor7.value")
 }
 

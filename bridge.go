@@ -146,15 +146,24 @@ func (b *bridge) count(ctx context.Context, id int, w *schema.Writer) {
 		if w == nil && b.writers != nil {
 			w, _ = b.writers(ctx, id)
 		}
-		label := fmt.Sprintf("schema #%d", id)
-		if w != nil {
-			label = w.Label()
-		}
-		sc = &schemaSeen{id: id, label: label}
+		sc = &schemaSeen{id: id, label: schemaLabel(id, w)}
 		b.schemas[id] = sc
 	}
 	sc.records++
 	b.last = sc
+}
+
+// schemaLabel names a writer schema in the header with its version and id:
+// "sensor v2 #2", "com.example.click #7", "plain JSON".
+func schemaLabel(id int, w *schema.Writer) string {
+	if w == nil {
+		return fmt.Sprintf("schema #%d", id)
+	}
+	label := w.Label()
+	if id != 0 && !strings.Contains(label, "#") {
+		label += fmt.Sprintf(" #%d", id)
+	}
+	return label
 }
 
 // status records a partition's (or, with -1, the consumer's) condition.

@@ -272,7 +272,7 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 	if plot == nil {
 		t.Fatal("no PlotMsg sent")
 	}
-	want := "sensor v1 ×160, sensor v2 ×160, sensor-json v1 (JSON) ×160"
+	want := "sensor v1 #1 ×160, sensor v2 #2 ×160, sensor-json v1 (JSON) #3 ×160"
 	var got []string
 	for _, sc := range plot.Schemas {
 		got = append(got, fmt.Sprintf("%s ×%d", sc.Label, sc.Records))
@@ -289,7 +289,7 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 	view := dashboardView(sent.msgs, start.Add(time.Minute), 200, 44)
 	for _, s := range []string{
 		"plotting value, humidity by key over timestamp",
-		"schemas sensor v1 ×160, sensor v2 ×160, sensor-json v1 (JSON) ×160",
+		"schemas sensor v1 #1 ×160, sensor v2 #2 ×160, sensor-json v1 (JSON) #3 ×160",
 		"decode errors 1", "unsupported schema type PROTOBUF",
 		"sensor0.value", "sensor7.humidity",
 	} {
@@ -350,11 +350,11 @@ func TestBridgeClicks(t *testing.T) {
 	if len(perCreative) != 4 || perCreative["cr-1"] != 50 {
 		t.Errorf("events per creative %v, want 50 for each of cr-1..cr-4", perCreative)
 	}
-	if plot.SeriesBy != "creative_id" || plot.TimeBy != "timestamp" || len(plot.Schemas) != 1 || plot.Schemas[0].Label != "clicks-avro-value v1" {
+	if plot.SeriesBy != "creative_id" || plot.TimeBy != "timestamp" || len(plot.Schemas) != 1 || plot.Schemas[0].Label != "clicks-avro-value v1 #1" {
 		t.Errorf("plot = %+v", plot)
 	}
 	view := dashboardView(sent.msgs, gen.start.Add(time.Minute), 160, 30)
-	for _, s := range []string{"plotting cost by creative_id over timestamp", "cr-1", "cr-4", "clicks-avro-value v1 ×200"} {
+	for _, s := range []string{"plotting cost by creative_id over timestamp", "cr-1", "cr-4", "clicks-avro-value v1 #1 ×200"} {
 		if !strings.Contains(view, s) {
 			t.Errorf("dashboard lacks %q:\n%s", s, view)
 		}

@@ -148,7 +148,7 @@ func TestIngestFieldsAndGaps(t *testing.T) {
 		{Series: "sensor0", Field: "humidity", Time: at.Add(time.Second), Value: 40},
 		{Series: "sensor0", Field: "humidity", Time: at.Add(2 * time.Second), Gap: true},
 		{Series: "sensor0", Field: "value", Time: at.Add(time.Second), Value: 2},
-	}, nil, 0)
+	}, nil, testStart().UnixNano())
 	if got := strings.Join(s.fields, ","); got != "value,humidity" {
 		t.Errorf("fields = %q, want value,humidity", got)
 	}

@@ -17,6 +17,11 @@ import (
 // partitions are counted as decode errors instead of growing the pane table.
 const maxPartitions = 4096
 
+// futureSlack is how far past the wall clock an event's time may lie and
+// still be drawn: one record stamped years ahead must not drag the sliding
+// window away from every other one. Such events are counted instead.
+const futureSlack = 10 * time.Minute
+
 // Earliest and latest event times accepted, in Unix seconds: the range in
 // which UnixNano is defined (years 1678 to 2262).
 const (
@@ -33,6 +38,7 @@ type paneData struct {
 
 	events    int64 // events received (non-finite ones included)
 	nonFinite int64 // NaN/±Inf values counted, not drawn
+	future    int64 // events timestamped past futureSlack, counted, not drawn
 	rate      rateMeter
 
 	stat    PartitionStat
@@ -101,6 +107,7 @@ type store struct {
 
 	events    int64
 	nonFinite int64
+	future    int64
 	gaps      int64 // Gap events: nulls and missing fields
 	rate      rateMeter
 	errors    int64
@@ -207,6 +214,11 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 		}
 		if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
 			s.addError(e.Partition, e.Offset, "event time out of range: "+e.Time.UTC().Format(time.RFC3339))
+			continue
+		}
+		if e.Time.UnixNano() > now+int64(futureSlack) {
+			d.future++
+			s.future++
 			continue
 		}
 		sr := d.last

@@ -96,12 +96,12 @@ func TestStoreColorsFollowFirstAppearance(t *testing.T) {
 		{Partition: 0, Series: "sensor1", Time: testStart()},
 		{Partition: 1, Series: "sensor4", Time: testStart()},
 		{Partition: 0, Series: "sensor0", Time: testStart()},
-	}, nil, 0)
+	}, nil, testStart().UnixNano())
 	// A later batch appends; the same name on another partition keeps its colour.
 	s.ingest([]Event{
 		{Partition: 0, Series: "sensor10", Time: testStart()},
 		{Partition: 2, Series: "sensor4", Time: testStart()},
-	}, nil, 0)
+	}, nil, testStart().UnixNano())
 	want := map[string]int{"sensor0": 0, "sensor1": 1, "sensor4": 2, "sensor5": 3, "sensor10": 4}
 	for _, d := range s.panes {
 		for _, sr := range d.order {
@@ -120,7 +120,7 @@ func TestStoreNewestAndOutOfOrder(t *testing.T) {
 		{Partition: 0, Series: "a", Time: ms(10), Value: 1},
 		{Partition: 1, Series: "b", Time: ms(50), Value: 5},
 		{Partition: 0, Series: "a", Time: ms(20), Value: 2},
-	}, nil, 0)
+	}, nil, testStart().UnixNano())
 	if s.newest != ms(50).UnixNano() {
 		t.Errorf("newest = %v, want %v", time.Unix(0, s.newest).UTC(), ms(50))
 	}
@@ -222,5 +222,41 @@ func TestSpan(t *testing.T) {
 		if sum != tc.total {
 			t.Errorf("parts of %d in %d sum to %d", tc.total, tc.k, sum)
 		}
+	}
+}
+
+// TestStoreFutureDatedEventsKeepTheWindow checks that one record stamped far
+// ahead of the clock is counted, not drawn, and does not move the window
+// away from the others; a far-past one is kept in order, out of view.
+func TestStoreFutureDatedEventsKeepTheWindow(t *testing.T) {
+	tests := []struct {
+		name       string
+		at         time.Time
+		wantFuture int64
+		wantNewest time.Time
+	}{
+		{name: "year 2200", at: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), wantFuture: 1, wantNewest: testStart()},
+		{name: "an hour ahead", at: testStart().Add(time.Hour), wantFuture: 1, wantNewest: testStart()},
+		{name: "within the slack", at: testStart().Add(time.Minute), wantNewest: testStart().Add(time.Minute)},
+		{name: "year 1", at: time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), wantNewest: testStart()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(16)
+			s.ingest([]Event{
+				{Partition: 0, Series: "a", Time: testStart().Add(-time.Second), Value: 1},
+				{Partition: 0, Series: "a", Time: tt.at, Value: 99},
+				{Partition: 0, Series: "a", Time: testStart(), Value: 2},
+			}, nil, testStart().UnixNano())
+			if s.future != tt.wantFuture || s.panes[0].future != tt.wantFuture {
+				t.Errorf("future = %d (pane %d), want %d", s.future, s.panes[0].future, tt.wantFuture)
+			}
+			if s.newest != tt.wantNewest.UnixNano() {
+				t.Errorf("newest = %v, want %v", time.Unix(0, s.newest).UTC(), tt.wantNewest)
+			}
+			if s.events != 3 {
+				t.Errorf("events = %d, want 3 (every one counted)", s.events)
+			}
+		})
 	}
 }

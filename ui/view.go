@@ -166,6 +166,10 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		l2.add(inkMuted, sep)
 		l2.add(inkWarn, "NaN/Inf "+groupDigits(st.nonFinite))
 	}
+	if st.future > 0 {
+		l2.add(inkMuted, sep)
+		l2.add(inkWarn, "future-dated "+groupDigits(st.future))
+	}
 	if m.opts.SetGenerator != nil || m.gen.reported {
 		l2.add(inkMuted, sep+"generator ")
 		if m.gen.on {
@@ -486,6 +490,10 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 		if d.nonFinite > 0 {
 			top.add(lk.muted, " · ")
 			top.add(inkWarn, "NaN/Inf "+groupDigits(d.nonFinite))
+		}
+		if d.future > 0 {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, "future-dated "+groupDigits(d.future))
 		}
 	}
 	if top.room() > 0 {

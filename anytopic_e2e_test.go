@@ -233,6 +233,13 @@ func TestProduceSubjectStrategies(t *testing.T) {
 			}
 		})
 	}
+	t.Run("doctor follows the strategy", func(t *testing.T) {
+		t.Setenv("KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY", "topic-record")
+		out, errOut, code := kafkaplot(t, append([]string{"doctor"}, c.flags()...)...)
+		if code != 0 || !strings.Contains(out+errOut, "temperature-sensor: version 1") {
+			t.Errorf("doctor: exit %d, want subject temperature-sensor checked:\n%s%s", code, out, errOut)
+		}
+	})
 	_, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "1", "--subject-strategy", "TopicNameStrategy"}, c.flags()...)...)
 	if code != 2 || !strings.Contains(errOut, "want record-name, topic-name or topic-record") {
 		t.Errorf("unknown strategy: exit %d, %q; want 2 and the choices", code, errOut)

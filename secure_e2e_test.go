@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/config"
+)
+
+// secureBinaryCluster is a running "kafkaplot cluster --secure DIR".
+type secureBinaryCluster struct {
+	dir, broker, registry string
+	secrets               []string // passwords and API key it wrote
+}
+
+func startSecureBinaryCluster(t *testing.T) secureBinaryCluster {
+	t.Helper()
+	c := secureBinaryCluster{dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, kafkaplotBin, "cluster", "--secure", c.dir, "--broker", c.broker, "--registry", c.registry)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(c.dir, fileConfigJKS)); err == nil {
+			if conn, err := net.DialTimeout("tcp", c.registry, 200*time.Millisecond); err == nil {
+				conn.Close()
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("secure cluster did not start: %s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, name := range []string{fileConfig, fileConfigJKS} {
+		cfg, err := config.Load(filepath.Join(c.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := cfg.APIKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{cfg.Project.KeyPassword, cfg.TLS.KeystorePassword, key} {
+			if s != "" {
+				c.secrets = append(c.secrets, s)
+			}
+		}
+	}
+	c.checkNoSecrets(t, "the cluster's output", out.String())
+	return c
+}
+
+// lockedBuffer is a bytes.Buffer a process writes to while the test reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (c secureBinaryCluster) path(name string) string { return filepath.Join(c.dir, name) }
+
+// checkNoSecrets fails when any output shows a password or the API key.
+func (c secureBinaryCluster) checkNoSecrets(t *testing.T, what string, outputs ...string) {
+	t.Helper()
+	for _, out := range outputs {
+		for _, s := range c.secrets {
+			if s != "" && strings.Contains(out, s) {
+				t.Errorf("%s shows a secret:\n%s", what, out)
+			}
+		}
+	}
+}
+
+// writeVariant writes a copy of the cluster's config.toml with each old
+// string replaced by its new one.
+func (c secureBinaryCluster) writeVariant(t *testing.T, name string, oldNew ...string) string {
+	t.Helper()
+	data, err := os.ReadFile(c.path(fileConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for i := 0; i < len(oldNew); i += 2 {
+		if !strings.Contains(text, oldNew[i]) {
+			t.Fatalf("config.toml has no %q", oldNew[i])
+		}
+		text = strings.Replace(text, oldNew[i], oldNew[i+1], 1)
+	}
+	return writeTestFile(t, c.path(name), []byte(text))
+}
+
+// TestSecureClusterEndToEnd runs the rehearsal the issue describes: produce
+// and consume over mutual TLS with the tutorial's config.toml as written,
+// the same with the JKS stores, refusals of a plaintext and a wrong-CA
+// client, and doctor.
+func TestSecureClusterEndToEnd(t *testing.T) {
+	c := startSecureBinaryCluster(t)
+	var outputs []string
+	run := func(args ...string) (string, string, int) {
+		t.Helper()
+		out, errOut, code := kafkaplot(t, args...)
+		outputs = append(outputs, out, errOut)
+		return out, errOut, code
+	}
+
+	out, errOut, code := run("produce", "-c", c.path(fileConfig), "-e", "5", "-d", "0")
+	if code != 0 {
+		t.Fatalf("produce with config.toml: exit %d: %s", code, errOut)
+	}
+	if n := len(regexp.MustCompile(`(?m)^Sensor Event sensor\d successfully produced to temperature \[\d\] at offset \d+$`).FindAllString(out, -1)); n != 40 {
+		t.Errorf("produce: %d delivery lines, want 40:\n%s", n, out)
+	}
+	out, errOut, code = run("consume", "-c", c.path(fileConfig), "--until-end")
+	if code != 0 || !strings.Contains(out, "consumed 40 records (0 errors)") {
+		t.Fatalf("consume with config.toml: exit %d:\n%s\n%s", code, out, errOut)
+	}
+
+	// The stores as Hopsworks exports them, no conversion; --register goes
+	// through the registry's 415 on the registry content type.
+	if _, errOut, code = run("produce", "-c", c.path(fileConfigJKS), "-t", "5", "-e", "5", "-d", "0", "--register", "--quiet"); code != 0 {
+		t.Fatalf("produce with config-jks.toml: exit %d: %s", code, errOut)
+	}
+	out, errOut, code = run("consume", "-c", c.path(fileConfigJKS), "--until-end", "--group", "jks", "--quiet")
+	if code != 0 || !strings.Contains(out, "consumed 80 records (0 errors)") {
+		t.Fatalf("consume with config-jks.toml: exit %d:\n%s\n%s", code, out, errOut)
+	}
+
+	refusals := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"plaintext client", []string{"produce", "-e", "1", "--brokers", c.broker, "--registry", "https://" + c.registry}, "speaks TLS, but kafka.security_protocol is PLAINTEXT"},
+		{"missing CA file", []string{"consume", "--until-end", "-c", c.writeVariant(t, "missing-ca.toml", "ca_file = 'trustStore.pem'", "ca_file = '"+filepath.Join(t.TempDir(), "x")+"'")}, "project.ca_file: "},
+	}
+	// A CA file that exists but holds another CA.
+	other := newCA(t, "another CA")
+	otherCA := writeTestFile(t, c.path("other-ca.pem"), certsPEM(other.Cert))
+	refusals = append(refusals, struct {
+		name string
+		args []string
+		want string
+	}{"client trusting another CA", []string{"consume", "--until-end", "-c", c.writeVariant(t, "other-ca.toml", "ca_file = 'trustStore.pem'", "ca_file = '"+otherCA+"'")}, "which is not a CA in project.ca_file"})
+	for _, r := range refusals {
+		t.Run(r.name, func(t *testing.T) {
+			_, errOut, code := run(r.args...)
+			if code == 0 || !strings.Contains(errOut, r.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("exit %d, stderr %q: want one line with %q", code, errOut, r.want)
+			}
+		})
+	}
+
+	t.Run("doctor", func(t *testing.T) {
+		for _, name := range []string{fileConfig, fileConfigJKS} {
+			out, errOut, code := run("doctor", "-c", c.path(name))
+			if code != 0 || strings.Contains(out, "✗") {
+				t.Fatalf("doctor %s: exit %d:\n%s\n%s", name, code, out, errOut)
+			}
+			for _, check := range []string{"config", "credentials", "kafka dns", "kafka tcp", "kafka tls", "kafka api", "kafka metadata", "topic", "group", "registry tcp", "registry tls", "registry auth", "subject", "compatibility"} {
+				if !regexp.MustCompile(`(?m)^✓ ` + regexp.QuoteMeta(check) + ` `).MatchString(out) {
+					t.Errorf("doctor %s: no ✓ %s line:\n%s", name, check, out)
+				}
+			}
+			if !strings.Contains(out, "client certificate accepted") || !strings.Contains(out, "temperature: 2 partition(s)") {
+				t.Errorf("doctor %s lacks the handshake or topic details:\n%s", name, out)
+			}
+		}
+		_, port, _ := net.SplitHostPort(freeAddr(t))
+		cases := []struct {
+			name      string
+			config    string
+			wantCheck string
+			wantFix   string
+			wantCode  int
+		}{
+			{"wrong password", c.writeVariant(t, "bad-password.toml", "key_password = '", "key_password = 'x"), "credentials", "project.key_password: ", exitConfig},
+			{"wrong port", c.writeVariant(t, "bad-port.toml", "port = '", "port = '"+port+"' # was '"), "kafka tcp", "check hops.url and kafka.port", exitNetwork},
+			{"wrong API key", c.writeVariant(t, "bad-key.toml", "key_file = 'apiKeyFile'", "key = 'not-the-key'"), "registry auth", "check api.key (or KAFKAPLOT_API_KEY)", exitAuth},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				out, errOut, code := run("doctor", "-c", tc.config)
+				line := regexp.MustCompile(`(?m)^✗ ` + regexp.QuoteMeta(tc.wantCheck) + ` .*$`).FindString(out)
+				if code != tc.wantCode || line == "" || !strings.Contains(line, tc.wantFix) {
+					t.Fatalf("exit %d (want %d); want a ✗ %s line with %q:\n%s\n%s", code, tc.wantCode, tc.wantCheck, tc.wantFix, out, errOut)
+				}
+				if !strings.Contains(errOut, "the first: "+tc.wantCheck) {
+					t.Errorf("stderr %q does not name the first failed check", errOut)
+				}
+			})
+		}
+	})
+	c.checkNoSecrets(t, "a command's output", outputs...)
+}
+
+// TestSecurePythonInterop runs the tutorial's library with the PEM files
+// and the tutorial's config.toml against the secure cluster, both ways.
+func TestSecurePythonInterop(t *testing.T) {
+	needPythonKafka(t)
+	c := startSecureBinaryCluster(t)
+	if _, errOut, code := kafkaplot(t, "produce", "-c", c.path(fileConfig), "-e", "3", "-d", "0", "--noise=false"); code != 0 {
+		t.Fatalf("produce: exit %d: %s", code, errOut)
+	}
+	python := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, python, append([]string{"testdata/interop/secure_client.py", c.path(fileConfig)}, args...)...)
+		// requests lets these override hops.verify.
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "REQUESTS_CA_BUNDLE=") && !strings.HasPrefix(kv, "CURL_CA_BUNDLE=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("python %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	lines := strings.Split(strings.TrimSpace(python("consume", "24")), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("python decoded %d records, want 24:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for _, line := range lines {
+		if f := strings.Fields(line); len(f) != 5 || f[0] != f[3] {
+			t.Errorf("python decoded %q: key and id differ", line)
+		}
+	}
+	produced := strings.Split(strings.TrimSpace(python("produce", "2")), "\n")
+	if len(produced) != 16 {
+		t.Fatalf("python produced %d records, want 16", len(produced))
+	}
+	out, errOut, code := kafkaplot(t, "consume", "-c", c.path(fileConfig), "--until-end", "--group", "after-python")
+	if code != 0 || !strings.Contains(out, "consumed 40 records (0 errors)") {
+		t.Fatalf("consume after python: exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "\tvalue: 101.7\n") || !strings.Contains(out, "\ttimestamp: "+time.UnixMilli(1_700_000_001_000).Format("2006-01-02 15:04:05.000")) {
+		t.Errorf("python's records not decoded as written:\n%s", out)
+	}
+}
+
+// TestSecureDashboardInTmux runs the dashboard on the secure cluster with
+// the tutorial's config.toml and its secrets in the environment instead:
+// sensors are charted, and neither screen nor log shows a secret.
+func TestSecureDashboardInTmux(t *testing.T) {
+	tm := newTmux(t)
+	c := startSecureBinaryCluster(t)
+	dir := t.TempDir()
+	cfg, err := config.Load(c.path(fileConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The file keeps no secret: the key password comes from the environment.
+	noSecret := c.writeVariant(t, "env.toml", "key_password = '"+cfg.Project.KeyPassword+"'", "key_password = 'from-environment'")
+	logPath := filepath.Join(dir, "dashboard.log")
+	tm.start("secure", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color KAFKAPLOT_PROJECT_KEY_PASSWORD=%s %s -c %s --generate --log %s",
+		dir, cfg.Project.KeyPassword, kafkaplotBin, noSecret, logPath))
+	screen := tm.waitScreen("secure", "all eight sensors charted", 30*time.Second, func(s string) bool {
+		for i := range 8 {
+			if !strings.Contains(s, fmt.Sprintf("sensor%d", i)) {
+				return false
+			}
+		}
+		return hasBraille(s)
+	})
+	if !strings.Contains(screen, c.broker) {
+		t.Errorf("the dashboard does not name the broker %s:\n%s", c.broker, screen)
+	}
+	tm.run("send-keys", "-t", "main:secure", "q")
+	time.Sleep(500 * time.Millisecond)
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.checkNoSecrets(t, "the dashboard", screen, string(log))
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -22,8 +24,8 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("consume", stderr, "kafkaplot consume: print the topic's records as a member of a consumer group.")
 	var cf connFlags
 	cf.register(fs)
-	group := fs.String("group", "", "consumer group id (default: kafka.consumer.group_id)")
-	from := fs.String("from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
+	var gf groupFlags
+	gf.register(fs)
 	untilEnd := fs.Bool("until-end", false, "exit once the high watermarks seen at start are reached")
 	quiet := fs.Bool("quiet", false, "print only the final summary line")
 	if err := parseFlags(fs, args); err != nil {
@@ -33,12 +35,7 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if *group != "" {
-		s.cfg.Kafka.Consumer.GroupID = *group
-	}
-	if *from != "" {
-		s.cfg.Kafka.Consumer.AutoOffsetReset = *from
-	}
+	gf.apply(&s.cfg)
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -211,4 +208,22 @@ func (e *endTracker) check() {
 		}
 	}
 	e.finished()
+}
+
+// groupFlags are the consumer-group flags of consume and the dashboard.
+type groupFlags struct{ group, from string }
+
+func (g *groupFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.group, "group", "", "consumer group id (default: kafka.consumer.group_id, else kafkaplot)")
+	fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
+}
+
+// apply overrides the configuration with the flags that were given.
+func (g groupFlags) apply(cfg *config.Config) {
+	if g.group != "" {
+		cfg.Kafka.Consumer.GroupID = g.group
+	}
+	if g.from != "" {
+		cfg.Kafka.Consumer.AutoOffsetReset = g.from
+	}
 }

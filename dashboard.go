@@ -24,8 +24,8 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlagSet("kafkaplot", stderr, usage)
 	var cf connFlags
 	cf.register(fs)
-	group := fs.String("group", "", "consumer group id (default: kafka.consumer.group_id, else kafkaplot)")
-	from := fs.String("from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
+	var gf groupFlags
+	gf.register(fs)
 	generate := fs.Bool("generate", false, "switch the sensor generator on at start (default: on when this instance starts the embedded cluster)")
 	window := fs.Duration("window", 0, "chart time window (default: plot.window, 2m)")
 	logPath := fs.String("log", defaultLogPath(), "log file (the dashboard owns the terminal)")
@@ -38,12 +38,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if *group != "" {
-		s.cfg.Kafka.Consumer.GroupID = *group
-	}
-	if *from != "" {
-		s.cfg.Kafka.Consumer.AutoOffsetReset = *from
-	}
+	gf.apply(&s.cfg)
 	if *window > 0 {
 		s.cfg.Plot.Window.Duration = *window
 	}

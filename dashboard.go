@@ -51,7 +51,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer closeLog()
-	logger.Info("start", "source", s.source, "brokers", s.cfg.BrokerList(), "registry", s.cfg.RegistryURL(), "topic", s.cfg.Kafka.Topic)
+	logger.Info("start", "source", s.source, "brokers", s.cfg.BrokerList(), "registry", s.cfg.Redacted().RegistryURL(), "topic", s.cfg.Kafka.Topic)
 
 	generatorOn := *generate
 	fast := false // group timings for the embedded broker

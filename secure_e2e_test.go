@@ -285,8 +285,12 @@ func TestSecureDashboardInTmux(t *testing.T) {
 	// The file keeps no secret: the key password comes from the environment.
 	noSecret := c.writeVariant(t, "env.toml", "key_password = '"+cfg.Project.KeyPassword+"'", "key_password = 'from-environment'")
 	logPath := filepath.Join(dir, "dashboard.log")
-	tm.start("secure", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color KAFKAPLOT_PROJECT_KEY_PASSWORD=%s %s -c %s --generate --log %s",
-		dir, cfg.Project.KeyPassword, kafkaplotBin, noSecret, logPath))
+	// A password in the registry's URL must not reach the log either.
+	const urlSecret = "url-secret-d41d8cd9"
+	c.secrets = append(c.secrets, urlSecret)
+	registryURL := strings.Replace(cfg.RegistryURL(), "https://", "https://kafkaplot:"+urlSecret+"@", 1)
+	tm.start("secure", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color KAFKAPLOT_PROJECT_KEY_PASSWORD=%s KAFKAPLOT_REGISTRY_URL=%s %s -c %s --generate --log %s",
+		dir, cfg.Project.KeyPassword, registryURL, kafkaplotBin, noSecret, logPath))
 	screen := tm.waitScreen("secure", "all eight sensors charted", 30*time.Second, func(s string) bool {
 		for i := range 8 {
 			if !strings.Contains(s, fmt.Sprintf("sensor%d", i)) {

@@ -246,8 +246,10 @@ func TestKeystoresAndTruststores(t *testing.T) {
 		"p12 trust": write(t, dir, "trustStore.jks", p12Trust),
 		"pem":       write(t, dir, "keyStore.pem", pemStore),
 		"pem trust": write(t, dir, "trustStore.pem", tlsfiles.EncodePEMCertificates([]*x509.Certificate{m.ca.Cert}, "hops_root_ca")),
-		"garbage":   write(t, dir, "garbage.bin", []byte("\x00\x01 not a store")),
-		"jceks":     write(t, dir, "store.jceks", []byte{0xce, 0xce, 0xce, 0xce, 0, 0, 0, 2}),
+		// openssl x509 -trustout: the certificate followed by its trust settings.
+		"pem trusted": write(t, dir, "trusted.pem", pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(bytes.Clone(m.ca.Cert.Raw), 0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01)})),
+		"garbage":     write(t, dir, "garbage.bin", []byte("\x00\x01 not a store")),
+		"jceks":       write(t, dir, "store.jceks", []byte{0xce, 0xce, 0xce, 0xce, 0, 0, 0, 2}),
 	}
 	t.Run("keystore", func(t *testing.T) {
 		cases := []struct {
@@ -312,6 +314,7 @@ func TestKeystoresAndTruststores(t *testing.T) {
 			{name: "JKS", file: "jks trust", password: pw, wantFormat: tlsfiles.FormatJKS},
 			{name: "PKCS#12", file: "p12 trust", password: pw, wantFormat: tlsfiles.FormatPKCS12},
 			{name: "PEM with bag attributes", file: "pem trust", wantFormat: tlsfiles.FormatPEM},
+			{name: "PEM trusted certificate", file: "pem trusted", wantFormat: tlsfiles.FormatPEM},
 			{name: "JKS wrong password", file: "jks trust", password: "x", wantFormat: tlsfiles.FormatJKS, wantErr: tlsfiles.ErrWrongPassword},
 			{name: "PKCS#12 wrong password", file: "p12 trust", password: "x", wantFormat: tlsfiles.FormatPKCS12, wantErr: tlsfiles.ErrWrongPassword},
 			{name: "JKS keystore as truststore", file: "jks", password: pw, wantFormat: tlsfiles.FormatJKS, wantErr: tlsfiles.ErrNoCertificate, wantInText: "keystore"},

@@ -97,7 +97,11 @@ type ConsumerConfig struct {
 	Session time.Duration
 	// Rebalance timeout. Default: 10s.
 	Rebalance time.Duration
-	// MaxWait is how long a fetch waits for new records. Default: 100ms.
+	// MaxWait is how long a fetch waits for new records when there are
+	// none. Fetches ask for at least one byte, so the broker answers as soon
+	// as a record arrives whatever MaxWait is: it bounds only how often an
+	// idle partition is polled (and how late an idle consumer commits).
+	// Default: 1s.
 	MaxWait time.Duration
 	// MaxBytes bounds one fetch. Default: 8 MiB.
 	MaxBytes int
@@ -133,7 +137,7 @@ func (c *ConsumerConfig) defaults() {
 	def(&c.Heartbeat, time.Second)
 	def(&c.Session, 10*time.Second)
 	def(&c.Rebalance, 10*time.Second)
-	def(&c.MaxWait, 100*time.Millisecond)
+	def(&c.MaxWait, time.Second)
 	def(&c.CommitInterval, 250*time.Millisecond)
 	def(&c.StatsInterval, time.Second)
 	if c.MaxBytes <= 0 {

@@ -327,18 +327,22 @@ func (d *doctor) registry(ctx context.Context, s settings, timeout time.Duration
 	}
 
 	creds, _ := credentialSource(s.cfg)
+	accepted := creds + " accepted"
+	if s.cfg.API.Key == "" && s.cfg.API.KeyFile == "" && s.cfg.Registry.Username == "" {
+		accepted = "no credentials needed"
+	}
 	subject := s.cfg.Subject()
 	latest, err := client.Latest(stepCtx, subject)
 	var h *hopError
 	switch {
 	case err == nil:
-		d.ok("registry auth", creds+" accepted")
+		d.ok("registry auth", accepted)
 		d.ok("subject", fmt.Sprintf("%s: version %d, schema id %d", subject, latest.Version, latest.ID))
 	case errors.As(explainRegistry(err, s.cfg, info), &h) && h.hop == "auth":
 		d.fail("registry auth", exitAuth, h)
 		return
 	case errors.Is(err, schema.ErrUnknownSchema) || isNotFound(err):
-		d.ok("registry auth", creds+" accepted")
+		d.ok("registry auth", accepted)
 		d.fail("subject", exitRegistry, &hopError{what: fmt.Sprintf("subject %s not found in %s", subject, s.cfg.Redacted().RegistryURL()),
 			fix: "check kafka.schema (registry.subject), or register it: kafkaplot produce --register", err: err})
 		return

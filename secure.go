@@ -189,13 +189,13 @@ func registrySetting(cfg config.Config) string {
 func credentialSource(cfg config.Config) (string, string) {
 	switch {
 	case cfg.API.Key != "":
-		return "API key from api.key", "check api.key (or KAFKAPLOT_API_KEY): a Hopsworks API key with the kafka scope"
+		return "the API key from api.key", "check api.key (or KAFKAPLOT_API_KEY): a Hopsworks API key with the kafka scope"
 	case cfg.API.KeyFile != "":
-		return "API key from api.key_file " + cfg.API.KeyFile, "check the key in api.key_file " + cfg.API.KeyFile + ": a Hopsworks API key with the kafka scope"
+		return "the API key from api.key_file " + cfg.API.KeyFile, "check the key in api.key_file " + cfg.API.KeyFile + ": a Hopsworks API key with the kafka scope"
 	case cfg.Registry.Username != "":
 		return fmt.Sprintf("basic auth as %q", cfg.Registry.Username), "check registry.username and registry.password"
 	}
-	return "no credentials", "set api.key or api.key_file (Hopsworks), or registry.username and registry.password (Confluent Cloud)"
+	return "a request without credentials", "set api.key or api.key_file (Hopsworks), or registry.username and registry.password (Confluent Cloud)"
 }
 
 // explainRegistry turns a registry failure into a one-line error naming what
@@ -207,7 +207,7 @@ func explainRegistry(err error, cfg config.Config, info config.TLSInfo) error {
 		creds, fix := credentialSource(cfg)
 		switch ae.StatusCode {
 		case 401:
-			return &hopError{hop: "auth", what: fmt.Sprintf("registry %s refused the %s (401 %s)", base, creds, ae.Message), fix: fix, err: err}
+			return &hopError{hop: "auth", what: fmt.Sprintf("registry %s refused %s (401 %s)", base, creds, ae.Message), fix: fix, err: err}
 		case 403:
 			return &hopError{hop: "auth", what: fmt.Sprintf("registry %s: the %s may not read project %s's schemas (403 %s)", base, creds, cfg.Project.ID, ae.Message),
 				fix: "check that the key's user is a member of the project (project.id) and the key has the kafka scope", err: err}
@@ -233,9 +233,11 @@ func explainRegistry(err error, cfg config.Config, info config.TLSInfo) error {
 		h.what = fmt.Sprintf("registry %s speaks plain HTTP, not HTTPS", base)
 		h.fix = "use http:// in registry.url"
 	case errors.Is(err, syscall.ECONNREFUSED):
+		h.hop = "registry network"
 		h.what = fmt.Sprintf("registry %s: connection refused", base)
 		h.fix = "check " + registrySetting(cfg) + " and its port"
 	case isDNSError(err):
+		h.hop = "registry network"
 		h.what = fmt.Sprintf("registry %s: host not found", base)
 		h.fix = "check " + registrySetting(cfg)
 	default:

@@ -360,7 +360,7 @@ func TestSecureFailures(t *testing.T) {
 		{"registry 401", tutorial(func(cfg *config.Config) { cfg.API.Key = "wrong-api-key" }),
 			true, []string{"registry https://", "refused the API key from api.key (401", "check api.key (or KAFKAPLOT_API_KEY)"}},
 		{"registry 401 without a key", tutorial(func(cfg *config.Config) { cfg.API.KeyFile = "" }),
-			true, []string{"refused the no credentials (401", "set api.key or api.key_file"}},
+			true, []string{"refused a request without credentials (401", "set api.key or api.key_file"}},
 		{"registry 403", tutorial(func(cfg *config.Config) { cfg.Registry.URL = forbidden.URL }),
 			true, []string{"may not read project 1143's schemas (403", "member of the project"}},
 		{"registry unknown CA", tutorial(func(cfg *config.Config) { cfg.Hops.Verify = config.Verify{Enabled: true, CAFile: files["stranger CA"]} }),
@@ -533,5 +533,18 @@ func TestSecretsFromEnvironment(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRegistryDownAtStart: a registry that does not answer yet is not a
+// configuration error; the commands wait for it as they do mid-run.
+func TestRegistryDownAtStart(t *testing.T) {
+	cfg := config.Default()
+	cfg.Kafka.Brokers = []string{"127.0.0.1:9"}
+	cfg.Registry.URL = "http://" + freeAddr(t)
+	var warn bytes.Buffer
+	client, err := settingsFor(cfg, &warn).registryClient()
+	if err != nil || client == nil {
+		t.Fatalf("got %v, %v; want a client", client, err)
 	}
 }

@@ -261,8 +261,8 @@ func (s settings) newRegistryClient() (*schema.Client, config.TLSInfo, error) {
 // registryClient returns a schema registry client for the configuration,
 // checked with one request for the subject's latest version: a refused API
 // key or password, or a certificate problem, is reported on one line
-// naming the setting to fix. A subject that does not exist is left to the
-// caller.
+// naming the setting to fix. A subject that does not exist, and a registry
+// that cannot be reached now, are left to the caller, which may wait for it.
 func (s settings) registryClient() (*schema.Client, error) {
 	client, info, err := s.newRegistryClient()
 	if err != nil {
@@ -272,7 +272,7 @@ func (s settings) registryClient() (*schema.Client, error) {
 	defer cancel()
 	if _, err := client.Latest(ctx, s.cfg.Subject()); err != nil {
 		var h *hopError
-		if errors.As(explainRegistry(err, s.cfg, info), &h) {
+		if errors.As(explainRegistry(err, s.cfg, info), &h) && h.hop != "registry network" {
 			return nil, h
 		}
 	}

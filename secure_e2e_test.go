@@ -272,8 +272,9 @@ func TestSecurePythonInterop(t *testing.T) {
 }
 
 // TestSecureDashboardInTmux runs the dashboard on the secure cluster with
-// the tutorial's config.toml and its secrets in the environment instead:
-// sensors are charted, and neither screen nor log shows a secret.
+// the tutorial's config.toml and its secrets in the environment instead, and
+// a second one with the JKS configuration: sensors are charted, and neither
+// screen nor log shows a secret.
 func TestSecureDashboardInTmux(t *testing.T) {
 	tm := newTmux(t)
 	c := startSecureBinaryCluster(t)
@@ -302,11 +303,28 @@ func TestSecureDashboardInTmux(t *testing.T) {
 	if !strings.Contains(screen, c.broker) {
 		t.Errorf("the dashboard does not name the broker %s:\n%s", c.broker, screen)
 	}
+	// The same with the JKS stores, in its own group.
+	jksLog := filepath.Join(dir, "dashboard-jks.log")
+	tm.start("jks", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color %s -c %s --group jks --log %s", dir, kafkaplotBin, c.path(fileConfigJKS), jksLog))
+	jksScreen := tm.waitScreen("jks", "all eight sensors charted from the JKS configuration", 30*time.Second, func(s string) bool {
+		for i := range 8 {
+			if !strings.Contains(s, fmt.Sprintf("sensor%d", i)) {
+				return false
+			}
+		}
+		got, ok := owns(s)
+		return ok && got == "0,1" && hasBraille(s)
+	})
+	tm.run("send-keys", "-t", "main:jks", "q")
 	tm.run("send-keys", "-t", "main:secure", "q")
 	time.Sleep(500 * time.Millisecond)
-	log, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
+	var logs []string
+	for _, p := range []string{logPath, jksLog} {
+		log, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs = append(logs, string(log))
 	}
-	c.checkNoSecrets(t, "the dashboard", screen, string(log))
+	c.checkNoSecrets(t, "the dashboard", append(logs, screen, jksScreen)...)
 }

@@ -548,3 +548,46 @@ func TestRegistryDownAtStart(t *testing.T) {
 		t.Fatalf("got %v, %v; want a client", client, err)
 	}
 }
+
+// TestRegistryBasicAuth: registry.username and registry.password reach the
+// registry as basic auth (Confluent Cloud); a refusal names them.
+func TestRegistryBasicAuth(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "SRKEY" || p != "sr-secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error_code":401,"message":"Unauthorized"}`)
+			return
+		}
+		fmt.Fprint(w, `{"subject":"temperature-value","version":3,"id":100042,"schema":"\"string\""}`)
+	}))
+	defer srv.Close()
+	ca := writeTestFile(t, filepath.Join(t.TempDir(), "ca.pem"), certsPEM(srv.Certificate()))
+	cases := []struct {
+		name, password, wantErr string
+	}{
+		{"accepted", "sr-secret", ""},
+		{"refused", "wrong-secret", `refused basic auth as "SRKEY" (401 Unauthorized); check registry.username and registry.password`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Kafka.Brokers = []string{"127.0.0.1:9"}
+			cfg.Registry = config.Registry{URL: srv.URL, Username: "SRKEY", Password: tc.password, SubjectStrategy: config.SubjectTopicName}
+			cfg.Hops.Verify = config.Verify{Enabled: true, CAFile: ca}
+			var warn bytes.Buffer
+			client, err := settingsFor(cfg, &warn).registryClient()
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err := client.Latest(context.Background(), "temperature-value"); err != nil || got.ID != 100042 {
+					t.Fatalf("latest %+v, %v", got, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), tc.password) {
+				t.Fatalf("got %v, want %q without the password", err, tc.wantErr)
+			}
+		})
+	}
+}

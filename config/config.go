@@ -8,9 +8,10 @@
 // registry URL, applies KAFKAPLOT_* environment overrides and validates the
 // result. Errors name the TOML key and, for a file, the line.
 //
-// The package only describes configuration: it opens no connection and reads
-// no certificate; the only file it reads besides the configuration itself is
-// api.key_file, and only when APIKey is called.
+// The package opens no connection. Besides the configuration itself it reads
+// api.key_file, when APIKey is called, and the TLS material the settings
+// name (PEM, JKS or PKCS#12, through package tlsfiles), when KafkaTLS or
+// RegistryTLS is called.
 package config
 
 import (

@@ -502,7 +502,8 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 			if err != nil {
 				break
 			}
-			batch = append(batch, c.decode(ctx, partition, msg))
+			batch = append(batch, Record{})
+			c.decode(ctx, partition, &msg, &batch[len(batch)-1])
 			if len(batch) == cap(batch) {
 				if err := handOn(); err != nil {
 					fetched.Close()
@@ -544,14 +545,15 @@ func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, 
 	return nil, fmt.Errorf("connect to leader of %s [%d]: %w", c.cfg.Topic, partition, errors.Join(errs...))
 }
 
-// decode turns a fetched message into a Record. A registry outage pauses the
+// decode turns a fetched message into r, a zero Record in place in the
+// batch (neither is copied: both are large). A registry outage pauses the
 // partition here, retrying with backoff, rather than dropping the record.
-func (c *Consumer) decode(ctx context.Context, partition int, msg kafka.Message) Record {
-	r := Record{Partition: partition, Offset: msg.Offset, Key: msg.Key, Time: msg.Time}
+func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message, r *Record) {
+	r.Partition, r.Offset, r.Key, r.Time = partition, msg.Offset, msg.Key, msg.Time
 	if len(msg.Value) == 0 {
 		// kafka-go reads a null value and an empty one alike.
 		r.Err = ErrEmptyValue
-		return r
+		return
 	}
 	backoff := newBackoff(200*time.Millisecond, 10*time.Second)
 	paused := false
@@ -586,7 +588,6 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg kafka.Message)
 	if paused {
 		c.cfg.OnStatus(Status{Partition: partition})
 	}
-	return r
 }
 
 // handOn passes batch to OnRecords and returns how many records it passed.

@@ -201,8 +201,8 @@ func (r *rehearsal) write(rand io.Reader, dir, brokerPort, registryAddr, topic, 
 }
 
 // tutorialConfig is config.toml in the tutorial's format. hops.url carries
-// the registry's port (the tutorial's Hopsworks serves it on 443);
-// kafkaplot takes the Kafka port from kafka.port.
+// the registry's port unless it is 443 (where the tutorial's Hopsworks
+// serves it); kafkaplot takes the Kafka port from kafka.port.
 func (r *rehearsal) tutorialConfig(registryAddr, brokerPort, topic, subject string) string {
 	return fmt.Sprintf(`# Written by "kafkaplot cluster --secure" for its local rehearsal cluster, in the
 # format of the Hopsworks tutorial's config.toml: mutual TLS with the PEM files the
@@ -235,8 +235,21 @@ auto_offset_reset = 'earliest'
 [api]
 base = '%s'
 key_file = '%s'
-`, registryAddr, fileTrustStorePEM, r.project, r.projectID, fileTrustStorePEM, fileKeyStorePEM, fileKeyStorePEM,
+`, hopsURL(registryAddr), fileTrustStorePEM, r.project, r.projectID, fileTrustStorePEM, fileKeyStorePEM, fileKeyStorePEM,
 		r.keyPassword, topic, subject, brokerPort, hopsworksAPIBase, fileAPIKey)
+}
+
+// hopsURL is hops.url for a registry at addr: the host alone on 443, where
+// the tutorial's Hopsworks serves it (its scripts then work unchanged),
+// else host:port.
+func hopsURL(addr string) string {
+	if host, port, err := net.SplitHostPort(addr); err == nil && port == "443" {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]"
+		}
+		return host
+	}
+	return addr
 }
 
 // storesConfig is the same configuration reading Hopsworks' exported JKS
@@ -271,6 +284,6 @@ keystore = '%s'
 keystore_password = '%s'
 truststore = '%s'
 truststore_password = '%s'
-`, registryAddr, fileTrustStoreJKS, r.project, r.projectID, topic, subject, brokerPort, hopsworksAPIBase, fileAPIKey,
+`, hopsURL(registryAddr), fileTrustStoreJKS, r.project, r.projectID, topic, subject, brokerPort, hopsworksAPIBase, fileAPIKey,
 		fileKeyStoreJKS, r.storePassword, fileTrustStoreJKS, r.storePassword)
 }

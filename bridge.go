@@ -42,6 +42,7 @@ type schemaSeen struct {
 // extractor chooses what each record plots.
 type bridge struct {
 	send    func(tea.Msg)
+	wake    chan struct{} // data is waiting for run to send it
 	ex      *extract.Extractor
 	writers writerFunc
 
@@ -68,6 +69,7 @@ func newBridge(send func(tea.Msg), ex *extract.Extractor, writers writerFunc) *b
 	b := &bridge{send: send, ex: ex, writers: writers, statuses: map[int]string{},
 		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
+	b.wake = make(chan struct{}, 1)
 	return b
 }
 
@@ -104,6 +106,7 @@ func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
 		}
 		b.add(r, b.points)
 	}
+	b.notify()
 	return nil
 }
 
@@ -176,12 +179,14 @@ func (b *bridge) status(st stream.Status) {
 		b.statuses[st.Partition] = st.Text
 	}
 	b.changed = true
+	b.notify()
 }
 
-// run sends what accumulated once per interval until ctx is done.
+// run sends what accumulates, at most once per interval, until ctx is
+// done. It sleeps while nothing arrives: no ticker wakes an idle dashboard.
 func (b *bridge) run(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
+	pause := time.NewTimer(interval)
+	defer pause.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -189,9 +194,22 @@ func (b *bridge) run(ctx context.Context, interval time.Duration) {
 			b.drained.Broadcast()
 			b.mu.Unlock()
 			return
-		case <-tick.C:
-			b.flush()
+		case <-b.wake:
 		}
+		b.flush()
+		pause.Reset(interval)
+		select {
+		case <-ctx.Done():
+		case <-pause.C:
+		}
+	}
+}
+
+// notify wakes run; a wake-up already pending covers this one too.
+func (b *bridge) notify() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
 	}
 }
 

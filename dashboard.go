@@ -106,7 +106,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		SetGenerator: func(on bool) { gen.set(runCtx, on) },
 		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
 	})
-	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(runCtx))
+	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(runCtx), tea.WithFPS(30))
 	gen.send = program.Send
 	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
 

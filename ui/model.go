@@ -114,6 +114,8 @@ type Model struct {
 
 	dirty     bool      // data changed since the last frame
 	lastFrame time.Time // when the last frame was rendered
+	tickSeq   int       // sequence number of the newest tick armed
+	tickFast  bool      // the armed tick is a frame tick, not the idle one
 	view      string    // the cached frame
 }
 
@@ -154,15 +156,32 @@ func New(opts Options) Model {
 
 // Init starts the frame ticker.
 func (m Model) Init() tea.Cmd {
-	return m.tick()
+	return m.tick(true)
 }
 
-// tick schedules the next frame tick, unless frames are driven by the caller.
-func (m Model) tick() tea.Cmd {
+// tick arms the next tick, unless frames are driven by the caller: a frame
+// tick (Options.FPS) while data arrives, else the idle tick that refreshes
+// rates and ages once per headerRefresh, so an idle dashboard sleeps.
+func (m *Model) tick(fast bool) tea.Cmd {
 	if m.opts.FPS < 0 {
 		return nil
 	}
-	return tea.Tick(time.Second/time.Duration(m.opts.FPS), func(time.Time) tea.Msg { return tickMsg{} })
+	m.tickSeq++
+	m.tickFast = fast
+	delay := headerRefresh
+	if fast {
+		delay = time.Second / time.Duration(m.opts.FPS)
+	}
+	seq := m.tickSeq
+	return tea.Tick(delay, func(time.Time) tea.Msg { return tickMsg{seq: seq} })
+}
+
+// wake arms a frame tick for new data if only the idle tick is armed.
+func (m *Model) wake() tea.Cmd {
+	if m.tickFast {
+		return nil
+	}
+	return m.tick(true)
 }
 
 // Update handles a message. Data messages only change state and mark the
@@ -170,8 +189,12 @@ func (m Model) tick() tea.Cmd {
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tickMsg:
+		if msg.seq != m.tickSeq {
+			return m, nil // superseded by a tick armed since
+		}
+		busy := m.dirty
 		m.frame()
-		return m, m.tick()
+		return m, m.tick(busy)
 	case FrameMsg:
 		m.frame()
 	case tea.WindowSizeMsg:
@@ -195,8 +218,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.st.setGroup(msg, m.opts.Now())
 		m.dirty = true
 	case OffsetsMsg:
-		m.st.setOffsets(msg.Stats)
-		m.dirty = true
+		if m.st.setOffsets(msg.Stats) {
+			m.dirty = true
+		}
 	case PartitionsMsg:
 		m.st.setPartitions(msg.Count)
 		m.dirty = true
@@ -213,6 +237,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.fatal = ""
 		}
 		m.dirty = true
+	}
+	if m.dirty {
+		return m, m.wake()
 	}
 	return m, nil
 }

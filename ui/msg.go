@@ -109,8 +109,9 @@ type ErrorMsg struct {
 // frames themselves (Options.FPS < 0).
 type FrameMsg struct{}
 
-// tickMsg is the model's own frame tick; it re-arms the next one.
-type tickMsg struct{}
+// tickMsg is the model's own frame tick; only the newest one armed (seq)
+// counts, so waking up early for new data leaves no second ticker running.
+type tickMsg struct{ seq int }
 
 // Options configures the dashboard. Zero values select the defaults.
 type Options struct {

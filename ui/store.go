@@ -282,14 +282,16 @@ func (s *store) assignColors() {
 }
 
 // setOffsets records committed offsets and high watermarks.
-func (s *store) setOffsets(stats []PartitionStat) {
+func (s *store) setOffsets(stats []PartitionStat) (changed bool) {
 	for _, st := range stats {
 		if !validPartition(st.Partition) {
 			continue
 		}
 		d := s.pane(st.Partition)
+		changed = changed || !d.hasStat || d.stat != st
 		d.stat, d.hasStat = st, true
 	}
+	return changed
 }
 
 // setPartitions records the topic's partition count.

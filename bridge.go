@@ -21,7 +21,7 @@ import (
 
 // maxPending bounds the events waiting for the next frame; past it the
 // consumer waits (backpressure) rather than dropping anything.
-const maxPending = 500_000
+const maxPending = 65_536
 
 // maxGapFields bounds the fields for which a record without them gets gap
 // events, so that a topic with very many fields costs no more per record.

@@ -222,22 +222,34 @@ func (r *Registry) check(level string, candidate avro.Schema, against []stored) 
 	return msgs
 }
 
-// handleRegister checks POST /subjects/{subject}/versions before srfake
-// stores the schema.
-func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
-	subject := req.PathValue("subject")
-	_, s, ok, err := readSchemaRequest(w, req)
+// avroCandidate reads the schema of a register or compatibility request.
+// It answers the request itself, and returns ok false, when the body is
+// unreadable, the schema is not Avro (srfake takes it as it is) or the
+// schema does not parse.
+func (r *Registry) avroCandidate(w http.ResponseWriter, req *http.Request) (sr.Schema, avro.Schema, bool) {
+	_, s, isAvro, err := readSchemaRequest(w, req)
 	if err != nil {
 		writeRegistryError(w, http.StatusRequestEntityTooLarge, 42201, "read request: "+err.Error())
-		return
+		return s, nil, false
 	}
-	if !ok {
+	if !isAvro {
 		r.fake.Handler().ServeHTTP(w, req)
-		return
+		return s, nil, false
 	}
 	candidate, err := r.parse(s)
 	if err != nil {
 		writeRegistryError(w, http.StatusUnprocessableEntity, 42201, "Invalid schema: "+err.Error())
+		return s, nil, false
+	}
+	return s, candidate, true
+}
+
+// handleRegister checks POST /subjects/{subject}/versions before srfake
+// stores the schema.
+func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
+	subject := req.PathValue("subject")
+	s, candidate, ok := r.avroCandidate(w, req)
+	if !ok {
 		return
 	}
 
@@ -282,20 +294,11 @@ func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
 func (r *Registry) handleCompatibility(w http.ResponseWriter, req *http.Request) {
 	subject := req.PathValue("subject")
 	version := req.PathValue("version")
-	_, s, ok, err := readSchemaRequest(w, req)
-	if err != nil {
-		writeRegistryError(w, http.StatusRequestEntityTooLarge, 42201, "read request: "+err.Error())
-		return
-	}
+	_, candidate, ok := r.avroCandidate(w, req)
 	if !ok {
-		r.fake.Handler().ServeHTTP(w, req)
 		return
 	}
-	candidate, err := r.parse(s)
-	if err != nil {
-		writeRegistryError(w, http.StatusUnprocessableEntity, 42201, "Invalid schema: "+err.Error())
-		return
-	}
+	var err error
 
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,6 +76,7 @@ func schemaIDs(t *testing.T, broker string) map[int]int {
 		t.Fatal(err)
 	}
 	ids := map[int]int{}
+	var mu sync.Mutex // OnRecords runs concurrently for the two partitions
 	var got int
 	var total int64
 	for _, h := range highs {
@@ -84,6 +86,8 @@ func schemaIDs(t *testing.T, broker string) map[int]int {
 		Conn: conn, Group: "ids", Topic: "temperature",
 		Decoder: schema.NewDecoder(unreachableSource{}),
 		OnRecords: func(_ context.Context, batch []stream.Record) error {
+			mu.Lock()
+			defer mu.Unlock()
 			for _, r := range batch {
 				ids[r.SchemaID]++
 				got++

@@ -76,6 +76,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Generator, k.RateUp, k.RateDown, k.Pause},
 		{k.WindowShorter, k.WindowLonger, k.Zoom, k.Field},
 		{k.Next, k.Prev, k.Left, k.Right, k.Up, k.Down},
-		{k.Help, k.Quit},
+		{k.Help, k.Suspend, k.Quit},
 	}
 }

@@ -67,18 +67,17 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errInterrupted):
 		return 130
 	}
+	code := 1
 	var derr *doctorError
-	if errors.As(err, &derr) {
-		fmt.Fprintln(stderr, "kafkaplot:", err)
-		return derr.ExitCode()
-	}
 	var uerr usageError
-	if errors.As(err, &uerr) {
-		fmt.Fprintln(stderr, "kafkaplot:", err)
-		return 2
+	switch {
+	case errors.As(err, &derr):
+		code = derr.ExitCode()
+	case errors.As(err, &uerr):
+		code = 2
 	}
 	fmt.Fprintln(stderr, "kafkaplot:", err)
-	return 1
+	return code
 }
 
 // usageError is a mistake in the command line.

@@ -220,7 +220,7 @@ func (b *bridge) flush() {
 	var status *ui.StatusMsg
 	if b.changed {
 		b.changed = false
-		status = &ui.StatusMsg{Text: b.statusText()}
+		status = &ui.StatusMsg{Text: b.statusText(), Panes: b.paneStatuses()}
 	}
 	var plot *ui.PlotMsg
 	if b.plotDirty && b.recordSeen {
@@ -266,20 +266,21 @@ func (b *bridge) statusText() string {
 	if t, ok := b.statuses[-1]; ok {
 		parts = append(parts, t)
 	}
-	keys := make([]int, 0, len(b.statuses))
-	for p := range b.statuses {
-		if p >= 0 {
-			keys = append(keys, p)
-		}
-	}
-	sort.Ints(keys)
-	for _, p := range keys {
-		parts = append(parts, fmt.Sprintf("p%d: %s", p, b.statuses[p]))
-	}
 	if b.unplotted > 0 {
 		parts = append(parts, fmt.Sprintf("%d records without a numeric value to plot", b.unplotted))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// paneStatuses returns the conditions of single partitions, for their panes.
+func (b *bridge) paneStatuses() map[int]string {
+	panes := map[int]string{}
+	for p, text := range b.statuses {
+		if p >= 0 {
+			panes[p] = text
+		}
+	}
+	return panes
 }
 
 // groupMsg converts a consumer-group event for the UI.

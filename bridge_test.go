@@ -447,3 +447,29 @@ func BenchmarkBridgeSensors(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/record")
 }
+
+// TestBridgeStatuses checks that the consumer's own condition goes to the
+// header and a partition's to its pane, and that clearing one clears it.
+func TestBridgeStatuses(t *testing.T) {
+	var got []ui.StatusMsg
+	br := newBridge(func(msg tea.Msg) {
+		if st, ok := msg.(ui.StatusMsg); ok {
+			got = append(got, st)
+		}
+	}, extractorFor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+	br.status(stream.Status{Partition: -1, Text: "reconnecting: broker down"})
+	br.status(stream.Status{Partition: 1, Text: "paused at offset 7, registry unavailable"})
+	br.flush()
+	br.status(stream.Status{Partition: 1})
+	br.status(stream.Status{Partition: -1})
+	br.flush()
+	if len(got) != 2 {
+		t.Fatalf("sent %d status messages, want 2", len(got))
+	}
+	if got[0].Text != "reconnecting: broker down" || got[0].Panes[1] != "paused at offset 7, registry unavailable" || len(got[0].Panes) != 1 {
+		t.Errorf("first status = %+v", got[0])
+	}
+	if got[1].Text != "" || len(got[1].Panes) != 0 {
+		t.Errorf("after clearing: %+v, want nothing", got[1])
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -106,11 +107,12 @@ type Model struct {
 	frozenEnd     int64 // window end while paused
 	window        time.Duration
 
-	gen    generatorState
-	status string
-	fatal  string
-	plot   plotState
-	field  string // the one field shown (f key), "" for all
+	gen        generatorState
+	status     string
+	paneStatus map[int]string // per-partition conditions from StatusMsg
+	fatal      string
+	plot       plotState
+	field      string // the one field shown (f key), "" for all
 
 	dirty     bool      // data changed since the last frame
 	lastFrame time.Time // when the last frame was rendered
@@ -229,6 +231,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dirty = true
 	case StatusMsg:
 		m.status = msg.Text
+		m.paneStatus = maps.Clone(msg.Panes)
 		m.dirty = true
 	case ErrorMsg:
 		if msg.Err != nil {

@@ -78,9 +78,11 @@ type GeneratorMsg struct {
 }
 
 // StatusMsg reports the connection state: "" means connected, anything else
-// (e.g. "reconnecting…") is shown as a warning.
+// (e.g. "reconnecting…") is shown as a warning. Panes holds conditions of
+// single partitions (e.g. paused on a registry outage), shown in their pane.
 type StatusMsg struct {
-	Text string
+	Text  string
+	Panes map[int]string
 }
 
 // SchemaCount is how many records of one writer schema were plotted.

@@ -496,6 +496,10 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 			top.add(inkWarn, "future-dated "+groupDigits(d.future))
 		}
 	}
+	if st := m.paneStatus[p]; st != "" {
+		top.add(lk.muted, " · ")
+		top.add(inkWarn, st)
+	}
 	if top.room() > 0 {
 		top.add(lk.muted, " ")
 	}

@@ -267,8 +267,8 @@ func TestFieldKeyNeedsSeveralFields(t *testing.T) {
 		t.Errorf("f with one field selected %q", m.field)
 	}
 	m = update(m, EventsMsg{Events: []Event{
-		{Series: "sensor0", Field: "value", Time: testStart(), Value: 1},
-		{Series: "sensor0", Field: "humidity", Time: testStart(), Value: 1},
+		{Series: "sensor0", Field: "value", Offset: 1 << 50, Time: testStart(), Value: 1},
+		{Series: "sensor0", Field: "humidity", Offset: 1 << 50, Time: testStart(), Value: 1},
 	}})
 	if !m.keys.Field.Enabled() {
 		t.Error("f disabled with two fields")

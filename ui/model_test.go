@@ -92,7 +92,7 @@ func TestDashboardGolden(t *testing.T) {
 				return update(m,
 					EventsMsg{
 						Events: append(sensorEvents(4, 1, 100, testStart().Add(time.Minute), time.Second),
-							Event{Partition: 0, Series: "sensor0", Time: testStart().Add(time.Minute), Value: math.NaN()}),
+							Event{Partition: 0, Offset: 1 << 50, Series: "sensor0", Time: testStart().Add(time.Minute), Value: math.NaN()}),
 						Errors: []DecodeError{{Partition: 0, Offset: 17, Err: "bad magic byte 7"}},
 					},
 					StatusMsg{Text: "reconnecting…"},

@@ -39,6 +39,9 @@ type paneData struct {
 	events    int64 // events received (non-finite ones included)
 	nonFinite int64 // NaN/±Inf values counted, not drawn
 	future    int64 // events timestamped past futureSlack, counted, not drawn
+	dups      int64 // events re-delivered (offset below one already seen), counted, not drawn
+	maxOffset int64 // highest offset seen, -1 before any
+	openBatch int64 // the ingest call whose record holds maxOffset
 	rate      rateMeter
 
 	stat    PartitionStat
@@ -108,6 +111,8 @@ type store struct {
 	events    int64
 	nonFinite int64
 	future    int64
+	dups      int64
+	batches   int64 // ingest calls so far
 	gaps      int64 // Gap events: nulls and missing fields
 	rate      rateMeter
 	errors    int64
@@ -139,7 +144,7 @@ func (s *store) pane(p int) *paneData {
 	}
 	d := s.panes[p]
 	if d == nil {
-		d = &paneData{partition: p, series: make(map[string]*series)}
+		d = &paneData{partition: p, series: make(map[string]*series), maxOffset: -1}
 		s.panes[p] = d
 	}
 	return d
@@ -189,6 +194,7 @@ func (s *store) addError(partition int, offset int64, msg string) {
 
 // ingest adds a batch of events and decode errors received at now (Unix ns).
 func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
+	s.batches++
 	for i := range events {
 		e := &events[i]
 		if !validPartition(e.Partition) {
@@ -196,6 +202,15 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 			continue
 		}
 		d := s.pane(e.Partition)
+		// At-least-once delivery repeats records after a rebalance or an
+		// outage. The several events of one record (one per plotted field)
+		// share its offset and arrive together, in one batch.
+		if e.Offset < d.maxOffset || e.Offset == d.maxOffset && d.openBatch != s.batches {
+			d.dups++
+			s.dups++
+			continue
+		}
+		d.maxOffset, d.openBatch = e.Offset, s.batches
 		if e.Gap {
 			s.gap(d, e)
 			continue

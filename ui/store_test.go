@@ -260,3 +260,33 @@ func TestStoreFutureDatedEventsKeepTheWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreCountsRedelivered checks that records delivered again (offsets
+// below one already seen, as after a rebalance or an outage) are counted as
+// re-delivered and not drawn twice, while the several events of one record
+// (one per plotted field) all count.
+func TestStoreCountsRedelivered(t *testing.T) {
+	s := newStore(16)
+	at := testStart()
+	s.ingest([]Event{
+		{Partition: 0, Offset: 10, Series: "a", Field: "x", Time: at, Value: 1},
+		{Partition: 0, Offset: 10, Series: "a", Field: "y", Time: at, Value: 2},
+		{Partition: 0, Offset: 11, Series: "a", Field: "x", Time: at.Add(time.Second), Value: 3},
+		{Partition: 1, Offset: 3, Series: "b", Time: at, Value: 4},
+	}, nil, at.UnixNano())
+	s.ingest([]Event{
+		{Partition: 0, Offset: 10, Series: "a", Field: "x", Time: at, Value: 1}, // again
+		{Partition: 0, Offset: 11, Series: "a", Field: "x", Time: at.Add(time.Second), Value: 3}, // again
+		{Partition: 0, Offset: 12, Series: "a", Field: "x", Time: at.Add(2 * time.Second), Value: 5},
+		{Partition: 1, Offset: 2, Series: "b", Time: at, Value: 4}, // again
+	}, nil, at.UnixNano())
+	if s.dups != 3 || s.panes[0].dups != 2 || s.panes[1].dups != 1 {
+		t.Errorf("re-delivered = %d (p0 %d, p1 %d), want 3 (2, 1)", s.dups, s.panes[0].dups, s.panes[1].dups)
+	}
+	if s.events != 5 {
+		t.Errorf("events = %d, want 5", s.events)
+	}
+	if n := s.panes[0].series["a.x"].len(); n != 3 {
+		t.Errorf("a.x holds %d points, want 3 (no point twice)", n)
+	}
+}

@@ -170,6 +170,10 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		l2.add(inkMuted, sep)
 		l2.add(inkWarn, "future-dated "+groupDigits(st.future))
 	}
+	if st.dups > 0 {
+		l2.add(inkMuted, sep)
+		l2.add(inkWarn, "re-delivered "+groupDigits(st.dups))
+	}
 	if m.opts.SetGenerator != nil || m.gen.reported {
 		l2.add(inkMuted, sep+"generator ")
 		if m.gen.on {
@@ -494,6 +498,10 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 		if d.future > 0 {
 			top.add(lk.muted, " · ")
 			top.add(inkWarn, "future-dated "+groupDigits(d.future))
+		}
+		if d.dups > 0 {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, "re-delivered "+groupDigits(d.dups))
 		}
 	}
 	if st := m.paneStatus[p]; st != "" {

@@ -107,6 +107,7 @@ func BenchmarkIngest(b *testing.B) {
 		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
 		for j := range events {
 			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
+			events[j].Offset = int64(i + j) // new records, not re-deliveries
 		}
 		n := min(batch, b.N-i)
 		b.StartTimer()

@@ -275,7 +275,7 @@ func TestStoreCountsRedelivered(t *testing.T) {
 		{Partition: 1, Offset: 3, Series: "b", Time: at, Value: 4},
 	}, nil, at.UnixNano())
 	s.ingest([]Event{
-		{Partition: 0, Offset: 10, Series: "a", Field: "x", Time: at, Value: 1}, // again
+		{Partition: 0, Offset: 10, Series: "a", Field: "x", Time: at, Value: 1},                  // again
 		{Partition: 0, Offset: 11, Series: "a", Field: "x", Time: at.Add(time.Second), Value: 3}, // again
 		{Partition: 0, Offset: 12, Series: "a", Field: "x", Time: at.Add(2 * time.Second), Value: 5},
 		{Partition: 1, Offset: 2, Series: "b", Time: at, Value: 4}, // again

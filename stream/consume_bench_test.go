@@ -38,23 +38,7 @@ func benchCluster(tb testing.TB, records int) *Embedded {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { emb.Close() })
-	reg, err := schema.NewClient(emb.RegistryURL())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	latest, err := reg.Latest(ctx, "sensor")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := NewProducer(ctx, ProducerConfig{Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer p.Close()
+	p, enc := sensorProducer(tb, []string{emb.BrokerAddr()}, emb.RegistryURL(), emb.Topic(), false)
 	ids := make([][]byte, 8)
 	for i := range ids {
 		ids[i] = fmt.Appendf(nil, "sensor%d", i)

@@ -59,23 +59,7 @@ func sendSensors(t *testing.T, brokers []string, registryURL string, first, n in
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	reg, err := schema.NewClient(registryURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := reg.Register(ctx, "sensor", schema.SensorSchema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := schema.NewEncoder(id, schema.SensorSchema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewProducer(ctx, ProducerConfig{Conn: Connection{Brokers: brokers}, Topic: "temperature"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p, enc := sensorProducer(t, brokers, registryURL, "temperature", true)
 	for step := first; step < first+n; step++ {
 		var msgs []Message
 		for i := range 8 {

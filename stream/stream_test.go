@@ -36,28 +36,44 @@ func startEmbedded(t *testing.T, partitions int) *Embedded {
 	return emb
 }
 
+// sensorProducer returns a producer to the topic and an encoder for the
+// latest schema of subject "sensor" (registered first when register is set).
+// The producer is closed when the test ends.
+func sensorProducer(tb testing.TB, brokers []string, registryURL, topic string, register bool) (*Producer, *schema.Encoder) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	reg, err := schema.NewClient(registryURL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if register {
+		if _, err := reg.Register(ctx, "sensor", schema.SensorSchema); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	latest, err := reg.Latest(ctx, "sensor")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := NewProducer(ctx, ProducerConfig{Conn: Connection{Brokers: brokers}, Topic: topic})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { p.Close() })
+	return p, enc
+}
+
 // produceSensors writes steps × 8 sensor events and returns them in order.
 func produceSensors(t *testing.T, emb *Embedded, steps int) []schema.Sensor {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	reg, err := schema.NewClient(emb.RegistryURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	latest, err := reg.Latest(ctx, "sensor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewProducer(ctx, ProducerConfig{Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p, enc := sensorProducer(t, []string{emb.BrokerAddr()}, emb.RegistryURL(), emb.Topic(), false)
 	var sent []schema.Sensor
 	next := map[int]int64{}
 	for step := range steps {

@@ -314,10 +314,14 @@ func indexKeys(data []byte) keyIndex {
 // addKeyValue records a key-value and, for an inline table, its members.
 func (idx *keyIndex) addKeyValue(prefix []string, kv *unstable.Node, known map[string]bool, count bool) {
 	full, line := idx.keyParts(kv.Key(), prefix)
-	key := strings.ToLower(strings.Join(full, "."))
-	if _, ok := idx.lines[key]; !ok {
-		idx.lines[key] = line
+	// A dotted key (a.b.c = 1) also defines the tables a and a.b on its line.
+	for i := len(prefix) + 1; i <= len(full); i++ {
+		k := strings.ToLower(strings.Join(full[:i], "."))
+		if _, ok := idx.lines[k]; !ok {
+			idx.lines[k] = line
+		}
 	}
+	key := strings.ToLower(strings.Join(full, "."))
 	if !known[key] {
 		if count {
 			idx.unknown = append(idx.unknown, line)

@@ -651,9 +651,14 @@ func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, 
 			vw = max(vw, len([]rune(s)))
 		}
 	}
+	need := 0 // the widest name shown
+	for i := 0; i < shown; i++ {
+		need = max(need, ansi.StringWidth(m.seriesLabel(order[i])))
+	}
 	cols := 3
 	nw := w - 2 - cols*(vw+1)
-	if nw < 6 {
+	if nw < 6 || nw < need {
+		// Names tell the series apart: drop min and max before cutting them.
 		cols = 1
 		nw = w - 2 - (vw + 1)
 	}
@@ -673,7 +678,7 @@ func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, 
 		id, marker := m.legendEntry(sr, dim)
 		l := newTextLine(m.inks, w)
 		l.add(id, marker+" ")
-		l.field(id, m.seriesLabel(sr), nw)
+		l.field(id, fitMiddle(m.seriesLabel(sr), nw), nw)
 		for c := 0; c < cols; c++ {
 			l.add(valInk, " "+leftPad(texts[i][c], vw))
 		}
@@ -734,4 +739,23 @@ func leftPad(s string, n int) string {
 		return strings.Repeat(" ", k) + s
 	}
 	return s
+}
+
+// fitMiddle shortens s to at most w cells by cutting its middle, so that
+// names differing at the end (sensor0, sensor1) stay apart: "sen…or10".
+func fitMiddle(s string, w int) string {
+	if ansi.StringWidth(s) <= w || w < 3 {
+		return s
+	}
+	rs := []rune(s)
+	tail := (w - 1) / 2
+	head := w - 1 - tail
+	for head+tail+1 < len(rs) && ansi.StringWidth(string(rs[:head])+"…"+string(rs[len(rs)-tail:])) > w {
+		if head > tail {
+			head--
+		} else {
+			tail--
+		}
+	}
+	return string(rs[:head]) + "…" + string(rs[len(rs)-tail:])
 }

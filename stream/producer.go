@@ -54,6 +54,7 @@ type Producer struct {
 	cfg        ProducerConfig
 	client     *kafka.Client
 	partitions int
+	parts      []int // 0 … partitions-1, for the balancer
 	balancer   kafka.CRC32Balancer
 }
 
@@ -75,7 +76,11 @@ func NewProducer(ctx context.Context, cfg ProducerConfig) (*Producer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Producer{cfg: cfg, client: cfg.Conn.Client(), partitions: n}, nil
+	parts := make([]int, n)
+	for i := range parts {
+		parts[i] = i
+	}
+	return &Producer{cfg: cfg, client: cfg.Conn.Client(), partitions: n, parts: parts}, nil
 }
 
 // Partitions returns the topic's partition count.
@@ -84,23 +89,20 @@ func (p *Producer) Partitions() int { return p.partitions }
 // Topic returns the topic written to.
 func (p *Producer) Topic() string { return p.cfg.Topic }
 
-// PartitionFor returns the partition a key lands on: CRC32 (IEEE) of the key
-// modulo the partition count, like librdkafka's consistent partitioners.
+// PartitionFor returns the partition a non-empty key lands on: CRC32 (IEEE)
+// of the key modulo the partition count, like librdkafka's consistent
+// partitioners. The producer partitions with it.
 func PartitionFor(key []byte, partitions int) int {
-	parts := make([]int, partitions)
-	for i := range parts {
-		parts[i] = i
-	}
-	return kafka.CRC32Balancer{Consistent: true}.Balance(kafka.Message{Key: key}, parts...)
+	return int(crc32.ChecksumIEEE(key) % uint32(partitions))
 }
 
-// partition is kafka-go's CRC32Balancer (librdkafka's "consistent_random"):
-// CRC32 of the key, or a random partition for an empty key.
-func (p *Producer) partition(key []byte, parts []int) int {
+// partition is librdkafka's "consistent_random": PartitionFor, or a random
+// partition for an empty key (kafka-go's CRC32Balancer).
+func (p *Producer) partition(key []byte) int {
 	if len(key) == 0 {
-		return p.balancer.Balance(kafka.Message{Key: key}, parts...)
+		return p.balancer.Balance(kafka.Message{}, p.parts...)
 	}
-	return int(crc32.ChecksumIEEE(key) % uint32(len(parts)))
+	return PartitionFor(key, p.partitions)
 }
 
 // Send writes msgs and waits for the broker's acknowledgement. It returns one
@@ -112,13 +114,9 @@ func (p *Producer) Send(ctx context.Context, msgs []Message, out []Delivery) ([]
 		out = make([]Delivery, len(msgs))
 	}
 	out = out[:len(msgs)]
-	parts := make([]int, p.partitions)
-	for i := range parts {
-		parts[i] = i
-	}
 	byPartition := make([][]int, p.partitions)
 	for i, m := range msgs {
-		part := p.partition(m.Key, parts)
+		part := p.partition(m.Key)
 		byPartition[part] = append(byPartition[part], i)
 		out[i] = Delivery{Partition: part, Offset: -1}
 	}

@@ -53,34 +53,27 @@ type actuator struct {
 
 // switchCmd records a request to switch the generator and returns the command
 // that applies it.
-func (a *actuator) switchCmd(on bool, set func(bool)) tea.Cmd {
-	a.mu.Lock()
-	a.on = on
-	a.mu.Unlock()
-	return func() tea.Msg {
-		a.call.Lock()
-		defer a.call.Unlock()
-		a.mu.Lock()
-		v := a.on
-		a.mu.Unlock()
-		set(v)
-		return nil
-	}
-}
+func (a *actuator) switchCmd(on bool, set func(bool)) tea.Cmd { return request(a, &a.on, on, set) }
 
 // rateCmd records a request to change the generator's rate and returns the
 // command that applies it.
 func (a *actuator) rateCmd(rate float64, set func(float64)) tea.Cmd {
+	return request(a, &a.rate, rate, set)
+}
+
+// request stores v in slot and returns a command that calls set with the
+// slot's newest value, one call at a time.
+func request[T any](a *actuator, slot *T, v T, set func(T)) tea.Cmd {
 	a.mu.Lock()
-	a.rate = rate
+	*slot = v
 	a.mu.Unlock()
 	return func() tea.Msg {
 		a.call.Lock()
 		defer a.call.Unlock()
 		a.mu.Lock()
-		v := a.rate
+		latest := *slot
 		a.mu.Unlock()
-		set(v)
+		set(latest)
 		return nil
 	}
 }

@@ -77,7 +77,7 @@ func (g *generatorControl) startLocked(ctx context.Context) {
 		return
 	}
 	if g.producer == nil {
-		enc, err := sensorEncoder(ctx, g.registry, g.subject, false)
+		enc, err := g.registry.SensorEncoder(ctx, g.subject, false)
 		if err != nil {
 			g.reportLocked(err.Error())
 			return

@@ -53,7 +53,7 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	enc, err := sensorEncoder(ctx, reg, subject, *register)
+	enc, err := reg.SensorEncoder(ctx, subject, *register)
 	if err != nil {
 		return err
 	}
@@ -112,28 +112,6 @@ func subjectName(cfg config.Config, strategy string) (string, error) {
 		}
 	}
 	return cfg.Subject(), nil
-}
-
-// sensorEncoder finds the schema id to write with: registered anew with
-// --register, else the latest version under the subject (as the tutorial's
-// producer does).
-func sensorEncoder(ctx context.Context, reg *schema.Client, subject string, register bool) (*schema.Encoder, error) {
-	if register {
-		id, err := reg.Register(ctx, subject, schema.SensorSchema)
-		if err != nil {
-			return nil, fmt.Errorf("register schema under subject %s: %w", subject, err)
-		}
-		return schema.NewEncoder(id, schema.SensorSchema)
-	}
-	latest, err := reg.Latest(ctx, subject)
-	if err != nil {
-		return nil, fmt.Errorf("look up schema subject %s (use --register to register it): %w", subject, err)
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
-	if err != nil {
-		return nil, fmt.Errorf("schema subject %s version %d: %w", subject, latest.Version, err)
-	}
-	return enc, nil
 }
 
 // stepBatch is a run of generator steps encoded for one Producer.Send:

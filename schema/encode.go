@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -137,4 +138,26 @@ func appendLong(dst []byte, v int64) []byte {
 		u >>= 7
 	}
 	return append(dst, byte(u))
+}
+
+// SensorEncoder returns an encoder for sensor events under subject: for
+// SensorSchema registered anew when register is set, else for the subject's
+// latest version (as the tutorial's producer does).
+func (c *Client) SensorEncoder(ctx context.Context, subject string, register bool) (*Encoder, error) {
+	if register {
+		id, err := c.Register(ctx, subject, SensorSchema)
+		if err != nil {
+			return nil, fmt.Errorf("register schema under subject %s: %w", subject, err)
+		}
+		return NewEncoder(id, SensorSchema)
+	}
+	latest, err := c.Latest(ctx, subject)
+	if err != nil {
+		return nil, fmt.Errorf("look up schema subject %s (use --register to register it): %w", subject, err)
+	}
+	enc, err := NewEncoder(latest.ID, latest.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("schema subject %s version %d: %w", subject, latest.Version, err)
+	}
+	return enc, nil
 }

@@ -47,16 +47,7 @@ func sensorProducer(tb testing.TB, brokers []string, registryURL, topic string, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if register {
-		if _, err := reg.Register(ctx, "sensor", schema.SensorSchema); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	latest, err := reg.Latest(ctx, "sensor")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
+	enc, err := reg.SensorEncoder(ctx, "sensor", register)
 	if err != nil {
 		tb.Fatal(err)
 	}

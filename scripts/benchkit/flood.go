@@ -30,11 +30,7 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 	if err != nil {
 		return err
 	}
-	latest, err := reg.Latest(ctx, "sensor")
-	if err != nil {
-		return err
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
+	enc, err := reg.SensorEncoder(ctx, "sensor", false)
 	if err != nil {
 		return err
 	}

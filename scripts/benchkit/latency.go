@@ -126,11 +126,7 @@ func runLatency(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wri
 	if err != nil {
 		return err
 	}
-	latest, err := reg.Latest(ctx, "sensor")
-	if err != nil {
-		return err
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
+	enc, err := reg.SensorEncoder(ctx, "sensor", false)
 	if err != nil {
 		return err
 	}

@@ -52,11 +52,7 @@ func run(ctx context.Context, brokers, registry string, rate int, garbage float6
 	if err != nil {
 		return err
 	}
-	latest, err := reg.Latest(ctx, "sensor")
-	if err != nil {
-		return err
-	}
-	enc, err := schema.NewEncoder(latest.ID, latest.Schema)
+	enc, err := reg.SensorEncoder(ctx, "sensor", false)
 	if err != nil {
 		return err
 	}

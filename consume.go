@@ -39,11 +39,7 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	conn, err := s.connection()
-	if err != nil {
-		return err
-	}
-	reg, err := s.registryClient()
+	conn, reg, err := s.clients()
 	if err != nil {
 		return err
 	}

@@ -77,11 +77,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 
-	conn, err := s.connection()
-	if err != nil {
-		return err
-	}
-	reg, err := s.registryClient()
+	conn, reg, err := s.clients()
 	if err != nil {
 		return err
 	}

@@ -41,11 +41,7 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	conn, err := s.connection()
-	if err != nil {
-		return err
-	}
-	reg, err := s.registryClient()
+	conn, reg, err := s.clients()
 	if err != nil {
 		return err
 	}

@@ -303,3 +303,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// clients returns the Kafka connection and the registry client, each
+// checked before use.
+func (s settings) clients() (stream.Connection, *schema.Client, error) {
+	conn, err := s.connection()
+	if err != nil {
+		return conn, nil, err
+	}
+	reg, err := s.registryClient()
+	return conn, reg, err
+}

@@ -310,16 +310,11 @@ func isCertificateError(err error) bool {
 // answersPlaintext reports whether broker answers an ApiVersions request
 // sent without TLS.
 func (c Connection) answersPlaintext(ctx context.Context, broker string) bool {
-	timeout := c.dialTimeout()
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", broker)
+	conn, err := dialDeadline(ctx, broker, c.dialTimeout())
 	if err != nil {
 		return false
 	}
 	defer conn.Close()
-	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
-		return false
-	}
 	_, err = kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()}).ApiVersions()
 	return err == nil
 }
@@ -327,19 +322,30 @@ func (c Connection) answersPlaintext(ctx context.Context, broker string) bool {
 // speaksTLS reports whether broker completes a TLS handshake (certificate
 // unchecked: only the protocol matters here).
 func speaksTLS(ctx context.Context, broker string, timeout time.Duration) bool {
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", broker)
+	conn, err := dialDeadline(ctx, broker, timeout)
 	if err != nil {
 		return false
 	}
 	defer conn.Close()
-	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
-		return false
-	}
 	// Only the protocol is probed; nothing is sent after the handshake.
 	tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) // #nosec G402
 	err = tc.HandshakeContext(ctx)
 	return err == nil || isRemoteAlert(err)
+}
+
+// dialDeadline connects to broker over TCP; the connection's reads and
+// writes must end within timeout too.
+func dialDeadline(ctx context.Context, broker string, timeout time.Duration) (net.Conn, error) {
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", broker)
+	if err != nil {
+		return nil, err
+	}
+	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
 }
 
 // ClusterInfo is the cluster as its metadata describes it.

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// renderHeader renders the two header lines.
+func (m *Model) renderHeader(w int, now time.Time) []string {
+	st := m.st
+	sep := " · "
+
+	// Right side of line 1: PAUSED badge and the window.
+	right := newTextLine(m.inks, w)
+	if m.paused {
+		right.add(inkPaused, " PAUSED ")
+		right.add(inkPlain, " ")
+	}
+	right.add(inkMuted, "window ")
+	right.add(inkValue, formatWindow(m.window))
+
+	l1 := newTextLine(m.inks, max(w-right.width-1, 0))
+	l1.add(inkTitle, "kafkaplot")
+	l1.add(inkMuted, "  ")
+	cluster := m.opts.Cluster
+	if cluster == "" {
+		cluster = "?"
+	}
+	l1.add(inkValue, cluster)
+	l1.add(inkMuted, sep+"topic ")
+	l1.add(inkValue, m.opts.Topic)
+	if m.opts.Group != "" {
+		l1.add(inkMuted, sep+"group ")
+		l1.add(inkValue, m.opts.Group)
+	}
+	l1.add(inkMuted, sep)
+	if m.status == "" {
+		l1.add(inkGood, "● connected")
+	} else {
+		l1.add(inkWarn, "◌ "+m.status)
+	}
+	if m.fatal != "" {
+		l1.add(inkMuted, sep)
+		l1.add(inkBad, "error: "+m.fatal)
+	}
+	l1.pad()
+	line1 := l1.String() + " " + right.String()
+
+	l2 := newTextLine(m.inks, w)
+	nowNs := now.UnixNano()
+	l2.add(inkMuted, "events ")
+	l2.add(inkValue, groupDigits(st.events))
+	l2.add(inkMuted, " at ")
+	l2.add(inkValue, formatRate(st.rate.rate(nowNs)))
+	l2.add(inkMuted, sep+"decode errors ")
+	if st.errors > 0 {
+		l2.add(inkBad, groupDigits(st.errors))
+		l2.add(inkMuted, " (")
+		l2.add(inkBad, st.lastError)
+		l2.add(inkMuted, ")")
+	} else {
+		l2.add(inkValue, "0")
+	}
+	if st.nonFinite > 0 {
+		l2.add(inkMuted, sep)
+		l2.add(inkWarn, "NaN/Inf "+groupDigits(st.nonFinite))
+	}
+	if st.future > 0 {
+		l2.add(inkMuted, sep)
+		l2.add(inkWarn, "future-dated "+groupDigits(st.future))
+	}
+	if st.dups > 0 {
+		l2.add(inkMuted, sep)
+		l2.add(inkWarn, "re-delivered "+groupDigits(st.dups))
+	}
+	if m.opts.SetGenerator != nil || m.gen.reported {
+		l2.add(inkMuted, sep+"generator ")
+		if m.gen.on {
+			l2.add(inkGood, "on")
+		} else {
+			l2.add(inkMuted, "off")
+		}
+		l2.add(inkMuted, " ")
+		l2.add(inkValue, strconv.FormatFloat(m.gen.rate, 'f', -1, 64)+"/s")
+		if m.gen.step > 0 {
+			l2.add(inkMuted, " step ")
+			l2.add(inkValue, groupDigits(int64(m.gen.step)))
+		}
+		if m.gen.err != "" {
+			l2.add(inkMuted, " ")
+			l2.add(inkBad, m.gen.err)
+		}
+	}
+	l2.pad()
+	if !m.plot.known {
+		return []string{line1, l2.String()}
+	}
+	return []string{line1, l2.String(), m.renderPlotLine(w)}
+}
+
+// chromeHeight returns the lines around the panes: the header (with the
+// plot line once PlotMsg arrived), the group bar and the help line.
+func (m *Model) chromeHeight() int {
+	if m.plot.known {
+		return chromeHeight + 1
+	}
+	return chromeHeight
+}
+
+// renderPlotLine renders "plotting value, humidity by key over timestamp",
+// the schemas seen with their record counts, and the gaps counted.
+func (m *Model) renderPlotLine(w int) string {
+	sep := " · "
+	l := newTextLine(m.inks, w)
+	fields := m.st.fields
+	l.add(inkMuted, "plotting ")
+	switch {
+	case m.field != "":
+		l.add(inkValue, m.field)
+		l.add(inkMuted, fmt.Sprintf(" (%d of %d, f: next)", slices.Index(fields, m.field)+1, len(fields)))
+	case len(fields) == 0:
+		l.add(inkMuted, "–")
+	default:
+		l.add(inkValue, strings.Join(fields, ", "))
+	}
+	if m.plot.seriesBy != "" {
+		l.add(inkMuted, " by ")
+		l.add(inkValue, m.plot.seriesBy)
+	}
+	if m.plot.timeBy != "" {
+		l.add(inkMuted, " over ")
+		l.add(inkValue, m.plot.timeBy)
+	}
+	if m.st.gaps > 0 {
+		l.add(inkMuted, sep)
+		l.add(inkWarn, "gaps "+groupDigits(m.st.gaps))
+	}
+	for i, sc := range m.plot.schemas {
+		if i == 0 {
+			l.add(inkMuted, sep+"schemas ")
+		} else {
+			l.add(inkMuted, ", ")
+		}
+		l.add(inkPlain, sc.Label)
+		l.add(inkValue, " ×"+groupDigits(sc.Records))
+	}
+	l.pad()
+	return l.String()
+}

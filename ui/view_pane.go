@@ -1,0 +1,278 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/NimbleMarkets/ntcharts/canvas/runes"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// maxDrawnSeries bounds the lines drawn (and listed in the legend) per pane,
+// so that a pane with a thousand series costs about as much as one with 24.
+// Series are taken in natural order of their names; the legend says how many
+// more there are.
+const maxDrawnSeries = 24
+
+// compactTitleWidth is the inner pane width below which titles leave out the
+// topic name.
+const compactTitleWidth = 40
+
+// borderSet is the runes of a pane border.
+type borderSet struct {
+	tl, tr, bl, br, h, v rune
+}
+
+// paneBorder returns the runes of a pane border: rounded, heavy when focused,
+// dashed when the partition is not owned by this instance.
+func paneBorder(focused, dim bool) borderSet {
+	switch {
+	case focused && dim:
+		return borderSet{'┏', '┓', '┗', '┛', '┅', '┇'}
+	case focused:
+		return borderSet{'┏', '┓', '┗', '┛', '━', '┃'}
+	case dim:
+		return borderSet{runes.ArcDownRight, runes.ArcDownLeft, runes.ArcUpRight, runes.ArcUpLeft, '┄', '┆'}
+	default:
+		return borderSet{runes.ArcDownRight, runes.ArcDownLeft, runes.ArcUpRight, runes.ArcUpLeft, runes.LineHorizontal, runes.LineVertical}
+	}
+}
+
+// paneLook is how a pane is drawn: its border and inks.
+type paneLook struct {
+	border                             borderSet
+	borderInk, titleInk, valInk, muted inkID
+	dim                                bool
+}
+
+// newPaneLook returns the look of a pane, focused or not, dimmed or not.
+func newPaneLook(focused, dim bool) paneLook {
+	lk := paneLook{border: paneBorder(focused, dim), borderInk: inkBorder,
+		titleInk: inkTitle, valInk: inkValue, muted: inkMuted, dim: dim}
+	if dim {
+		lk.borderInk, lk.titleInk, lk.valInk, lk.muted = inkDimBorder, inkDim, inkDim, inkDim
+	}
+	if focused {
+		lk.borderInk = inkFocusBorder
+	}
+	return lk
+}
+
+// renderPanes renders the panes area (w×h): the help overlay, the zoomed
+// pane, or a page of the grid.
+func (m *Model) renderPanes(w, h int) []string {
+	if m.showHelp {
+		return m.renderHelpOverlay(w, h)
+	}
+	n := m.st.partitions()
+	if n == 0 {
+		m.rc.grid = grid{}
+		return m.centred(w, h, "waiting for the partitions of "+m.opts.Topic+"…", inkMuted)
+	}
+	m.focus = min(max(m.focus, 0), n-1)
+	if m.zoom {
+		m.rc.grid = grid{cols: 1, rows: 1}
+		return m.renderPane(m.focus, w, h, true)
+	}
+	g := chooseGrid(n, w, h)
+	m.rc.grid = g
+	per := g.perPage()
+	first := (m.focus / per) * per
+	last := min(first+per, n)
+	out := make([]string, 0, h)
+	for r := 0; r < g.rows; r++ {
+		rh := span(h, g.rows, r)
+		lo := first + r*g.cols
+		hi := min(lo+g.cols, last)
+		if lo >= hi {
+			out = append(out, blankLines(w, rh)...)
+			continue
+		}
+		rows := m.rc.paneRows[:0]
+		for p := lo; p < hi; p++ {
+			rows = append(rows, m.renderPane(p, span(w, hi-lo, p-lo), rh, p == m.focus))
+		}
+		m.rc.paneRows = rows
+		for y := 0; y < rh; y++ {
+			b := &m.rc.joinBuf
+			b.Reset()
+			for _, pl := range rows {
+				b.WriteString(pl[y])
+			}
+			out = append(out, b.String())
+		}
+	}
+	return out
+}
+
+// renderPane renders partition p's pane as h lines of w cells: the title in
+// the top border, the chart with its legend, and a note in the bottom border
+// when not every series is drawn.
+func (m *Model) renderPane(p, w, h int, focused bool) []string {
+	if w < 3 || h < 3 {
+		return blankLines(w, h)
+	}
+	d := m.st.paneIfAny(p)
+	owned, owner := m.st.ownerOf(p)
+	lk := newPaneLook(focused, !owned)
+	iw, ih := w-2, h-2
+
+	out := make([]string, 0, h)
+	out = append(out, m.borderLine(lk.border.tl, m.paneTitle(p, d, iw, lk, owner), lk.border.tr, lk.borderInk))
+	body, drawn, total := m.paneBody(d, iw, ih, lk)
+	bi := m.inks[lk.borderInk]
+	vert := bi.pre + string(lk.border.v) + bi.post
+	for _, row := range body {
+		out = append(out, vert+row+vert)
+	}
+	bottom := newTextLine(m.inks, iw)
+	if total > drawn {
+		bottom.add(lk.borderInk, string(lk.border.h)+" ")
+		bottom.add(lk.muted, fmt.Sprintf("%d of %d series drawn ", drawn, total))
+	}
+	fillRune(bottom, lk.borderInk, lk.border.h)
+	out = append(out, m.borderLine(lk.border.bl, bottom.String(), lk.border.br, lk.borderInk))
+	return out
+}
+
+// paneTitle returns the middle of a pane's top border (iw cells): partition,
+// owner when not this instance, committed offset, lag, rate and non-finite
+// count.
+func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string) string {
+	top := newTextLine(m.inks, iw)
+	top.add(lk.borderInk, string(lk.border.h)+" ")
+	name := "[p" + strconv.Itoa(p) + "]"
+	if iw >= compactTitleWidth && m.opts.Topic != "" {
+		name = m.opts.Topic + " " + name
+	}
+	top.add(lk.titleInk, name)
+	if lk.dim {
+		top.add(lk.muted, " · ")
+		if owner == "" {
+			top.add(inkWarn, "unassigned")
+		} else {
+			top.add(inkWarn, "owned by "+owner)
+		}
+	}
+	if d != nil {
+		if d.hasStat {
+			top.add(lk.muted, " · committed ")
+			if d.stat.Committed < 0 {
+				top.add(lk.valInk, "none")
+			} else {
+				top.add(lk.valInk, groupDigits(d.stat.Committed))
+			}
+			lag, _ := d.lag()
+			top.add(lk.muted, " · lag ")
+			top.add(lk.valInk, groupDigits(lag))
+		}
+		top.add(lk.muted, " · ")
+		top.add(lk.valInk, formatRate(d.rate.rate(m.opts.Now().UnixNano())))
+		if d.nonFinite > 0 {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, "NaN/Inf "+groupDigits(d.nonFinite))
+		}
+		if d.future > 0 {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, "future-dated "+groupDigits(d.future))
+		}
+		if d.dups > 0 {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, "re-delivered "+groupDigits(d.dups))
+		}
+	}
+	if st := m.paneStatus[p]; st != "" {
+		top.add(lk.muted, " · ")
+		top.add(inkWarn, st)
+	}
+	if top.room() > 0 {
+		top.add(lk.muted, " ")
+	}
+	fillRune(top, lk.borderInk, lk.border.h)
+	return top.String()
+}
+
+// paneBody returns the ih rows (iw cells each) inside a pane's border: the
+// chart, and the legend on its right when the pane is wide or below it when
+// the pane is tall enough. It also returns how many series were drawn of how
+// many the partition has.
+func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, int) {
+	var order []*series
+	if d != nil {
+		order = d.order
+	}
+	if m.field != "" && len(order) > 0 {
+		shown := m.rc.shown[:0]
+		for _, sr := range order {
+			if sr.field == m.field {
+				shown = append(shown, sr)
+			}
+		}
+		m.rc.shown = shown
+		order = shown
+	}
+	drawn := order[:min(len(order), maxDrawnSeries)]
+	legendRight := iw >= 72 && len(order) > 0
+	legendRows := 0
+	if !legendRight && len(order) > 0 && ih >= 8 {
+		legendRows = 1
+		if ih >= 14 {
+			legendRows = 2
+		}
+	}
+	cw, chh := iw, ih-legendRows
+	lw := 0
+	if legendRight {
+		nameW := 6
+		for _, sr := range drawn {
+			nameW = max(nameW, ansi.StringWidth(m.seriesLabel(sr)))
+		}
+		lw = min(max(2+min(nameW, 24)+3*7, 24), 44, iw/3)
+		cw = iw - lw - 1
+	}
+
+	end := m.st.newest
+	if m.paused {
+		end = m.frozenEnd
+	}
+	lines := m.rc.lines[:0]
+	for _, sr := range drawn {
+		id, _, period := m.styles.seriesInk(sr.color)
+		if lk.dim {
+			id = inkDim
+		}
+		lines = append(lines, chartLine{s: sr, ink: id, period: period})
+	}
+	m.rc.lines = lines
+	spec := chartSpec{
+		w: cw, h: chh,
+		t0: end - int64(m.window), t1: end,
+		loc:      m.opts.Location,
+		lines:    lines,
+		axisInk:  inkAxis,
+		labelInk: inkAxisLabel,
+		emptyInk: inkMuted,
+		empty:    "no data in the last " + formatWindow(m.window),
+	}
+	if lk.dim {
+		spec.axisInk, spec.labelInk, spec.emptyInk = inkDim, inkDim, inkDim
+	}
+	if len(order) == 0 {
+		spec.empty = "waiting for data…"
+	}
+	chart, stats, decimals := m.rc.chart.render(&spec, m.inks)
+	rows := make([]string, 0, ih)
+	switch {
+	case legendRight:
+		legend := m.legendColumn(order, stats, decimals+1, lw, chh, lk.dim)
+		for y := range chart {
+			rows = append(rows, chart[y]+" "+legend[y])
+		}
+	case legendRows > 0:
+		rows = append(rows, chart...)
+		rows = append(rows, m.legendRows(order, stats, decimals+1, iw, legendRows, lk.dim)...)
+	default:
+		rows = append(rows, chart...)
+	}
+	return rows, len(drawn), len(order)
+}

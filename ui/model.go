@@ -101,7 +101,7 @@ type Model struct {
 	window        time.Duration
 
 	gen        generatorState
-	status     string
+	status     StatusMsg      // the last StatusMsg, Panes excluded
 	paneStatus map[int]string // per-partition conditions from StatusMsg
 	fatal      string
 	plot       plotState
@@ -223,8 +223,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.gen = generatorState{on: msg.On, rate: msg.Rate, step: msg.Step, err: msg.Err, reported: true}
 		m.dirty = true
 	case StatusMsg:
-		m.status = msg.Text
 		m.paneStatus = maps.Clone(msg.Panes)
+		msg.Panes = nil
+		m.status = msg
 		m.dirty = true
 	case ErrorMsg:
 		if msg.Err != nil {

@@ -77,12 +77,15 @@ type GeneratorMsg struct {
 	Err  string  // last generator error, "" if none
 }
 
-// StatusMsg reports the connection state: "" means connected, anything else
-// (e.g. "reconnecting…") is shown as a warning. Panes holds conditions of
-// single partitions (e.g. paused on a registry outage), shown in their pane.
+// StatusMsg reports the connection state. Each message replaces the
+// previous one. The header shows "● connected" while Broker, Registry and
+// Text are all empty, else the broker and the registry separately, e.g.
+// "● broker · ✗ registry: connection refused".
 type StatusMsg struct {
-	Text  string
-	Panes map[int]string
+	Broker   string         // what is wrong with the broker connection (e.g. "reconnecting…"); "" = healthy
+	Registry string         // what is wrong with the schema registry (e.g. "connection refused"); "" = healthy or not used
+	Text     string         // any other condition, shown as a warning after the connection state
+	Panes    map[int]string // conditions of single partitions (e.g. paused on a registry outage), shown in their pane
 }
 
 // SchemaCount is how many records of one writer schema were plotted.

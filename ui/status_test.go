@@ -41,3 +41,34 @@ func TestPaneStatusShownInItsPane(t *testing.T) {
 		t.Error("the status stayed after it cleared")
 	}
 }
+
+// TestHeaderNamesBrokerAndRegistry checks that the header shows the broker
+// and the registry separately once either has a problem, and "● connected"
+// while both are well.
+func TestHeaderNamesBrokerAndRegistry(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  StatusMsg
+		want    string
+		notWant string
+	}{
+		{"healthy", StatusMsg{}, "● connected", "registry"},
+		{"registry down", StatusMsg{Registry: "connection refused"}, "● broker · ✗ registry: connection refused", "● connected"},
+		{"broker down", StatusMsg{Broker: "reconnecting…"}, "✗ broker: reconnecting… · ● registry", "● connected"},
+		{"other condition", StatusMsg{Text: "3 records without a numeric value to plot"}, "◌ 3 records without a numeric value to plot", "broker"},
+		{"both and more", StatusMsg{Broker: "reconnecting…", Registry: "timeout", Text: "x"}, "✗ broker: reconnecting… · ✗ registry: timeout · ◌ x", "● connected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &clock{now: testStart()}
+			m := update(New(testOptions(c)), tea.WindowSizeMsg{Width: 200, Height: 30}, tt.status, FrameMsg{})
+			header := strings.Split(m.View(), "\n")[0]
+			if !strings.Contains(header, tt.want) {
+				t.Errorf("header %q lacks %q", header, tt.want)
+			}
+			if strings.Contains(header, tt.notWant) {
+				t.Errorf("header %q has %q", header, tt.notWant)
+			}
+		})
+	}
+}

@@ -37,11 +37,7 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		l1.add(inkValue, m.opts.Group)
 	}
 	l1.add(inkMuted, sep)
-	if m.status == "" {
-		l1.add(inkGood, "● connected")
-	} else {
-		l1.add(inkWarn, "◌ "+m.status)
-	}
+	m.addConnection(l1, sep)
 	if m.fatal != "" {
 		l1.add(inkMuted, sep)
 		l1.add(inkBad, "error: "+m.fatal)
@@ -99,6 +95,35 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		return []string{line1, l2.String()}
 	}
 	return []string{line1, l2.String(), m.renderPlotLine(w)}
+}
+
+// addConnection adds the connection state to l: "● connected" when all is
+// well, "◌ text" for a condition of neither, else the broker and the
+// registry each with its own mark, then any other condition.
+func (m *Model) addConnection(l *textLine, sep string) {
+	st := m.status
+	switch {
+	case st.Broker == "" && st.Registry == "" && st.Text == "":
+		l.add(inkGood, "● connected")
+	case st.Broker == "" && st.Registry == "":
+		l.add(inkWarn, "◌ "+st.Text)
+	default:
+		if st.Broker == "" {
+			l.add(inkGood, "● broker")
+		} else {
+			l.add(inkBad, "✗ broker: "+st.Broker)
+		}
+		l.add(inkMuted, sep)
+		if st.Registry == "" {
+			l.add(inkGood, "● registry")
+		} else {
+			l.add(inkBad, "✗ registry: "+st.Registry)
+		}
+		if st.Text != "" {
+			l.add(inkMuted, sep)
+			l.add(inkWarn, "◌ "+st.Text)
+		}
+	}
 }
 
 // chromeHeight returns the lines around the panes: the header (with the

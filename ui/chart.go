@@ -60,7 +60,7 @@ func (c *chartRenderer) render(sp *chartSpec, inks []ink) ([]string, []windowSta
 	for _, ln := range sp.lines {
 		c.offs = append(c.offs, len(c.pts))
 		var st windowStats
-		c.pts, st = decimate(c.pts, ln.s, sp.t0, sp.t1, 2*w)
+		c.pts, st = decimate(c.pts, ln.s, sp.t0, sp.t1, 2*w, ln.s.gapLimit())
 		c.stats = append(c.stats, st)
 		all.merge(st)
 	}

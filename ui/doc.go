@@ -19,7 +19,10 @@
 // Data is kept per series in bounded ring buffers sorted by event time
 // (series.go); each frame decimates the visible part of a series to the pane's
 // width keeping every pixel column's minimum and maximum (downsample.go) and
-// rasterises the result into braille cells (raster.go). The package does not
+// rasterises the result into braille cells (raster.go). Two neighbouring
+// points further apart than five times the series' usual spacing (the median
+// of its newest spacings) and more than 3 s are not joined: time that was not
+// read is never drawn over. The package does not
 // use ntcharts' linechart drawing: its DrawBrailleLineWithStyle allocates and
 // scans a full-size braille grid for every segment (about 270 ms for one pane
 // of 8 series × 400 segments), and its timeserieslinechart truncates times to

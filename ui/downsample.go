@@ -41,6 +41,10 @@ type decimator struct {
 	nsPerCol float64 // nanoseconds per column
 	cols     int
 
+	gap  int64 // a spacing above this breaks the line
+	prev int64 // time of the last point fed
+	fed  bool  // a point was fed (prev is set)
+
 	dst    []point
 	col    int   // current column, -1 before the first point
 	colEnd int64 // first time after the current column
@@ -51,8 +55,9 @@ type decimator struct {
 }
 
 // reset prepares d for a window [t0, t1] split into cols columns, appending its
-// output to dst.
-func (d *decimator) reset(dst []point, t0, t1 int64, cols int) {
+// output to dst. Two neighbouring points further apart than gap (ns; 0: no
+// limit) get a gap between them, so no line joins them.
+func (d *decimator) reset(dst []point, t0, t1 int64, cols int, gap int64) {
 	if cols < 1 {
 		cols = 1
 	}
@@ -63,6 +68,11 @@ func (d *decimator) reset(dst []point, t0, t1 int64, cols int) {
 	d.t0, d.cols = t0, cols
 	d.scale = float64(cols) / float64(span)
 	d.nsPerCol = float64(span) / float64(cols)
+	d.gap = gap
+	if gap <= 0 {
+		d.gap = math.MaxInt64
+	}
+	d.fed = false
 	d.dst = dst
 	d.col = -1
 	d.stats = windowStats{}
@@ -107,9 +117,16 @@ func (d *decimator) flush() {
 	d.col = -1
 }
 
+// breakAfter reports whether a point at time t is too far from the last
+// point fed to be joined to it.
+func (d *decimator) breakAfter(t int64) bool {
+	return d.fed && t-d.prev > d.gap
+}
+
 // feed adds points that lie inside the window, in time order. A gap (a NaN
 // point) ends the current column and is passed on as it is, so that the line
-// stays broken there; gaps are not counted in the statistics.
+// stays broken there; gaps are not counted in the statistics. Where two
+// points are further apart than d.gap, a gap is put between them.
 func (d *decimator) feed(pts []point) {
 	if len(pts) == 0 {
 		return
@@ -126,8 +143,13 @@ func (d *decimator) feed(pts []point) {
 			d.flush()
 			d.dst = append(d.dst, p)
 			d.stats.n--
+			d.prev, d.fed = p.t, true
 			i++
 			continue
+		}
+		if d.breakAfter(pts[i].t) {
+			d.flush()
+			d.dst = append(d.dst, point{t: d.prev, v: math.NaN()})
 		}
 		if d.col < 0 || pts[i].t >= d.colEnd {
 			d.flush()
@@ -140,14 +162,16 @@ func (d *decimator) feed(pts []point) {
 			}
 			d.col, d.colEnd = c, e
 			d.lo, d.hi = p, p
+			d.prev, d.fed = p.t, true
 			i++
 		}
-		lo, hi, end := d.lo, d.hi, d.colEnd
+		lo, hi, end, prev, gap := d.lo, d.hi, d.colEnd, d.prev, d.gap
 		for ; i < len(pts); i++ {
 			q := pts[i]
-			if q.t >= end || q.v != q.v {
+			if q.t >= end || q.v != q.v || q.t-prev > gap {
 				break
 			}
+			prev = q.t
 			if q.v < lo.v {
 				lo = q
 			}
@@ -155,7 +179,7 @@ func (d *decimator) feed(pts []point) {
 				hi = q
 			}
 		}
-		d.lo, d.hi = lo, hi
+		d.lo, d.hi, d.prev = lo, hi, prev
 	}
 }
 
@@ -169,28 +193,36 @@ func (d *decimator) finish() ([]point, windowStats) {
 // decimate appends to dst the points of s to draw for the window [t0, t1]
 // split into cols columns: the min/max decimation of the points inside the
 // window, preceded by the newest point before it and followed by the oldest
-// point after it (so lines run to the window's edges). The statistics cover
-// only the points inside the window.
-func decimate(dst []point, s *series, t0, t1 int64, cols int) ([]point, windowStats) {
+// point after it (so lines run to the window's edges). Neighbours further
+// apart than gap (ns; 0: no limit) are not joined: time that was not read
+// is not drawn over. The statistics cover only the points inside the window.
+func decimate(dst []point, s *series, t0, t1 int64, cols int, gap int64) ([]point, windowStats) {
 	var d decimator
-	d.reset(dst, t0, t1, cols)
+	d.reset(dst, t0, t1, cols, gap)
 	i0 := s.search(t0)
 	i1 := s.searchAfter(t1)
 	if i0 >= i1 {
 		// Nothing inside the window: still draw the segment crossing it, if any.
 		if i0 > 0 && i1 < s.n {
-			d.dst = append(d.dst, s.at(i0-1), s.at(i1))
+			if a, b := s.at(i0-1), s.at(i1); !(gap > 0 && b.t-a.t > gap) {
+				d.dst = append(d.dst, a, b)
+			}
 		}
 		return d.dst, d.stats
 	}
 	if i0 > 0 {
-		d.dst = append(d.dst, s.at(i0-1))
+		p := s.at(i0 - 1)
+		d.dst = append(d.dst, p)
+		d.prev, d.fed = p.t, true
 	}
 	a, b := s.slices(i0, i1)
 	d.feed(a)
 	d.feed(b)
 	out, st := d.finish()
 	if i1 < s.n {
+		if p := s.at(i1); d.breakAfter(p.t) {
+			out = append(out, point{t: d.prev, v: math.NaN()})
+		}
 		out = append(out, s.at(i1))
 	}
 	return out, st

@@ -65,7 +65,7 @@ func TestDecimate(t *testing.T) {
 			for _, p := range tt.pts {
 				s.add(p.t, p.v)
 			}
-			got, st := decimate(nil, s, tt.t0, tt.t1, tt.cols)
+			got, st := decimate(nil, s, tt.t0, tt.t1, tt.cols, 0)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("points = %v, want %v", got, tt.want)
 			}
@@ -82,7 +82,7 @@ func TestDecimateBoundsOutput(t *testing.T) {
 		s.add(int64(i), math.Sin(float64(i)/7))
 	}
 	for _, cols := range []int{1, 10, 100, 1000} {
-		got, st := decimate(nil, s, 0, 4095, cols)
+		got, st := decimate(nil, s, 0, 4095, cols, 0)
 		if len(got) > 2*cols {
 			t.Errorf("cols %d: %d points, want at most %d", cols, len(got), 2*cols)
 		}
@@ -125,6 +125,6 @@ func BenchmarkDecimate(b *testing.B) {
 	t0 := t1 - 120_000_000_000
 	dst := make([]point, 0, 1024)
 	for b.Loop() {
-		dst, _ = decimate(dst[:0], s, t0, t1, 260)
+		dst, _ = decimate(dst[:0], s, t0, t1, 260, 0)
 	}
 }

@@ -60,7 +60,7 @@ func TestDecimateGaps(t *testing.T) {
 			for _, p := range tt.pts {
 				s.add(p.t, p.v)
 			}
-			got, st := decimate(nil, s, 0, 10, tt.cols)
+			got, st := decimate(nil, s, 0, 10, tt.cols, 0)
 			if !samePoints(got, tt.want) {
 				t.Errorf("points = %v, want %v", got, tt.want)
 			}
@@ -81,8 +81,11 @@ func TestChartGap(t *testing.T) {
 		s := newSeries("s", 100)
 		for i := int64(0); i <= 40; i++ {
 			if i > 10 && i < 30 {
-				if gap && i == 20 {
+				switch {
+				case gap && i == 20:
 					s.add(start+i*sec, math.NaN())
+				case !gap && i%4 == 0: // sparser, but not a hole in time
+					s.add(start+i*sec, 5)
 				}
 				continue
 			}

@@ -1,5 +1,7 @@
 package ui
 
+import "time"
+
 // This file holds the per-series storage. It must not import bubbletea so that
 // it can be tested and benchmarked alone.
 
@@ -146,4 +148,35 @@ func (s *series) slices(i, j int) (a, b []point) {
 		return s.buf[start:end], nil
 	}
 	return s.buf[start:], s.buf[:end-len(s.buf)]
+}
+
+// Gap detection: two neighbouring points further apart than gapFactor times
+// the series' usual spacing, and more than minGap, are not joined.
+const (
+	gapFactor      = 5
+	minGap         = int64(3 * time.Second)
+	spacingSamples = 16 // newest spacings whose median is the usual spacing
+)
+
+// gapLimit returns the spacing above which two neighbouring points of s are
+// not joined: gapFactor times the median of its newest spacings, at least
+// minGap.
+func (s *series) gapLimit() int64 {
+	var d [spacingSamples]int64
+	k := 0
+	for i := s.n - 1; i > 0 && k < len(d); i-- {
+		if dt := s.at(i).t - s.at(i-1).t; dt > 0 {
+			// Insertion sort: d[:k+1] stays sorted.
+			j := k
+			for ; j > 0 && d[j-1] > dt; j-- {
+				d[j] = d[j-1]
+			}
+			d[j] = dt
+			k++
+		}
+	}
+	if k == 0 {
+		return minGap
+	}
+	return max(gapFactor*d[k/2], minGap)
 }

@@ -33,7 +33,10 @@
 // first in natural order of their names, e.g. sensor2 before sensor10) and
 // its legend lists them with "+N more" for the rest; each drawn series costs
 // one pass over its points inside the window plus at most two points per
-// pixel column. Colours are assigned per series name in order of first
-// appearance and reused after ten; a reused colour gets another legend marker
-// (● ◆ ▲ ■) and a dotted line.
+// pixel column. Colours follow series names, not the order series
+// appeared in: a name hashes into the palette, and within a pane a name whose
+// colour an earlier name (in natural order) holds takes the next free one
+// (palette.go), so every instance draws sensor4 alike. Past ten series in a
+// pane colours are reused with another legend marker (● ◆ ▲ ■) and a dotted
+// line.
 package ui

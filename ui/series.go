@@ -25,7 +25,8 @@ type series struct {
 	name  string // series, or series.field: the key in a pane and of the colour
 	base  string // the event's Series
 	field string // the event's Field
-	color int    // global colour index, assigned in order of first appearance
+	color int    // colour index, from the hash of name (palette.go)
+	hash  uint32 // FNV-1a hash of name
 
 	buf  []point // ring storage; grows up to capacity
 	head int     // index in buf of the oldest point
@@ -38,7 +39,7 @@ func newSeries(name string, capacity int) *series {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &series{name: name, color: -1, cap: capacity}
+	return &series{name: name, hash: nameHash(name), cap: capacity}
 }
 
 // len returns the number of points held.

@@ -100,10 +100,8 @@ func memberLabel(m Member) string {
 // store is the dashboard's data.
 type store struct {
 	capacity int
-	panes    []*paneData    // by partition; nil until the partition is seen
-	colors   map[string]int // series name → colour index, in order of first appearance
-	pending  []*series      // series created in the current batch, awaiting a colour
-	count    int            // partition count reported by PartitionsMsg
+	panes    []*paneData // by partition; nil until the partition is seen
+	count    int         // partition count reported by PartitionsMsg
 
 	newest    int64 // newest event time seen on the topic (Unix ns)
 	hasNewest bool
@@ -126,7 +124,7 @@ type store struct {
 
 // newStore returns an empty store keeping capacity points per series.
 func newStore(capacity int) *store {
-	return &store{capacity: capacity, colors: make(map[string]int), field: make(map[string]bool)}
+	return &store{capacity: capacity, field: make(map[string]bool)}
 }
 
 // seriesName returns the key of the line of series and field in a pane.
@@ -175,11 +173,6 @@ func (s *store) lookup(d *paneData, base, field string) *series {
 	}
 	sr = newSeries(name, s.capacity)
 	sr.base, sr.field = base, field
-	if c, ok := s.colors[name]; ok {
-		sr.color = c
-	} else {
-		s.pending = append(s.pending, sr)
-	}
 	d.series[name] = sr
 	i := sort.Search(len(d.order), func(i int) bool { return naturalLess(name, d.order[i].name) })
 	d.order = slices.Insert(d.order, i, sr)
@@ -254,7 +247,6 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 		}
 		s.addError(de.Partition, de.Offset, de.Err)
 	}
-	s.assignColors()
 }
 
 // gap counts a Gap event and breaks its line, if the line exists.
@@ -266,34 +258,6 @@ func (s *store) gap(d *paneData, e *Event) {
 	if sr := d.series[seriesName(e.Series, e.Field)]; sr != nil {
 		sr.add(e.Time.UnixNano(), math.NaN())
 	}
-}
-
-// assignColors gives the series created in this batch colour indexes, in
-// natural order of their names, so that a first batch colours sensor0..N in
-// order whatever order their events arrived in.
-func (s *store) assignColors() {
-	if len(s.pending) == 0 {
-		return
-	}
-	slices.SortStableFunc(s.pending, func(a, b *series) int {
-		switch {
-		case naturalLess(a.name, b.name):
-			return -1
-		case naturalLess(b.name, a.name):
-			return 1
-		}
-		return 0
-	})
-	for _, sr := range s.pending {
-		c, ok := s.colors[sr.name]
-		if !ok {
-			c = len(s.colors)
-			s.colors[sr.name] = c
-		}
-		sr.color = c
-	}
-	clear(s.pending)
-	s.pending = s.pending[:0]
 }
 
 // setOffsets records committed offsets and high watermarks.

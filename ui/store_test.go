@@ -88,30 +88,6 @@ func TestStoreIngest(t *testing.T) {
 	}
 }
 
-func TestStoreColorsFollowFirstAppearance(t *testing.T) {
-	s := newStore(16)
-	// One batch in scrambled order: colours follow natural order of names.
-	s.ingest([]Event{
-		{Partition: 1, Series: "sensor5", Time: testStart()},
-		{Partition: 0, Series: "sensor1", Time: testStart()},
-		{Partition: 1, Series: "sensor4", Time: testStart()},
-		{Partition: 0, Series: "sensor0", Time: testStart()},
-	}, nil, testStart().UnixNano())
-	// A later batch appends; the same name on another partition keeps its colour.
-	s.ingest([]Event{
-		{Partition: 0, Series: "sensor10", Time: testStart()},
-		{Partition: 2, Series: "sensor4", Time: testStart()},
-	}, nil, testStart().UnixNano())
-	want := map[string]int{"sensor0": 0, "sensor1": 1, "sensor4": 2, "sensor5": 3, "sensor10": 4}
-	for _, d := range s.panes {
-		for _, sr := range d.order {
-			if sr.color != want[sr.name] {
-				t.Errorf("p%d %s colour = %d, want %d", d.partition, sr.name, sr.color, want[sr.name])
-			}
-		}
-	}
-}
-
 func TestStoreNewestAndOutOfOrder(t *testing.T) {
 	s := newStore(16)
 	ms := func(n int) time.Time { return testStart().Add(time.Duration(n) * time.Millisecond) }

@@ -11,6 +11,7 @@ import (
 // last rendered panes, kept while paused.
 type renderCache struct {
 	chart    chartRenderer
+	palette  palette
 	lines    []chartLine
 	shown    []*series // the series of the field shown (f key)
 	panes    []string  // the panes area of the last full render

@@ -200,6 +200,7 @@ func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, i
 	var order []*series
 	if d != nil {
 		order = d.order
+		m.rc.palette.assign(order, len(m.styles.Series))
 	}
 	if m.field != "" && len(order) > 0 {
 		shown := m.rc.shown[:0]

@@ -44,6 +44,7 @@ type chartRenderer struct {
 	r      raster
 	ylabel []string
 	xrow   []byte
+	xstart []int // x-axis label starts
 	b      strings.Builder
 }
 
@@ -159,31 +160,8 @@ func (c *chartRenderer) render(sp *chartSpec, inks []ink) ([]string, []windowSta
 		}))
 	}
 
-	// X axis with a tick under every labelled time, and the labels below.
-	tts := timeTicks(sp.t0, sp.t1, plotW, sp.loc)
-	if cap(c.xrow) < w {
-		c.xrow = make([]byte, w)
-	}
-	labels := c.xrow[:w]
-	for i := range labels {
-		labels[i] = ' '
-	}
-	tickCols := make([]bool, plotW)
-	lastEnd := -1
-	for _, tt := range tts {
-		col := int(float64(tt.t-sp.t0)*xs) / 2
-		if col < 0 || col >= plotW {
-			continue
-		}
-		n := len(tt.label)
-		start := min(max(col-n/2, 0), plotW-n)
-		if start <= lastEnd || start < 0 {
-			continue
-		}
-		tickCols[col] = true
-		copy(labels[x0+start:], tt.label)
-		lastEnd = start + n
-	}
+	// X axis with a tick at every step, and the labels below.
+	tickCols, labels := c.xAxis(sp, plotW, x0, xs)
 	lines = append(lines, c.row(inks, func(iw *inkWriter) {
 		iw.spaces(ylw)
 		iw.rune(sp.axisInk, runes.LineUpRight)
@@ -197,6 +175,61 @@ func (c *chartRenderer) render(sp *chartSpec, inks []ink) ([]string, []windowSta
 	}))
 	lines = append(lines, c.row(inks, func(iw *inkWriter) { iw.str(sp.labelInk, string(labels)) }))
 	return lines, c.stats, decimals
+}
+
+// xAxis returns the tick columns of the x axis (plotW cells) and its label
+// row (x0+plotW cells). Every tick is drawn. A label is centred under its
+// tick with a space at least between labels; a label that would cross the
+// plot's edge is moved inside it, and left out, rather than a centred
+// neighbour, where it would then touch one.
+func (c *chartRenderer) xAxis(sp *chartSpec, plotW, x0 int, xs float64) ([]bool, []byte) {
+	w := x0 + plotW
+	if cap(c.xrow) < w {
+		c.xrow = make([]byte, w)
+	}
+	labels := c.xrow[:w]
+	for i := range labels {
+		labels[i] = ' '
+	}
+	tickCols := make([]bool, plotW)
+	tts := timeTicks(sp.t0, sp.t1, plotW, sp.loc)
+	c.xstart = c.xstart[:0]
+	for range tts {
+		c.xstart = append(c.xstart, -1) // label start; -1: not placed
+	}
+	start := c.xstart
+	col := func(t int64) int { return int(float64(t-sp.t0)*xs) / 2 }
+	// free reports whether label i may start at s: a space from its placed
+	// neighbours.
+	free := func(i, s int) bool {
+		if i > 0 && start[i-1] >= 0 && start[i-1]+len(tts[i-1].label) >= s {
+			return false
+		}
+		return i+1 >= len(tts) || start[i+1] < 0 || s+len(tts[i].label) < start[i+1]
+	}
+	for i, tt := range tts {
+		if k := col(tt.t); k >= 0 && k < plotW {
+			tickCols[k] = true
+			if s := k - len(tt.label)/2; s >= 0 && s+len(tt.label) <= plotW && free(i, s) {
+				start[i] = s
+			}
+		}
+	}
+	for i, tt := range tts {
+		k, n := col(tt.t), len(tt.label)
+		if start[i] >= 0 || k < 0 || k >= plotW || n > plotW {
+			continue
+		}
+		if s := min(max(k-n/2, 0), plotW-n); free(i, s) {
+			start[i] = s
+		}
+	}
+	for i, tt := range tts {
+		if s := start[i]; s >= 0 {
+			copy(labels[x0+s:], tt.label)
+		}
+	}
+	return tickCols, labels
 }
 
 // row returns one styled line written by fill.

@@ -199,18 +199,18 @@ func (c *chartRenderer) xAxis(sp *chartSpec, plotW, x0 int, xs float64) ([]bool,
 	}
 	start := c.xstart
 	col := func(t int64) int { return int(float64(t-sp.t0)*xs) / 2 }
-	// free reports whether label i may start at s: a space from its placed
-	// neighbours.
-	free := func(i, s int) bool {
-		if i > 0 && start[i-1] >= 0 && start[i-1]+len(tts[i-1].label) >= s {
+	// free reports whether label i may start at s: gap spaces from its
+	// placed neighbours.
+	free := func(i, s, gap int) bool {
+		if i > 0 && start[i-1] >= 0 && start[i-1]+len(tts[i-1].label)+gap > s {
 			return false
 		}
-		return i+1 >= len(tts) || start[i+1] < 0 || s+len(tts[i].label) < start[i+1]
+		return i+1 >= len(tts) || start[i+1] < 0 || s+len(tts[i].label)+gap <= start[i+1]
 	}
 	for i, tt := range tts {
 		if k := col(tt.t); k >= 0 && k < plotW {
 			tickCols[k] = true
-			if s := k - len(tt.label)/2; s >= 0 && s+len(tt.label) <= plotW && free(i, s) {
+			if s := k - len(tt.label)/2; s >= 0 && s+len(tt.label) <= plotW && free(i, s, 1) {
 				start[i] = s
 			}
 		}
@@ -220,7 +220,7 @@ func (c *chartRenderer) xAxis(sp *chartSpec, plotW, x0 int, xs float64) ([]bool,
 		if start[i] >= 0 || k < 0 || k >= plotW || n > plotW {
 			continue
 		}
-		if s := min(max(k-n/2, 0), plotW-n); free(i, s) {
+		if s := min(max(k-n/2, 0), plotW-n); free(i, s, 2) {
 			start[i] = s
 		}
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/x/ansi"
@@ -247,7 +248,7 @@ func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, i
 	m.rc.lines = lines
 	spec := chartSpec{
 		w: cw, h: chh,
-		t0: end - int64(m.window), t1: end,
+		t0: windowStart(drawn, end, m.window), t1: end,
 		loc:      m.opts.Location,
 		lines:    lines,
 		axisInk:  inkAxis,
@@ -276,4 +277,26 @@ func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, i
 		rows = append(rows, chart...)
 	}
 	return rows, len(drawn), len(order)
+}
+
+// minSpanDivisor sets the shortest time axis, window/minSpanDivisor, drawn
+// while a pane's data is younger than the window.
+const minSpanDivisor = 10
+
+// windowStart returns the start of the time axis ending at end: end−window
+// once the lines hold a window's worth of data, before that their first
+// point, so that young lines use the whole pane (but the axis spans at least
+// window/minSpanDivisor).
+func windowStart(lines []*series, end int64, window time.Duration) int64 {
+	t0 := end - int64(window)
+	first, found := end, false
+	for _, sr := range lines {
+		if sr.len() > 0 {
+			first, found = min(first, sr.at(0).t), true
+		}
+	}
+	if !found || first <= t0 {
+		return t0
+	}
+	return max(min(first, end-int64(window)/minSpanDivisor), t0)
 }

@@ -121,9 +121,9 @@ func TestClickStreamEndToEnd(t *testing.T) {
 
 // TestMixedTopicEndToEnd mixes, on the tutorial's topic, sensor v1 (from
 // produce), sensor v2 with unit and humidity, JSON Schema sensor events,
-// plain JSON sensor events and a Protobuf record: consume prints each the
-// right way and counts the Protobuf record as an error; the dashboard plots
-// them together with counts per schema.
+// plain JSON and Protobuf sensor events, and a broken Protobuf record:
+// consume prints each the right way and counts the broken record as an
+// error; the dashboard plots them together with counts per schema.
 func TestMixedTopicEndToEnd(t *testing.T) {
 	c := startCluster(t)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "2", "-d", "0"}, c.flags()...)...); code != 0 {
@@ -139,7 +139,7 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid, err := reg.RegisterType(ctx, "sensor-proto", schema.FormatProtobuf, `syntax = "proto3"; message Sensor { string id = 1; }`)
+	pid, err := reg.RegisterType(ctx, "sensor-proto", schema.FormatProtobuf, schema.SensorProto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +149,8 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 	}
 	now := time.Now().Truncate(time.Millisecond)
 	var msgs []stream.Message
-	for step := 2; step < 6; step++ {
-		ts := now.Add(time.Duration(step-6) * time.Second)
+	for step := 2; step < 7; step++ {
+		ts := now.Add(time.Duration(step-7) * time.Second)
 		for i, s := range simulate.TutorialSensors() {
 			v := s.Clean(float64(step))
 			var payload []byte
@@ -165,22 +165,24 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 				payload = append(schema.AppendHeader(nil, jid), text...)
 			case 5:
 				payload, _ = json.Marshal(map[string]any{"timestamp": ts.UnixMilli(), "id": s.ID, "value": v})
+			case 6:
+				payload = schema.NewProtoSensorEncoder(pid).AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
 			}
 			msgs = append(msgs, stream.Message{Key: []byte(s.ID), Value: payload, Time: ts})
 		}
 	}
-	msgs = append(msgs, stream.Message{Key: []byte("sensor0"), Value: append(schema.AppendHeader(nil, pid), 0, 0x0a, 1, 'x')})
+	msgs = append(msgs, stream.Message{Key: []byte("sensor0"), Value: append(schema.AppendHeader(nil, pid), 0, 0x0a, 7)})
 	sendAll(t, c.broker, "temperature", msgs)
 
 	out, errOut, code := kafkaplot(t, append([]string{"consume", "--until-end", "--group", "mixed"}, c.flags()...)...)
 	if code != 0 {
 		t.Fatalf("consume: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "consumed 49 records (1 errors)") {
-		t.Fatalf("want 16 v1 + 16 v2 + 8 JSON Schema + 8 plain JSON records and 1 error:\n%s\n%s", out, errOut)
+	if !strings.Contains(out, "consumed 57 records (1 errors)") {
+		t.Fatalf("want 16 v1 + 16 v2 + 8 JSON Schema + 8 plain JSON + 8 Protobuf records and 1 error:\n%s\n%s", out, errOut)
 	}
-	if !strings.Contains(errOut, "unsupported schema type PROTOBUF") {
-		t.Errorf("stderr lacks the Protobuf refusal:\n%s", errOut)
+	if !strings.Contains(errOut, "malformed protobuf body") {
+		t.Errorf("stderr lacks the broken Protobuf record's error:\n%s", errOut)
 	}
 	for _, want := range []string{
 		"Event record sensor3: id: sensor3\n\ttimestamp: ",
@@ -196,7 +198,7 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 
 	waitDashboard(t, append([]string{"--group", "mixeddash"}, c.flags()...),
 		"plotting value, humidity by key over timestamp",
-		fmt.Sprintf("schemas sensor v1 #1 ×16, sensor v2 #%d ×16, sensor-json v1 (JSON) #%d ×8, plain JSON ×8", v2, jid),
+		fmt.Sprintf("schemas sensor v1 #1 ×16, sensor v2 #%d ×16, sensor-json v1 (JSON) #%d ×8, sensor-proto v1 (PROTOBUF) #%d ×8, plain JSON ×8", v2, jid, pid),
 		"decode errors 1", "sensor0.humidity", "sensor7.value")
 }
 

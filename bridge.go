@@ -51,7 +51,8 @@ type bridge struct {
 	events     []ui.Event
 	errs       []ui.DecodeError
 	statuses   map[int]string
-	unplotted  int // records with nothing to plot
+	unplotted  int      // records with nothing to plot
+	skipped    []string // repeated and map fields of the schemas seen, never plotted
 	changed    bool
 	points     []extract.Point // scratch
 	fields     []string        // fields plotted so far, in order of first appearance
@@ -151,6 +152,14 @@ func (b *bridge) count(ctx context.Context, id int, w *schema.Writer) {
 		}
 		sc = &schemaSeen{id: id, label: schemaLabel(id, w)}
 		b.schemas[id] = sc
+		if w != nil {
+			for _, path := range b.ex.Plan(w).Skipped {
+				if !slices.Contains(b.skipped, path) {
+					b.skipped = append(b.skipped, path)
+					b.changed = true
+				}
+			}
+		}
 	}
 	sc.records++
 	b.last = sc
@@ -268,6 +277,9 @@ func (b *bridge) statusText() string {
 	}
 	if b.unplotted > 0 {
 		parts = append(parts, fmt.Sprintf("%d records without a numeric value to plot", b.unplotted))
+	}
+	if len(b.skipped) > 0 {
+		parts = append(parts, "not plotted (repeated or map): "+strings.Join(b.skipped, ", "))
 	}
 	return strings.Join(parts, " · ")
 }

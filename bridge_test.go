@@ -135,10 +135,10 @@ type collect struct{ msgs []tea.Msg }
 
 func (c *collect) send(msg tea.Msg) { c.msgs = append(c.msgs, msg) }
 
-// mixedTopic encodes the sensors' readings of steps 0–59, one second apart:
+// mixedTopic encodes the sensors' readings of steps 0–79, one second apart:
 // steps 0–19 with the sensor schema v1, 20–39 with v2 (humidity), 40–59 as
-// JSON Schema events; then one Protobuf record. It returns the records as
-// the consumer hands them on.
+// JSON Schema events, 60–79 as Protobuf sensor messages; then one broken
+// Protobuf record. It returns the records as the consumer hands them on.
 func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.Time) []stream.Record {
 	t.Helper()
 	ctx := context.Background()
@@ -154,7 +154,7 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid, err := c.RegisterType(ctx, "sensor-proto", schema.FormatProtobuf, `syntax = "proto3"; message Sensor { string id = 1; double value = 2; }`)
+	pid, err := c.RegisterType(ctx, "sensor-proto", schema.FormatProtobuf, schema.SensorProto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,8 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 		out = append(out, decodeLikeConsumer(dec, p, offsets[p], key, value, ts))
 		offsets[p]++
 	}
-	for step := 0; step < 60; step++ {
+	encProto := schema.NewProtoSensorEncoder(pid)
+	for step := 0; step < 80; step++ {
 		ts := start.Add(time.Duration(step) * time.Second)
 		for i, s := range simulate.TutorialSensors() {
 			v := s.Clean(float64(step))
@@ -183,6 +184,8 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 				payload, err = enc1.AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
 			case step < 40:
 				payload, err = enc2.Append(nil, map[string]any{"timestamp": ts, "id": s.ID, "value": v, "unit": "celsius", "humidity": 40 + float64(i) + float64(step%10)/2})
+			case step >= 60:
+				payload = encProto.AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
 			default:
 				text, _ := json.Marshal(map[string]any{"timestamp": ts.UnixMilli(), "id": s.ID, "value": v})
 				payload = append(schema.AppendHeader(nil, jid), text...)
@@ -193,7 +196,7 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 			add(s.ID, payload, ts)
 		}
 	}
-	add("sensor0", append(schema.AppendHeader(nil, pid), 0x0a, 0x07), start.Add(time.Minute))
+	add("sensor0", append(schema.AppendHeader(nil, pid), 0, 0x0a, 0x07), start.Add(80*time.Second))
 	return out
 }
 
@@ -217,10 +220,10 @@ func dashboardView(msgs []tea.Msg, now time.Time, w, h int) string {
 }
 
 // TestBridgeMixedSchemasGolden runs a topic mixing sensor v1, sensor v2
-// (unit and humidity) and JSON Schema sensor events, plus a Protobuf record,
-// through the decoder, the bridge and the dashboard: one dashboard plots
-// value and humidity of every sensor, counts records per schema and the
-// Protobuf record as a decode error.
+// (unit and humidity), JSON Schema and Protobuf sensor events, plus a broken
+// Protobuf record, through the decoder, the bridge and the dashboard: one
+// dashboard plots value and humidity of every sensor, counts records per
+// schema and the broken record as a decode error.
 func TestBridgeMixedSchemasGolden(t *testing.T) {
 	c := testRegistry(t)
 	ex := extractorFor(config.Default())
@@ -237,8 +240,8 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 			generic++
 		}
 	}
-	if sensorPath != 160 || generic != 320 {
-		t.Errorf("fast path %d, generic %d records; want v1 (160) on the fast path, v2 and JSON (320) generic", sensorPath, generic)
+	if sensorPath != 320 || generic != 320 {
+		t.Errorf("fast path %d, generic %d records; want v1 and Protobuf (320) on the fast path, v2 and JSON (320) generic", sensorPath, generic)
 	}
 
 	var sent collect
@@ -264,15 +267,15 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 				events++
 				fields[e.Field]++
 			}
-			if len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Err, "unsupported schema type PROTOBUF") {
-				t.Errorf("decode errors %+v, want the Protobuf record's", m.Errors)
+			if len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Err, "malformed protobuf body") {
+				t.Errorf("decode errors %+v, want the broken Protobuf record's", m.Errors)
 			}
 		}
 	}
 	if plot == nil {
 		t.Fatal("no PlotMsg sent")
 	}
-	want := "sensor v1 #1 ×160, sensor v2 #2 ×160, sensor-json v1 (JSON) #3 ×160"
+	want := "sensor v1 #1 ×160, sensor v2 #2 ×160, sensor-json v1 (JSON) #3 ×160, sensor-proto v1 (PROTOBUF) #4 ×160"
 	var got []string
 	for _, sc := range plot.Schemas {
 		got = append(got, fmt.Sprintf("%s ×%d", sc.Label, sc.Records))
@@ -280,17 +283,17 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 	if strings.Join(got, ", ") != want || plot.SeriesBy != "key" || plot.TimeBy != "timestamp" {
 		t.Errorf("plot = %+v, want schemas %q by key over timestamp", plot, want)
 	}
-	// value from every record, humidity from v2; the JSON records after v2
-	// leave humidity gaps.
-	if fields["value"] != 480 || fields["humidity"] != 160 || events != 640 || gaps != 160 {
-		t.Errorf("fields %v, %d events, %d gaps; want value 480, humidity 160, 160 gaps", fields, events, gaps)
+	// value from every record, humidity from v2; the JSON and Protobuf
+	// records after v2 leave humidity gaps.
+	if fields["value"] != 640 || fields["humidity"] != 160 || events != 800 || gaps != 320 {
+		t.Errorf("fields %v, %d events, %d gaps; want value 640, humidity 160, 320 gaps", fields, events, gaps)
 	}
 
-	view := dashboardView(sent.msgs, start.Add(time.Minute), 200, 44)
+	view := dashboardView(sent.msgs, start.Add(80*time.Second), 200, 44)
 	for _, s := range []string{
 		"plotting value, humidity by key over timestamp",
-		"schemas sensor v1 #1 ×160, sensor v2 #2 ×160, sensor-json v1 (JSON) #3 ×160",
-		"decode errors 1", "unsupported schema type PROTOBUF",
+		"sensor v1 #1 ×160, sensor v2 #2 ×160, sensor-json v1 (JSON) #3 ×160, sensor-proto v1 (PROTOBUF) #4 ×160",
+		"decode errors 1", "malformed protobuf body",
 		"sensor0.value", "sensor7.humidity",
 	} {
 		if !strings.Contains(view, s) {

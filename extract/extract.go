@@ -12,10 +12,16 @@
 //     fields; for plain JSON without a schema, every number in the record;
 //   - time: the first timestamp field of the writer schema (timestamp-millis
 //     or -micros, the tutorial's logicalType on the field, a long named
-//     timestamp); else the Kafka record's timestamp.
+//     timestamp, a google.protobuf.Timestamp); else the Kafka record's
+//     timestamp.
 //
-// A value that is null (a union's null branch) or missing from a record
-// gives a Null point: a gap in the line, which the dashboard counts. The
+// Protobuf messages are planned like records: nested messages by dotted
+// path, every integer and floating-point field a value; repeated and map
+// fields are never plotted (Plan.Skipped names them).
+//
+// A value that is null (a union's null branch, an unset Protobuf optional,
+// oneof member or message) or missing from a record gives a Null point: a
+// gap in the line, which the dashboard counts. The
 // package only reads schema.Record and schema.Writer; it knows nothing of
 // Kafka clients or the terminal.
 package extract
@@ -105,6 +111,9 @@ type Plan struct {
 	// Unit is the unit of a numeric Time field (time.Millisecond unless the
 	// schema says micros).
 	Unit time.Duration
+	// Skipped are the paths of the writer's repeated and map fields
+	// (Protobuf), which are never plotted.
+	Skipped []string
 }
 
 // Extractor turns records into points. It is safe for concurrent use; it
@@ -168,6 +177,11 @@ func (e *Extractor) plan(w *schema.Writer) *Plan {
 	}
 	if p.Series == "" {
 		p.Fallback = fallbackSeries(fields)
+	}
+	for _, f := range fields {
+		if f.Repeated {
+			p.Skipped = append(p.Skipped, f.Path)
+		}
 	}
 	if len(e.cfg.Values) > 0 {
 		p.Values = slices.Clone(e.cfg.Values)

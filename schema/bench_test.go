@@ -68,3 +68,36 @@ func BenchmarkAppendSensor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeProtobuf decodes a Protobuf sensor record (SensorProto)
+// dynamically: DecodeSensor reads it from the wire by the compiled schema,
+// Decode through dynamicpb into a Record.
+func BenchmarkDecodeProtobuf(b *testing.B) {
+	src := &protoSource{byID: map[int]regSchema{100043: {typ: FormatProtobuf, text: SensorProto, subject: "temperature-value", version: 2}}}
+	payload := NewProtoSensorEncoder(100043).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor4", Value: 35.45084971874737})
+	ctx := context.Background()
+	b.Run("sensor", func(b *testing.B) {
+		d := NewDecoder(src)
+		var s Sensor
+		if _, err := d.DecodeSensor(ctx, payload, &s); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.SetBytes(int64(len(payload)))
+		for b.Loop() {
+			if _, err := d.DecodeSensor(ctx, payload, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("generic", func(b *testing.B) {
+		d := NewDecoder(src)
+		b.ReportAllocs()
+		b.SetBytes(int64(len(payload)))
+		for b.Loop() {
+			if _, err := d.Decode(ctx, payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

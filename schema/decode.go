@@ -73,7 +73,8 @@ type entry struct {
 	writer    *Writer
 	sensor    *sensorPlan
 	sensorErr error
-	err       error // the schema could not be parsed or compiled, or is not decodable
+	proto     *protoSchema // Protobuf only
+	err       error        // the schema could not be parsed or compiled, or is not decodable
 }
 
 // call is an in-flight schema fetch that other callers may wait for.
@@ -162,6 +163,9 @@ func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
 	if e.err != nil {
 		return Record{}, fmt.Errorf("decode with schema %d: %w", id, e.err)
 	}
+	if e.format == FormatProtobuf {
+		return d.decodeProto(id, e, body)
+	}
 	if e.format == FormatJSON {
 		fields, err := decodeJSONObject(body)
 		if err != nil {
@@ -207,6 +211,9 @@ func (d *Decoder) DecodeSensor(ctx context.Context, payload []byte, into *Sensor
 	}
 	if e.err != nil {
 		return id, fmt.Errorf("decode sensor with schema %d: %w", id, e.err)
+	}
+	if e.format == FormatProtobuf {
+		return id, d.decodeProtoSensor(id, e, body, into)
 	}
 	if e.sensor == nil {
 		return id, fmt.Errorf("decode sensor with schema %d: %w", id, e.sensorErr)
@@ -296,10 +303,11 @@ func (d *Decoder) fetch(ctx context.Context, id int) (e *entry, shared bool, err
 	d.mu.Unlock()
 
 	info, err := d.lookup(ctx, id)
+	if err == nil {
+		c.e, err = d.newEntry(ctx, id, info)
+	}
 	if err != nil {
-		c.err = sourceError(id, err)
-	} else {
-		c.e = d.newEntry(id, info)
+		c.e, c.err = nil, sourceError(id, err)
 	}
 
 	d.mu.Lock()
@@ -344,24 +352,46 @@ func sourceError(id int, err error) error {
 
 // newEntry parses and compiles a writer schema. Failures are kept in the
 // entry: a schema id always names the same text, so retrying cannot help.
-func (d *Decoder) newEntry(id int, info SubjectSchema) *entry {
+// A Protobuf schema's references are fetched here too; only such a fetch
+// failing returns an error (not kept, so that a later record retries).
+func (d *Decoder) newEntry(ctx context.Context, id int, info SubjectSchema) (*entry, error) {
 	var e *entry
 	switch info.Type {
 	case "", FormatAvro:
 		e = newAvroEntry(info.Schema)
 	case FormatJSON:
 		e = newJSONEntry(info.Schema)
+	case FormatProtobuf:
+		var err error
+		if e, err = newProtoEntry(ctx, d.src, id, info); err != nil {
+			return nil, err
+		}
 	default:
-		return &entry{err: fmt.Errorf("%w %s", ErrUnsupportedType, info.Type)}
+		return &entry{err: fmt.Errorf("%w %s", ErrUnsupportedType, info.Type)}, nil
+	}
+	d.finishEntry(e, id, info.Subject, info.Version)
+	return e, nil
+}
+
+// finishEntry names an entry's writers and applies the sensor filter.
+func (d *Decoder) finishEntry(e *entry, id int, subject string, version int) {
+	if e.proto != nil {
+		for _, pm := range e.proto.byName {
+			pm.writer.ID, pm.writer.Subject, pm.writer.Version = id, subject, version
+			if pm.sensor != nil && d.sensorFilter != nil && !d.sensorFilter(pm.writer) {
+				pm.sensor = nil
+				pm.sensorErr = fmt.Errorf("%w: message %s goes to the generic path", ErrNotSensor, pm.desc.FullName())
+			}
+		}
+		return
 	}
 	if e.writer != nil {
-		e.writer.ID, e.writer.Subject, e.writer.Version = id, info.Subject, info.Version
+		e.writer.ID, e.writer.Subject, e.writer.Version = id, subject, version
 	}
 	if e.sensor != nil && d.sensorFilter != nil && !d.sensorFilter(e.writer) {
 		e.sensor = nil
 		e.sensorErr = fmt.Errorf("%w: record %s goes to the generic path", ErrNotSensor, e.name)
 	}
-	return e
 }
 
 // newAvroEntry parses and compiles an Avro writer schema.
@@ -392,4 +422,45 @@ func newJSONEntry(text string) *entry {
 	}
 	return &entry{format: FormatJSON, name: w.Name, writer: w,
 		sensorErr: fmt.Errorf("%w: JSON Schema payloads are decoded with Decode", ErrNotSensor)}
+}
+
+// decodeProto decodes a Protobuf payload's body (message indexes, then the
+// message) generically.
+func (d *Decoder) decodeProto(id int, e *entry, body []byte) (Record, error) {
+	idx, msg, err := ParseMessageIndexes(body)
+	if err != nil {
+		return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
+	}
+	pm, err := e.proto.message(idx)
+	if err != nil {
+		return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
+	}
+	fields, err := decodeProto(pm, msg)
+	if err != nil {
+		return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
+	}
+	return Record{SchemaID: id, Name: pm.writer.Name, Fields: fields, Writer: pm.writer}, nil
+}
+
+// decodeProtoSensor reads a sensor reading from a Protobuf payload's body.
+func (d *Decoder) decodeProtoSensor(id int, e *entry, body []byte, into *Sensor) error {
+	idx, msg, err := ParseMessageIndexes(body)
+	if err != nil {
+		return fmt.Errorf("decode sensor with schema %d: %w", id, err)
+	}
+	pm, err := e.proto.message(idx)
+	if err != nil {
+		return fmt.Errorf("decode sensor with schema %d: %w", id, err)
+	}
+	if pm.sensor == nil {
+		return fmt.Errorf("decode sensor with schema %d: %w", id, pm.sensorErr)
+	}
+	var s Sensor
+	idBytes, err := pm.sensor.run(msg, &s)
+	if err != nil {
+		return fmt.Errorf("decode sensor with schema %d: %w", id, err)
+	}
+	s.ID = d.intern(idBytes)
+	*into = s
+	return nil
 }

@@ -1,7 +1,7 @@
 // Package schema speaks the Confluent Schema Registry dialect of Avro for
 // kafkaplot: the wire format (magic byte 0, a 4-byte big-endian schema id,
 // then the Avro binary body), Avro encoding and decoding through
-// github.com/hamba/avro/v2, a REST client for Confluent-compatible registries
+// github.com/hamba/avro/v2, Protobuf and JSON Schema decoding, a REST client for Confluent-compatible registries
 // that also copes with the quirks of Hopsworks 2.x, and an embedded registry
 // (franz-go's srfake) that really enforces compatibility.
 //
@@ -14,15 +14,23 @@
 //
 // The generic path also decodes JSON: Confluent's JSON Schema wire format
 // (magic byte, schema id of a registered JSON Schema, JSON text) and plain
-// JSON objects without a header. Protobuf schemas are refused with
-// ErrUnsupportedType. Every generic Record carries a Writer: the writer
-// schema's leaves by dotted path with what each can be used for (a number,
-// a point in time, a string), its subject and version when the registry
-// tells them. Record.Lookup reads a dotted path through nested records and
-// union branches.
+// JSON objects without a header. Every generic Record carries a Writer: the
+// writer schema's leaves by dotted path with what each can be used for (a
+// number, a point in time, a string), its subject and version when the
+// registry tells them. Record.Lookup reads a dotted path through nested
+// records and union branches.
+//
+// Protobuf follows Confluent's wire format too: after the header comes the
+// message-index array (zig-zag varints; the single byte 0 for the file's
+// first message), then the message. The schema (.proto text, or the base64
+// FileDescriptorProto confluent-kafka-python registers) is compiled once per
+// id by bufbuild/protocompile with its references (when the Source is a
+// ReferenceSource) and the well-known types; Decode reads messages with
+// dynamicpb, DecodeSensor reads the sensor's three fields straight from the
+// wire. SensorProto and ProtoSensorEncoder write the sensor as Protobuf.
 //
 // The package does not talk to Kafka, does not log, and keeps no global state:
-// caches live in the Client and the Decoder. Schema references are honoured by
-// the embedded registry's compatibility check but not by the Decoder, which
-// parses each writer schema on its own.
+// caches live in the Client and the Decoder. Avro schema references are
+// honoured by the embedded registry's compatibility check but not by the
+// Decoder, which parses each Avro writer schema on its own.
 package schema

@@ -31,7 +31,7 @@ var (
 	// over the limits).
 	ErrMalformed = errors.New("malformed avro body")
 	// ErrUnsupportedType reports a schema of a type the Decoder cannot
-	// decode (PROTOBUF); the message names the type.
+	// decode; the message names the type.
 	ErrUnsupportedType = errors.New("unsupported schema type")
 	// ErrBadJSON reports a JSON payload that is not one JSON object.
 	ErrBadJSON = errors.New("malformed json payload")

@@ -12,7 +12,7 @@ import (
 // schemaType.
 type Format string
 
-// Formats a registry can name; only FormatAvro and FormatJSON are decoded.
+// Formats a registry can name.
 const (
 	FormatAvro     Format = "AVRO"
 	FormatJSON     Format = "JSON"
@@ -77,6 +77,9 @@ type Field struct {
 	Unit time.Duration
 	// Scale is a decimal's scale (digits after the point), 0 otherwise.
 	Scale int
+	// Repeated is true for a Protobuf repeated or map field: a leaf of
+	// KindOther that is never plotted.
+	Repeated bool
 }
 
 // Writer describes the writer schema of decoded records: their format, where
@@ -86,10 +89,10 @@ type Field struct {
 type Writer struct {
 	// ID is the registry id, 0 for plain JSON without a header.
 	ID int
-	// Format is FormatAvro or FormatJSON.
+	// Format is FormatAvro, FormatJSON or FormatProtobuf.
 	Format Format
-	// Name is the record's full name (Avro) or the schema's title (JSON
-	// Schema); "" when unknown.
+	// Name is the record's full name (Avro), the schema's title (JSON
+	// Schema) or the message's full name (Protobuf); "" when unknown.
 	Name string
 	// Subject is a subject the schema is registered under, "" if unknown.
 	Subject string

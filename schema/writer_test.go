@@ -299,7 +299,14 @@ func TestDecodeJSON(t *testing.T) {
 			label:     "sensor v1",
 			sensorErr: nil,
 		},
-		{name: "protobuf refused", payload: jsonPayload(2, "\x00\x0asensor"), err: ErrUnsupportedType, mention: "unsupported schema type PROTOBUF", sensorErr: ErrUnsupportedType},
+		{
+			name:      "protobuf beside json",
+			payload:   jsonPayload(2, "\x00\x0a\x07sensor0"),
+			want:      Record{SchemaID: 2, Name: "Sensor", Fields: map[string]any{"id": "sensor0"}},
+			label:     "Sensor #2 (PROTOBUF)",
+			sensorErr: ErrNotSensor,
+		},
+		{name: "protobuf truncated", payload: jsonPayload(2, "\x00\x0asensor"), err: ErrMalformedProto, mention: "schema 2", sensorErr: ErrNotSensor},
 		{name: "json array", payload: jsonPayload(1, `[1,2]`), err: ErrBadJSON, mention: "an array, not an object", sensorErr: ErrNotSensor},
 		{name: "json trailing", payload: jsonPayload(1, `{"a":1} {"b":2}`), err: ErrBadJSON, mention: "data after the object", sensorErr: ErrNotSensor},
 		{name: "json truncated", payload: jsonPayload(1, `{"a":`), err: ErrBadJSON, mention: "schema 1", sensorErr: ErrNotSensor},
@@ -357,7 +364,7 @@ func TestDecoderWriter(t *testing.T) {
 		{0, "plain JSON", ""},
 		{1, "sensor #1 (JSON)", ""},
 		{3, "com.example.click v2", ""},
-		{2, "", "unsupported schema type PROTOBUF"},
+		{2, "", "compile protobuf schema: schema-2.proto:1:7: syntax error"},
 		{9, "", "unknown schema id"},
 	} {
 		t.Run(strings.TrimSpace(tc.label+" "+tc.err), func(t *testing.T) {

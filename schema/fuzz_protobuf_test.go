@@ -1,0 +1,170 @@
+package schema
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fuzzProtoSource is the registry FuzzDecodeProtobuf decodes against: the
+// sensor, a sensor with a Timestamp, the seed's User and a schema with a
+// reference, nested messages, maps, oneofs and repeated fields.
+func fuzzProtoSource() *protoSource {
+	src := referencedSource()
+	src.byID[1] = regSchema{typ: FormatProtobuf, text: SensorProto, subject: "temperature-value", version: 1}
+	src.byID[2] = regSchema{typ: FormatProtobuf, text: `syntax = "proto3";
+import "google/protobuf/timestamp.proto";
+message sensor {
+  google.protobuf.Timestamp timestamp = 1;
+  string id = 2;
+  float value = 3;
+  repeated sint64 history = 4 [packed = true];
+}
+`, subject: "temperature-value", version: 2}
+	src.byID[5] = regSchema{typ: FormatProtobuf, text: userProto, subject: "user-value", version: 1}
+	return src
+}
+
+// fuzzProtoSeeds are valid Protobuf payloads for every fuzz schema and a few
+// broken ones.
+func fuzzProtoSeeds(t testing.TB) [][]byte {
+	src := fuzzProtoSource()
+	at := time.UnixMilli(1700000000123).UTC()
+	return [][]byte{
+		NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor0", Value: 50}),
+		protoFrame(t, src, 2, FirstMessage, map[string]any{"timestamp": at, "id": "sensor1", "value": float32(-1.5), "history": []any{int64(-1), int64(300)}}),
+		protoFrame(t, src, 5, FirstMessage, map[string]any{"name": "Robert Zych", "favorite_color": "blue", "favorite_number": int64(42), "twitter_handle": "zychr"}),
+		protoFrame(t, src, 4, FirstMessage, map[string]any{"at": at, "id": "r1", "location": map[string]any{"lat": 59.3}, "low": int32(-2), "tags": []any{"a"}}),
+		protoFrame(t, src, 4, NewMessageIndexes(1), map[string]any{"id": "a", "severity": int32(-3), "calibration": map[string]any{"offset": 0.5}}),
+		protoFrame(t, src, 4, NewMessageIndexes(0, 1), map[string]any{"offset": 2.0}),
+		append(AppendHeader(nil, 4), 4, 0, 0, 0x42, 0x03, 0x0a, 0x01, 'k'), // a map entry field
+		append(AppendHeader(nil, 1), 1, 1, 0),
+		append(AppendHeader(nil, 1), 0, 0x0a, 0xff),
+		AppendHeader(nil, 1),
+	}
+}
+
+func FuzzMessageIndexes(f *testing.F) {
+	for _, s := range fuzzProtoSeeds(f) {
+		f.Add(s[headerLen:])
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		idx, rest, err := ParseMessageIndexes(b)
+		if err != nil {
+			if !errors.Is(err, ErrBadMessageIndex) {
+				t.Fatalf("error %v is not ErrBadMessageIndex", err)
+			}
+			return
+		}
+		if idx.Len() < 1 || idx.Len() > maxMessageIndexes || len(rest) > len(b) || !bytes.HasSuffix(b, rest) {
+			t.Fatalf("parsed %v leaving %d of %d bytes", idx, len(rest), len(b))
+		}
+		enc := AppendMessageIndexes(nil, idx)
+		again, left, err := ParseMessageIndexes(append(enc, rest...))
+		if err != nil || again != idx || !bytes.Equal(left, rest) {
+			t.Fatalf("round trip of %v: %v %x %v", idx, again, left, err)
+		}
+	})
+}
+
+// allocatedBy returns the bytes fn allocates.
+func allocatedBy(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+func FuzzDecodeProtobuf(f *testing.F) {
+	for _, s := range fuzzProtoSeeds(f) {
+		f.Add(s)
+	}
+	d := NewDecoder(fuzzProtoSource())
+	ctx := context.Background()
+	for _, id := range []int{1, 2, 4, 5} { // compile outside the allocation bound
+		if _, err := d.Writer(ctx, id); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		var s Sensor
+		var rec Record
+		var sensorErr, genericErr error
+		used := allocatedBy(func() {
+			_, sensorErr = d.DecodeSensor(ctx, payload, &s)
+			rec, genericErr = d.Decode(ctx, payload)
+		})
+		if limit := uint64(64<<10 + 256*len(payload)); used > limit {
+			t.Fatalf("decoding %d bytes allocated %d bytes (limit %d)", len(payload), used, limit)
+		}
+		if genericErr != nil {
+			if sensorErr == nil {
+				t.Fatalf("Decode failed (%v) but DecodeSensor succeeded with %+v", genericErr, s)
+			}
+			return
+		}
+		if sensorErr != nil {
+			if !errors.Is(sensorErr, ErrNotSensor) {
+				t.Fatalf("Decode succeeded but DecodeSensor failed: %v", sensorErr)
+			}
+			return
+		}
+		var v float64
+		switch x := rec.Fields["value"].(type) {
+		case float64:
+			v = x
+		case float32:
+			v = float64(x)
+		}
+		if rec.Fields["id"] != s.ID || math.Float64bits(v) != math.Float64bits(s.Value) {
+			t.Fatalf("generic %v and sensor %+v disagree", rec.Fields, s)
+		}
+	})
+}
+
+// TestFuzzProtobufCorpus keeps testdata/fuzz in step with fuzzProtoSeeds;
+// run with -update to rewrite it.
+func TestFuzzProtobufCorpus(t *testing.T) {
+	for target, cut := range map[string]int{"FuzzDecodeProtobuf": 0, "FuzzMessageIndexes": headerLen} {
+		t.Run(target, func(t *testing.T) {
+			dir := filepath.Join("testdata", "fuzz", target)
+			want := map[string]string{}
+			for i, s := range fuzzProtoSeeds(t) {
+				want[fmt.Sprintf("seed%02d", i)] = fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s[cut:])
+			}
+			if *update {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				for name, content := range want {
+					if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatalf("read corpus (run with -update to create it): %v", err)
+			}
+			for _, e := range entries {
+				if _, ok := want[e.Name()]; !ok && strings.HasPrefix(e.Name(), "seed") {
+					t.Errorf("seed %s is not generated by fuzzProtoSeeds", e.Name())
+				}
+			}
+			for name, content := range want {
+				if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != content {
+					t.Errorf("seed %s missing or stale (run with -update): %v", name, err)
+				}
+			}
+		})
+	}
+}

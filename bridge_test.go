@@ -17,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
@@ -96,7 +97,7 @@ func (g *clickGen) next() (key string, click map[string]any) {
 // testRegistry is an embedded registry served over HTTP with a client.
 func testRegistry(t *testing.T) *schema.Client {
 	t.Helper()
-	reg := schema.NewRegistry()
+	reg := embedded.NewRegistry()
 	t.Cleanup(reg.Close)
 	srv := httptest.NewServer(reg.Handler())
 	t.Cleanup(srv.Close)

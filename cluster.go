@@ -12,7 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/embedded"
 )
 
 // Default addresses of the secure rehearsal cluster, beside the plaintext one's.
@@ -33,8 +34,8 @@ trustStore.jks (as Hopsworks exports them), keyStore.pem and trustStore.pem (as
 the tutorial's keytool + openssl conversion writes them, the key encrypted),
 apiKeyFile, config.toml in the tutorial's format and config-jks.toml, which
 reads the JKS stores directly. Credentials are new at each start.`)
-	broker := fs.String("broker", stream.DefaultEmbeddedBroker, "broker address (kfake binds 127.0.0.1 only; default "+defaultSecureBroker+" with --secure)")
-	registry := fs.String("registry", stream.DefaultEmbeddedRegistry, "schema registry listen address (default "+defaultSecureRegistry+" with --secure)")
+	broker := fs.String("broker", embedded.DefaultBroker, "broker address (kfake binds 127.0.0.1 only; default "+defaultSecureBroker+" with --secure)")
+	registry := fs.String("registry", embedded.DefaultRegistry, "schema registry listen address (default "+defaultSecureRegistry+" with --secure)")
 	partitions := fs.Int("partitions", 2, "partitions of the topic")
 	topic := fs.String("topic", "temperature", "topic to create")
 	subject := fs.String("subject", "sensor", "subject to register the sensor schema under")
@@ -47,7 +48,7 @@ reads the JKS stores directly. Credentials are new at each start.`)
 	if *partitions < 1 || *partitions > 1024 {
 		return usageError{fmt.Errorf("--partitions %d: want 1 to 1024", *partitions)}
 	}
-	cfg := stream.EmbeddedConfig{
+	cfg := embedded.Config{
 		BrokerAddr:   *broker,
 		RegistryAddr: *registry,
 		Topic:        *topic,
@@ -72,7 +73,7 @@ reads the JKS stores directly. Credentials are new at each start.`)
 			return err
 		}
 	}
-	emb, err := stream.StartEmbedded(ctx, cfg)
+	emb, err := embedded.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ reads the JKS stores directly. Credentials are new at each start.`)
 			names[i] = filepath.Base(p)
 		}
 		fmt.Fprintf(stdout, "wrote          %s: %s\ntry            kafkaplot produce -c %s -e 5 -d 0\n",
-			*secure, strings.Join(names, " "), filepath.Join(*secure, fileConfig))
+			*secure, strings.Join(names, " "), filepath.Join(*secure, embedded.FileConfig))
 	}
 	fmt.Fprintln(stdout, "Press Ctrl-c to stop.")
 	if f, ok := stdout.(*os.File); ok {
@@ -102,25 +103,43 @@ reads the JKS stores directly. Credentials are new at each start.`)
 	return nil
 }
 
-// secureCluster generates the rehearsal's credentials, writes them to dir
-// and sets cfg up for mutual TLS and a Hopsworks-style registry.
-func secureCluster(cfg *stream.EmbeddedConfig, dir, project, projectID string) ([]string, error) {
+// secureCluster generates the rehearsal's credentials, writes them to dir,
+// checks that both configurations load, and sets cfg up for mutual TLS and
+// a Hopsworks-style registry.
+func secureCluster(cfg *embedded.Config, dir, project, projectID string) ([]string, error) {
 	now := time.Now()
-	r, err := newRehearsal(rand.Reader, now, project, projectID)
+	r, err := embedded.NewRehearsal(rand.Reader, now, project, projectID)
 	if err != nil {
 		return nil, fmt.Errorf("secure cluster credentials: %w", err)
 	}
-	_, brokerPort, err := net.SplitHostPort(cfg.BrokerAddr)
-	if err != nil {
+	if _, _, err := net.SplitHostPort(cfg.BrokerAddr); err != nil {
 		return nil, usageError{fmt.Errorf("--broker %q: %w", cfg.BrokerAddr, err)}
 	}
-	written, err := r.write(rand.Reader, dir, brokerPort, cfg.RegistryAddr, cfg.Topic, cfg.Subject, now)
+	written, err := r.Write(rand.Reader, dir, *cfg, now)
 	if err != nil {
 		return written, err
 	}
-	cfg.TLS = r.brokerTLS()
-	cfg.RegistryTLS = r.registryTLS()
-	cfg.RegistryBasePath = r.basePath()
-	cfg.RegistryAPIKey = r.apiKey
+	if err := checkRehearsalConfigs(dir, now); err != nil {
+		return written, err
+	}
+	r.Secure(cfg)
 	return written, nil
+}
+
+// checkRehearsalConfigs loads the two configurations a rehearsal wrote, with
+// their TLS material: both must work as written.
+func checkRehearsalConfigs(dir string, now time.Time) error {
+	for _, name := range []string{embedded.FileConfig, embedded.FileConfigJKS} {
+		cfg, err := config.Load(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("check %s: %w", name, err)
+		}
+		if _, _, err := cfg.KafkaTLS(now); err != nil {
+			return fmt.Errorf("check %s: %w", name, err)
+		}
+		if _, _, err := cfg.RegistryTLS(); err != nil {
+			return fmt.Errorf("check %s: %w", name, err)
+		}
+	}
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -59,10 +60,10 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if s.embedded {
 		fast = true
 		registryURL := s.cfg.RegistryURL()
-		if stream.EmbeddedRunning(ctx, cf.embeddedBroker, registryURL) {
+		if embedded.Running(ctx, cf.embeddedBroker, registryURL) {
 			logger.Info("joining running embedded cluster", "broker", cf.embeddedBroker)
 		} else {
-			emb, err := stream.StartEmbedded(ctx, stream.EmbeddedConfig{
+			emb, err := embedded.Start(ctx, embedded.Config{
 				BrokerAddr:   cf.embeddedBroker,
 				RegistryAddr: cf.embeddedRegistry,
 				Topic:        s.cfg.Kafka.Topic,
@@ -127,7 +128,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		},
 	}
 	if fast {
-		consumerCfg.Heartbeat, consumerCfg.Session, consumerCfg.Rebalance = stream.EmbeddedHeartbeat, stream.EmbeddedSession, stream.EmbeddedRebalance
+		consumerCfg.Heartbeat, consumerCfg.Session, consumerCfg.Rebalance = embedded.Heartbeat, embedded.Session, embedded.Rebalance
 	}
 	consumer, err := stream.NewConsumer(consumerCfg)
 	if err != nil {

@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
 // variant writes a copy of the rehearsal's config.toml with replacements.
 func (c *rehearsalCluster) variant(t *testing.T, name string, oldNew ...string) string {
 	t.Helper()
-	data, err := os.ReadFile(c.path(fileConfig))
+	data, err := os.ReadFile(c.path(embedded.FileConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +36,8 @@ func TestDoctor(t *testing.T) {
 	c := startSecureCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	sasl, err := stream.StartEmbedded(ctx, stream.EmbeddedConfig{
-		BrokerAddr: freeAddr(t), RegistryAddr: freeAddr(t), TLS: c.r.brokerTLS(),
+	sasl, err := embedded.Start(ctx, embedded.Config{
+		BrokerAddr: freeAddr(t), RegistryAddr: freeAddr(t), TLS: c.r.BrokerTLS(),
 		SASLUsers: []stream.SASLUser{{Mechanism: "SCRAM-SHA-512", Username: "alice", Password: "alice-secret"}},
 	})
 	if err != nil {
@@ -61,15 +62,15 @@ func TestDoctor(t *testing.T) {
 		wantCode  int
 		wantInOut string
 	}{
-		{name: "all good", config: c.path(fileConfig), wantOK: allChecks, wantInOut: "client certificate accepted"},
-		{name: "JKS stores", config: c.path(fileConfigJKS), wantOK: allChecks, wantInOut: "from tls.keystore"},
+		{name: "all good", config: c.path(embedded.FileConfig), wantOK: allChecks, wantInOut: "client certificate accepted"},
+		{name: "JKS stores", config: c.path(embedded.FileConfigJKS), wantOK: allChecks, wantInOut: "from tls.keystore"},
 		{name: "SASL over TLS", config: c.variant(t, "sasl.toml", withSASL("alice-secret")...), wantOK: append([]string{"kafka sasl"}, allChecks...),
 			wantInOut: `user "alice" authenticated with SCRAM-SHA-512`},
 		{name: "SASL rejected", config: c.variant(t, "sasl-bad.toml", withSASL("wrong")...), wantOK: []string{"kafka tls", "registry auth"},
 			wantFail: "kafka sasl", wantCode: exitAuth, wantInOut: "check kafka.sasl_username and kafka.sasl_password"},
 		{name: "unknown CA", config: c.variant(t, "ca.toml", "ca_file = 'trustStore.pem'", "ca_file = '"+stranger+"'"), wantOK: []string{"kafka tcp", "registry tls"},
 			wantFail: "kafka tls", wantCode: exitTLS, wantInOut: "set project.ca_file or tls.truststore"},
-		{name: "no such topic", config: c.path(fileConfig), args: []string{"--topic", "nope"}, wantOK: []string{"kafka metadata", "group"},
+		{name: "no such topic", config: c.path(embedded.FileConfig), args: []string{"--topic", "nope"}, wantOK: []string{"kafka metadata", "group"},
 			wantFail: "topic", wantCode: exitKafka, wantInOut: "check kafka.topic"},
 		{name: "no such subject", config: c.variant(t, "subject.toml", "schema = 'sensor'", "schema = 'nope'"), wantOK: []string{"registry auth"},
 			wantFail: "subject", wantCode: exitRegistry, wantInOut: "kafkaplot produce --register"},
@@ -106,7 +107,7 @@ func TestDoctor(t *testing.T) {
 			if !regexp.MustCompile(`(?m)^✗ ` + regexp.QuoteMeta(tc.wantFail) + ` `).MatchString(text) {
 				t.Errorf("no ✗ %s line:\n%s", tc.wantFail, text)
 			}
-			for _, secret := range []string{c.r.keyPassword, c.r.storePassword, c.r.apiKey, "alice-secret"} {
+			for _, secret := range []string{c.r.KeyPassword, c.r.StorePassword, c.r.APIKey, "alice-secret"} {
 				if strings.Contains(text+errOut.String(), secret) {
 					t.Errorf("output shows a secret:\n%s", text)
 				}

@@ -15,7 +15,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/embedded"
 )
 
 // produceLine matches a delivery report, good or bad.
@@ -68,9 +68,9 @@ func readTopic(t *testing.T, broker, topic string, partitions int) []topicRecord
 
 // failProduceAfter makes the broker answer every produce request to
 // partition 0 after the first n with a non-retriable error.
-func failProduceAfter(emb *stream.Embedded, n int32) {
+func failProduceAfter(emb *embedded.Cluster, n int32) {
 	var seen atomic.Int32
-	c := emb.Cluster()
+	c := emb.Broker()
 	c.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		pr := req.(*kmsg.ProduceRequest)
@@ -116,7 +116,7 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			emb, err := stream.StartEmbedded(ctx, stream.EmbeddedConfig{BrokerAddr: freeAddr(t), RegistryAddr: freeAddr(t)})
+			emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: freeAddr(t), RegistryAddr: freeAddr(t)})
 			if err != nil {
 				t.Fatal(err)
 			}

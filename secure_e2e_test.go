@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/embedded"
 )
 
 // secureBinaryCluster is a running "kafkaplot cluster --secure DIR".
@@ -40,7 +41,7 @@ func startSecureBinaryCluster(t *testing.T) secureBinaryCluster {
 	})
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if _, err := os.Stat(filepath.Join(c.dir, fileConfigJKS)); err == nil {
+		if _, err := os.Stat(filepath.Join(c.dir, embedded.FileConfigJKS)); err == nil {
 			if conn, err := net.DialTimeout("tcp", c.registry, 200*time.Millisecond); err == nil {
 				conn.Close()
 				break
@@ -51,7 +52,7 @@ func startSecureBinaryCluster(t *testing.T) secureBinaryCluster {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	for _, name := range []string{fileConfig, fileConfigJKS} {
+	for _, name := range []string{embedded.FileConfig, embedded.FileConfigJKS} {
 		cfg, err := config.Load(filepath.Join(c.dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +107,7 @@ func (c secureBinaryCluster) checkNoSecrets(t *testing.T, what string, outputs .
 // string replaced by its new one.
 func (c secureBinaryCluster) writeVariant(t *testing.T, name string, oldNew ...string) string {
 	t.Helper()
-	data, err := os.ReadFile(c.path(fileConfig))
+	data, err := os.ReadFile(c.path(embedded.FileConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,24 +135,24 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 		return out, errOut, code
 	}
 
-	out, errOut, code := run("produce", "-c", c.path(fileConfig), "-e", "5", "-d", "0")
+	out, errOut, code := run("produce", "-c", c.path(embedded.FileConfig), "-e", "5", "-d", "0")
 	if code != 0 {
 		t.Fatalf("produce with config.toml: exit %d: %s", code, errOut)
 	}
 	if n := len(regexp.MustCompile(`(?m)^Sensor Event sensor\d successfully produced to temperature \[\d\] at offset \d+$`).FindAllString(out, -1)); n != 40 {
 		t.Errorf("produce: %d delivery lines, want 40:\n%s", n, out)
 	}
-	out, errOut, code = run("consume", "-c", c.path(fileConfig), "--until-end")
+	out, errOut, code = run("consume", "-c", c.path(embedded.FileConfig), "--until-end")
 	if code != 0 || !strings.Contains(out, "consumed 40 records (0 errors)") {
 		t.Fatalf("consume with config.toml: exit %d:\n%s\n%s", code, out, errOut)
 	}
 
 	// The stores as Hopsworks exports them, no conversion; --register goes
 	// through the registry's 415 on the registry content type.
-	if _, errOut, code = run("produce", "-c", c.path(fileConfigJKS), "-t", "5", "-e", "5", "-d", "0", "--register", "--quiet"); code != 0 {
+	if _, errOut, code = run("produce", "-c", c.path(embedded.FileConfigJKS), "-t", "5", "-e", "5", "-d", "0", "--register", "--quiet"); code != 0 {
 		t.Fatalf("produce with config-jks.toml: exit %d: %s", code, errOut)
 	}
-	out, errOut, code = run("consume", "-c", c.path(fileConfigJKS), "--until-end", "--group", "jks", "--quiet")
+	out, errOut, code = run("consume", "-c", c.path(embedded.FileConfigJKS), "--until-end", "--group", "jks", "--quiet")
 	if code != 0 || !strings.Contains(out, "consumed 80 records (0 errors)") {
 		t.Fatalf("consume with config-jks.toml: exit %d:\n%s\n%s", code, out, errOut)
 	}
@@ -182,7 +183,7 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 	}
 
 	t.Run("doctor", func(t *testing.T) {
-		for _, name := range []string{fileConfig, fileConfigJKS} {
+		for _, name := range []string{embedded.FileConfig, embedded.FileConfigJKS} {
 			out, errOut, code := run("doctor", "-c", c.path(name))
 			if code != 0 || strings.Contains(out, "✗") {
 				t.Fatalf("doctor %s: exit %d:\n%s\n%s", name, code, out, errOut)
@@ -229,14 +230,14 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 func TestSecurePythonInterop(t *testing.T) {
 	needPythonKafka(t)
 	c := startSecureBinaryCluster(t)
-	if _, errOut, code := kafkaplot(t, "produce", "-c", c.path(fileConfig), "-e", "3", "-d", "0", "--noise=false"); code != 0 {
+	if _, errOut, code := kafkaplot(t, "produce", "-c", c.path(embedded.FileConfig), "-e", "3", "-d", "0", "--noise=false"); code != 0 {
 		t.Fatalf("produce: exit %d: %s", code, errOut)
 	}
 	python := func(args ...string) string {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, python, append([]string{"testdata/interop/secure_client.py", c.path(fileConfig)}, args...)...)
+		cmd := exec.CommandContext(ctx, python, append([]string{"testdata/interop/secure_client.py", c.path(embedded.FileConfig)}, args...)...)
 		// requests lets these override hops.verify.
 		for _, kv := range os.Environ() {
 			if !strings.HasPrefix(kv, "REQUESTS_CA_BUNDLE=") && !strings.HasPrefix(kv, "CURL_CA_BUNDLE=") {
@@ -262,7 +263,7 @@ func TestSecurePythonInterop(t *testing.T) {
 	if len(produced) != 16 {
 		t.Fatalf("python produced %d records, want 16", len(produced))
 	}
-	out, errOut, code := kafkaplot(t, "consume", "-c", c.path(fileConfig), "--until-end", "--group", "after-python")
+	out, errOut, code := kafkaplot(t, "consume", "-c", c.path(embedded.FileConfig), "--until-end", "--group", "after-python")
 	if code != 0 || !strings.Contains(out, "consumed 40 records (0 errors)") {
 		t.Fatalf("consume after python: exit %d:\n%s\n%s", code, out, errOut)
 	}
@@ -279,7 +280,7 @@ func TestSecureDashboardInTmux(t *testing.T) {
 	tm := newTmux(t)
 	c := startSecureBinaryCluster(t)
 	dir := t.TempDir()
-	cfg, err := config.Load(c.path(fileConfig))
+	cfg, err := config.Load(c.path(embedded.FileConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestSecureDashboardInTmux(t *testing.T) {
 	}
 	// The same with the JKS stores, in its own group.
 	jksLog := filepath.Join(dir, "dashboard-jks.log")
-	tm.start("jks", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color %s -c %s --group jks --log %s", dir, kafkaplotBin, c.path(fileConfigJKS), jksLog))
+	tm.start("jks", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color %s -c %s --group jks --log %s", dir, kafkaplotBin, c.path(embedded.FileConfigJKS), jksLog))
 	jksScreen := tm.waitScreen("jks", "all eight sensors charted from the JKS configuration", 30*time.Second, func(s string) bool {
 		for i := range 8 {
 			if !strings.Contains(s, fmt.Sprintf("sensor%d", i)) {

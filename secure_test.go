@@ -20,7 +20,8 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
-	"github.com/kafkaplot/kafkaplot/internal/certs"
+	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/embedded/certs"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
@@ -29,9 +30,9 @@ import (
 // a Hopsworks-style HTTPS registry, with the credentials "cluster --secure"
 // writes in dir.
 type rehearsalCluster struct {
-	r        *rehearsal
+	r        *embedded.Rehearsal
 	dir      string
-	emb      *stream.Embedded
+	emb      *embedded.Cluster
 	broker   string
 	registry string // host:port
 }
@@ -39,20 +40,19 @@ type rehearsalCluster struct {
 func startSecureCluster(t *testing.T) *rehearsalCluster {
 	t.Helper()
 	now := time.Now()
-	r, err := newRehearsal(rand.Reader, now, "Kafka_Tutorial", "1143")
+	r, err := embedded.NewRehearsal(rand.Reader, now, "Kafka_Tutorial", "1143")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &rehearsalCluster{r: r, dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
-	_, port, _ := net.SplitHostPort(c.broker)
-	if _, err := r.write(rand.Reader, c.dir, port, c.registry, "temperature", "sensor", now); err != nil {
+	cfg := embedded.Config{BrokerAddr: c.broker, RegistryAddr: c.registry}
+	if _, err := r.Write(rand.Reader, c.dir, cfg, now); err != nil {
 		t.Fatal(err)
 	}
-	cfg := stream.EmbeddedConfig{BrokerAddr: c.broker, RegistryAddr: c.registry}
-	cfg.TLS, cfg.RegistryTLS, cfg.RegistryBasePath, cfg.RegistryAPIKey = r.brokerTLS(), r.registryTLS(), r.basePath(), r.apiKey
+	r.Secure(&cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if c.emb, err = stream.StartEmbedded(ctx, cfg); err != nil {
+	if c.emb, err = embedded.Start(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.emb.Close() })
@@ -180,17 +180,17 @@ func connectAndProduce(t *testing.T, s settings) error {
 func TestSecureFormatsConnect(t *testing.T) {
 	c := startSecureCluster(t)
 	const pw = "pem-pass-phrase"
-	client := issueClient(t, c.r.ca, "Kafka_Tutorial__meb10001", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, client, []byte(c.r.storePassword))
+	client := issueClient(t, c.r.CA, "Kafka_Tutorial__meb10001", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, client, []byte(c.r.StorePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, []*x509.Certificate{c.r.ca.Cert}, []byte(c.r.storePassword))
+	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, []*x509.Certificate{c.r.CA.Cert}, []byte(c.r.StorePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"cert":      writeTestFile(t, c.path("client.pem"), certsPEM(client.Leaf, c.r.ca.Cert)),
+		"cert":      writeTestFile(t, c.path("client.pem"), certsPEM(client.Leaf, c.r.CA.Cert)),
 		"plain":     writeTestFile(t, c.path("client.key"), keyPEM(t, client)),
 		"legacy":    writeTestFile(t, c.path("legacy.key"), legacyKeyPEM(t, client, pw)),
 		"pkcs8":     writeTestFile(t, c.path("pkcs8.key"), pkcs8KeyPEM(t, client, pw)),
@@ -207,17 +207,17 @@ func TestSecureFormatsConnect(t *testing.T) {
 		config string
 		change func(*config.Config)
 	}{
-		{"tutorial config.toml: combined PEM, PKCS#8-encrypted key", fileConfig, nil},
-		{"stores config: JKS keystore and truststore", fileConfigJKS, nil},
-		{"PEM, plain key", fileConfig, pemCase("plain", "")},
-		{"PEM, legacy-encrypted key", fileConfig, pemCase("legacy", pw)},
-		{"PEM, PKCS#8-encrypted key", fileConfig, pemCase("pkcs8", pw)},
-		{"PKCS#12 keystore and truststore", fileConfigJKS, func(cfg *config.Config) {
+		{"tutorial config.toml: combined PEM, PKCS#8-encrypted key", embedded.FileConfig, nil},
+		{"stores config: JKS keystore and truststore", embedded.FileConfigJKS, nil},
+		{"PEM, plain key", embedded.FileConfig, pemCase("plain", "")},
+		{"PEM, legacy-encrypted key", embedded.FileConfig, pemCase("legacy", pw)},
+		{"PEM, PKCS#8-encrypted key", embedded.FileConfig, pemCase("pkcs8", pw)},
+		{"PKCS#12 keystore and truststore", embedded.FileConfigJKS, func(cfg *config.Config) {
 			cfg.TLS.Keystore, cfg.TLS.Truststore = files["p12"], files["p12 trust"]
 		}},
-		{"PEM keystore in tls.keystore", fileConfigJKS, func(cfg *config.Config) {
-			cfg.TLS.Keystore, cfg.TLS.KeystorePassword = c.path(fileKeyStorePEM), c.r.keyPassword
-			cfg.TLS.Truststore = c.path(fileTrustStorePEM)
+		{"PEM keystore in tls.keystore", embedded.FileConfigJKS, func(cfg *config.Config) {
+			cfg.TLS.Keystore, cfg.TLS.KeystorePassword = c.path(embedded.FileKeyStorePEM), c.r.KeyPassword
+			cfg.TLS.Truststore = c.path(embedded.FileTrustStorePEM)
 		}},
 	}
 	for _, tc := range cases {
@@ -251,11 +251,11 @@ func TestSecureFailures(t *testing.T) {
 	c := startSecureCluster(t)
 	now := time.Now()
 	stranger := newCA(t, "stranger CA")
-	mine := issueClient(t, c.r.ca, "mine", now.Add(-time.Hour), now.Add(time.Hour))
-	expired := issueClient(t, c.r.ca, "expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
-	future := issueClient(t, c.r.ca, "future", now.Add(24*time.Hour), now.Add(48*time.Hour))
+	mine := issueClient(t, c.r.CA, "mine", now.Add(-time.Hour), now.Add(time.Hour))
+	expired := issueClient(t, c.r.CA, "expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	future := issueClient(t, c.r.CA, "future", now.Add(24*time.Hour), now.Add(48*time.Hour))
 	outlaw := issueClient(t, stranger, "outlaw", now.Add(-time.Hour), now.Add(time.Hour))
-	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, mine, []byte(c.r.storePassword))
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, mine, []byte(c.r.StorePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,40 +272,40 @@ func TestSecureFailures(t *testing.T) {
 	// names another host.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	start := func(cfg stream.EmbeddedConfig) *stream.Embedded {
+	start := func(cfg embedded.Config) *embedded.Cluster {
 		cfg.BrokerAddr, cfg.RegistryAddr = freeAddr(t), freeAddr(t)
-		e, err := stream.StartEmbedded(ctx, cfg)
+		e, err := embedded.Start(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { e.Close() })
 		return e
 	}
-	plain := start(stream.EmbeddedConfig{})
-	withSASL := start(stream.EmbeddedConfig{SASLUsers: []stream.SASLUser{{Mechanism: "SCRAM-SHA-256", Username: "alice", Password: "alice-sasl-secret"}}})
+	plain := start(embedded.Config{})
+	withSASL := start(embedded.Config{SASLUsers: []stream.SASLUser{{Mechanism: "SCRAM-SHA-256", Username: "alice", Password: "alice-sasl-secret"}}})
 	elsewhereKey, _ := certs.NewKey(rand.Reader, certs.ECDSAP256)
-	elsewhere, err := c.r.ca.Issue(rand.Reader, certs.Template{CommonName: "broker", DNSNames: []string{"broker.internal"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), Server: true}, elsewhereKey)
+	elsewhere, err := c.r.CA.Issue(rand.Reader, certs.Template{CommonName: "broker", DNSNames: []string{"broker.internal"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), Server: true}, elsewhereKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherHost := start(stream.EmbeddedConfig{TLS: &tls.Config{Certificates: []tls.Certificate{elsewhere.TLSCertificate()}, MinVersion: tls.VersionTLS12}})
+	otherHost := start(embedded.Config{TLS: &tls.Config{Certificates: []tls.Certificate{elsewhere.TLSCertificate()}, MinVersion: tls.VersionTLS12}})
 	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprint(w, `{"errorCode":160000,"errorMsg":"Client not authorized for this invocation."}`)
 	}))
 	defer forbidden.Close()
 
-	secrets := []string{c.r.storePassword, c.r.keyPassword, c.r.apiKey, "alice-sasl-secret", "wrong-sasl-secret", "wrong-store-secret", "wrong-pem-secret", "wrong-api-key"}
+	secrets := []string{c.r.StorePassword, c.r.KeyPassword, c.r.APIKey, "alice-sasl-secret", "wrong-sasl-secret", "wrong-store-secret", "wrong-pem-secret", "wrong-api-key"}
 	tutorial := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
 		return func(c *rehearsalCluster) config.Config {
-			cfg := c.config(t, fileConfig)
+			cfg := c.config(t, embedded.FileConfig)
 			change(&cfg)
 			return cfg
 		}
 	}
 	stores := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
 		return func(c *rehearsalCluster) config.Config {
-			cfg := c.config(t, fileConfigJKS)
+			cfg := c.config(t, embedded.FileConfigJKS)
 			change(&cfg)
 			return cfg
 		}
@@ -406,7 +406,7 @@ func TestSecureFailures(t *testing.T) {
 		})
 	}
 	t.Run("host name mismatch with skip_hostname_verification", func(t *testing.T) {
-		cfg := c.config(t, fileConfig)
+		cfg := c.config(t, embedded.FileConfig)
 		brokers(&cfg, config.ProtocolSSL, otherHost.BrokerAddr())
 		cfg.TLS.InsecureSkipHostname = true
 		var warn bytes.Buffer
@@ -428,11 +428,11 @@ func TestSASLConnections(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	plainAddr, tlsAddr := freeAddr(t), freeAddr(t)
-	for _, cfg := range []stream.EmbeddedConfig{
+	for _, cfg := range []embedded.Config{
 		{BrokerAddr: plainAddr, RegistryAddr: freeAddr(t), SASLUsers: users},
-		{BrokerAddr: tlsAddr, RegistryAddr: freeAddr(t), SASLUsers: users, TLS: &tls.Config{Certificates: []tls.Certificate{c.r.server.TLSCertificate()}, MinVersion: tls.VersionTLS12}},
+		{BrokerAddr: tlsAddr, RegistryAddr: freeAddr(t), SASLUsers: users, TLS: &tls.Config{Certificates: []tls.Certificate{c.r.Server.TLSCertificate()}, MinVersion: tls.VersionTLS12}},
 	} {
-		e, err := stream.StartEmbedded(ctx, cfg)
+		e, err := embedded.Start(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -441,7 +441,7 @@ func TestSASLConnections(t *testing.T) {
 	for _, u := range users {
 		for _, protocol := range []string{config.ProtocolSASLPlaintext, config.ProtocolSASLSSL} {
 			t.Run(protocol+" "+u.Mechanism, func(t *testing.T) {
-				cfg := c.config(t, fileConfig)
+				cfg := c.config(t, embedded.FileConfig)
 				cfg.Kafka.SecurityProtocol = protocol
 				cfg.Kafka.Brokers = []string{plainAddr}
 				if protocol == config.ProtocolSASLSSL {
@@ -467,7 +467,7 @@ func TestSASLConnections(t *testing.T) {
 // client is built.
 func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 	c := startSecureCluster(t)
-	cfg := c.config(t, fileConfig)
+	cfg := c.config(t, embedded.FileConfig)
 	cfg.Hops.Verify = config.Verify{Enabled: false}
 	var warn bytes.Buffer
 	s := settingsFor(cfg, &warn)
@@ -486,21 +486,21 @@ func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 // appear in no error.
 func TestSecretsFromEnvironment(t *testing.T) {
 	c := startSecureCluster(t)
-	data, err := os.ReadFile(c.path(fileConfig))
+	data, err := os.ReadFile(c.path(embedded.FileConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The file holds no secret: key password and API key come from the environment.
-	stripped := strings.NewReplacer("key_password = '"+c.r.keyPassword+"'", "key_password = 'see-environment'", "key_file = 'apiKeyFile'", "").Replace(string(data))
+	stripped := strings.NewReplacer("key_password = '"+c.r.KeyPassword+"'", "key_password = 'see-environment'", "key_file = 'apiKeyFile'", "").Replace(string(data))
 	path := writeTestFile(t, c.path("env.toml"), []byte(stripped))
 	cases := []struct {
 		name    string
 		env     map[string]string
 		wantErr string
 	}{
-		{"secrets from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.keyPassword, "KAFKAPLOT_API_KEY": c.r.apiKey}, ""},
-		{"wrong key password from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": "env-wrong-secret", "KAFKAPLOT_API_KEY": c.r.apiKey}, "project.key_password: "},
-		{"wrong API key from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.keyPassword, "KAFKAPLOT_API_KEY": "env-wrong-api-key"}, "refused the API key from api.key"},
+		{"secrets from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.KeyPassword, "KAFKAPLOT_API_KEY": c.r.APIKey}, ""},
+		{"wrong key password from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": "env-wrong-secret", "KAFKAPLOT_API_KEY": c.r.APIKey}, "project.key_password: "},
+		{"wrong API key from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.KeyPassword, "KAFKAPLOT_API_KEY": "env-wrong-api-key"}, "refused the API key from api.key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -587,21 +587,6 @@ func TestRegistryBasicAuth(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), tc.password) {
 				t.Fatalf("got %v, want %q without the password", err, tc.wantErr)
-			}
-		})
-	}
-}
-
-func TestRehearsalHopsURL(t *testing.T) {
-	cases := []struct{ addr, want string }{
-		{"127.0.0.1:18443", "127.0.0.1:18443"},
-		{"127.0.0.1:443", "127.0.0.1"},
-		{"[::1]:443", "[::1]"},
-	}
-	for _, c := range cases {
-		t.Run(c.addr, func(t *testing.T) {
-			if got := hopsURL(c.addr); got != c.want {
-				t.Errorf("hopsURL(%q) = %q, want %q", c.addr, got, c.want)
 			}
 		})
 	}

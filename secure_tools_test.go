@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/embedded"
 )
 
 // run runs a tool in dir and fails the test with its output if it fails.
@@ -60,11 +61,11 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	if block == nil {
 		t.Fatalf("keytool wrote no PEM request:\n%s", csrPEM)
 	}
-	signed, err := c.r.ca.SignRequest(rand.Reader, block.Bytes, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
+	signed, err := c.r.CA.SignRequest(rand.Reader, block.Bytes, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, dir+"/ca.crt", certsPEM(c.r.ca.Cert))
+	writeTestFile(t, dir+"/ca.crt", certsPEM(c.r.CA.Cert))
 	writeTestFile(t, dir+"/client.crt", certsPEM(signed))
 	keytoolRun("-importcert", "-alias", "hops_root_ca", "-file", "ca.crt", "-keystore", "keyStore.jks", "-storepass", storePass, "-noprompt")
 	keytoolRun("-importcert", "-alias", alias, "-file", "client.crt", "-keystore", "keyStore.jks", "-storepass", storePass, "-noprompt")
@@ -122,7 +123,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := c.config(t, fileConfig)
+			cfg := c.config(t, embedded.FileConfig)
 			cfg.Project.CAFile, cfg.Project.CertificateFile, cfg.Project.KeyFile, cfg.Project.KeyPassword = "", "", "", ""
 			tc.change(&cfg)
 			var warn bytes.Buffer
@@ -162,7 +163,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := c.config(t, fileConfig)
+			cfg := c.config(t, embedded.FileConfig)
 			cfg.Project.CAFile, cfg.Project.CertificateFile, cfg.Project.KeyFile, cfg.Project.KeyPassword = "", "", "", ""
 			tc.change(&cfg)
 			var warn bytes.Buffer

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
@@ -35,8 +36,8 @@ func (f *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.brokers, "brokers", "", "Kafka bootstrap brokers, host:port[,host:port...]")
 	fs.StringVar(&f.registry, "registry", "", "schema registry base URL")
 	fs.StringVar(&f.topic, "topic", "", "topic (default temperature)")
-	fs.StringVar(&f.embeddedBroker, "embedded-broker", stream.DefaultEmbeddedBroker, "address of the embedded cluster's broker, used when no cluster is configured")
-	fs.StringVar(&f.embeddedRegistry, "embedded-registry", stream.DefaultEmbeddedRegistry, "address of the embedded cluster's registry, used when no cluster is configured")
+	fs.StringVar(&f.embeddedBroker, "embedded-broker", embedded.DefaultBroker, "address of the embedded cluster's broker, used when no cluster is configured")
+	fs.StringVar(&f.embeddedRegistry, "embedded-registry", embedded.DefaultRegistry, "address of the embedded cluster's registry, used when no cluster is configured")
 }
 
 // settings are the resolved configuration of a command.

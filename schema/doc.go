@@ -2,8 +2,8 @@
 // kafkaplot: the wire format (magic byte 0, a 4-byte big-endian schema id,
 // then the Avro binary body), Avro encoding and decoding through
 // github.com/hamba/avro/v2, Protobuf and JSON Schema decoding, a REST client for Confluent-compatible registries
-// that also copes with the quirks of Hopsworks 2.x, and an embedded registry
-// (franz-go's srfake) that really enforces compatibility.
+// that also copes with the quirks of Hopsworks 2.x. It is client and codec
+// only: the registry kafkaplot serves in-process lives in package embedded.
 //
 // Decoding always uses the writer schema named by the payload's id. The
 // sensor fast path (Decoder.DecodeSensor) reads the tutorial's sensor record
@@ -31,6 +31,5 @@
 //
 // The package does not talk to Kafka, does not log, and keeps no global state:
 // caches live in the Client and the Decoder. Avro schema references are
-// honoured by the embedded registry's compatibility check but not by the
-// Decoder, which parses each Avro writer schema on its own.
+// not followed by the Decoder, which parses each Avro writer schema on its own.
 package schema

@@ -5,10 +5,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
 
 func TestClientSensorEncoder(t *testing.T) {
-	reg := NewRegistry()
+	reg := srfake.NewRegistry()
 	defer reg.Close()
 	srv := httptest.NewServer(reg.Handler())
 	defer srv.Close()

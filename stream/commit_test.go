@@ -10,7 +10,7 @@ import (
 // after a commit are committed once the partition goes quiet, while the
 // consumer keeps running, so that an idle group's lag reads zero.
 func TestIdleConsumerCommitsEverything(t *testing.T) {
-	emb := startEmbedded(t, 2)
+	emb := startCluster(t, 2)
 	var c collector
 	cfg := c.config(emb, "idle")
 	cfg.CommitInterval = 300 * time.Millisecond

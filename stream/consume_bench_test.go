@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"fmt"
-	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,29 +14,14 @@ import (
 // benchRecords is how many sensor records BenchmarkConsume reads per op.
 const benchRecords = 200_000
 
-// benchAddr returns a loopback address that was free a moment ago.
-func benchAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// benchCluster starts an in-process embedded cluster (kfake and the
-// registry) holding records sensor events over two partitions, written
-// 512 steps per produce request like "kafkaplot produce -d 0".
-func benchCluster(tb testing.TB, records int) *Embedded {
+// benchCluster starts an in-process cluster (kfake and srfake) holding
+// records sensor events over two partitions, written 512 steps per produce
+// request like "kafkaplot produce -d 0".
+func benchCluster(tb testing.TB, records int) *testCluster {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	emb, err := StartEmbedded(ctx, EmbeddedConfig{BrokerAddr: benchAddr(tb), RegistryAddr: benchAddr(tb)})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { emb.Close() })
+	emb := startCluster(tb, 2)
 	p, enc := sensorProducer(tb, []string{emb.BrokerAddr()}, emb.RegistryURL(), emb.Topic(), false)
 	ids := make([][]byte, 8)
 	for i := range ids {
@@ -45,7 +29,10 @@ func benchCluster(tb testing.TB, records int) *Embedded {
 	}
 	const perSend = 512 * 8
 	msgs := make([]Message, 0, perSend)
-	var deliveries []Delivery
+	var (
+		deliveries []Delivery
+		err        error
+	)
 	for n := 0; n < records; {
 		msgs = msgs[:0]
 		for ; n < records && len(msgs) < perSend; n++ {
@@ -65,7 +52,7 @@ func benchCluster(tb testing.TB, records int) *Embedded {
 
 // consumeAll reads the whole topic with a new group and returns how long
 // it took.
-func consumeAll(tb testing.TB, emb *Embedded, group string, highs []int64, want int) time.Duration {
+func consumeAll(tb testing.TB, emb *testCluster, group string, highs []int64, want int) time.Duration {
 	tb.Helper()
 	reg, err := schema.NewClient(emb.RegistryURL())
 	if err != nil {
@@ -87,7 +74,7 @@ func consumeAll(tb testing.TB, emb *Embedded, group string, highs []int64, want 
 		Group:     group,
 		Topic:     emb.Topic(),
 		Decoder:   schema.NewDecoder(reg),
-		Heartbeat: EmbeddedHeartbeat, Session: EmbeddedSession, Rebalance: EmbeddedRebalance,
+		Heartbeat: testHeartbeat, Session: testSession, Rebalance: testRebalance,
 		OnRecords: func(_ context.Context, batch []Record) error {
 			var s int64
 			for i := range batch {

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
-// flakyRegistry is the embedded registry behind a switch that makes it
+// flakyRegistry is a registry (srfake) behind a switch that makes it
 // answer 503, as a registry that is down or restarting would.
 type flakyRegistry struct {
 	*httptest.Server
@@ -27,7 +28,7 @@ type flakyRegistry struct {
 
 func newFlakyRegistry(t *testing.T) *flakyRegistry {
 	t.Helper()
-	reg := schema.NewRegistry()
+	reg := srfake.NewRegistry()
 	f := &flakyRegistry{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f.down.Load() {
@@ -89,7 +90,7 @@ func (o *offsetsSeen) config(brokers []string, registryURL, group string) Consum
 	return ConsumerConfig{
 		Conn: Connection{Brokers: brokers, DialTimeout: time.Second}, Group: group, Topic: "temperature",
 		Decoder:   schema.NewDecoder(reg),
-		Heartbeat: EmbeddedHeartbeat, Session: EmbeddedSession, Rebalance: EmbeddedRebalance,
+		Heartbeat: testHeartbeat, Session: testSession, Rebalance: testRebalance,
 		OnRecords: func(_ context.Context, batch []Record) error {
 			o.mu.Lock()
 			defer o.mu.Unlock()

@@ -17,7 +17,7 @@ import (
 // decodable record of another type, handed on generically), every valid one
 // around them is decoded, and nothing is lost.
 func TestPoisonCorpus(t *testing.T) {
-	emb := startEmbedded(t, 1)
+	emb := startCluster(t, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	reg, err := schema.NewClient(emb.RegistryURL())

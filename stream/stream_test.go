@@ -23,19 +23,6 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startEmbedded starts an embedded cluster on free ports for one test.
-func startEmbedded(t *testing.T, partitions int) *Embedded {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	emb, err := StartEmbedded(ctx, EmbeddedConfig{BrokerAddr: freeAddr(t), RegistryAddr: freeAddr(t), Partitions: partitions})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	return emb
-}
-
 // sensorProducer returns a producer to the topic and an encoder for the
 // latest schema of subject "sensor" (registered first when register is set).
 // The producer is closed when the test ends.
@@ -60,7 +47,7 @@ func sensorProducer(tb testing.TB, brokers []string, registryURL, topic string, 
 }
 
 // produceSensors writes steps × 8 sensor events and returns them in order.
-func produceSensors(t *testing.T, emb *Embedded, steps int) []schema.Sensor {
+func produceSensors(t *testing.T, emb *testCluster, steps int) []schema.Sensor {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -105,14 +92,14 @@ type collector struct {
 	pos     map[int]int64
 }
 
-func (c *collector) config(emb *Embedded, group string) ConsumerConfig {
+func (c *collector) config(emb *testCluster, group string) ConsumerConfig {
 	reg, _ := schema.NewClient(emb.RegistryURL())
 	return ConsumerConfig{
 		Conn:      Connection{Brokers: []string{emb.BrokerAddr()}},
 		Group:     group,
 		Topic:     emb.Topic(),
 		Decoder:   schema.NewDecoder(reg),
-		Heartbeat: EmbeddedHeartbeat, Session: EmbeddedSession, Rebalance: EmbeddedRebalance,
+		Heartbeat: testHeartbeat, Session: testSession, Rebalance: testRebalance,
 		OnRecords: func(_ context.Context, batch []Record) error {
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -177,7 +164,7 @@ func runConsumer(t *testing.T, cfg ConsumerConfig) (stop func()) {
 }
 
 func TestProduceConsumeCommitResume(t *testing.T) {
-	emb := startEmbedded(t, 2)
+	emb := startCluster(t, 2)
 	sent := produceSensors(t, emb, 5)
 
 	var first collector
@@ -241,7 +228,7 @@ func (c *collector) lastOwned() ([]int, bool) {
 }
 
 func TestRebalanceBetweenTwoMembers(t *testing.T) {
-	emb := startEmbedded(t, 2)
+	emb := startCluster(t, 2)
 	var a, b collector
 	runConsumer(t, a.config(emb, "rb"))
 	owns := func(c *collector, want ...int) func() bool {

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kafkaplot/kafkaplot/internal/certs"
+	"github.com/kafkaplot/kafkaplot/embedded/certs"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kafkaplot/kafkaplot/internal/certs"
+	"github.com/kafkaplot/kafkaplot/embedded/certs"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 

@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -158,7 +159,7 @@ func runLatency(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wri
 		Topic:     *topic,
 		Reset:     stream.ResetLatest,
 		Decoder:   schema.NewDecoder(reg),
-		Heartbeat: stream.EmbeddedHeartbeat, Session: stream.EmbeddedSession, Rebalance: stream.EmbeddedRebalance,
+		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,
 		MaxWait: *maxWait,
 		OnRecords: func(_ context.Context, batch []stream.Record) error {
 			b.records(batch)

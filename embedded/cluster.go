@@ -1,18 +1,13 @@
-package stream
+package embedded
 
 import (
-	"bytes"
 	"context"
-	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -20,19 +15,20 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
 )
 
 // Default addresses of the embedded cluster.
 const (
-	DefaultEmbeddedBroker   = "127.0.0.1:19092"
-	DefaultEmbeddedRegistry = "127.0.0.1:18081"
+	DefaultBroker   = "127.0.0.1:19092"
+	DefaultRegistry = "127.0.0.1:18081"
 )
 
-// EmbeddedConfig configures an embedded cluster.
-type EmbeddedConfig struct {
-	// BrokerAddr is the broker's loopback address. Default: DefaultEmbeddedBroker.
+// Config configures an embedded cluster.
+type Config struct {
+	// BrokerAddr is the broker's loopback address. Default: DefaultBroker.
 	BrokerAddr string
-	// RegistryAddr is the registry's listen address. Default: DefaultEmbeddedRegistry.
+	// RegistryAddr is the registry's listen address. Default: DefaultRegistry.
 	RegistryAddr string
 	// Topic is created on start. Default: "temperature".
 	Topic string
@@ -48,7 +44,7 @@ type EmbeddedConfig struct {
 	// SASLUsers, when set, makes the broker require SASL authentication
 	// (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) by one of these users.
 	// Default: none, no SASL.
-	SASLUsers []SASLUser
+	SASLUsers []stream.SASLUser
 	// RegistryTLS, when set, serves the registry over HTTPS with it.
 	// Default: nil, plain HTTP.
 	RegistryTLS *tls.Config
@@ -64,12 +60,12 @@ type EmbeddedConfig struct {
 	RegistryAPIKey string
 }
 
-func (c *EmbeddedConfig) defaults() {
+func (c *Config) defaults() {
 	if c.BrokerAddr == "" {
-		c.BrokerAddr = DefaultEmbeddedBroker
+		c.BrokerAddr = DefaultBroker
 	}
 	if c.RegistryAddr == "" {
-		c.RegistryAddr = DefaultEmbeddedRegistry
+		c.RegistryAddr = DefaultRegistry
 	}
 	if c.Topic == "" {
 		c.Topic = "temperature"
@@ -82,31 +78,31 @@ func (c *EmbeddedConfig) defaults() {
 	}
 }
 
-// Embedded is a one-broker Kafka cluster (kfake) and a Confluent-compatible
+// Cluster is a one-broker Kafka cluster (kfake) and a Confluent-compatible
 // schema registry running in this process.
-type Embedded struct {
-	cfg      EmbeddedConfig
+type Cluster struct {
+	cfg      Config
 	cluster  *kfake.Cluster
-	registry *schema.Registry
+	registry *Registry
 	server   *http.Server
 	listener net.Listener
 	served   chan error
 }
 
-// EmbeddedMaxMessageBytes is the largest record batch the embedded broker accepts.
-const EmbeddedMaxMessageBytes = 32 << 20
+// MaxMessageBytes is the largest record batch the embedded broker accepts.
+const MaxMessageBytes = 32 << 20
 
 // Group timings suited to the embedded broker: a joining member rebalances
 // in about one heartbeat, a crashed one is noticed within the session.
 const (
-	EmbeddedHeartbeat = 250 * time.Millisecond
-	EmbeddedSession   = 2 * time.Second
-	EmbeddedRebalance = 3 * time.Second
+	Heartbeat = 250 * time.Millisecond
+	Session   = 2 * time.Second
+	Rebalance = 3 * time.Second
 )
 
-// StartEmbedded starts the broker and the registry, creates the topic and
+// Start starts the broker and the registry, creates the topic and
 // registers the sensor schema.
-func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
+func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	cfg.defaults()
 	host, portText, err := net.SplitHostPort(cfg.BrokerAddr)
 	if err != nil {
@@ -130,7 +126,7 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		kfake.DefaultNumPartitions(cfg.Partitions),
 		kfake.GroupMinSessionTimeout(500 * time.Millisecond),
 		// Room for large values (Kafka's default is 1 MiB).
-		kfake.BrokerConfigs(map[string]string{"message.max.bytes": strconv.Itoa(EmbeddedMaxMessageBytes)}),
+		kfake.BrokerConfigs(map[string]string{"message.max.bytes": strconv.Itoa(MaxMessageBytes)}),
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, kfake.TLS(cfg.TLS))
@@ -139,7 +135,7 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		opts = append(opts, kfake.EnableSASL())
 		for _, u := range cfg.SASLUsers {
 			m := strings.ToUpper(u.Mechanism)
-			if m != SASLPlain && m != SASLSCRAMSHA256 && m != SASLSCRAMSHA512 {
+			if m != stream.SASLPlain && m != stream.SASLSCRAMSHA256 && m != stream.SASLSCRAMSHA512 {
 				return nil, fmt.Errorf("embedded broker: SASL user %q: unknown mechanism %q", u.Username, u.Mechanism)
 			}
 			opts = append(opts, kfake.Superuser(m, u.Username, u.Password))
@@ -154,10 +150,10 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		ln.Close()
 		return nil, fmt.Errorf("embedded broker on %s: %w", cfg.BrokerAddr, err)
 	}
-	e := &Embedded{
+	e := &Cluster{
 		cfg:      cfg,
 		cluster:  cluster,
-		registry: schema.NewRegistry(),
+		registry: NewRegistry(),
 		listener: ln,
 		served:   make(chan error, 1),
 	}
@@ -188,10 +184,10 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 }
 
 // BrokerAddr returns the broker's address.
-func (e *Embedded) BrokerAddr() string { return e.cfg.BrokerAddr }
+func (e *Cluster) BrokerAddr() string { return e.cfg.BrokerAddr }
 
 // RegistryURL returns the registry's base URL, with the base path.
-func (e *Embedded) RegistryURL() string {
+func (e *Cluster) RegistryURL() string {
 	scheme := "http://"
 	if e.cfg.RegistryTLS != nil {
 		scheme = "https://"
@@ -201,7 +197,7 @@ func (e *Embedded) RegistryURL() string {
 
 // registryClient returns a client of the embedded registry that trusts its
 // certificate and carries its API key.
-func (e *Embedded) registryClient() (*schema.Client, error) {
+func (e *Cluster) registryClient() (*schema.Client, error) {
 	var opts []schema.ClientOption
 	if e.cfg.RegistryAPIKey != "" {
 		opts = append(opts, schema.WithAPIKey(e.cfg.RegistryAPIKey))
@@ -228,13 +224,13 @@ func (e *Embedded) registryClient() (*schema.Client, error) {
 }
 
 // Topic returns the topic created on start.
-func (e *Embedded) Topic() string { return e.cfg.Topic }
+func (e *Cluster) Topic() string { return e.cfg.Topic }
 
-// Cluster exposes the kfake cluster, for fault injection in tests.
-func (e *Embedded) Cluster() *kfake.Cluster { return e.cluster }
+// Broker exposes the kfake cluster, for fault injection in tests.
+func (e *Cluster) Broker() *kfake.Cluster { return e.cluster }
 
 // Close stops the registry and the broker.
-func (e *Embedded) Close() error {
+func (e *Cluster) Close() error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := e.server.Shutdown(shutdownCtx)
@@ -246,9 +242,9 @@ func (e *Embedded) Close() error {
 	return err
 }
 
-// EmbeddedRunning reports whether an embedded cluster (or any Kafka broker and
+// Running reports whether an embedded cluster (or any Kafka broker and
 // registry) already answers on the given addresses.
-func EmbeddedRunning(ctx context.Context, brokerAddr, registryURL string) bool {
+func Running(ctx context.Context, brokerAddr, registryURL string) bool {
 	d := net.Dialer{Timeout: 500 * time.Millisecond}
 	conn, err := d.DialContext(ctx, "tcp", brokerAddr)
 	if err != nil {
@@ -267,85 +263,4 @@ func EmbeddedRunning(ctx context.Context, brokerAddr, registryURL string) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
-}
-
-// hopsworksRegistry serves a registry the way Hopsworks 2.x does: under its
-// project base path, behind an API key, with its content-type, list and
-// error-code quirks (see EmbeddedConfig.RegistryAPIKey).
-type hopsworksRegistry struct {
-	inner http.Handler
-	base  string
-	key   string
-}
-
-// isListPath reports whether rel is a list endpoint Hopsworks answers in
-// plain text: /subjects or /subjects/{subject}/versions.
-func isListPath(rel string) bool {
-	rel = strings.TrimSuffix(rel, "/")
-	parts := strings.Split(rel, "/")
-	return rel == "/subjects" || (len(parts) == 4 && parts[1] == "subjects" && parts[2] != "" && parts[3] == "versions")
-}
-
-func (h *hopsworksRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rel, ok := strings.CutPrefix(r.URL.Path, h.base)
-	if !ok || (rel != "" && !strings.HasPrefix(rel, "/")) {
-		hopsworksError(w, http.StatusNotFound, 160000, "Not found: "+r.URL.Path)
-		return
-	}
-	auth := r.Header.Get("Authorization")
-	given, isKey := strings.CutPrefix(auth, "ApiKey ")
-	switch {
-	case auth == "":
-		hopsworksError(w, http.StatusUnauthorized, 200003, "Authorization header not set.")
-		return
-	case !isKey || subtle.ConstantTimeCompare([]byte(given), []byte(h.key)) != 1:
-		hopsworksError(w, http.StatusUnauthorized, 200003, "Invalid API key.")
-		return
-	}
-	if (r.Method == http.MethodPost || r.Method == http.MethodPut) && r.ContentLength != 0 {
-		media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if media != "application/json" {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusUnsupportedMediaType)
-			fmt.Fprint(w, "<html><body><h1>HTTP Status 415 - Unsupported Media Type</h1></body></html>")
-			return
-		}
-	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Path, r2.URL.RawPath = rel, ""
-	rec := httptest.NewRecorder()
-	h.inner.ServeHTTP(rec, r2)
-	body := rec.Body.Bytes()
-	switch {
-	case r.Method == http.MethodGet && rec.Code == http.StatusOK && isListPath(rel):
-		var list []any
-		if json.Unmarshal(body, &list) == nil {
-			parts := make([]string, len(list))
-			for i, v := range list {
-				parts[i] = fmt.Sprint(v)
-			}
-			body = []byte("[" + strings.Join(parts, ", ") + "]")
-			rec.Header().Set("Content-Type", "text/plain")
-		}
-	case rec.Code == http.StatusConflict:
-		var e struct {
-			Message string `json:"message"`
-		}
-		_ = json.Unmarshal(body, &e)
-		body, _ = json.Marshal(map[string]any{"error_code": 40901, "message": e.Message})
-	}
-	for k, v := range rec.Header() {
-		if k != "Content-Length" {
-			w.Header()[k] = v
-		}
-	}
-	w.WriteHeader(rec.Code)
-	_, _ = bytes.NewReader(body).WriteTo(w)
-}
-
-// hopsworksError writes an error the way Hopsworks' REST API does.
-func hopsworksError(w http.ResponseWriter, status, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errorCode": code, "errorMsg": msg})
 }

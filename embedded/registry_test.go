@@ -1,4 +1,4 @@
-package schema
+package embedded
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/kafkaplot/kafkaplot/schema"
 )
 
 // Sensor schema evolutions used by the registry tests.
@@ -24,7 +26,7 @@ const (
 func TestRegistryEvolution(t *testing.T) {
 	c, _ := newConfluent(t)
 	ctx := context.Background()
-	v1, err := c.Register(ctx, "sensor", SensorSchema)
+	v1, err := c.Register(ctx, "sensor", schema.SensorSchema)
 	if err != nil {
 		t.Fatalf("register v1: %v", err)
 	}
@@ -36,10 +38,10 @@ func TestRegistryEvolution(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.Register(ctx, "sensor", tc.schema)
-			if !IsIncompatible(err) {
-				t.Fatalf("register = %v, want IsIncompatible", err)
+			if !schema.IsIncompatible(err) {
+				t.Fatalf("register = %v, want schema.IsIncompatible", err)
 			}
-			var ae *APIError
+			var ae *schema.APIError
 			if !errors.As(err, &ae) || ae.StatusCode != 409 || ae.Code != 409 {
 				t.Errorf("err = %#v, want 409 with error_code 409", err)
 			}
@@ -60,7 +62,7 @@ func TestRegistryEvolution(t *testing.T) {
 	if err != nil {
 		t.Fatalf("register compatible v2: %v", err)
 	}
-	if _, err := c.Register(ctx, "sensor", valueAsString); !IsIncompatible(err) || !strings.Contains(err.Error(), "version 2") {
+	if _, err := c.Register(ctx, "sensor", valueAsString); !schema.IsIncompatible(err) || !strings.Contains(err.Error(), "version 2") {
 		t.Errorf("double to string after v2 = %v, want incompatible with version 2", err)
 	}
 	if v2 == v1 {
@@ -73,12 +75,12 @@ func TestRegistryEvolution(t *testing.T) {
 	if latest, err := c.Latest(ctx, "sensor"); err != nil || latest.ID != v2 || latest.Version != 2 {
 		t.Errorf("Latest = %+v, %v; want v2", latest, err)
 	}
-	if again, err := c.Register(ctx, "sensor", SensorSchema); err != nil || again != v1 {
+	if again, err := c.Register(ctx, "sensor", schema.SensorSchema); err != nil || again != v1 {
 		t.Errorf("re-register v1 = %d, %v; want %d", again, err, v1)
 	}
 
 	// Records written with v2 decode through the client as their source.
-	enc, err := NewEncoder(v2, withUnitDefault)
+	enc, err := schema.NewEncoder(v2, withUnitDefault)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +88,8 @@ func TestRegistryEvolution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s Sensor
-	if _, err := NewDecoder(c).DecodeSensor(ctx, payload, &s); err != nil || s != (Sensor{1700000000000, "sensor3", 1.5}) {
+	var s schema.Sensor
+	if _, err := schema.NewDecoder(c).DecodeSensor(ctx, payload, &s); err != nil || s != (schema.Sensor{Timestamp: 1700000000000, ID: "sensor3", Value: 1.5}) {
 		t.Errorf("DecodeSensor = %+v, %v", s, err)
 	}
 }
@@ -101,24 +103,24 @@ func TestRegistryLevels(t *testing.T) {
 		next    string
 		accept  bool
 	}{
-		{"default backward rejects", "", "", []string{SensorSchema}, withUnitNoDef, false},
-		{"default backward accepts default", "", "", []string{SensorSchema}, withUnitDefault, true},
-		{"none accepts anything", "NONE", "", []string{SensorSchema}, valueAsString, true},
-		{"subject none over global backward", "BACKWARD", "NONE", []string{SensorSchema}, valueAsString, true},
-		{"subject backward over global none", "NONE", "BACKWARD", []string{SensorSchema}, withUnitNoDef, false},
-		{"forward accepts new field without default", "FORWARD", "", []string{SensorSchema}, withUnitNoDef, true},
-		{"forward rejects dropped field", "FORWARD", "", []string{SensorSchema}, withoutValue, false},
-		{"backward accepts dropped field", "", "", []string{SensorSchema}, withoutValue, true},
-		{"full rejects new field without default", "FULL", "", []string{SensorSchema}, withUnitNoDef, false},
-		{"full rejects dropped field", "FULL", "", []string{SensorSchema}, withoutValue, false},
-		{"full accepts default", "FULL", "", []string{SensorSchema}, withUnitDefault, true},
+		{"default backward rejects", "", "", []string{schema.SensorSchema}, withUnitNoDef, false},
+		{"default backward accepts default", "", "", []string{schema.SensorSchema}, withUnitDefault, true},
+		{"none accepts anything", "NONE", "", []string{schema.SensorSchema}, valueAsString, true},
+		{"subject none over global backward", "BACKWARD", "NONE", []string{schema.SensorSchema}, valueAsString, true},
+		{"subject backward over global none", "NONE", "BACKWARD", []string{schema.SensorSchema}, withUnitNoDef, false},
+		{"forward accepts new field without default", "FORWARD", "", []string{schema.SensorSchema}, withUnitNoDef, true},
+		{"forward rejects dropped field", "FORWARD", "", []string{schema.SensorSchema}, withoutValue, false},
+		{"backward accepts dropped field", "", "", []string{schema.SensorSchema}, withoutValue, true},
+		{"full rejects new field without default", "FULL", "", []string{schema.SensorSchema}, withUnitNoDef, false},
+		{"full rejects dropped field", "FULL", "", []string{schema.SensorSchema}, withoutValue, false},
+		{"full accepts default", "FULL", "", []string{schema.SensorSchema}, withUnitDefault, true},
 		// v3 reads v2 (which has unit) but not v1 (which lacks it).
-		{"backward checks only latest", "", "", []string{SensorSchema, withUnitDefault}, withUnitNoDef, true},
-		{"backward transitive checks all", "BACKWARD_TRANSITIVE", "", []string{SensorSchema, withUnitDefault}, withUnitNoDef, false},
+		{"backward checks only latest", "", "", []string{schema.SensorSchema, withUnitDefault}, withUnitNoDef, true},
+		{"backward transitive checks all", "BACKWARD_TRANSITIVE", "", []string{schema.SensorSchema, withUnitDefault}, withUnitNoDef, false},
 		// v3 lacks value: v2 (without value) reads it, v1 cannot.
-		{"forward checks only latest", "FORWARD", "", []string{SensorSchema, withoutValue}, withoutValueWithUnit, true},
-		{"forward transitive checks all", "FORWARD_TRANSITIVE", "", []string{SensorSchema, withoutValue}, withoutValueWithUnit, false},
-		{"full transitive accepts default", "FULL_TRANSITIVE", "", []string{SensorSchema, withUnitDefault}, strings.Replace(withUnitDefault, `"C"`, `"K"`, 1), true},
+		{"forward checks only latest", "FORWARD", "", []string{schema.SensorSchema, withoutValue}, withoutValueWithUnit, true},
+		{"forward transitive checks all", "FORWARD_TRANSITIVE", "", []string{schema.SensorSchema, withoutValue}, withoutValueWithUnit, false},
+		{"full transitive accepts default", "FULL_TRANSITIVE", "", []string{schema.SensorSchema, withUnitDefault}, strings.Replace(withUnitDefault, `"C"`, `"K"`, 1), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := newConfluent(t)
@@ -152,7 +154,7 @@ func TestRegistryLevels(t *testing.T) {
 				if err != nil || id == 0 {
 					t.Errorf("register = %d, %v; want accepted", id, err)
 				}
-			} else if !IsIncompatible(err) {
+			} else if !schema.IsIncompatible(err) {
 				t.Errorf("register = %d, %v; want incompatible", id, err)
 			}
 			// The version-specific endpoint checks only against latest, so
@@ -186,7 +188,7 @@ func post(t *testing.T, url, body string) (int, map[string]any) {
 func TestRegistryHTTP(t *testing.T) {
 	c, srv := newConfluent(t)
 	ctx := context.Background()
-	if _, err := c.Register(ctx, "sensor", SensorSchema); err != nil {
+	if _, err := c.Register(ctx, "sensor", schema.SensorSchema); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Register(ctx, "sensor", withUnitDefault); err != nil {
@@ -226,7 +228,7 @@ func TestRegistryHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "unknown subject", path: "/compatibility/subjects/nosuch/versions/latest", body: schemaBody(SensorSchema),
+			name: "unknown subject", path: "/compatibility/subjects/nosuch/versions/latest", body: schemaBody(schema.SensorSchema),
 			wantStatus: 404,
 			check: func(t *testing.T, out map[string]any) {
 				if out["error_code"] != float64(40401) {
@@ -235,7 +237,7 @@ func TestRegistryHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "unknown version", path: "/compatibility/subjects/sensor/versions/9", body: schemaBody(SensorSchema),
+			name: "unknown version", path: "/compatibility/subjects/sensor/versions/9", body: schemaBody(schema.SensorSchema),
 			wantStatus: 404,
 		},
 		{
@@ -282,63 +284,14 @@ func TestRegistryHTTP(t *testing.T) {
 }
 
 // newConfluent serves the embedded registry, which answers like Confluent.
-func newConfluent(t *testing.T) (*Client, *httptest.Server) {
+func newConfluent(t *testing.T) (*schema.Client, *httptest.Server) {
 	reg := NewRegistry()
 	t.Cleanup(reg.Close)
 	srv := httptest.NewServer(reg.Handler())
 	t.Cleanup(srv.Close)
-	c, err := NewClient(srv.URL)
+	c, err := schema.NewClient(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, srv
-}
-
-func TestClientConfluent(t *testing.T) {
-	c, _ := newConfluent(t)
-	ctx := context.Background()
-	id, err := c.Register(ctx, "temperature-value", SensorSchema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := c.Register(ctx, "temperature-value", SensorSchema)
-	if err != nil || again != id {
-		t.Errorf("re-register = %d, %v; want %d", again, err, id)
-	}
-	got, err := c.Lookup(ctx, "temperature-value", SensorSchema)
-	if err != nil || got.ID != id || got.Version != 1 || got.Subject != "temperature-value" {
-		t.Errorf("Lookup = %+v, %v", got, err)
-	}
-	latest, err := c.Latest(ctx, "temperature-value")
-	if err != nil || latest.ID != id || latest.Version != 1 || latest.Schema != SensorSchema {
-		t.Errorf("Latest = %+v, %v", latest, err)
-	}
-	subjects, err := c.Subjects(ctx)
-	if err != nil || len(subjects) != 1 || subjects[0] != "temperature-value" {
-		t.Errorf("Subjects = %q, %v", subjects, err)
-	}
-	_, err = c.Lookup(ctx, "temperature-value", TutorialSensorSchema)
-	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 404 || ae.Code != 40403 {
-		t.Errorf("Lookup of unregistered schema = %v, want 404 (40403)", err)
-	}
-	_, err = c.Latest(ctx, "nosuch")
-	if !errors.As(err, &ae) || ae.StatusCode != 404 || IsRetryable(err) {
-		t.Errorf("Latest(nosuch) = %v, want a non-retryable 404", err)
-	}
-	if err := c.SetCompatibility(ctx, "", "full"); err != nil {
-		t.Fatal(err)
-	}
-	if level, err := c.Compatibility(ctx, ""); err != nil || level != "FULL" {
-		t.Errorf("global Compatibility = %q, %v", level, err)
-	}
-	if err := c.SetCompatibility(ctx, "temperature-value", "none"); err != nil {
-		t.Fatal(err)
-	}
-	if level, err := c.Compatibility(ctx, "temperature-value"); err != nil || level != "NONE" {
-		t.Errorf("subject Compatibility = %q, %v", level, err)
-	}
-	if err := c.SetCompatibility(ctx, "temperature-value", "SOMETIMES"); err == nil {
-		t.Error("SetCompatibility accepted an unknown level")
-	}
 }

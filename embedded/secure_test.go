@@ -1,4 +1,4 @@
-package stream
+package embedded_test
 
 import (
 	"context"
@@ -16,8 +16,10 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/kafkaplot/kafkaplot/internal/certs"
+	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/embedded/certs"
 	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
@@ -100,12 +102,12 @@ func loopback(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startSecure(t *testing.T, cfg EmbeddedConfig) *Embedded {
+func startSecure(t *testing.T, cfg embedded.Config) *embedded.Cluster {
 	t.Helper()
 	cfg.BrokerAddr, cfg.RegistryAddr = loopback(t), loopback(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	e, err := StartEmbedded(ctx, cfg)
+	e, err := embedded.Start(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +117,8 @@ func startSecure(t *testing.T, cfg EmbeddedConfig) *Embedded {
 
 func TestProbeMutualTLS(t *testing.T) {
 	p := getPKI(t)
-	secure := startSecure(t, EmbeddedConfig{TLS: p.serverTLS()})
-	plain := startSecure(t, EmbeddedConfig{})
+	secure := startSecure(t, embedded.Config{TLS: p.serverTLS()})
+	plain := startSecure(t, embedded.Config{})
 	cases := []struct {
 		name          string
 		broker        string
@@ -127,17 +129,17 @@ func TestProbeMutualTLS(t *testing.T) {
 		wantSent      bool
 	}{
 		{name: "client certificate accepted", broker: secure.BrokerAddr(), tls: p.clientTLS(&p.client, p.ca), wantSent: true},
-		{name: "no client certificate", broker: secure.BrokerAddr(), tls: p.clientTLS(nil, p.ca), wantStage: StageTLS},
-		{name: "client certificate from another CA", broker: secure.BrokerAddr(), tls: p.clientTLS(&p.outlaw, p.ca), wantStage: StageTLS, wantSent: true},
-		{name: "server from an unknown CA", broker: secure.BrokerAddr(), tls: p.clientTLS(&p.client, p.stranger), wantStage: StageTLS},
-		{name: "plaintext client, TLS broker", broker: secure.BrokerAddr(), wantStage: StageAPI, wantPeerTLS: true},
-		{name: "TLS client, plaintext broker", broker: plain.BrokerAddr(), tls: p.clientTLS(&p.client, p.ca), wantStage: StageTLS, wantPlaintext: true},
-		{name: "nobody listening", broker: loopback(t), tls: p.clientTLS(&p.client, p.ca), wantStage: StageTCP},
-		{name: "unknown host", broker: "no-such-host.invalid:9092", wantStage: StageDNS},
+		{name: "no client certificate", broker: secure.BrokerAddr(), tls: p.clientTLS(nil, p.ca), wantStage: stream.StageTLS},
+		{name: "client certificate from another CA", broker: secure.BrokerAddr(), tls: p.clientTLS(&p.outlaw, p.ca), wantStage: stream.StageTLS, wantSent: true},
+		{name: "server from an unknown CA", broker: secure.BrokerAddr(), tls: p.clientTLS(&p.client, p.stranger), wantStage: stream.StageTLS},
+		{name: "plaintext client, TLS broker", broker: secure.BrokerAddr(), wantStage: stream.StageAPI, wantPeerTLS: true},
+		{name: "TLS client, plaintext broker", broker: plain.BrokerAddr(), tls: p.clientTLS(&p.client, p.ca), wantStage: stream.StageTLS, wantPlaintext: true},
+		{name: "nobody listening", broker: loopback(t), tls: p.clientTLS(&p.client, p.ca), wantStage: stream.StageTCP},
+		{name: "unknown host", broker: "no-such-host.invalid:9092", wantStage: stream.StageDNS},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			conn := Connection{Brokers: []string{c.broker}, TLS: c.tls, DialTimeout: time.Second}
+			conn := stream.Connection{Brokers: []string{c.broker}, TLS: c.tls, DialTimeout: time.Second}
 			got, err := conn.Probe(context.Background(), c.broker)
 			if c.wantStage == "" {
 				if err != nil {
@@ -151,9 +153,9 @@ func TestProbeMutualTLS(t *testing.T) {
 				}
 				return
 			}
-			var pe *ProbeError
+			var pe *stream.ProbeError
 			if !errors.As(err, &pe) {
-				t.Fatalf("error %v is not a ProbeError", err)
+				t.Fatalf("error %v is not a stream.ProbeError", err)
 			}
 			if pe.Stage != c.wantStage || pe.PeerTLS != c.wantPeerTLS || pe.PeerPlaintext != c.wantPlaintext || pe.ClientCertificateSent != c.wantSent {
 				t.Errorf("got stage %s, peer TLS %v, peer plaintext %v, sent %v (%v); want %s, %v, %v, %v",
@@ -164,40 +166,40 @@ func TestProbeMutualTLS(t *testing.T) {
 }
 
 func TestSASL(t *testing.T) {
-	users := []SASLUser{
-		{SASLPlain, "alice", "alice-secret"},
-		{SASLSCRAMSHA256, "bob", "bob-secret"},
-		{SASLSCRAMSHA512, "carol", "carol-secret"},
+	users := []stream.SASLUser{
+		{Mechanism: stream.SASLPlain, Username: "alice", Password: "alice-secret"},
+		{Mechanism: stream.SASLSCRAMSHA256, Username: "bob", Password: "bob-secret"},
+		{Mechanism: stream.SASLSCRAMSHA512, Username: "carol", Password: "carol-secret"},
 	}
 	p := getPKI(t)
-	plain := startSecure(t, EmbeddedConfig{SASLUsers: users})
-	overTLS := startSecure(t, EmbeddedConfig{SASLUsers: users, TLS: p.serverTLS()})
+	plain := startSecure(t, embedded.Config{SASLUsers: users})
+	overTLS := startSecure(t, embedded.Config{SASLUsers: users, TLS: p.serverTLS()})
 	for _, u := range users {
 		for _, e := range []struct {
 			name string
-			emb  *Embedded
+			emb  *embedded.Cluster
 			tls  *tls.Config
 		}{{"SASL_PLAINTEXT", plain, nil}, {"SASL_SSL", overTLS, p.clientTLS(&p.client, p.ca)}} {
 			t.Run(e.name+" "+u.Mechanism, func(t *testing.T) {
-				mech, err := NewSASL(strings.ToLower(u.Mechanism), u.Username, u.Password)
+				mech, err := stream.NewSASL(strings.ToLower(u.Mechanism), u.Username, u.Password)
 				if err != nil {
 					t.Fatal(err)
 				}
-				conn := Connection{Brokers: []string{e.emb.BrokerAddr()}, TLS: e.tls, SASL: mech, DialTimeout: 2 * time.Second}
+				conn := stream.Connection{Brokers: []string{e.emb.BrokerAddr()}, TLS: e.tls, SASL: mech, DialTimeout: 2 * time.Second}
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 				defer cancel()
 				if _, err := conn.Probe(ctx, e.emb.BrokerAddr()); err != nil {
 					t.Fatal(err)
 				}
-				prod, err := NewProducer(ctx, ProducerConfig{Conn: conn, Topic: e.emb.Topic()})
+				prod, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: e.emb.Topic()})
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer prod.Close()
-				if _, err := prod.Send(ctx, []Message{{Key: []byte(u.Username), Value: []byte("v")}}, nil); err != nil {
+				if _, err := prod.Send(ctx, []stream.Message{{Key: []byte(u.Username), Value: []byte("v")}}, nil); err != nil {
 					t.Fatal(err)
 				}
-				r := kafka.NewReader(kafka.ReaderConfig{Brokers: conn.Brokers, Dialer: conn.Dialer(), Topic: e.emb.Topic(), Partition: PartitionFor([]byte(u.Username), 2), MaxWait: 100 * time.Millisecond})
+				r := kafka.NewReader(kafka.ReaderConfig{Brokers: conn.Brokers, Dialer: conn.Dialer(), Topic: e.emb.Topic(), Partition: stream.PartitionFor([]byte(u.Username), 2), MaxWait: 100 * time.Millisecond})
 				defer r.Close()
 				if err := r.SetOffset(kafka.FirstOffset); err != nil {
 					t.Fatal(err)
@@ -212,14 +214,14 @@ func TestSASL(t *testing.T) {
 					}
 				}
 
-				wrong, err := NewSASL(u.Mechanism, u.Username, "wrong-"+u.Password)
+				wrong, err := stream.NewSASL(u.Mechanism, u.Username, "wrong-"+u.Password)
 				if err != nil {
 					t.Fatal(err)
 				}
 				conn.SASL = wrong
 				_, err = conn.Probe(ctx, e.emb.BrokerAddr())
-				var pe *ProbeError
-				if !errors.As(err, &pe) || pe.Stage != StageSASL || !errors.Is(err, kafka.SASLAuthenticationFailed) {
+				var pe *stream.ProbeError
+				if !errors.As(err, &pe) || pe.Stage != stream.StageSASL || !errors.Is(err, kafka.SASLAuthenticationFailed) {
 					t.Fatalf("wrong password: got %v, want a SASL stage failure", err)
 				}
 				if strings.Contains(err.Error(), u.Password) {
@@ -229,15 +231,15 @@ func TestSASL(t *testing.T) {
 		}
 	}
 	t.Run("no SASL against a SASL broker", func(t *testing.T) {
-		conn := Connection{Brokers: []string{plain.BrokerAddr()}, DialTimeout: time.Second}
+		conn := stream.Connection{Brokers: []string{plain.BrokerAddr()}, DialTimeout: time.Second}
 		_, err := conn.Probe(context.Background(), plain.BrokerAddr())
-		var pe *ProbeError
-		if !errors.As(err, &pe) || pe.Stage != StageAPI {
+		var pe *stream.ProbeError
+		if !errors.As(err, &pe) || pe.Stage != stream.StageAPI {
 			t.Fatalf("got %v, want an API stage failure", err)
 		}
 	})
 	t.Run("unknown mechanism", func(t *testing.T) {
-		if _, err := NewSASL("GSSAPI", "u", "p"); err == nil || !strings.Contains(err.Error(), "GSSAPI") {
+		if _, err := stream.NewSASL("GSSAPI", "u", "p"); err == nil || !strings.Contains(err.Error(), "GSSAPI") {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -248,7 +250,7 @@ func TestSASL(t *testing.T) {
 func TestHopsworksRegistry(t *testing.T) {
 	p := getPKI(t)
 	const base, key = "/hopsworks-api/api/project/1143/kafka", "K97n09yskcBuuFyO.secret"
-	e := startSecure(t, EmbeddedConfig{
+	e := startSecure(t, embedded.Config{
 		RegistryTLS:      &tls.Config{Certificates: []tls.Certificate{p.server.TLSCertificate()}, MinVersion: tls.VersionTLS12},
 		RegistryBasePath: base,
 		RegistryAPIKey:   key,

@@ -1,4 +1,4 @@
-package schema
+package embedded
 
 import (
 	"bytes"
@@ -20,6 +20,9 @@ import (
 
 // maxRequest bounds request bodies the Registry reads, as srfake does.
 const maxRequest = 1 << 20
+
+// contentTypeRegistry is the Confluent registry's content type.
+const contentTypeRegistry = "application/vnd.schemaregistry.v1+json"
 
 // maxRefDepth bounds how deep schema references are followed.
 const maxRefDepth = 16
@@ -104,11 +107,22 @@ type stored struct {
 // level returns the compatibility level in force for subject.
 func (r *Registry) level(subject string) (string, error) {
 	status, body := r.fakeCall(http.MethodGet, "/config/"+url.PathEscape(subject))
-	var cfg configJSON
-	if status != http.StatusOK || json.Unmarshal(body, &cfg) != nil || cfg.level() == "" {
+	var cfg struct {
+		Level string `json:"compatibilityLevel"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &cfg) != nil || cfg.Level == "" {
 		return "", fmt.Errorf("read compatibility level of %s: %d %s", subject, status, truncate(body, 200))
 	}
-	return strings.ToUpper(cfg.level()), nil
+	return strings.ToUpper(cfg.Level), nil
+}
+
+// truncate returns at most n bytes of b as a string, marking a cut.
+func truncate(b []byte, n int) string {
+	b = bytes.TrimSpace(b)
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
 }
 
 // versions returns the stored versions of subject, oldest first; none if

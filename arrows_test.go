@@ -1,0 +1,115 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/kafkaplot/kafkaplot"
+
+// goList runs go list with a format over the given packages (non-test code).
+func goList(t *testing.T, args ...string) []string {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"list"}, args...)...).Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("go list %s: %v %s", strings.Join(args, " "), err, stderr)
+	}
+	return strings.Fields(string(out))
+}
+
+// TestImportArrows checks DESIGN.md's one-way arrows on the non-test code
+// with go list -deps: stream and schema are client code (no kfake, srfake
+// or httptest); ui imports nothing of ours; config only tlsfiles; embedded
+// only stream, schema and tlsfiles (and its own certs).
+func TestImportArrows(t *testing.T) {
+	servers := []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/twmb/franz-go/pkg/sr/srfake", "net/http/httptest"}
+	for _, tc := range []struct {
+		pkg       string
+		ours      []string // packages of this module it may depend on
+		forbidden []string // other packages it must not depend on
+	}{
+		{pkg: "stream", ours: []string{"schema", "tlsfiles"}, forbidden: servers},
+		{pkg: "schema", ours: []string{}, forbidden: servers},
+		{pkg: "ui", ours: []string{}},
+		{pkg: "config", ours: []string{"tlsfiles"}},
+		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			for _, dep := range goList(t, "-deps", "-f", "{{.ImportPath}}", "./"+tc.pkg) {
+				own, isOurs := strings.CutPrefix(dep, module+"/")
+				switch {
+				case dep == module+"/"+tc.pkg:
+				case isOurs && !slices.Contains(tc.ours, own):
+					t.Errorf("%s depends on %s; it may depend on %v of ours", tc.pkg, own, tc.ours)
+				case slices.Contains(tc.forbidden, dep):
+					t.Errorf("%s depends on %s", tc.pkg, dep)
+				}
+			}
+		})
+	}
+}
+
+// TestOnlyMainImportsEmbedded checks that no package but a command (package
+// main: kafkaplot, scripts' tools) or embedded's own imports the in-process
+// cluster.
+func TestOnlyMainImportsEmbedded(t *testing.T) {
+	lines, err := exec.Command("go", "list", "-f", "{{.Name}}:{{.ImportPath}}:{{join .Imports \",\"}}", "./...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(lines)), "\n") {
+		name, rest, _ := strings.Cut(line, ":")
+		pkg, imports, _ := strings.Cut(rest, ":")
+		if name == "main" || strings.HasPrefix(pkg, module+"/embedded") {
+			continue
+		}
+		for _, imp := range strings.Split(imports, ",") {
+			if imp == module+"/embedded" || strings.HasPrefix(imp, module+"/embedded/") {
+				t.Errorf("%s imports %s: only main and tests may", pkg, imp)
+			}
+		}
+	}
+}
+
+// TestClientPackagesServeNothing checks that the non-test files of stream
+// and schema neither listen nor serve HTTP: net/http's server half is in the
+// same package as its client, so go list cannot tell them apart.
+func TestClientPackagesServeNothing(t *testing.T) {
+	serving := map[string][]string{
+		"http": {"Server", "Handler", "HandlerFunc", "ServeMux", "NewServeMux", "ResponseWriter", "ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS"},
+		"net":  {"Listen", "ListenTCP", "ListenConfig"},
+	}
+	for _, pkg := range []string{"stream", "schema"} {
+		files := goList(t, "-f", "{{join .GoFiles \" \"}}", "./"+pkg)
+		if len(files) == 0 {
+			t.Fatalf("%s: no files", pkg)
+		}
+		for _, name := range files {
+			path := filepath.Join(pkg, name)
+			file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if x, ok := sel.X.(*ast.Ident); ok && slices.Contains(serving[x.Name], sel.Sel.Name) {
+					t.Errorf("%s uses %s.%s: server code belongs in package embedded", path, x.Name, sel.Sel.Name)
+				}
+				return true
+			})
+		}
+	}
+}

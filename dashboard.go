@@ -56,12 +56,14 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	logger.Info("start", "source", s.source, "brokers", s.cfg.BrokerList(), "registry", s.cfg.Redacted().RegistryURL(), "topic", s.cfg.Kafka.Topic)
 
 	generatorOn := *generate
-	fast := false // group timings for the embedded broker
+	fast := false   // group timings for the embedded broker
+	joined := false // the embedded cluster was started by another process
 	if s.embedded {
 		fast = true
 		registryURL := s.cfg.RegistryURL()
 		if embedded.Running(ctx, cf.embeddedBroker, registryURL) {
 			logger.Info("joining running embedded cluster", "broker", cf.embeddedBroker)
+			joined = true
 		} else {
 			emb, err := embedded.Start(ctx, embedded.Config{
 				BrokerAddr:   cf.embeddedBroker,
@@ -103,6 +105,8 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		Generator:    generatorOn,
 		SetGenerator: func(on bool) { gen.set(runCtx, on) },
 		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
+		// The header says "joined embedded cluster on …".
+		JoinedEmbedded: joined,
 	})
 	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(runCtx), tea.WithFPS(30))
 	gen.send = program.Send

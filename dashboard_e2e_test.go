@@ -122,6 +122,12 @@ func TestDashboardRebalanceInTmux(t *testing.T) {
 		firstOwns, _ = owns(s)
 		return (firstOwns == "0" || firstOwns == "1") && firstOwns != secondOwns
 	})
+	if s := tm.screen("second"); !strings.Contains(s, "joined embedded cluster on 127.0.0.1:") {
+		t.Errorf("the second instance's header does not say it joined the embedded cluster:\n%s", s)
+	}
+	if s := tm.screen("first"); strings.Contains(s, "joined embedded cluster") {
+		t.Errorf("the first instance, which started the cluster, says it joined one:\n%s", s)
+	}
 
 	tm.run("send-keys", "-t", "main:second", "q")
 	tm.waitScreen("first", "the first instance to own both partitions again", within, func(s string) bool {

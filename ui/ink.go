@@ -134,11 +134,6 @@ func (l *textLine) add(id inkID, s string) bool {
 	return false
 }
 
-// fits reports whether s would fit without cutting.
-func (l *textLine) fits(s string) bool {
-	return !l.full && l.width+ansi.StringWidth(s) <= l.max
-}
-
 // field appends s in style id, cut or padded to exactly n cells (or what is
 // left of the line).
 func (l *textLine) field(id inkID, s string, n int) {

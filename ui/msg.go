@@ -121,8 +121,11 @@ type tickMsg struct{ seq int }
 // Options configures the dashboard. Zero values select the defaults.
 type Options struct {
 	Cluster string // cluster address shown in the header
-	Topic   string // topic name, shown in pane titles
-	Group   string // consumer group; "" means no group (no group bar state, no dimming)
+	// JoinedEmbedded tells that Cluster is an embedded cluster another
+	// process started: the header says "joined embedded cluster on Cluster".
+	JoinedEmbedded bool
+	Topic          string // topic name, shown in pane titles
+	Group          string // consumer group; "" means no group (no group bar state, no dimming)
 
 	Window   time.Duration // visible time window; default 2m
 	Capacity int           // points kept per series; default 2048

@@ -1,44 +1,133 @@
 package ui
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 )
 
+// paneText returns the title row and the body rows (inside the border) of
+// partition p's pane in an unstyled frame.
+func paneText(view string, p int) (title string, body []string) {
+	rows := strings.Split(view, "\n")
+	tag := "[p" + strconv.Itoa(p) + "]"
+	for r, row := range rows {
+		i := strings.Index(row, tag)
+		if i < 0 {
+			continue
+		}
+		rs := []rune(row)
+		at := len([]rune(row[:i]))
+		c0 := at
+		for c0 > 0 && !strings.ContainsRune("╭┏", rs[c0]) {
+			c0--
+		}
+		c1 := at
+		for c1 < len(rs)-1 && !strings.ContainsRune("╮┓", rs[c1]) {
+			c1++
+		}
+		for _, below := range rows[r+1:] {
+			brs := []rune(below)
+			if len(brs) <= c1 || strings.ContainsRune("╰┗", brs[c0]) {
+				break
+			}
+			body = append(body, string(brs[c0+1:c1]))
+		}
+		return string(rs[c0 : c1+1]), body
+	}
+	return "", nil
+}
+
+// flat joins rows into one line of words.
+func flat(rows []string) string { return strings.Join(strings.Fields(strings.Join(rows, " ")), " ") }
+
 // TestPaneStatusShownInItsPane checks that a partition's condition (a
-// registry outage pausing it) appears in that pane's title only, and goes
-// away when it clears.
+// registry outage pausing it) is said in full in that pane's body, wrapped,
+// at any width, never in its title or another pane, and goes away when it
+// clears.
 func TestPaneStatusShownInItsPane(t *testing.T) {
+	const why = "paused at offset 7: schema registry unavailable (dial tcp 127.0.0.1:18081: connect: connection refused); retrying every 2s"
+	for _, size := range [][2]int{{40, 24}, {60, 30}, {80, 24}, {120, 40}, {200, 50}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			c := &clock{now: testStart()}
+			m := update(New(testOptions(c)),
+				tea.WindowSizeMsg{Width: size[0], Height: size[1]},
+				PartitionsMsg{Count: 2},
+				EventsMsg{Events: sensorEvents(8, 2, 10, testStart().Add(-5*time.Second), 500*time.Millisecond)},
+				StatusMsg{Panes: map[int]string{1: why}},
+				FrameMsg{},
+			)
+			t0, b0 := paneText(m.View(), 0)
+			t1, b1 := paneText(m.View(), 1)
+			if !strings.Contains(flat(b1), why) {
+				t.Errorf("pane 1's body does not say why in full:\n%s", strings.Join(b1, "\n"))
+			}
+			if strings.Contains(t1, "paused") || strings.Contains(t0, "paused") || strings.Contains(flat(b0), "paused") {
+				t.Errorf("the status is in a title or pane 0:\n%s", m.View())
+			}
+			m = update(m, StatusMsg{}, FrameMsg{})
+			if strings.Contains(m.View(), "paused at offset") {
+				t.Error("the status stayed after it cleared")
+			}
+		})
+	}
+}
+
+// TestRegistryDownGolden shows a registry outage at 80×24 and 200×50: the
+// header names the registry, and each paused pane says why in its body.
+func TestRegistryDownGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {200, 50}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			c := &clock{now: testStart().Add(30 * time.Second)}
+			m := update(New(testOptions(c)),
+				tea.WindowSizeMsg{Width: size[0], Height: size[1]},
+				PartitionsMsg{Count: 2},
+				twoMembers(1, 0, 1),
+				EventsMsg{Events: sensorEvents(8, 2, 60, testStart(), 500*time.Millisecond)},
+				StatusMsg{Registry: "connection refused", Panes: map[int]string{
+					0: "paused at offset 240: schema registry unavailable (connection refused)",
+					1: "paused at offset 238: schema registry unavailable (connection refused)",
+				}},
+				FrameMsg{},
+			)
+			view := m.View()
+			if header := strings.Split(view, "\n")[0]; !strings.Contains(header, "● broker · ✗ registry: connection refused") {
+				t.Errorf("header %q does not name the registry", header)
+			}
+			for p := range 2 {
+				if _, body := paneText(view, p); !strings.Contains(flat(body), "schema registry unavailable (connection refused)") {
+					t.Errorf("pane %d does not say why it is paused:\n%s", p, strings.Join(body, "\n"))
+				}
+			}
+			checkFrame(t, view, size[0], size[1])
+			golden.RequireEqual(t, []byte(view))
+		})
+	}
+}
+
+// TestPaneOfAnotherMember checks that an empty pane of a partition another
+// member reads says who reads it, not that it waits for data.
+func TestPaneOfAnotherMember(t *testing.T) {
 	c := &clock{now: testStart()}
-	m := New(testOptions(c))
-	m = update(m,
-		tea.WindowSizeMsg{Width: 160, Height: 40},
+	m := update(New(testOptions(c)),
+		tea.WindowSizeMsg{Width: 120, Height: 30},
 		PartitionsMsg{Count: 2},
-		EventsMsg{Events: sensorEvents(8, 2, 10, testStart().Add(-5*time.Second), 500*time.Millisecond)},
-		StatusMsg{Panes: map[int]string{1: "paused at offset 7, registry unavailable"}},
+		twoMembers(1, 0),
+		EventsMsg{Events: sensorEvents(4, 1, 10, testStart().Add(-5*time.Second), 500*time.Millisecond)},
 		FrameMsg{},
 	)
-	var p0, p1 string
-	for _, line := range strings.Split(m.View(), "\n") {
-		switch {
-		case strings.Contains(line, "[p0]"):
-			p0 = line
-		case strings.Contains(line, "[p1]"):
-			p1 = line
-		}
+	_, body := paneText(m.View(), 1)
+	if got := flat(body); !strings.Contains(got, "read by kafkaplot-2, another member of the group, not by this instance") || strings.Contains(got, "waiting") {
+		t.Errorf("pane 1 body = %q, want it to name its reader", got)
 	}
-	if !strings.Contains(p1, "paused at offset 7, registry unavailable") {
-		t.Errorf("pane 1 title lacks its status: %q", p1)
-	}
-	if strings.Contains(p0, "paused") {
-		t.Errorf("pane 0 title shows pane 1's status: %q", p0)
-	}
-	m = update(m, StatusMsg{}, FrameMsg{})
-	if strings.Contains(m.View(), "paused at offset") {
-		t.Error("the status stayed after it cleared")
+	_, body = paneText(m.View(), 0)
+	if strings.Contains(flat(body), "read by") {
+		t.Errorf("pane 0 (ours) says it is read elsewhere: %q", flat(body))
 	}
 }
 
@@ -59,16 +148,37 @@ func TestHeaderNamesBrokerAndRegistry(t *testing.T) {
 		{"both and more", StatusMsg{Broker: "reconnecting…", Registry: "timeout", Text: "x"}, "✗ broker: reconnecting… · ✗ registry: timeout · ◌ x", "● connected"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := &clock{now: testStart()}
-			m := update(New(testOptions(c)), tea.WindowSizeMsg{Width: 200, Height: 30}, tt.status, FrameMsg{})
-			header := strings.Split(m.View(), "\n")[0]
-			if !strings.Contains(header, tt.want) {
-				t.Errorf("header %q lacks %q", header, tt.want)
-			}
-			if strings.Contains(header, tt.notWant) {
-				t.Errorf("header %q has %q", header, tt.notWant)
-			}
-		})
+		for _, w := range []int{80, 200} { // at 80 the state stays whole, the rest is cut
+			t.Run(fmt.Sprintf("%s at %d", tt.name, w), func(t *testing.T) {
+				c := &clock{now: testStart()}
+				m := update(New(testOptions(c)), tea.WindowSizeMsg{Width: w, Height: 24}, tt.status, FrameMsg{})
+				header := strings.Split(m.View(), "\n")[0]
+				if !strings.Contains(header, tt.want) {
+					t.Errorf("header %q lacks %q", header, tt.want)
+				}
+				if strings.Contains(header, tt.notWant) {
+					t.Errorf("header %q has %q", header, tt.notWant)
+				}
+			})
+		}
+	}
+}
+
+// TestHeaderSaysJoinedEmbedded checks that a dashboard that joined an
+// embedded cluster another process started says so, and one that did not
+// does not.
+func TestHeaderSaysJoinedEmbedded(t *testing.T) {
+	for _, joined := range []bool{true, false} {
+		c := &clock{now: testStart()}
+		o := testOptions(c)
+		o.Cluster, o.JoinedEmbedded = "127.0.0.1:19092", joined
+		m := update(New(o), tea.WindowSizeMsg{Width: 160, Height: 24}, FrameMsg{})
+		header := strings.Split(m.View(), "\n")[0]
+		if got := strings.Contains(header, "joined embedded cluster on 127.0.0.1:19092"); got != joined {
+			t.Errorf("JoinedEmbedded %v: header %q", joined, header)
+		}
+		if !strings.Contains(header, "● connected") {
+			t.Errorf("header %q lacks the connection state", header)
+		}
 	}
 }

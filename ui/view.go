@@ -64,20 +64,7 @@ func blankLines(w, n int) []string {
 
 // centred returns a w×h block with msg on its middle line.
 func (m *Model) centred(w, h int, msg string, id inkID) []string {
-	out := blankLines(w, h)
-	if h == 0 {
-		return out
-	}
-	l := newTextLine(m.inks, w)
-	mw := ansi.StringWidth(msg)
-	if mw < w {
-		l.w.spaces((w - mw) / 2)
-		l.width = (w - mw) / 2
-	}
-	l.add(id, msg)
-	l.pad()
-	out[(h-1)/2] = l.String()
-	return out
+	return m.centredLines(w, h, []string{msg}, id)
 }
 
 // fillRune fills the rest of l with r.
@@ -91,6 +78,40 @@ func fillRune(l *textLine, id inkID, r rune) {
 func (m *Model) borderLine(left rune, mid string, right rune, id inkID) string {
 	in := m.inks[id]
 	return in.pre + string(left) + in.post + mid + in.pre + string(right) + in.post
+}
+
+// centredLines returns a w×h block with lines centred on its middle rows.
+// Lines that do not fit in h are cut, the last one shown ending in "…".
+func (m *Model) centredLines(w, h int, lines []string, id inkID) []string {
+	out := blankLines(w, h)
+	if h == 0 || len(lines) == 0 {
+		return out
+	}
+	if len(lines) > h {
+		lines = append(lines[:h-1:h-1], ansi.Truncate(lines[h-1]+" …", w, "…"))
+	}
+	top := (h - len(lines)) / 2
+	for i, msg := range lines {
+		l := newTextLine(m.inks, w)
+		if mw := ansi.StringWidth(msg); mw < w {
+			l.w.spaces((w - mw) / 2)
+			l.width = (w - mw) / 2
+		}
+		l.add(id, msg)
+		l.pad()
+		out[top+i] = l.String()
+	}
+	return out
+}
+
+// wrapText wraps s at spaces (and inside words longer than w) into lines of
+// at most w cells.
+func wrapText(s string, w int) []string {
+	lines := strings.Split(ansi.Wrap(s, max(w, 1), ""), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return lines
 }
 
 // leftPad pads s with spaces on the left to n runes.

@@ -22,21 +22,23 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 	right.add(inkMuted, "window ")
 	right.add(inkValue, formatWindow(m.window))
 
-	l1 := newTextLine(m.inks, max(w-right.width-1, 0))
-	l1.add(inkTitle, "kafkaplot")
-	l1.add(inkMuted, "  ")
-	cluster := m.opts.Cluster
-	if cluster == "" {
-		cluster = "?"
+	// Line 1: who we are, the connection state and the last error. The
+	// connection state is never cut for the rest: when the line is short, the
+	// error is cut first, then the cluster, topic and group.
+	avail := max(w-right.width-1, 0)
+	conn := newTextLine(m.inks, avail)
+	m.addConnection(conn, sep)
+	full := newTextLine(m.inks, w*4)
+	m.addIdentity(full, sep)
+	l1 := newTextLine(m.inks, 0)
+	if room := avail - conn.width - len([]rune(sep)); room > 0 {
+		l1.max = min(full.width, room)
+		m.addIdentity(l1, sep)
 	}
-	l1.add(inkValue, cluster)
-	l1.add(inkMuted, sep+"topic ")
-	l1.add(inkValue, m.opts.Topic)
-	if m.opts.Group != "" {
-		l1.add(inkMuted, sep+"group ")
-		l1.add(inkValue, m.opts.Group)
+	l1.max, l1.full = avail, false // the rest of the line is the state's
+	if l1.width > 0 {
+		l1.add(inkMuted, sep)
 	}
-	l1.add(inkMuted, sep)
 	m.addConnection(l1, sep)
 	if m.fatal != "" {
 		l1.add(inkMuted, sep)
@@ -95,6 +97,27 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		return []string{line1, l2.String()}
 	}
 	return []string{line1, l2.String(), m.renderPlotLine(w)}
+}
+
+// addIdentity adds "kafkaplot  cluster · topic T · group G" to l; a cluster
+// joined rather than started reads "joined embedded cluster on cluster".
+func (m *Model) addIdentity(l *textLine, sep string) {
+	l.add(inkTitle, "kafkaplot")
+	l.add(inkMuted, "  ")
+	cluster := m.opts.Cluster
+	if cluster == "" {
+		cluster = "?"
+	}
+	if m.opts.JoinedEmbedded {
+		l.add(inkMuted, "joined embedded cluster on ")
+	}
+	l.add(inkValue, cluster)
+	l.add(inkMuted, sep+"topic ")
+	l.add(inkValue, m.opts.Topic)
+	if m.opts.Group != "" {
+		l.add(inkMuted, sep+"group ")
+		l.add(inkValue, m.opts.Group)
+	}
 }
 
 // addConnection adds the connection state to l: "● connected" when all is

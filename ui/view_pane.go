@@ -120,7 +120,7 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 
 	out := make([]string, 0, h)
 	out = append(out, m.borderLine(lk.border.tl, m.paneTitle(p, d, iw, lk, owner), lk.border.tr, lk.borderInk))
-	body, drawn, total := m.paneBody(d, iw, ih, lk)
+	body, drawn, total := m.paneBody(d, iw, ih, lk, m.paneStatus[p], owner)
 	bi := m.inks[lk.borderInk]
 	vert := bi.pre + string(lk.border.v) + bi.post
 	for _, row := range body {
@@ -182,10 +182,6 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 			top.add(inkWarn, "re-delivered "+groupDigits(d.dups))
 		}
 	}
-	if st := m.paneStatus[p]; st != "" {
-		top.add(lk.muted, " · ")
-		top.add(inkWarn, st)
-	}
 	if top.room() > 0 {
 		top.add(lk.muted, " ")
 	}
@@ -193,11 +189,53 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 	return top.String()
 }
 
+// minNoteChartRows is the fewest chart rows drawn below a pane's note; with
+// less room the note is shown alone.
+const minNoteChartRows = 3
+
 // paneBody returns the ih rows (iw cells each) inside a pane's border: the
-// chart, and the legend on its right when the pane is wide or below it when
-// the pane is tall enough. It also returns how many series were drawn of how
+// pane's condition (status, e.g. why it is paused) in full, wrapped, above
+// its chart; a pane without data of a partition another member reads says
+// so instead of waiting. It also returns how many series were drawn of how
 // many the partition has.
-func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, int) {
+func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook, status, owner string) ([]string, int, int) {
+	hasData := d != nil && len(d.order) > 0
+	note, noteInk := status, inkWarn
+	if note == "" && !hasData && lk.dim {
+		note, noteInk = ownerNote(owner), lk.muted
+	}
+	if note == "" {
+		return m.chartBody(d, iw, ih, lk)
+	}
+	lines := wrapText(note, max(iw-2, 1))
+	if hasData && ih-len(lines) >= minNoteChartRows {
+		rows := make([]string, 0, ih)
+		for _, ln := range lines {
+			l := newTextLine(m.inks, iw)
+			l.add(inkPlain, " ")
+			l.add(noteInk, ln)
+			l.pad()
+			rows = append(rows, l.String())
+		}
+		body, drawn, total := m.chartBody(d, iw, ih-len(lines), lk)
+		return append(rows, body...), drawn, total
+	}
+	return m.centredLines(iw, ih, lines, noteInk), 0, 0
+}
+
+// ownerNote says why a pane of a partition this instance does not own has
+// no data.
+func ownerNote(owner string) string {
+	if owner == "" {
+		return "not assigned to any member of the group: nobody reads it"
+	}
+	return "read by " + owner + ", another member of the group, not by this instance"
+}
+
+// chartBody returns the ih rows (iw cells each) of a pane's chart, with the
+// legend on its right when the pane is wide or below it when the pane is
+// tall enough, and how many series were drawn of how many the partition has.
+func (m *Model) chartBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, int) {
 	var order []*series
 	if d != nil {
 		order = d.order

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,16 @@ func hasBraille(screen string) bool {
 	return false
 }
 
+// headerStep returns the generator's step the header shows, 0 if none.
+func headerStep(screen string) int {
+	m := regexp.MustCompile(`generator on \S+ step ([\d,]+)`).FindStringSubmatch(screen)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	return n
+}
+
 // TestDashboardRebalanceInTmux drives two real dashboards in tmux on an
 // embedded cluster: the second joins the first's group, the partitions are
 // re-split in both, and go back to the first when the second quits.
@@ -109,6 +120,16 @@ func TestDashboardRebalanceInTmux(t *testing.T) {
 		}
 		got, ok := owns(s)
 		return ok && got == "0,1" && hasBraille(s)
+	})
+
+	// The header's step follows the generator, no key pressed.
+	var step0 int
+	tm.waitScreen("first", "the header to show the generator's step", 5*time.Second, func(s string) bool {
+		step0 = headerStep(s)
+		return step0 > 0
+	})
+	tm.waitScreen("first", "the header's step to advance", 5*time.Second, func(s string) bool {
+		return headerStep(s) > step0
 	})
 
 	tm.start("second", 160, 48, cmd(2))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -88,8 +89,9 @@ func (g *generatorControl) startLocked(ctx context.Context) {
 			return
 		}
 		g.producer = producer
-		g.sink = &generatorSink{stepSender{producer: producer, encoder: enc}}
+		g.sink = &generatorSink{stepSender: stepSender{producer: producer, encoder: enc}}
 	}
+	g.sink.report = &stepReporter{send: g.send, rate: g.rate, every: stepReportInterval}
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	g.cancel, g.done = cancel, done
@@ -128,11 +130,40 @@ func (g *generatorControl) reportLocked(errText string) {
 	go g.send(msg) // Send blocks until the UI takes it; never block the caller
 }
 
-// generatorSink sends each step; failures stop the generator.
-type generatorSink struct{ stepSender }
+// generatorSink sends each step and reports the progress; failures stop the
+// generator.
+type generatorSink struct {
+	stepSender
+	report *stepReporter // set by each start; nil reports nothing
+}
 
 // Emit implements simulate.Sink.
 func (s *generatorSink) Emit(ctx context.Context, events []simulate.Event) error {
 	_, err := s.send(ctx, events)
+	if err == nil && len(events) > 0 && s.report != nil {
+		s.report.step(events[len(events)-1].Step+1, time.Now())
+	}
 	return err
+}
+
+// stepReportInterval bounds how often a running generator reports its step.
+const stepReportInterval = 250 * time.Millisecond
+
+// stepReporter tells the UI how many steps a running generator produced, at
+// most once per interval, so that the header's step follows the generator.
+type stepReporter struct {
+	send  func(tea.Msg) // nil: no UI
+	rate  float64       // the running generator's rate
+	every time.Duration
+	last  time.Time // of the last report; zero before the first
+}
+
+// step reports that the steps before next were produced, unless the last
+// report is younger than the interval.
+func (r *stepReporter) step(next int, now time.Time) {
+	if r.send == nil || (!r.last.IsZero() && now.Sub(r.last) < r.every) {
+		return
+	}
+	r.last = now
+	r.send(ui.GeneratorMsg{On: true, Rate: r.rate, Step: next})
 }

@@ -182,3 +182,17 @@ func TestHeaderSaysJoinedEmbedded(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderStepFollowsGenerator checks that the header's step follows
+// GeneratorMsg as it arrives, without a key press.
+func TestHeaderStepFollowsGenerator(t *testing.T) {
+	c := &clock{now: testStart()}
+	m := update(New(testOptions(c)), tea.WindowSizeMsg{Width: 120, Height: 24}, FrameMsg{})
+	for _, step := range []int{3, 17, 1234} {
+		m = update(m, GeneratorMsg{On: true, Rate: 2, Step: step}, FrameMsg{})
+		line := strings.Split(m.View(), "\n")[1]
+		if want := "generator on 2/s step " + groupDigits(int64(step)); !strings.Contains(line, want) {
+			t.Errorf("header line %q lacks %q", line, want)
+		}
+	}
+}

@@ -70,12 +70,12 @@ func (d *doctor) note(check, detail string) {
 
 // fail prints a failed check: what is wrong and, when known, the fix.
 func (d *doctor) fail(check string, code int, err error) {
-	line := flatLine(err.Error())
+	line := oneLine(err.Error())
 	var h *hopError
 	if errors.As(err, &h) {
-		line = flatLine(h.what)
+		line = oneLine(h.what)
 		if h.fix != "" {
-			line += " → " + flatLine(h.fix)
+			line += " → " + oneLine(h.fix)
 		}
 	}
 	fmt.Fprintf(d.out, "✗ %-15s %s\n", check, line)
@@ -91,8 +91,6 @@ func (d *doctor) result() error {
 	}
 	return &doctorError{failed: d.failed, first: d.first, code: d.code}
 }
-
-func flatLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // runDoctor checks each hop to the cluster and says what to fix.
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -212,7 +210,7 @@ func (d *doctor) kafka(ctx context.Context, s settings, conn stream.Connection, 
 	d.ok("kafka metadata", fmt.Sprintf("cluster %q: %d broker(s) %s, controller %d", meta.ClusterID, len(meta.Brokers), strings.Join(meta.Brokers, ","), meta.Controller))
 	n, err := conn.Partitions(ctx, s.cfg.Kafka.Topic)
 	if err != nil {
-		d.fail("topic", exitKafka, &hopError{what: flatLine(err.Error()), fix: "check kafka.topic, or create the topic", err: err})
+		d.fail("topic", exitKafka, &hopError{what: oneLine(err.Error()), fix: "check kafka.topic, or create the topic", err: err})
 		return true
 	}
 	d.ok("topic", fmt.Sprintf("%s: %d partition(s)", s.cfg.Kafka.Topic, n))
@@ -258,7 +256,7 @@ func describeTLS(cs *tls.ConnectionState) string {
 func (d *doctor) group(ctx context.Context, s settings, conn stream.Connection) {
 	g, err := conn.Group(ctx, s.cfg.Kafka.Consumer.GroupID)
 	if err != nil {
-		d.fail("group", exitKafka, &hopError{what: flatLine(err.Error()), fix: "check kafka.consumer.group_id and the user's rights on it", err: err})
+		d.fail("group", exitKafka, &hopError{what: oneLine(err.Error()), fix: "check kafka.consumer.group_id and the user's rights on it", err: err})
 		return
 	}
 	detail := fmt.Sprintf("%s: %s, %d member(s)", s.cfg.Kafka.Consumer.GroupID, g.State, g.Members)
@@ -333,13 +331,13 @@ func (d *doctor) registry(ctx context.Context, s settings, timeout time.Duration
 	}
 	subject := s.cfg.Subject()
 	latest, err := client.Latest(stepCtx, subject)
-	var h *hopError
+	explained := explainRegistry(err, s.cfg, info)
 	switch {
 	case err == nil:
 		d.ok("registry auth", accepted)
 		d.ok("subject", fmt.Sprintf("%s: version %d, schema id %d", subject, latest.Version, latest.ID))
-	case errors.As(explainRegistry(err, s.cfg, info), &h) && h.hop == "auth":
-		d.fail("registry auth", exitAuth, h)
+	case errors.Is(explained, errRegistryAuth):
+		d.fail("registry auth", exitAuth, explained)
 		return
 	case errors.Is(err, schema.ErrUnknownSchema) || isNotFound(err):
 		d.ok("registry auth", accepted)
@@ -347,7 +345,7 @@ func (d *doctor) registry(ctx context.Context, s settings, timeout time.Duration
 			fix: "check kafka.schema (registry.subject), or register it: kafkaplot produce --register", err: err})
 		return
 	default:
-		d.fail("registry", exitRegistry, explainRegistry(err, s.cfg, info))
+		d.fail("registry", exitRegistry, explained)
 		return
 	}
 	level, err := client.Compatibility(stepCtx, subject)

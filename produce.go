@@ -297,7 +297,7 @@ func (p *produceSink) acknowledged(b *stepBatch) {
 			if d.Err != nil {
 				ok = false
 				p.failed++
-				fmt.Fprintf(p.out, "Delivery failed for Sensor Event %s: %s\n", b.ids[i], oneLine(d.Err))
+				fmt.Fprintf(p.out, "Delivery failed for Sensor Event %s: %s\n", b.ids[i], oneLine(d.Err.Error()))
 				continue
 			}
 			p.delivered++
@@ -322,11 +322,6 @@ func (p *produceSink) acknowledged(b *stepBatch) {
 	} else {
 		p.out.Flush()
 	}
-}
-
-// oneLine is err's text on one line (joined errors span several).
-func oneLine(err error) string {
-	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
 
 func (p *produceSink) showProgress(step int) {

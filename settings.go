@@ -84,7 +84,7 @@ func (f *connFlags) resolve(fs *flag.FlagSet, lookupEnv func(string) (string, bo
 	if err := s.cfg.ApplyEnv(lookupEnv); err != nil {
 		return s, err
 	}
-	if s.embedded && (!equalStrings(before.Kafka.Brokers, s.cfg.Kafka.Brokers) || before.Registry.URL != s.cfg.Registry.URL) {
+	if s.embedded && (!slices.Equal(before.Kafka.Brokers, s.cfg.Kafka.Brokers) || before.Registry.URL != s.cfg.Registry.URL) {
 		s.embedded, s.source = false, "environment"
 	}
 	set := map[string]bool{}
@@ -117,18 +117,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // preflightTimeout bounds the checks connection and registryClient make.
@@ -273,7 +261,7 @@ func (s settings) registryClient() (*schema.Client, error) {
 	defer cancel()
 	if _, err := client.Latest(ctx, s.cfg.Subject()); err != nil {
 		var h *hopError
-		if errors.As(explainRegistry(err, s.cfg, info), &h) && h.hop != "registry network" {
+		if explained := explainRegistry(err, s.cfg, info); errors.As(explained, &h) && !errors.Is(explained, errRegistryUnreachable) {
 			return nil, h
 		}
 	}

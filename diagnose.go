@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -21,14 +22,27 @@ import (
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
+// Classes of registry failures that callers act on, matched with
+// errors.Is through a hopError.
+var (
+	// errRegistryAuth: the registry refused the credentials (401, 403).
+	errRegistryAuth = errors.New("registry refused the credentials")
+	// errRegistryUnreachable: the registry's host is unknown or refuses
+	// connections; it may come up later.
+	errRegistryUnreachable = errors.New("registry unreachable")
+)
+
 // hopError is a failed step on the way to the cluster: what is wrong, on
 // one line, and the setting to change. It never holds a secret.
 type hopError struct {
-	hop  string // the check that failed: a stream.Stage*, "registry", "auth"...
-	what string // what is wrong
-	fix  string // what to change; may be empty
-	err  error  // the cause, for errors.Is and errors.As
+	class error  // errRegistryAuth, errRegistryUnreachable or nil
+	what  string // what is wrong
+	fix   string // what to change; may be empty
+	err   error  // the cause, for errors.Is and errors.As
 }
+
+// Is reports whether target is the class of e.
+func (e *hopError) Is(target error) bool { return e.class != nil && target == e.class }
 
 // Error returns "what; fix".
 func (e *hopError) Error() string {
@@ -78,7 +92,7 @@ func explainProbe(err error, cfg config.Config, info config.TLSInfo) error {
 		return err
 	}
 	b := "kafka broker " + pe.Broker
-	h := &hopError{hop: pe.Stage, err: err}
+	h := &hopError{err: err}
 	switch pe.Stage {
 	case stream.StageDNS:
 		h.what = fmt.Sprintf("%s: host not found (%v)", b, rootCause(pe.Err))
@@ -174,7 +188,19 @@ func rootCause(err error) string {
 		}
 		err = u
 	}
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return oneLine(err.Error())
+}
+
+// oneLine puts text on one line: the lines of joined errors separated by
+// "; ", runs of white space within a line folded into one space.
+func oneLine(s string) string {
+	var parts []string
+	for line := range strings.Lines(s) {
+		if f := strings.Fields(line); len(f) > 0 {
+			parts = append(parts, strings.Join(f, " "))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // registrySetting names the setting the registry URL comes from.
@@ -207,9 +233,9 @@ func explainRegistry(err error, cfg config.Config, info config.TLSInfo) error {
 		creds, fix := credentialSource(cfg)
 		switch ae.StatusCode {
 		case 401:
-			return &hopError{hop: "auth", what: fmt.Sprintf("registry %s refused %s (401 %s)", base, creds, ae.Message), fix: fix, err: err}
+			return &hopError{class: errRegistryAuth, what: fmt.Sprintf("registry %s refused %s (401 %s)", base, creds, ae.Message), fix: fix, err: err}
 		case 403:
-			return &hopError{hop: "auth", what: fmt.Sprintf("registry %s: the %s may not read project %s's schemas (403 %s)", base, creds, cfg.Project.ID, ae.Message),
+			return &hopError{class: errRegistryAuth, what: fmt.Sprintf("registry %s: the %s may not read project %s's schemas (403 %s)", base, creds, cfg.Project.ID, ae.Message),
 				fix: "check that the key's user is a member of the project (project.id) and the key has the kafka scope", err: err}
 		}
 		return err
@@ -218,7 +244,7 @@ func explainRegistry(err error, cfg config.Config, info config.TLSInfo) error {
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var rh tls.RecordHeaderError
-	h := &hopError{hop: "registry", err: err}
+	h := &hopError{err: err}
 	switch {
 	case errors.As(err, &unknown):
 		h.what = fmt.Sprintf("registry %s: certificate%s is issued by %s, which is not a CA in %s", base, leafName(err), issuerName(unknown.Cert), verifySource(info))
@@ -229,15 +255,15 @@ func explainRegistry(err error, cfg config.Config, info config.TLSInfo) error {
 	case errors.As(err, &invalid):
 		h.what = fmt.Sprintf("registry %s: certificate %s is not valid now (%v)", base, certIssuer(invalid.Cert), invalid.Reason)
 		h.fix = "the registry's certificate must be renewed, or set hops.verify = false (testing only)"
-	case errors.As(err, &rh) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+	case errors.As(err, &rh) || errors.Is(err, http.ErrSchemeMismatch):
 		h.what = fmt.Sprintf("registry %s speaks plain HTTP, not HTTPS", base)
 		h.fix = "use http:// in registry.url"
 	case errors.Is(err, syscall.ECONNREFUSED):
-		h.hop = "registry network"
+		h.class = errRegistryUnreachable
 		h.what = fmt.Sprintf("registry %s: connection refused", base)
 		h.fix = "check " + registrySetting(cfg) + " and its port"
 	case isDNSError(err):
-		h.hop = "registry network"
+		h.class = errRegistryUnreachable
 		h.what = fmt.Sprintf("registry %s: host not found", base)
 		h.fix = "check " + registrySetting(cfg)
 	default:

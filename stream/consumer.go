@@ -653,24 +653,3 @@ func (c *committer) flush() {
 		c.committed = c.pending
 	}
 }
-
-// backoff doubles a wait up to a ceiling.
-type backoff struct{ cur, max time.Duration }
-
-func newBackoff(start, max time.Duration) *backoff { return &backoff{cur: start / 2, max: max} }
-
-func (b *backoff) next() time.Duration {
-	b.cur = min(b.cur*2, b.max)
-	return b.cur
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}

@@ -37,9 +37,12 @@ type ProducerConfig struct {
 	// giving up. Default: 5.
 	Retries int
 	// Backoff is the pause before the first retry; it doubles on each
-	// further retry. Default: 100ms.
+	// further retry, up to maxProduceBackoff. Default: 100ms.
 	Backoff time.Duration
 }
+
+// maxProduceBackoff bounds the pause between re-sends of a batch.
+const maxProduceBackoff = 5 * time.Second
 
 // Producer writes messages synchronously, partitioned by the CRC32 of the
 // key exactly as librdkafka's default partitioner does, and reports the
@@ -148,7 +151,7 @@ func (p *Producer) produce(ctx context.Context, part int, msgs []Message, idx []
 	records := make([]kafka.Record, len(idx))
 	// One allocation for all keys and values rather than two per record.
 	readers := make([]bytesReader, 2*len(idx))
-	backoff := p.cfg.Backoff
+	backoff := newBackoff(p.cfg.Backoff, max(p.cfg.Backoff, maxProduceBackoff))
 	for attempt := 0; ; attempt++ {
 		for j, i := range idx {
 			m := msgs[i]
@@ -178,12 +181,9 @@ func (p *Producer) produce(ctx context.Context, part int, msgs []Message, idx []
 		if attempt >= p.cfg.Retries || !retriable(err) {
 			return -1, fmt.Errorf("produce to %s [%d] after %d attempts: %w", p.cfg.Topic, part, attempt+1, err)
 		}
-		select {
-		case <-ctx.Done():
+		if !sleep(ctx, backoff.next()) {
 			return -1, fmt.Errorf("produce to %s [%d]: %w", p.cfg.Topic, part, ctx.Err())
-		case <-time.After(backoff):
 		}
-		backoff *= 2
 	}
 }
 

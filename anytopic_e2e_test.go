@@ -119,8 +119,9 @@ func TestClickStreamEndToEnd(t *testing.T) {
 		"plotting cost by creative_id over timestamp", fmt.Sprintf("schemas clicks-avro-value v1 #%d ×40", id), "cr-1", "cr-4")
 }
 
-// TestMixedTopicEndToEnd mixes, on the tutorial's topic, sensor v1 (from
-// produce), sensor v2 with unit and humidity, JSON Schema sensor events,
+// TestMixedTopicEndToEnd mixes, on the tutorial's topic, sensor v1 and
+// Protobuf sensors (from produce), sensor v2 with unit and humidity, JSON
+// Schema sensor events,
 // plain JSON and Protobuf sensor events, and a broken Protobuf record:
 // consume prints each the right way and counts the broken record as an
 // error; the dashboard plots them together with counts per schema.
@@ -139,18 +140,22 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid, err := reg.RegisterType(ctx, "sensor-proto", schema.FormatProtobuf, schema.SensorProto)
-	if err != nil {
-		t.Fatal(err)
+	if _, errOut, code := kafkaplot(t, append([]string{"produce", "--format", "protobuf", "-e", "1", "-d", "0", "-t", "6"}, c.flags()...)...); code != 0 {
+		t.Fatalf("produce --format protobuf: exit %d: %s", code, errOut)
 	}
+	proto, err := reg.Latest(ctx, "sensor-protobuf")
+	if err != nil || proto.Type != schema.FormatProtobuf || proto.Schema != schema.SensorProto {
+		t.Fatalf("produce --format protobuf registered %+v, %v; want schema.SensorProto under sensor-protobuf", proto, err)
+	}
+	pid := proto.ID
 	enc, err := schema.NewEncoder(v2, sensorV2Humidity)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().Truncate(time.Millisecond)
 	var msgs []stream.Message
-	for step := 2; step < 7; step++ {
-		ts := now.Add(time.Duration(step-7) * time.Second)
+	for step := 2; step < 6; step++ {
+		ts := now.Add(time.Duration(step-6) * time.Second)
 		for i, s := range simulate.TutorialSensors() {
 			v := s.Clean(float64(step))
 			var payload []byte
@@ -165,8 +170,6 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 				payload = append(schema.AppendHeader(nil, jid), text...)
 			case 5:
 				payload, _ = json.Marshal(map[string]any{"timestamp": ts.UnixMilli(), "id": s.ID, "value": v})
-			case 6:
-				payload = schema.NewProtoSensorEncoder(pid).AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
 			}
 			msgs = append(msgs, stream.Message{Key: []byte(s.ID), Value: payload, Time: ts})
 		}
@@ -198,7 +201,7 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 
 	waitDashboard(t, append([]string{"--group", "mixeddash"}, c.flags()...),
 		"plotting value, humidity by key over timestamp",
-		fmt.Sprintf("schemas sensor v1 #1 ×16, sensor v2 #%d ×16, sensor-json v1 (JSON) #%d ×8, sensor-proto v1 (PROTOBUF) #%d ×8, plain JSON ×8", v2, jid, pid),
+		fmt.Sprintf("schemas sensor v1 #1 ×16, sensor v2 #%d ×16, sensor-json v1 (JSON) #%d ×8, sensor-protobuf v1 (PROTOBUF) #%d ×8, plain JSON ×8", v2, jid, pid),
 		"decode errors 1", "sensor0.humidity", "sensor7.value")
 }
 

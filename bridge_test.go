@@ -186,7 +186,7 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 			case step < 40:
 				payload, err = enc2.Append(nil, map[string]any{"timestamp": ts, "id": s.ID, "value": v, "unit": "celsius", "humidity": 40 + float64(i) + float64(step%10)/2})
 			case step >= 60:
-				payload = encProto.AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
+				payload, _ = encProto.AppendSensor(nil, schema.Sensor{Timestamp: ts.UnixMilli(), ID: s.ID, Value: v})
 			default:
 				text, _ := json.Marshal(map[string]any{"timestamp": ts.UnixMilli(), "id": s.ID, "value": v})
 				payload = append(schema.AppendHeader(nil, jid), text...)

@@ -31,11 +31,15 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	strategy := fs.String("subject-strategy", "", "subject naming: record-name (kafka.schema, as Hopsworks), topic-name (<topic>-value) or topic-record (<topic>-<kafka.schema>) (default: registry.subject_strategy, record-name)")
 	quiet := fs.Bool("quiet", false, "no per-event lines: one progress line and a final summary")
 	noise := fs.Bool("noise", true, "add each sensor's Gaussian noise (false: the noise-free model)")
+	format := fs.String("format", formatAvro, "value format: avro (the tutorial's sensor schema) or protobuf (the same three fields as a Protobuf message, registered under <subject>-protobuf)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *delay < 0 {
 		return usageError{fmt.Errorf("-d %v: must not be negative", *delay)}
+	}
+	if *format = strings.ToLower(strings.TrimSpace(*format)); *format != formatAvro && *format != formatProtobuf {
+		return usageError{fmt.Errorf("--format %q: want %s or %s", *format, formatAvro, formatProtobuf)}
 	}
 	s, err := cf.resolve(fs, os.LookupEnv)
 	if err != nil {
@@ -49,7 +53,12 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	enc, err := reg.SensorEncoder(ctx, subject, *register)
+	var enc sensorEncoder
+	if *format == formatProtobuf {
+		enc, err = reg.ProtoSensorEncoder(ctx, protobufSubject(s.cfg, subject))
+	} else {
+		enc, err = reg.SensorEncoder(ctx, subject, *register)
+	}
 	if err != nil {
 		return err
 	}
@@ -95,6 +104,29 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 }
 
+// Value formats of produce --format.
+const (
+	formatAvro     = "avro"
+	formatProtobuf = "protobuf"
+)
+
+// sensorEncoder frames sensor readings: schema.Encoder (Avro) or
+// schema.ProtoSensorEncoder.
+type sensorEncoder interface {
+	AppendSensor(dst []byte, s schema.Sensor) ([]byte, error)
+}
+
+// protobufSubject is the subject of the Protobuf sensor schema:
+// registry.subject when set, else the strategy's subject with "-protobuf",
+// so that Avro and Protobuf sensors share a topic without sharing a subject
+// (a registry refuses a schema of another type as incompatible).
+func protobufSubject(cfg config.Config, subject string) string {
+	if cfg.Registry.Subject != "" {
+		return subject
+	}
+	return subject + "-" + formatProtobuf
+}
+
 // subjectName returns the subject to register or look up the sensor schema
 // under: registry.subject, else the name the subject strategy gives —
 // strategy (--subject-strategy) when set, else registry.subject_strategy.
@@ -131,7 +163,7 @@ func (b *stepBatch) reset() {
 func (b *stepBatch) len() int { return len(b.steps) }
 
 // add encodes one step's events; on error the batch is unchanged.
-func (b *stepBatch) add(enc *schema.Encoder, events []simulate.Event) error {
+func (b *stepBatch) add(enc sensorEncoder, events []simulate.Event) error {
 	n, nb, nbuf := len(b.steps), len(b.bounds), len(b.buf)
 	for _, ev := range events {
 		b.bounds = append(b.bounds, len(b.buf))
@@ -167,7 +199,7 @@ func (b *stepBatch) send(ctx context.Context, producer *stream.Producer) {
 // stepSender sends one generator step at a time and waits for it.
 type stepSender struct {
 	producer *stream.Producer
-	encoder  *schema.Encoder
+	encoder  sensorEncoder
 	batch    stepBatch
 }
 
@@ -196,7 +228,7 @@ const maxBatchEvents = 8192
 // is sent alone and waited for.
 type produceSink struct {
 	producer  *stream.Producer
-	encoder   *schema.Encoder
+	encoder   sensorEncoder
 	out       *bufio.Writer
 	quiet     bool
 	pipelined bool
@@ -217,7 +249,7 @@ type produceSink struct {
 	lastShown time.Time
 }
 
-func newProduceSink(producer *stream.Producer, enc *schema.Encoder, out *bufio.Writer, start int) *produceSink {
+func newProduceSink(producer *stream.Producer, enc sensorEncoder, out *bufio.Writer, start int) *produceSink {
 	return &produceSink{
 		producer: producer, encoder: enc, out: out, started: time.Now(), next: start,
 		pending: &stepBatch{}, spare: &stepBatch{}, done: make(chan *stepBatch, 1),

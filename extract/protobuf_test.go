@@ -120,7 +120,7 @@ func TestFromProtobufSensor(t *testing.T) {
 	reg := registry{41: {ID: 41, Subject: "temperature-value", Version: 2, Schema: schema.SensorProto, Type: schema.FormatProtobuf}}
 	ex := New(Config{})
 	d := schema.NewDecoder(reg, schema.WithSensorFilter(ex.SensorOK))
-	payload := schema.NewProtoSensorEncoder(41).AppendSensor(nil, schema.Sensor{Timestamp: 1700000000123, ID: "sensor2", Value: 3.5})
+	payload, _ := schema.NewProtoSensorEncoder(41).AppendSensor(nil, schema.Sensor{Timestamp: 1700000000123, ID: "sensor2", Value: 3.5})
 	var s schema.Sensor
 	if _, err := d.DecodeSensor(context.Background(), payload, &s); err != nil {
 		t.Fatalf("the Protobuf sensor goes the fast path: %v", err)

@@ -74,7 +74,7 @@ func BenchmarkAppendSensor(b *testing.B) {
 // Decode through dynamicpb into a Record.
 func BenchmarkDecodeProtobuf(b *testing.B) {
 	src := &protoSource{byID: map[int]regSchema{100043: {typ: FormatProtobuf, text: SensorProto, subject: "temperature-value", version: 2}}}
-	payload := NewProtoSensorEncoder(100043).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor4", Value: 35.45084971874737})
+	payload, _ := NewProtoSensorEncoder(100043).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor4", Value: 35.45084971874737})
 	ctx := context.Background()
 	b.Run("sensor", func(b *testing.B) {
 		d := NewDecoder(src)

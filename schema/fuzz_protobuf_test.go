@@ -38,8 +38,9 @@ message sensor {
 func fuzzProtoSeeds(t testing.TB) [][]byte {
 	src := fuzzProtoSource()
 	at := time.UnixMilli(1700000000123).UTC()
+	sensor, _ := NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor0", Value: 50})
 	return [][]byte{
-		NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor0", Value: 50}),
+		sensor,
 		protoFrame(t, src, 2, FirstMessage, map[string]any{"timestamp": at, "id": "sensor1", "value": float32(-1.5), "history": []any{int64(-1), int64(300)}}),
 		protoFrame(t, src, 5, FirstMessage, map[string]any{"name": "Robert Zych", "favorite_color": "blue", "favorite_number": int64(42), "twitter_handle": "zychr"}),
 		protoFrame(t, src, 4, FirstMessage, map[string]any{"at": at, "id": "r1", "location": map[string]any{"lat": 59.3}, "low": int32(-2), "tags": []any{"a"}}),

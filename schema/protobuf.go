@@ -137,6 +137,53 @@ func gatherProto(ctx context.Context, src Source, id int, text string) (*protoCo
 	return in, nil
 }
 
+// fillJSONNames gives every field without a json_name the one protoc
+// derives (favorite_color → favoriteColor). Descriptors serialized by
+// generated Python code have none, which protocompile takes for custom
+// empty names that conflict.
+func fillJSONNames(fdp *descriptorpb.FileDescriptorProto) {
+	var fill func(fields []*descriptorpb.FieldDescriptorProto)
+	var message func(m *descriptorpb.DescriptorProto)
+	fill = func(fields []*descriptorpb.FieldDescriptorProto) {
+		for _, f := range fields {
+			if f.JsonName == nil {
+				f.JsonName = proto.String(protocJSONName(f.GetName()))
+			}
+		}
+	}
+	message = func(m *descriptorpb.DescriptorProto) {
+		fill(m.GetField())
+		fill(m.GetExtension())
+		for _, n := range m.GetNestedType() {
+			message(n)
+		}
+	}
+	fill(fdp.GetExtension())
+	for _, m := range fdp.GetMessageType() {
+		message(m)
+	}
+}
+
+// protocJSONName is protoc's default JSON name of a field: underscores
+// dropped, the letter after each one upper-cased.
+func protocJSONName(name string) string {
+	var b strings.Builder
+	upper := false
+	for _, c := range name {
+		switch {
+		case c == '_':
+			upper = true
+		case upper && 'a' <= c && c <= 'z':
+			b.WriteRune(c - 'a' + 'A')
+			upper = false
+		default:
+			b.WriteRune(c)
+			upper = false
+		}
+	}
+	return b.String()
+}
+
 // compileProto compiles a gathered schema with bufbuild/protocompile; the
 // well-known types (google/protobuf/*.proto) resolve without references.
 func compileProto(ctx context.Context, in *protoCompileInput, canFetchRefs bool) (protoreflect.FileDescriptor, error) {
@@ -153,6 +200,7 @@ func compileProto(ctx context.Context, in *protoCompileInput, canFetchRefs bool)
 		if f.proto != nil {
 			fdp := proto.Clone(f.proto).(*descriptorpb.FileDescriptorProto)
 			fdp.Name = proto.String(path)
+			fillJSONNames(fdp)
 			return protocompile.SearchResult{Proto: fdp}, nil
 		}
 		return protocompile.SearchResult{Source: io.NopCloser(strings.NewReader(f.text))}, nil

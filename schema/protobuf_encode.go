@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+	"fmt"
 	"math"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -33,11 +35,23 @@ func NewProtoSensorEncoder(id int) *ProtoSensorEncoder { return &ProtoSensorEnco
 func (e *ProtoSensorEncoder) ID() int { return e.id }
 
 // AppendSensor appends the framed reading to dst. Fields holding Protobuf's
-// defaults (0, "") are left out, as Protobuf serializers do.
-func (e *ProtoSensorEncoder) AppendSensor(dst []byte, s Sensor) []byte {
+// defaults (0, "") are left out, as Protobuf serializers do. It never
+// fails; the error is there to match Encoder.AppendSensor.
+func (e *ProtoSensorEncoder) AppendSensor(dst []byte, s Sensor) ([]byte, error) {
 	dst = AppendHeader(dst, e.id)
 	dst = AppendMessageIndexes(dst, FirstMessage)
-	return appendProtoSensor(dst, s)
+	return appendProtoSensor(dst, s), nil
+}
+
+// ProtoSensorEncoder registers SensorProto under subject (registering a
+// schema the subject already has returns its id) and returns an encoder
+// for it.
+func (c *Client) ProtoSensorEncoder(ctx context.Context, subject string) (*ProtoSensorEncoder, error) {
+	id, err := c.RegisterType(ctx, subject, FormatProtobuf, SensorProto)
+	if err != nil {
+		return nil, fmt.Errorf("register protobuf sensor schema under subject %s: %w", subject, err)
+	}
+	return NewProtoSensorEncoder(id), nil
 }
 
 // appendProtoSensor appends the body of a SensorProto message.

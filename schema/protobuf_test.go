@@ -139,14 +139,23 @@ func setFields(t testing.TB, m protoreflect.Message, fields map[string]any) {
 }
 
 // descriptorText is a .proto file compiled and then written as a base64
-// FileDescriptorProto, the form confluent-kafka-python registers.
-func descriptorText(t testing.TB, name, text string) string {
+// FileDescriptorProto, the form confluent-kafka-python registers; python
+// drops the fields' json_name, as generated Python code does.
+func descriptorText(t testing.TB, name, text string, python bool) string {
 	t.Helper()
 	fd, err := compileProto(context.Background(), &protoCompileInput{root: name, files: map[string]protoFileSource{name: {text: text}}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := proto.Marshal(protodesc.ToFileDescriptorProto(fd))
+	fdp := protodesc.ToFileDescriptorProto(fd)
+	if python {
+		for _, m := range fdp.GetMessageType() {
+			for _, f := range m.GetField() {
+				f.JsonName = nil
+			}
+		}
+	}
+	raw, err := proto.Marshal(fdp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +215,8 @@ func TestDecodeProtobufUser(t *testing.T) {
 		text string
 	}{
 		{"proto text", userProto},
-		{"base64 descriptor", descriptorText(t, "user.proto", userProto)},
+		{"base64 descriptor", descriptorText(t, "user.proto", userProto, false)},
+		{"base64 descriptor without json names, as python writes it", descriptorText(t, "user.proto", userProto, true)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &protoSource{byID: map[int]regSchema{7: {typ: FormatProtobuf, text: tc.text, subject: "mytopic_protobuf-value", version: 1}}}
@@ -408,7 +418,7 @@ message sensor {
 	d := NewDecoder(src)
 	ctx := context.Background()
 	want := Sensor{Timestamp: 1700000000123, ID: "sensor4", Value: 35.45084971874737}
-	payload := NewProtoSensorEncoder(1).AppendSensor(nil, want)
+	payload, _ := NewProtoSensorEncoder(1).AppendSensor(nil, want)
 	var s Sensor
 	if id, err := d.DecodeSensor(ctx, payload, &s); err != nil || id != 1 || s != want {
 		t.Fatalf("DecodeSensor = %+v, %d, %v", s, id, err)
@@ -428,7 +438,7 @@ message sensor {
 	if _, err := d.DecodeSensor(ctx, other, &s); err != nil || s != (Sensor{Timestamp: 1700000000123, ID: "sensor1", Value: 2.5}) {
 		t.Fatalf("Timestamp sensor = %+v, %v", s, err)
 	}
-	zero := NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{})
+	zero, _ := NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{})
 	if _, err := d.DecodeSensor(ctx, zero, &s); err != nil || s != (Sensor{}) {
 		t.Fatalf("all defaults = %+v, %v", s, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -163,39 +164,68 @@ type stageCheck struct {
 	code         int
 }
 
-// stageChecks lists the probe stages in order, with check names and exit classes.
-func stageChecks() []stageCheck {
-	return []stageCheck{
+// brokerChecks lists the stages of a broker probe in order, with check
+// names and exit classes, leaving out TLS and SASL when conn uses neither.
+func brokerChecks(conn stream.Connection) []stageCheck {
+	checks := []stageCheck{
 		{stream.StageDNS, "kafka dns", exitNetwork},
 		{stream.StageTCP, "kafka tcp", exitNetwork},
 		{stream.StageTLS, "kafka tls", exitTLS},
 		{stream.StageSASL, "kafka sasl", exitAuth},
 		{stream.StageAPI, "kafka api", exitKafka},
 	}
+	return slices.DeleteFunc(checks, func(c stageCheck) bool {
+		return (c.stage == stream.StageTLS && conn.TLS == nil) || (c.stage == stream.StageSASL && conn.SASL == nil)
+	})
+}
+
+// registryChecks lists the stages of the registry's probe: DNS for a host
+// name, TCP, and TLS for https.
+func registryChecks(isName, https bool) []stageCheck {
+	var checks []stageCheck
+	if isName {
+		checks = append(checks, stageCheck{stream.StageDNS, "registry dns", exitNetwork})
+	}
+	checks = append(checks, stageCheck{stream.StageTCP, "registry tcp", exitNetwork})
+	if https {
+		checks = append(checks, stageCheck{stream.StageTLS, "registry tls", exitTLS})
+	}
+	return checks
+}
+
+// stages prints one line per probe stage: ✓ (or ! when describe says so)
+// up to the stage that failed, ✗ on it, explained. It reports whether every
+// stage passed.
+func (d *doctor) stages(checks []stageCheck, p stream.BrokerProbe, err error, explain func(error) error, describe func(stage string, p stream.BrokerProbe) (detail string, warn bool)) bool {
+	var pe *stream.ProbeError
+	if err != nil && !errors.As(err, &pe) {
+		last := checks[len(checks)-1]
+		d.fail(last.check, last.code, explain(err))
+		return false
+	}
+	for _, st := range checks {
+		if pe != nil && pe.Stage == st.stage {
+			d.fail(st.check, st.code, explain(err))
+			return false
+		}
+		if detail, warn := describe(st.stage, p); warn {
+			d.note(st.check, detail)
+		} else {
+			d.ok(st.check, detail)
+		}
+	}
+	return err == nil
 }
 
 // kafka probes every broker, then reads the metadata and the topic; it
 // reports whether the cluster answered.
 func (d *doctor) kafka(ctx context.Context, s settings, conn stream.Connection, info config.TLSInfo) bool {
 	reached := false
+	explain := func(err error) error { return explainProbe(err, s.cfg, info) }
+	describe := func(stage string, p stream.BrokerProbe) (string, bool) { return describeStage(stage, p, s.cfg), false }
 	for _, b := range conn.Brokers {
 		p, err := conn.Probe(ctx, b)
-		var pe *stream.ProbeError
-		if err != nil && !errors.As(err, &pe) {
-			d.fail("kafka", exitKafka, err)
-			continue
-		}
-		for _, st := range stageChecks() {
-			if (st.stage == stream.StageTLS && conn.TLS == nil) || (st.stage == stream.StageSASL && conn.SASL == nil) {
-				continue
-			}
-			if pe != nil && pe.Stage == st.stage {
-				d.fail(st.check, st.code, explainProbe(err, s.cfg, info))
-				break
-			}
-			d.ok(st.check, describeStage(st.stage, p, s.cfg))
-		}
-		if err == nil {
+		if d.stages(brokerChecks(conn), p, err, explain, describe) {
 			reached = true
 		}
 	}
@@ -285,44 +315,31 @@ func (d *doctor) registry(ctx context.Context, s settings, timeout time.Duration
 		return
 	}
 	host, _, _ := net.SplitHostPort(addr)
-	stepCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if net.ParseIP(host) == nil {
-		addrs, err := net.DefaultResolver.LookupHost(stepCtx, host)
-		if err != nil {
-			d.fail("registry dns", exitNetwork, explainRegistry(err, s.cfg, info))
-			return
-		}
-		d.ok("registry dns", fmt.Sprintf("%s: %s", host, strings.Join(addrs, ", ")))
+	https := strings.HasPrefix(raw, "https://")
+	probe := stream.Connection{DialTimeout: timeout}
+	if https {
+		tc, _, _ := s.registryTLS()
+		probe.TLS = tc
 	}
-	dialer := net.Dialer{Timeout: timeout}
-	c, err := dialer.DialContext(stepCtx, "tcp", addr)
-	if err != nil {
-		d.fail("registry tcp", exitNetwork, explainRegistry(err, s.cfg, info))
+	p, err := probe.ProbeTransport(ctx, addr)
+	explain := func(err error) error { return explainRegistry(err, s.cfg, info) }
+	describe := func(stage string, p stream.BrokerProbe) (string, bool) {
+		switch stage {
+		case stream.StageDNS:
+			return fmt.Sprintf("%s: %s", host, strings.Join(p.Addrs, ", ")), false
+		case stream.StageTCP:
+			return addr + ": connected", false
+		}
+		if info.Insecure {
+			return describeTLS(p.TLS) + "; NOT verified (hops.verify = false, testing only)", true
+		}
+		return describeTLS(p.TLS) + "; verified against " + verifySource(info), false
+	}
+	if !d.stages(registryChecks(net.ParseIP(host) == nil, https), p, err, explain, describe) {
 		return
 	}
-	d.ok("registry tcp", addr+": connected")
-	if strings.HasPrefix(raw, "https://") {
-		tc, _, _ := s.registryTLS()
-		tc = tc.Clone()
-		tc.ServerName = host
-		tlsConn := tls.Client(c, tc)
-		err := tlsConn.HandshakeContext(stepCtx)
-		if err != nil {
-			tlsConn.Close()
-			d.fail("registry tls", exitTLS, explainRegistry(err, s.cfg, info))
-			return
-		}
-		state := tlsConn.ConnectionState()
-		tlsConn.Close()
-		if info.Insecure {
-			d.note("registry tls", describeTLS(&state)+"; NOT verified (hops.verify = false, testing only)")
-		} else {
-			d.ok("registry tls", describeTLS(&state)+"; verified against "+verifySource(info))
-		}
-	} else {
-		c.Close()
-	}
+	stepCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	creds, _ := credentialSource(s.cfg)
 	accepted := creds + " accepted"

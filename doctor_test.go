@@ -76,6 +76,8 @@ func TestDoctor(t *testing.T) {
 			wantFail: "subject", wantCode: exitRegistry, wantInOut: "kafkaplot produce --register"},
 		{name: "registry unreachable", config: c.variant(t, "registry.toml", "url = '"+c.registry+"'", "url = '127.0.0.1:"+closedPort+"'"), wantOK: []string{"topic"},
 			wantFail: "registry tcp", wantCode: exitNetwork, wantInOut: "check hops.url and its port"},
+		{name: "registry from an unknown CA", config: c.variant(t, "verify-ca.toml", "verify = 'trustStore.pem'", "verify = '"+stranger+"'"), wantOK: []string{"topic", "registry tcp"},
+			wantFail: "registry tls", wantCode: exitTLS, wantInOut: "set hops.verify to the registry's CA file"},
 		{name: "registry not verified", config: c.variant(t, "verify.toml", "verify = 'trustStore.pem'", "verify = false"), wantOK: []string{"registry auth", "subject"},
 			wantInOut: "! registry tls"},
 		{name: "broken config", config: c.variant(t, "broken.toml", "[kafka]", "[kafka]\nprot = 1"),

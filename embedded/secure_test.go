@@ -340,3 +340,41 @@ func TestHopsworksRegistry(t *testing.T) {
 		}
 	})
 }
+
+// TestProbeTransport checks Probe's first steps alone, as doctor takes them
+// to the registry: they stop after the TLS handshake.
+func TestProbeTransport(t *testing.T) {
+	p := getPKI(t)
+	e := startSecure(t, embedded.Config{RegistryTLS: &tls.Config{Certificates: []tls.Certificate{p.server.TLSCertificate()}, MinVersion: tls.VersionTLS12}})
+	registry := strings.TrimSuffix(strings.TrimPrefix(e.RegistryURL(), "https://"), "/")
+	for _, c := range []struct {
+		name      string
+		addr      string
+		tls       *tls.Config
+		wantStage string // empty: success
+	}{
+		{name: "TLS handshake", addr: registry, tls: p.clientTLS(nil, p.ca)},
+		{name: "TCP only", addr: registry},
+		{name: "server from an unknown CA", addr: registry, tls: p.clientTLS(nil, p.stranger), wantStage: stream.StageTLS},
+		{name: "nobody listening", addr: loopback(t), wantStage: stream.StageTCP},
+		{name: "unknown host", addr: "no-such-host.invalid:443", wantStage: stream.StageDNS},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			conn := stream.Connection{TLS: c.tls, DialTimeout: 2 * time.Second}
+			got, err := conn.ProbeTransport(context.Background(), c.addr)
+			if c.wantStage == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (c.tls != nil) != (got.TLS != nil) || len(got.Addrs) == 0 || got.APIs != 0 {
+					t.Errorf("probe %+v: want addresses, TLS only when asked, no Kafka request", got)
+				}
+				return
+			}
+			var pe *stream.ProbeError
+			if !errors.As(err, &pe) || pe.Stage != c.wantStage {
+				t.Fatalf("error %v, want a ProbeError at stage %s", err, c.wantStage)
+			}
+		})
+	}
+}

@@ -184,69 +184,20 @@ type BrokerProbe struct {
 // after the handshake, with an alert: Probe reports that as a StageTLS
 // failure too. Every step is bounded by the connection's DialTimeout.
 func (c Connection) Probe(ctx context.Context, broker string) (BrokerProbe, error) {
-	p := BrokerProbe{Broker: broker}
-	fail := func(stage string, err error) (BrokerProbe, error) {
-		return p, &ProbeError{Broker: broker, Stage: stage, Err: err, ClientCertificateSent: p.ClientCertificateSent}
-	}
-	host, _, err := net.SplitHostPort(broker)
-	if err != nil {
-		return fail(StageDNS, err)
-	}
 	timeout := c.dialTimeout()
 	stepCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if net.ParseIP(host) == nil {
-		addrs, err := net.DefaultResolver.LookupHost(stepCtx, host)
-		if err != nil {
-			return fail(StageDNS, err)
-		}
-		p.Addrs = addrs
-	} else {
-		p.Addrs = []string{host}
-	}
-	d := net.Dialer{Timeout: timeout}
-	raw, err := d.DialContext(stepCtx, "tcp", broker)
+	p, conn, err := c.transport(stepCtx, broker)
 	if err != nil {
-		return fail(StageTCP, err)
+		var pe *ProbeError
+		if errors.As(err, &pe) && pe.Stage == StageTLS && !isCertificateError(pe.Err) {
+			pe.PeerPlaintext = c.answersPlaintext(ctx, broker)
+		}
+		return p, err
 	}
-	conn := raw
 	defer func() { conn.Close() }()
-	if err := raw.SetDeadline(time.Now().Add(timeout)); err != nil {
-		return fail(StageTCP, err)
-	}
-	if c.TLS != nil {
-		cfg := c.TLS.Clone()
-		if cfg.ServerName == "" {
-			cfg.ServerName = host
-		}
-		if get := cfg.GetClientCertificate; get != nil {
-			cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-				p.ClientCertificateRequested = true
-				cert, err := get(cri)
-				p.ClientCertificateSent = err == nil && cert != nil && len(cert.Certificate) > 0
-				return cert, err
-			}
-		} else {
-			cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-				p.ClientCertificateRequested = true
-				if len(c.TLS.Certificates) > 0 {
-					p.ClientCertificateSent = true
-					return &c.TLS.Certificates[0], nil
-				}
-				return &tls.Certificate{}, nil
-			}
-		}
-		tc := tls.Client(raw, cfg)
-		conn = tc
-		if err := tc.HandshakeContext(stepCtx); err != nil {
-			pe := &ProbeError{Broker: broker, Stage: StageTLS, Err: err, ClientCertificateSent: p.ClientCertificateSent}
-			if !isCertificateError(err) {
-				pe.PeerPlaintext = c.answersPlaintext(ctx, broker)
-			}
-			return p, pe
-		}
-		state := tc.ConnectionState()
-		p.TLS = &state
+	fail := func(stage string, err error) (BrokerProbe, error) {
+		return p, &ProbeError{Broker: broker, Stage: stage, Err: err, ClientCertificateSent: p.ClientCertificateSent}
 	}
 
 	kc := kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()})
@@ -288,6 +239,81 @@ func (c Connection) Probe(ctx context.Context, broker string) (BrokerProbe, erro
 		return fail(StageAPI, err)
 	}
 	return p, nil
+}
+
+// ProbeTransport takes Probe's first steps to any TLS or TCP endpoint (a
+// schema registry, say): DNS, TCP and, with the connection's TLS, the
+// handshake; it sends nothing after. Failures are *ProbeError; every step
+// is bounded by the connection's DialTimeout.
+func (c Connection) ProbeTransport(ctx context.Context, addr string) (BrokerProbe, error) {
+	stepCtx, cancel := context.WithTimeout(ctx, c.dialTimeout())
+	defer cancel()
+	p, conn, err := c.transport(stepCtx, addr)
+	if err != nil {
+		return p, err
+	}
+	// Every step passed; a failed close_notify says nothing about the endpoint.
+	_ = conn.Close()
+	return p, nil
+}
+
+// transport resolves addr, connects and, with TLS, completes the
+// handshake, within stepCtx; it returns the open connection, or a
+// *ProbeError naming the step that failed.
+func (c Connection) transport(stepCtx context.Context, addr string) (BrokerProbe, net.Conn, error) {
+	p := BrokerProbe{Broker: addr}
+	fail := func(stage string, err error) (BrokerProbe, net.Conn, error) {
+		return p, nil, &ProbeError{Broker: addr, Stage: stage, Err: err, ClientCertificateSent: p.ClientCertificateSent}
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fail(StageDNS, err)
+	}
+	if net.ParseIP(host) == nil {
+		addrs, err := net.DefaultResolver.LookupHost(stepCtx, host)
+		if err != nil {
+			return fail(StageDNS, err)
+		}
+		p.Addrs = addrs
+	} else {
+		p.Addrs = []string{host}
+	}
+	raw, err := dialDeadline(stepCtx, addr, c.dialTimeout())
+	if err != nil {
+		return fail(StageTCP, err)
+	}
+	if c.TLS == nil {
+		return p, raw, nil
+	}
+	cfg := c.TLS.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName = host
+	}
+	if get := cfg.GetClientCertificate; get != nil {
+		cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			p.ClientCertificateRequested = true
+			cert, err := get(cri)
+			p.ClientCertificateSent = err == nil && cert != nil && len(cert.Certificate) > 0
+			return cert, err
+		}
+	} else {
+		cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			p.ClientCertificateRequested = true
+			if len(c.TLS.Certificates) > 0 {
+				p.ClientCertificateSent = true
+				return &c.TLS.Certificates[0], nil
+			}
+			return &tls.Certificate{}, nil
+		}
+	}
+	tc := tls.Client(raw, cfg)
+	if err := tc.HandshakeContext(stepCtx); err != nil {
+		tc.Close()
+		return fail(StageTLS, err)
+	}
+	state := tc.ConnectionState()
+	p.TLS = &state
+	return p, tc, nil
 }
 
 // isRemoteAlert reports whether err is a TLS alert the peer sent (after

@@ -331,12 +331,7 @@ func (f *plotFlags) apply(fs *flag.FlagSet, cfg *config.Config) {
 		case "series":
 			cfg.Plot.Series = strings.TrimSpace(f.series)
 		case "value":
-			cfg.Plot.Value = nil
-			for _, v := range strings.Split(f.value, ",") {
-				if v = strings.TrimSpace(v); v != "" {
-					cfg.Plot.Value = append(cfg.Plot.Value, v)
-				}
-			}
+			cfg.Plot.Value = splitList(f.value)
 		case "time":
 			cfg.Plot.Time = strings.TrimSpace(f.time)
 		}

@@ -109,6 +109,7 @@ func (f *connFlags) resolve(fs *flag.FlagSet, lookupEnv func(string) (string, bo
 	return s, nil
 }
 
+// splitList splits a comma-separated flag value, dropping blanks.
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {

@@ -16,6 +16,7 @@ import (
 	"github.com/hamba/avro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // maxRequest bounds request bodies the Registry reads, as srfake does.
@@ -31,8 +32,9 @@ const maxRefDepth = 16
 // srfake with real Avro compatibility checks on registration and on the
 // compatibility endpoints, honouring the subject's level (BACKWARD by
 // default; NONE, FORWARD, FULL and the *_TRANSITIVE variants; a per-subject
-// level overrides the global one). JSON and Protobuf schemas pass through
-// unchecked. It is safe for concurrent use.
+// level overrides the global one), and the same for Protobuf by Confluent's
+// Protobuf rules (protobufIncompatibilities). JSON schemas are stored with
+// their references unchecked. It is safe for concurrent use.
 type Registry struct {
 	fake    *srfake.Registry
 	handler http.Handler
@@ -70,14 +72,15 @@ func writeRegistryJSON(w http.ResponseWriter, status int, v any) {
 
 // readSchemaRequest reads the request body and decodes it as a schema. ok is
 // false when the body is not a schema request the Registry checks (bad JSON,
-// or not Avro): the caller then hands the untouched body to srfake.
+// or neither Avro nor Protobuf): the caller then hands the untouched body to
+// srfake.
 func readSchemaRequest(w http.ResponseWriter, req *http.Request) (body []byte, s sr.Schema, ok bool, err error) {
 	body, err = io.ReadAll(http.MaxBytesReader(w, req.Body, maxRequest))
 	if err != nil {
 		return nil, sr.Schema{}, false, err
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
-	if json.Unmarshal(body, &s) != nil || s.Type != sr.TypeAvro {
+	if json.Unmarshal(body, &s) != nil || (s.Type != sr.TypeAvro && s.Type != sr.TypeProtobuf) {
 		return body, s, false, nil
 	}
 	return body, s, true, nil
@@ -205,9 +208,21 @@ func sameSchema(a, b string) bool {
 	return bytes.Equal(ja, jb)
 }
 
-// check returns why candidate is incompatible with the given versions under
-// level, or nothing if it is compatible.
-func (r *Registry) check(level string, candidate avro.Schema, against []stored) []string {
+// candidate is the schema of a register or compatibility request, parsed.
+type candidate struct {
+	schema sr.Schema
+	avro   avro.Schema                 // when Avro
+	proto  protoreflect.FileDescriptor // when Protobuf
+}
+
+// check returns why c is incompatible with the given versions under level,
+// or nothing if it is compatible. Versions of another schema type are not
+// compared.
+func (r *Registry) check(level string, c candidate, against []stored) []string {
+	if c.proto != nil {
+		return r.checkProtobuf(level, c.proto, against)
+	}
+	candidate := c.avro
 	backward := strings.HasPrefix(level, "BACKWARD") || strings.HasPrefix(level, "FULL")
 	forward := strings.HasPrefix(level, "FORWARD") || strings.HasPrefix(level, "FULL")
 	var msgs []string
@@ -236,36 +251,42 @@ func (r *Registry) check(level string, candidate avro.Schema, against []stored) 
 	return msgs
 }
 
-// avroCandidate reads the schema of a register or compatibility request.
+// readCandidate reads the schema of a register or compatibility request.
 // It answers the request itself, and returns ok false, when the body is
-// unreadable, the schema is not Avro (srfake takes it as it is) or the
-// schema does not parse.
-func (r *Registry) avroCandidate(w http.ResponseWriter, req *http.Request) (sr.Schema, avro.Schema, bool) {
-	_, s, isAvro, err := readSchemaRequest(w, req)
+// unreadable, the schema is neither Avro nor Protobuf (srfake takes it as it
+// is) or the schema does not parse or compile.
+func (r *Registry) readCandidate(w http.ResponseWriter, req *http.Request) (candidate, bool) {
+	_, s, checked, err := readSchemaRequest(w, req)
+	c := candidate{schema: s}
 	if err != nil {
 		writeRegistryError(w, http.StatusRequestEntityTooLarge, 42201, "read request: "+err.Error())
-		return s, nil, false
+		return c, false
 	}
-	if !isAvro {
+	if !checked {
 		r.fake.Handler().ServeHTTP(w, req)
-		return s, nil, false
+		return c, false
 	}
-	candidate, err := r.parse(s)
+	if s.Type == sr.TypeProtobuf {
+		c.proto, err = r.compileProtobuf(s)
+	} else {
+		c.avro, err = r.parse(s)
+	}
 	if err != nil {
 		writeRegistryError(w, http.StatusUnprocessableEntity, 42201, "Invalid schema: "+err.Error())
-		return s, nil, false
+		return c, false
 	}
-	return s, candidate, true
+	return c, true
 }
 
 // handleRegister checks POST /subjects/{subject}/versions before srfake
 // stores the schema.
 func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
 	subject := req.PathValue("subject")
-	s, candidate, ok := r.avroCandidate(w, req)
+	c, ok := r.readCandidate(w, req)
 	if !ok {
 		return
 	}
+	s := c.schema
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -275,7 +296,7 @@ func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	for _, v := range existing {
-		if v.schema.Type == sr.TypeAvro && sameSchema(v.schema.Schema, s.Schema) {
+		if v.schema.Type == s.Type && sameSchema(v.schema.Schema, s.Schema) {
 			// Already registered: srfake answers with the existing id.
 			r.fake.Handler().ServeHTTP(w, req)
 			return
@@ -293,7 +314,7 @@ func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
 	if level == "NONE" {
 		against = nil
 	}
-	if msgs := r.check(level, candidate, against); len(msgs) > 0 {
+	if msgs := r.check(level, c, against); len(msgs) > 0 {
 		details, _ := json.Marshal(msgs)
 		writeRegistryError(w, http.StatusConflict, http.StatusConflict,
 			fmt.Sprintf("Schema being registered is incompatible with an earlier schema for subject %q, details: %s", subject, details))
@@ -308,7 +329,7 @@ func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
 func (r *Registry) handleCompatibility(w http.ResponseWriter, req *http.Request) {
 	subject := req.PathValue("subject")
 	version := req.PathValue("version")
-	_, candidate, ok := r.avroCandidate(w, req)
+	c, ok := r.readCandidate(w, req)
 	if !ok {
 		return
 	}
@@ -341,7 +362,7 @@ func (r *Registry) handleCompatibility(w http.ResponseWriter, req *http.Request)
 	}
 	var msgs []string
 	if level != "NONE" {
-		msgs = r.check(level, candidate, against)
+		msgs = r.check(level, c, against)
 	}
 	resp := map[string]any{"is_compatible": len(msgs) == 0}
 	if req.URL.Query().Get("verbose") == "true" {

@@ -479,3 +479,20 @@ func protoValue(fd protoreflect.FieldDescriptor, v protoreflect.Value) any {
 	}
 	return protoFields(m)
 }
+
+// CompileProtobuf compiles a Protobuf schema as a registry holds it (.proto
+// text, or a base64 FileDescriptorProto) whose imports are given by name
+// (the schemas its references name, in either form); the well-known types
+// (google/protobuf/*.proto) resolve without one.
+func CompileProtobuf(ctx context.Context, text string, imports map[string]string) (protoreflect.FileDescriptor, error) {
+	in := &protoCompileInput{root: "schema.proto", files: map[string]protoFileSource{}}
+	root := parseProtoSource(text)
+	if root.proto != nil && root.proto.GetName() != "" {
+		in.root = root.proto.GetName()
+	}
+	for name, t := range imports {
+		in.files[name] = parseProtoSource(t)
+	}
+	in.files[in.root] = root
+	return compileProto(ctx, in, true)
+}

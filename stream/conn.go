@@ -402,20 +402,13 @@ type GroupInfo struct {
 	Members int
 }
 
-// Group describes a consumer group.
+// Group describes a consumer group, whatever clients its members are.
 func (c Connection) Group(ctx context.Context, group string) (GroupInfo, error) {
 	client := c.Client()
 	defer closeClient(client)
-	resp, err := client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
+	d, err := describeGroup(ctx, client, c.clientID(), group, "")
 	if err != nil {
-		return GroupInfo{}, fmt.Errorf("describe group %s: %w", group, err)
+		return GroupInfo{}, err
 	}
-	if len(resp.Groups) != 1 {
-		return GroupInfo{}, fmt.Errorf("describe group %s: %d groups in the answer", group, len(resp.Groups))
-	}
-	g := resp.Groups[0]
-	if g.Error != nil {
-		return GroupInfo{}, fmt.Errorf("describe group %s: %w", group, g.Error)
-	}
-	return GroupInfo{State: g.GroupState, Members: len(g.Members)}, nil
+	return GroupInfo{State: d.State, Members: len(d.Members)}, nil
 }

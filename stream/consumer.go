@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,15 +40,20 @@ type Member struct {
 	Partitions []int
 }
 
-// GroupEvent reports a new generation of the consumer group, or a change in
-// what the other members own.
+// GroupEvent reports a new generation of the consumer group, a change in
+// this consumer's partitions, or a change in what the other members own.
 type GroupEvent struct {
 	Generation int
 	MemberID   string
-	// Assigned are the partitions this consumer owns in the generation.
+	// Protocol is the assignor the group uses (range, roundrobin,
+	// cooperative-sticky).
+	Protocol string
+	// Assigned are the partitions this consumer fetches now. In a
+	// cooperative rebalance the partitions it gives up leave the list
+	// before the generation that hands them on.
 	Assigned []int
 	// Members are all members with their partitions, from DescribeGroups;
-	// nil when that request failed.
+	// the last known when that request fails, nil until one succeeded.
 	Members []Member
 }
 
@@ -90,6 +95,13 @@ type ConsumerConfig struct {
 	Reset string
 	// Decoder decodes record values. Required.
 	Decoder *schema.Decoder
+	// Assignors are the partition assignment strategies offered to the
+	// group, in order of preference (see ParseAssignors). Default:
+	// DefaultAssignors.
+	Assignors []string
+	// AssignorSetting names where the user chooses Assignors, for the
+	// error when the group's members offer none of them.
+	AssignorSetting string
 
 	// Heartbeat interval. Default: 1s.
 	Heartbeat time.Duration
@@ -146,6 +158,9 @@ func (c *ConsumerConfig) defaults() {
 	if c.Reset == "" {
 		c.Reset = ResetEarliest
 	}
+	if len(c.Assignors) == 0 {
+		c.Assignors, _ = ParseAssignors(DefaultAssignors)
+	}
 	if c.OnGroup == nil {
 		c.OnGroup = func(GroupEvent) {}
 	}
@@ -159,9 +174,10 @@ func (c *ConsumerConfig) defaults() {
 
 // Consumer reads a topic as a member of a consumer group.
 type Consumer struct {
-	cfg    ConsumerConfig
-	client *kafka.Client
-	start  int64
+	cfg      ConsumerConfig
+	client   *kafka.Client
+	clientID string
+	start    int64
 }
 
 // NewConsumer checks cfg; Run does the work.
@@ -179,6 +195,11 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	case cfg.OnRecords == nil:
 		return nil, errors.New("consumer: no OnRecords")
 	}
+	if len(cfg.Assignors) > 0 {
+		if _, err := ParseAssignors(strings.Join(cfg.Assignors, ",")); err != nil {
+			return nil, fmt.Errorf("consumer: %w", err)
+		}
+	}
 	cfg.defaults()
 	start := kafka.FirstOffset
 	switch cfg.Reset {
@@ -188,7 +209,7 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	default:
 		return nil, fmt.Errorf("consumer: offset reset %q: want %s or %s", cfg.Reset, ResetEarliest, ResetLatest)
 	}
-	return &Consumer{cfg: cfg, client: cfg.Conn.Client(), start: start}, nil
+	return &Consumer{cfg: cfg, client: cfg.Conn.Client(), clientID: cfg.Conn.clientID(), start: start}, nil
 }
 
 // Run joins the group and consumes until ctx is done or OnRecords fails. On
@@ -196,126 +217,23 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 // other members take over at once.
 func (c *Consumer) Run(ctx context.Context) error {
 	defer closeClient(c.client)
-	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
-		ID:                c.cfg.Group,
-		Brokers:           c.cfg.Conn.Brokers,
-		Dialer:            c.cfg.Conn.Dialer(),
-		Topics:            []string{c.cfg.Topic},
-		HeartbeatInterval: c.cfg.Heartbeat,
-		SessionTimeout:    c.cfg.Session,
-		RebalanceTimeout:  c.cfg.Rebalance,
-		JoinGroupBackoff:  500 * time.Millisecond,
-		StartOffset:       c.start,
-		Timeout:           5 * time.Second,
-	})
-	if err != nil {
-		return fmt.Errorf("join group %s: %w", c.cfg.Group, err)
-	}
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
 	var wg sync.WaitGroup
-	defer wg.Wait()
 	if c.cfg.OnOffsets != nil {
 		wg.Go(func() { c.pollOffsets(runCtx) })
 	}
-	defer cg.Close() // leaves the group; runs before wg.Wait
-
-	reconnecting := false
-	for {
-		gen, err := cg.Next(runCtx)
-		if err != nil {
-			if runCtx.Err() != nil {
-				return context.Cause(runCtx)
-			}
-			if errors.Is(err, kafka.ErrGroupClosed) {
-				return nil
-			}
-			// Join or sync failed; the group retries by itself after a backoff.
-			reconnecting = true
-			c.cfg.OnStatus(Status{Partition: -1, Text: "reconnecting: " + err.Error()})
-			continue
-		}
-		if reconnecting {
-			reconnecting = false
-			c.cfg.OnStatus(Status{Partition: -1})
-		}
-		assigned := gen.Assignments[c.cfg.Topic]
-		owned := make([]int, 0, len(assigned))
-		for _, a := range assigned {
-			owned = append(owned, a.ID)
-		}
-		slices.Sort(owned)
-		ev := GroupEvent{Generation: int(gen.ID), MemberID: gen.MemberID, Assigned: owned}
-		c.cfg.OnGroup(ev)
-		gen.Start(func(genCtx context.Context) { c.watchMembers(genCtx, ev) })
-		for _, a := range assigned {
-			gen.Start(func(genCtx context.Context) {
-				if err := c.consumePartition(genCtx, gen, a.ID, a.Offset); err != nil {
-					cancel(err)
-				}
-			})
-		}
-	}
-}
-
-// watchMembers describes the group at the start of a generation and then
-// every few seconds, reporting changes in who owns what.
-func (c *Consumer) watchMembers(ctx context.Context, ev GroupEvent) {
-	var last []Member
-	tick := time.NewTicker(2 * time.Second)
-	defer tick.Stop()
-	for {
-		members, err := c.describe(ctx)
-		if err == nil && !sameMembers(members, last) {
-			last = members
-			ev.Members = members
-			c.cfg.OnGroup(ev)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-func (c *Consumer) describe(ctx context.Context) ([]Member, error) {
-	reqCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	resp, err := c.client.DescribeGroups(reqCtx, &kafka.DescribeGroupsRequest{GroupIDs: []string{c.cfg.Group}})
+	member := newGroupMember(c, cancel)
+	wg.Go(func() { member.watch(runCtx) })
+	err := member.run(runCtx)
+	cause := context.Cause(runCtx)
+	cancel(nil)
+	wg.Wait()
 	if err != nil {
-		return nil, fmt.Errorf("describe group %s: %w", c.cfg.Group, err)
+		return err
 	}
-	var members []Member
-	for _, g := range resp.Groups {
-		if g.Error != nil {
-			return nil, fmt.Errorf("describe group %s: %w", c.cfg.Group, g.Error)
-		}
-		for _, m := range g.Members {
-			mem := Member{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost}
-			for _, t := range m.MemberAssignments.Topics {
-				if t.Topic == c.cfg.Topic {
-					mem.Partitions = append(mem.Partitions, t.Partitions...)
-				}
-			}
-			slices.Sort(mem.Partitions)
-			members = append(members, mem)
-		}
-	}
-	slices.SortFunc(members, func(a, b Member) int {
-		if len(a.Partitions) > 0 && len(b.Partitions) > 0 {
-			return a.Partitions[0] - b.Partitions[0]
-		}
-		return len(b.Partitions) - len(a.Partitions)
-	})
-	return members, nil
-}
-
-func sameMembers(a, b []Member) bool {
-	return slices.EqualFunc(a, b, func(x, y Member) bool {
-		return x.MemberID == y.MemberID && x.ClientID == y.ClientID && slices.Equal(x.Partitions, y.Partitions)
-	})
+	return cause
 }
 
 // pollOffsets reports committed offsets and high watermarks of every partition.
@@ -408,8 +326,8 @@ func highWatermarks(ctx context.Context, client *kafka.Client, topic string) ([]
 
 // consumePartition fetches one partition for the life of a generation,
 // reconnecting after errors, and commits what was handed on.
-func (c *Consumer) consumePartition(ctx context.Context, gen *kafka.Generation, partition int, offset int64) error {
-	cm := committer{gen: gen, topic: c.cfg.Topic, partition: partition, committed: offset, interval: c.cfg.CommitInterval}
+func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, partition int, offset int64) error {
+	cm := committer{commit: commit, partition: partition, committed: offset, interval: c.cfg.CommitInterval}
 	defer cm.flush()
 	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
 	for ctx.Err() == nil {
@@ -618,11 +536,13 @@ func isTimeout(err error) bool {
 	return errors.As(err, &te) && te.Timeout()
 }
 
+// commitFunc commits a partition's offset for the group.
+type commitFunc func(partition int, offset int64) error
+
 // committer commits a partition's handed-on offset at most every interval,
 // and on flush.
 type committer struct {
-	gen        *kafka.Generation
-	topic      string
+	commit     commitFunc
 	partition  int
 	interval   time.Duration
 	committed  int64
@@ -647,7 +567,7 @@ func (c *committer) flush() {
 	if c.pending <= 0 || c.pending == c.committed {
 		return
 	}
-	err := c.gen.CommitOffsets(map[string]map[int]int64{c.topic: {c.partition: c.pending}})
+	err := c.commit(c.partition, c.pending)
 	c.lastCommit = time.Now()
 	if err == nil {
 		c.committed = c.pending

@@ -132,8 +132,13 @@ func TestClientHopsworks(t *testing.T) {
 	if _, err := c.Register(ctx, "other", SensorSchema); err != nil {
 		t.Fatalf("Register other: %v", err)
 	}
-	if n := h.got415.Load(); n != 1 {
-		t.Errorf("server answered 415 %d times, want once (then application/json is remembered)", n)
+	if n := h.got415.Load(); n != 0 {
+		t.Errorf("server answered 415 %d times, want never (the client sends application/json)", n)
+	}
+	for _, ct := range h.contentSeen {
+		if ct != "application/json" {
+			t.Errorf("request sent with Content-Type %q, want application/json", ct)
+		}
 	}
 
 	subjects, err := c.Subjects(ctx)
@@ -141,19 +146,24 @@ func TestClientHopsworks(t *testing.T) {
 		t.Errorf("Subjects = %q, %v", subjects, err)
 	}
 
-	// A fresh client (no cache from Register) reads the schema once.
+	// A fresh client reads the schema; a Decoder over it (the one cache of
+	// schemas by id) reads it once.
 	c2, err := NewClient(srv.URL+hopsPrefix, WithAPIKey(h.key))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s, err := c2.SchemaByID(ctx, id); err != nil || s != TutorialSensorSchema {
+		t.Fatalf("SchemaByID = %q, %v", s, err)
+	}
+	h.schemaGets.Store(0)
+	dec := NewDecoder(c2)
 	for range 3 {
-		s, err := c2.SchemaByID(ctx, id)
-		if err != nil || s != TutorialSensorSchema {
-			t.Fatalf("SchemaByID = %q, %v", s, err)
+		if w, err := dec.Writer(ctx, id); err != nil || w.ID != id {
+			t.Fatalf("Decoder.Writer = %+v, %v", w, err)
 		}
 	}
 	if n := h.schemaGets.Load(); n != 1 {
-		t.Errorf("GET /schemas/ids sent %d times, want 1", n)
+		t.Errorf("GET /schemas/ids sent %d times through one Decoder, want 1", n)
 	}
 	_, err = c2.SchemaByID(ctx, 99)
 	if !errors.Is(err, ErrUnknownSchema) || IsRetryable(err) {
@@ -280,7 +290,7 @@ func TestClientAuthHeaders(t *testing.T) {
 			if _, err := c.Register(context.Background(), "s", SensorSchema); err != nil {
 				t.Fatal(err)
 			}
-			want := tc.want + acceptHeader + "|" + contentTypeRegistry
+			want := tc.want + acceptHeader + "|application/json"
 			if g := got.Load().(string); g != want {
 				t.Errorf("headers = %q, want %q", g, want)
 			}
@@ -470,6 +480,10 @@ func TestSchemaByIDConcurrent(t *testing.T) {
 	var gets atomic.Int64
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/schemas/ids/5" {
+			http.NotFound(w, r)
+			return
+		}
 		gets.Add(1)
 		<-release
 		_ = json.NewEncoder(w).Encode(map[string]string{"schema": SensorSchema})
@@ -486,9 +500,12 @@ func TestSchemaByIDConcurrent(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		close(release)
 	}()
+	// The Decoder is the one cache of schemas by id: concurrent first uses
+	// of an id share one request.
+	dec := NewDecoder(c)
 	runConcurrently(16, func() {
-		if s, err := c.SchemaByID(context.Background(), 5); err != nil || s != SensorSchema {
-			t.Errorf("SchemaByID = %q, %v", s, err)
+		if w, err := dec.Writer(context.Background(), 5); err != nil || w.ID != 5 {
+			t.Errorf("Decoder.Writer = %+v, %v", w, err)
 		}
 	})
 	if n := gets.Load(); n != 1 {

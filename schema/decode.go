@@ -28,6 +28,21 @@ type InfoSource interface {
 	SchemaInfo(ctx context.Context, id int) (SubjectSchema, error)
 }
 
+// SubjectSchema is one version of a subject.
+type SubjectSchema struct {
+	// Subject is the subject name.
+	Subject string
+	// Version is the version within the subject, from 1.
+	Version int
+	// ID is the registry-wide schema id.
+	ID int
+	// Schema is the schema text.
+	Schema string
+	// Type is the schema's type: FormatAvro (also when the registry does
+	// not say), FormatJSON or FormatProtobuf.
+	Type Format
+}
+
 // Record is a generically decoded record: Avro, JSON with a registered JSON
 // Schema, or plain JSON without a header.
 //

@@ -1,8 +1,9 @@
 // Package schema speaks the Confluent Schema Registry dialect of Avro for
 // kafkaplot: the wire format (magic byte 0, a 4-byte big-endian schema id,
 // then the Avro binary body), Avro encoding and decoding through
-// github.com/hamba/avro/v2, Protobuf and JSON Schema decoding, a REST client for Confluent-compatible registries
-// that also copes with the quirks of Hopsworks 2.x. It is client and codec
+// github.com/hamba/avro/v2, Protobuf and JSON Schema decoding, and a client
+// for Confluent-compatible registries built on franz-go's sr that also copes
+// with the quirks of Hopsworks 2.x. It is client and codec
 // only: the registry kafkaplot serves in-process lives in package embedded.
 //
 // Decoding always uses the writer schema named by the payload's id. The
@@ -30,6 +31,7 @@
 // wire. SensorProto and ProtoSensorEncoder write the sensor as Protobuf.
 //
 // The package does not talk to Kafka, does not log, and keeps no global state:
-// caches live in the Client and the Decoder. Avro schema references are
+// the Decoder is the one cache of schemas by id (the Client keeps none).
+// Avro schema references are
 // not followed by the Decoder, which parses each Avro writer schema on its own.
 package schema

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,7 +34,9 @@ and requires "Authorization: ApiKey <key>". DIR receives a CA, keyStore.jks and
 trustStore.jks (as Hopsworks exports them), keyStore.pem and trustStore.pem (as
 the tutorial's keytool + openssl conversion writes them, the key encrypted),
 apiKeyFile, config.toml in the tutorial's format and config-jks.toml, which
-reads the JKS stores directly. Credentials are new at each start.`)
+reads the JKS stores directly. Credentials are new at each start. Like
+Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
+--no-415 is given.`)
 	broker := fs.String("broker", embedded.DefaultBroker, "broker address (kfake binds 127.0.0.1 only; default "+defaultSecureBroker+" with --secure)")
 	registry := fs.String("registry", embedded.DefaultRegistry, "schema registry listen address (default "+defaultSecureRegistry+" with --secure)")
 	partitions := fs.Int("partitions", 2, "partitions of the topic")
@@ -42,6 +45,7 @@ reads the JKS stores directly. Credentials are new at each start.`)
 	secure := fs.String("secure", "", "directory for the credentials and config.toml of a secure (Hopsworks-style) cluster")
 	project := fs.String("project", "Kafka_Tutorial", "Hopsworks project name, with --secure")
 	projectID := fs.String("project-id", "1143", "Hopsworks project id, with --secure")
+	no415 := fs.Bool("no-415", false, "with --secure, accept the Confluent registry content type: no Hopsworks 2.2 415, so the tutorial's scripts need no patch of their client library")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +60,9 @@ reads the JKS stores directly. Credentials are new at each start.`)
 		Subject:      *subject,
 	}
 	var written []string
+	if *no415 && *secure == "" {
+		return usageError{errors.New("--no-415: only with --secure")}
+	}
 	if *secure != "" {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -72,6 +79,7 @@ reads the JKS stores directly. Credentials are new at each start.`)
 		if written, err = secureCluster(&cfg, *secure, *project, *projectID); err != nil {
 			return err
 		}
+		cfg.RegistryAcceptsConfluentType = *no415
 	}
 	emb, err := embedded.Start(ctx, cfg)
 	if err != nil {

@@ -24,11 +24,13 @@ type secureBinaryCluster struct {
 	secrets               []string // passwords and API key it wrote
 }
 
-func startSecureBinaryCluster(t *testing.T) secureBinaryCluster {
+// startSecureBinaryCluster starts "kafkaplot cluster --secure" on free
+// ports, with extra flags.
+func startSecureBinaryCluster(t *testing.T, extra ...string) secureBinaryCluster {
 	t.Helper()
 	c := secureBinaryCluster{dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, kafkaplotBin, "cluster", "--secure", c.dir, "--broker", c.broker, "--registry", c.registry)
+	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"cluster", "--secure", c.dir, "--broker", c.broker, "--registry", c.registry}, extra...)...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -207,7 +209,7 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 		}{
 			{"wrong password", c.writeVariant(t, "bad-password.toml", "key_password = '", "key_password = 'x"), "credentials", "project.key_password: ", exitConfig},
 			{"wrong port", c.writeVariant(t, "bad-port.toml", "port = '", "port = '"+port+"' # was '"), "kafka tcp", "check hops.url and kafka.port", exitNetwork},
-			{"wrong API key", c.writeVariant(t, "bad-key.toml", "key_file = 'apiKeyFile'", "key = 'not-the-key'"), "registry auth", "check api.key (or KAFKAPLOT_API_KEY)", exitAuth},
+			{"wrong API key", c.writeVariant(t, "bad-key.toml", "key = '", "key = 'not-the-key' # was '"), "registry auth", "check api.key (or KAFKAPLOT_API_KEY)", exitAuth},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -359,7 +359,7 @@ func TestSecureFailures(t *testing.T) {
 			false, []string{"closed the connection on the first request", "kafka.security_protocol = SASL_SSL or SASL_PLAINTEXT"}},
 		{"registry 401", tutorial(func(cfg *config.Config) { cfg.API.Key = "wrong-api-key" }),
 			true, []string{"registry https://", "refused the API key from api.key (401", "check api.key (or KAFKAPLOT_API_KEY)"}},
-		{"registry 401 without a key", tutorial(func(cfg *config.Config) { cfg.API.KeyFile = "" }),
+		{"registry 401 without a key", tutorial(func(cfg *config.Config) { cfg.API.Key, cfg.API.KeyFile = "", "" }),
 			true, []string{"refused a request without credentials (401", "set api.key or api.key_file"}},
 		{"registry 403", tutorial(func(cfg *config.Config) { cfg.Registry.URL = forbidden.URL }),
 			true, []string{"may not read project 1143's schemas (403", "member of the project"}},
@@ -491,7 +491,10 @@ func TestSecretsFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The file holds no secret: key password and API key come from the environment.
-	stripped := strings.NewReplacer("key_password = '"+c.r.KeyPassword+"'", "key_password = 'see-environment'", "key_file = 'apiKeyFile'", "").Replace(string(data))
+	stripped := strings.NewReplacer("key_password = '"+c.r.KeyPassword+"'", "key_password = 'see-environment'", "key = '"+c.r.APIKey+"'", "", "key_file = 'apiKeyFile'", "").Replace(string(data))
+	if strings.Contains(stripped, c.r.APIKey) || strings.Contains(stripped, c.r.KeyPassword) {
+		t.Fatalf("the stripped configuration still holds a secret:\n%s", stripped)
+	}
 	path := writeTestFile(t, c.path("env.toml"), []byte(stripped))
 	cases := []struct {
 		name    string

@@ -58,6 +58,11 @@ type Config struct {
 	// as plain text "[a, b]", and marks incompatible schemas with error
 	// code 40901. Default: "", an open Confluent-style registry.
 	RegistryAPIKey string
+	// RegistryAcceptsConfluentType, with RegistryAPIKey, turns off the
+	// emulation of Hopsworks 2.2's 415: POST and PUT are accepted with the
+	// registry content type too, as Hopsworks does once that bug is fixed,
+	// so Confluent clients need no patch. Default: false, the 415 emulated.
+	RegistryAcceptsConfluentType bool
 }
 
 func (c *Config) defaults() {
@@ -160,7 +165,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	var handler http.Handler = e.registry.Handler()
 	switch {
 	case cfg.RegistryAPIKey != "":
-		handler = &hopsworksRegistry{inner: handler, base: cfg.RegistryBasePath, key: cfg.RegistryAPIKey}
+		handler = &hopsworksRegistry{inner: handler, base: cfg.RegistryBasePath, key: cfg.RegistryAPIKey, acceptConfluentType: cfg.RegistryAcceptsConfluentType}
 	case cfg.RegistryBasePath != "":
 		handler = http.StripPrefix(cfg.RegistryBasePath, handler)
 	}

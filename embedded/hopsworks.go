@@ -18,6 +18,8 @@ type hopsworksRegistry struct {
 	inner http.Handler
 	base  string
 	key   string
+	// acceptConfluentType turns off the 415 answer to the registry content type.
+	acceptConfluentType bool
 }
 
 // isListPath reports whether rel is a list endpoint Hopsworks answers in
@@ -46,7 +48,7 @@ func (h *hopsworksRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if (r.Method == http.MethodPost || r.Method == http.MethodPut) && r.ContentLength != 0 {
 		media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if media != "application/json" {
+		if media != "application/json" && !(h.acceptConfluentType && media == contentTypeRegistry) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusUnsupportedMediaType)
 			fmt.Fprint(w, "<html><body><h1>HTTP Status 415 - Unsupported Media Type</h1></body></html>")

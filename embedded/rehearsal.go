@@ -242,7 +242,7 @@ type (
 	}
 	apiSection struct {
 		Base    string `toml:"base"`
-		Key     string `toml:"key,omitempty"`
+		Key     string `toml:"key"`
 		KeyFile string `toml:"key_file"`
 	}
 	storesSection struct {
@@ -267,7 +267,7 @@ func (r *Rehearsal) base(registryAddr, brokerPort, topic, subject string, verify
 		Project: projectSection{Name: r.Project, ID: r.ProjectID},
 		Kafka: kafkaSection{Topic: topic, Schema: subject, Port: brokerPort,
 			Consumer: consumerSection{GroupID: "TutorialGroup", AutoOffsetReset: "earliest"}},
-		API: apiSection{Base: HopsworksAPIBase, KeyFile: FileAPIKey},
+		API: apiSection{Base: HopsworksAPIBase, Key: r.APIKey, KeyFile: FileAPIKey},
 	}
 }
 
@@ -280,9 +280,11 @@ func encodeConfig(header string, c rehearsalConfig) ([]byte, error) {
 	return append([]byte(header), b...), nil
 }
 
-// tutorialConfig is config.toml in the tutorial's format. hops.url carries the
-// registry's port unless it is 443 (where the tutorial's Hopsworks serves
-// it); kafkaplot takes the Kafka port from kafka.port.
+// tutorialConfig is config.toml in the tutorial's format, with api.key (its
+// scripts read conf['api']['key']) as well as api.key_file, as the tutorial's
+// own file has them. hops.url carries the registry's port unless it is 443
+// (where the tutorial's Hopsworks serves it); kafkaplot takes the Kafka port
+// from kafka.port.
 func (r *Rehearsal) tutorialConfig(registryAddr, brokerPort, topic, subject string) ([]byte, error) {
 	c := r.base(registryAddr, brokerPort, topic, subject, FileTrustStorePEM)
 	c.Project.CAFile, c.Project.CertificateFile, c.Project.KeyFile = FileTrustStorePEM, FileKeyStorePEM, FileKeyStorePEM

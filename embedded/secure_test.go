@@ -378,3 +378,45 @@ func TestProbeTransport(t *testing.T) {
 		})
 	}
 }
+
+// TestHopsworksRegistryConfluentType checks that RegistryAcceptsConfluentType
+// turns off the emulated 415 for the registry content type, and only for it.
+func TestHopsworksRegistryConfluentType(t *testing.T) {
+	p := getPKI(t)
+	const base, key = "/hopsworks-api/api/project/1143/kafka", "K97n09yskcBuuFyO.secret"
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: p.clientTLS(nil, p.ca)}, Timeout: 5 * time.Second}
+	for _, tc := range []struct {
+		name        string
+		accept      bool
+		contentType string
+		wantStatus  int
+	}{
+		{"emulated: registry type refused", false, "application/vnd.schemaregistry.v1+json", http.StatusUnsupportedMediaType},
+		{"turned off: registry type accepted", true, "application/vnd.schemaregistry.v1+json", http.StatusOK},
+		{"turned off: application/json accepted", true, "application/json", http.StatusOK},
+		{"turned off: other types still refused", true, "text/plain", http.StatusUnsupportedMediaType},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := startSecure(t, embedded.Config{
+				RegistryTLS:                  &tls.Config{Certificates: []tls.Certificate{p.server.TLSCertificate()}, MinVersion: tls.VersionTLS12},
+				RegistryBasePath:             base,
+				RegistryAPIKey:               key,
+				RegistryAcceptsConfluentType: tc.accept,
+			})
+			req, err := http.NewRequest(http.MethodPost, e.RegistryURL()+"/subjects/x/versions", strings.NewReader(`{"schema":"\"string\""}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "ApiKey "+key)
+			req.Header.Set("Content-Type", tc.contentType)
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("POST as %s: %d, want %d", tc.contentType, resp.StatusCode, tc.wantStatus)
+			}
+		})
+	}
+}

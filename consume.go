@@ -39,6 +39,10 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
+	assignors, err := groupAssignors(s.cfg)
+	if err != nil {
+		return err
+	}
 	conn, reg, err := s.clients()
 	if err != nil {
 		return err
@@ -47,6 +51,7 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: *quiet, topic: s.cfg.Kafka.Topic}
+	assignment := &assignmentReporter{out: stderr, group: s.cfg.Kafka.Consumer.GroupID}
 	var end *endTracker
 	if *untilEnd {
 		highs, err := conn.HighWatermarks(ctx, s.cfg.Kafka.Topic)
@@ -56,15 +61,18 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		end = newEndTracker(highs, cancel)
 	}
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
-		Conn:    conn,
-		Group:   s.cfg.Kafka.Consumer.GroupID,
-		Topic:   s.cfg.Kafka.Topic,
-		Reset:   s.cfg.Kafka.Consumer.AutoOffsetReset,
-		Decoder: schema.NewDecoder(reg, schema.WithSensorFilter(onlySensorFields)),
+		Conn:            conn,
+		Group:           s.cfg.Kafka.Consumer.GroupID,
+		Topic:           s.cfg.Kafka.Topic,
+		Reset:           s.cfg.Kafka.Consumer.AutoOffsetReset,
+		Decoder:         schema.NewDecoder(reg, schema.WithSensorFilter(onlySensorFields)),
+		Assignors:       assignors,
+		AssignorSetting: assignorSetting,
 		OnRecords: func(_ context.Context, batch []stream.Record) error {
 			return printer.print(batch)
 		},
 		OnGroup: func(ev stream.GroupEvent) {
+			assignment.report(ev)
 			if end != nil {
 				end.assigned(ev.Generation, ev.Assigned)
 			}
@@ -161,6 +169,24 @@ func (p *recordPrinter) counts() (records, failed int) {
 	return p.records, p.failed
 }
 
+// assignmentReporter prints this member's partitions to stderr when they
+// change: "group kafkaplot: generation 4 (range): partitions [1]".
+type assignmentReporter struct {
+	out        io.Writer
+	group      string
+	generation int
+	partitions []int
+	reported   bool
+}
+
+func (a *assignmentReporter) report(ev stream.GroupEvent) {
+	if a.reported && ev.Generation == a.generation && slices.Equal(ev.Assigned, a.partitions) {
+		return
+	}
+	a.reported, a.generation, a.partitions = true, ev.Generation, slices.Clone(ev.Assigned)
+	fmt.Fprintf(a.out, "group %s: generation %d (%s): partitions %v\n", a.group, ev.Generation, ev.Protocol, ev.Assigned)
+}
+
 // endTracker cancels the run once every partition this consumer owns has
 // been read up to the high watermark it had at start.
 type endTracker struct {
@@ -207,11 +233,24 @@ func (e *endTracker) check() {
 }
 
 // groupFlags are the consumer-group flags of consume and the dashboard.
-type groupFlags struct{ group, from string }
+type groupFlags struct{ group, from, assignors string }
 
 func (g *groupFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.group, "group", "", "consumer group id (default: kafka.consumer.group_id, else kafkaplot)")
 	fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
+	fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default: kafka.consumer.partition_assignment_strategy)")
+}
+
+// assignorSetting names where the user chooses the assignors.
+const assignorSetting = "[kafka.consumer] partition_assignment_strategy (or --assignors)"
+
+// groupAssignors returns the assignors the configuration offers the group.
+func groupAssignors(cfg config.Config) ([]string, error) {
+	names, err := stream.ParseAssignors(cfg.Kafka.Consumer.PartitionAssignmentStrategy)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("kafka.consumer.partition_assignment_strategy: %w", err)}
+	}
+	return names, nil
 }
 
 // apply overrides the configuration with the flags that were given.
@@ -221,5 +260,8 @@ func (g groupFlags) apply(cfg *config.Config) {
 	}
 	if g.from != "" {
 		cfg.Kafka.Consumer.AutoOffsetReset = g.from
+	}
+	if g.assignors != "" {
+		cfg.Kafka.Consumer.PartitionAssignmentStrategy = g.assignors
 	}
 }

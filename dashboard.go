@@ -47,6 +47,10 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
+	assignors, err := groupAssignors(s.cfg)
+	if err != nil {
+		return err
+	}
 	tuneMemory(os.Getenv)
 	logger, closeLog, err := openLog(*logPath)
 	if err != nil {
@@ -116,11 +120,13 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	decoder := schema.NewDecoder(reg, schema.WithSensorFilter(ex.SensorOK))
 	br := newBridge(program.Send, ex, decoder.Writer)
 	consumerCfg := stream.ConsumerConfig{
-		Conn:    conn,
-		Group:   s.cfg.Kafka.Consumer.GroupID,
-		Topic:   s.cfg.Kafka.Topic,
-		Reset:   s.cfg.Kafka.Consumer.AutoOffsetReset,
-		Decoder: decoder,
+		Conn:            conn,
+		Group:           s.cfg.Kafka.Consumer.GroupID,
+		Topic:           s.cfg.Kafka.Topic,
+		Reset:           s.cfg.Kafka.Consumer.AutoOffsetReset,
+		Decoder:         decoder,
+		Assignors:       assignors,
+		AssignorSetting: assignorSetting,
 		OnRecords: func(ctx context.Context, batch []stream.Record) error {
 			return br.records(ctx, batch)
 		},

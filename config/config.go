@@ -131,6 +131,10 @@ type Consumer struct {
 	GroupID string `toml:"group_id"`
 	// AutoOffsetReset is kafka.consumer.auto_offset_reset: earliest or latest. Default "earliest".
 	AutoOffsetReset string `toml:"auto_offset_reset"`
+	// PartitionAssignmentStrategy is kafka.consumer.partition_assignment_strategy:
+	// the assignors offered to the group, in order of preference, in
+	// librdkafka's syntax. Default "cooperative-sticky,range,roundrobin".
+	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy"`
 }
 
 // API is the [api] section: the Hopsworks REST API.
@@ -203,8 +207,9 @@ func Default() Config {
 			Port:             DefaultPort,
 			SecurityProtocol: ProtocolPlaintext,
 			Consumer: Consumer{
-				GroupID:         "kafkaplot",
-				AutoOffsetReset: ResetEarliest,
+				GroupID:                     "kafkaplot",
+				AutoOffsetReset:             ResetEarliest,
+				PartitionAssignmentStrategy: "cooperative-sticky,range,roundrobin",
 			},
 		},
 		API:      API{Base: "/hopsworks-api/api"},

@@ -57,6 +57,7 @@ func fields() []field {
 		{key: "kafka.sasl_password", ptr: func(c *Config) any { return &c.Kafka.SASLPassword }, flags: secret},
 		{key: "kafka.consumer.group_id", ptr: func(c *Config) any { return &c.Kafka.Consumer.GroupID }},
 		{key: "kafka.consumer.auto_offset_reset", ptr: func(c *Config) any { return &c.Kafka.Consumer.AutoOffsetReset }, check: checkReset},
+		{key: "kafka.consumer.partition_assignment_strategy", ptr: func(c *Config) any { return &c.Kafka.Consumer.PartitionAssignmentStrategy }, flags: lower},
 
 		{key: "api.base", ptr: func(c *Config) any { return &c.API.Base }},
 		{key: "api.key", ptr: func(c *Config) any { return &c.API.Key }, flags: secret},

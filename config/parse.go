@@ -205,8 +205,9 @@ type rawConfig struct {
 		SASLUsername     any `toml:"sasl_username"`
 		SASLPassword     any `toml:"sasl_password"`
 		Consumer         struct {
-			GroupID         any `toml:"group_id"`
-			AutoOffsetReset any `toml:"auto_offset_reset"`
+			GroupID                     any `toml:"group_id"`
+			AutoOffsetReset             any `toml:"auto_offset_reset"`
+			PartitionAssignmentStrategy any `toml:"partition_assignment_strategy"`
 		} `toml:"consumer"`
 	} `toml:"kafka"`
 	API struct {

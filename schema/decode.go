@@ -111,7 +111,8 @@ type Decoder struct {
 	src          Source
 	api          avro.API // own hamba configuration, unaffected by avro.Register elsewhere
 	sensorFilter func(*Writer) bool
-	plain        *Writer // the Writer of plain JSON records
+	plain        *Writer     // the Writer of plain JSON records
+	file         *SchemaFile // every value is a bare body of this schema
 
 	entries atomic.Pointer[map[int]*entry] // copy-on-write, read without locks
 	ids     atomic.Pointer[map[string]string]
@@ -145,6 +146,9 @@ func NewDecoder(src Source, opts ...DecoderOption) *Decoder {
 // (fetching it on first use), or of plain JSON for id 0.
 func (d *Decoder) Writer(ctx context.Context, id int) (*Writer, error) {
 	if id == 0 {
+		if d.file != nil {
+			return d.file.e.writer, nil
+		}
 		return d.plain, nil
 	}
 	e, err := d.entry(ctx, id)
@@ -160,6 +164,9 @@ func (d *Decoder) Writer(ctx context.Context, id int) (*Writer, error) {
 // Decode decodes a payload written with any record schema: Avro or JSON
 // Schema behind a Confluent header, or a plain JSON object.
 func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
+	if d.file != nil {
+		return d.decodeFile(payload)
+	}
 	if isPlainJSON(payload) {
 		fields, err := decodeJSONObject(payload)
 		if err != nil {
@@ -213,6 +220,9 @@ func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
 // payloads, other schemas and those refused by WithSensorFilter give
 // ErrNotSensor: decode them with Decode. On error into is left untouched.
 func (d *Decoder) DecodeSensor(ctx context.Context, payload []byte, into *Sensor) (schemaID int, err error) {
+	if d.file != nil {
+		return 0, d.decodeFileSensor(payload, into)
+	}
 	if len(payload) > 0 && payload[0] != MagicByte && isPlainJSON(payload) {
 		return 0, fmt.Errorf("decode sensor: %w: plain JSON payload", ErrNotSensor)
 	}

@@ -98,6 +98,8 @@ type Writer struct {
 	Subject string
 	// Version is the schema's version in Subject, 0 if unknown.
 	Version int
+	// File is the schema file of registry-less values (ID 0), "" otherwise.
+	File string
 	// Fields are the schema's leaves in writer order; nil for plain JSON,
 	// whose fields are only known from each record.
 	Fields []Field
@@ -124,6 +126,9 @@ func (w *Writer) Field(path string) (Field, bool) {
 func (w *Writer) Label() string {
 	if w == nil {
 		return "?"
+	}
+	if w.File != "" {
+		return w.Name + " (" + w.File + ")"
 	}
 	if w.ID == 0 && w.Format == FormatJSON {
 		return "plain JSON"

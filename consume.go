@@ -28,6 +28,8 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	gf.register(fs)
 	untilEnd := fs.Bool("until-end", false, "exit once the high watermarks seen at start are reached")
 	quiet := fs.Bool("quiet", false, "print only the final summary line")
+	var sff schemaFileFlag
+	sff.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +42,10 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{err}
 	}
 	assignors, err := groupAssignors(s.cfg)
+	if err != nil {
+		return err
+	}
+	decoderOpts, err := sff.decoderOptions(schema.WithSensorFilter(onlySensorFields))
 	if err != nil {
 		return err
 	}
@@ -65,7 +71,7 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		Group:           s.cfg.Kafka.Consumer.GroupID,
 		Topic:           s.cfg.Kafka.Topic,
 		Reset:           s.cfg.Kafka.Consumer.AutoOffsetReset,
-		Decoder:         schema.NewDecoder(reg, schema.WithSensorFilter(onlySensorFields)),
+		Decoder:         schema.NewDecoder(reg, decoderOpts...),
 		Assignors:       assignors,
 		AssignorSetting: assignorSetting,
 		OnRecords: func(_ context.Context, batch []stream.Record) error {

@@ -32,6 +32,8 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	logPath := fs.String("log", defaultLogPath(), "log file (the dashboard owns the terminal)")
 	var pf plotFlags
 	pf.register(fs)
+	var sff schemaFileFlag
+	sff.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,6 +50,11 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageError{err}
 	}
 	assignors, err := groupAssignors(s.cfg)
+	if err != nil {
+		return err
+	}
+	ex := extractorFor(s.cfg)
+	decoderOpts, err := sff.decoderOptions(schema.WithSensorFilter(ex.SensorOK))
 	if err != nil {
 		return err
 	}
@@ -116,8 +123,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	gen.send = program.Send
 	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
 
-	ex := extractorFor(s.cfg)
-	decoder := schema.NewDecoder(reg, schema.WithSensorFilter(ex.SensorOK))
+	decoder := schema.NewDecoder(reg, decoderOpts...)
 	br := newBridge(program.Send, ex, decoder.Writer)
 	consumerCfg := stream.ConsumerConfig{
 		Conn:            conn,

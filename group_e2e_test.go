@@ -1,0 +1,413 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// groupMember is a member of a consumer group that a test starts and
+// stops: kafkaplot (consume or the dashboard) or another client.
+type groupMember interface {
+	// owns returns the partitions the member says it owns ("0,1"; "" for
+	// none) and whether it said yet.
+	owns() (string, bool)
+	// stop leaves the group the member's ordinary way and waits.
+	stop()
+}
+
+// waitOwns waits until m owns want.
+func waitOwns(t *testing.T, what string, m groupMember, want string, within time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	waitUntil(t, fmt.Sprintf("%s to own [%s]", what, want), within, func() bool {
+		got, ok := m.owns()
+		return ok && got == want
+	})
+	return time.Since(start)
+}
+
+// waitSplit waits until a and b own one partition each, not the same.
+func waitSplit(t *testing.T, what string, a, b groupMember, within time.Duration) {
+	t.Helper()
+	waitUntil(t, what+" to split the partitions", within, func() bool {
+		x, okx := a.owns()
+		y, oky := b.owns()
+		return okx && oky && len(x) == 1 && len(y) == 1 && x != y
+	})
+}
+
+func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// splitBothWays checks a two-partition group of kafkaplot and another
+// client in both join orders: the first member owns both partitions, the
+// second joining splits them 1+1, and when either leaves the other owns
+// both again within its session timeout.
+func splitBothWays(t *testing.T, ours, theirs func() groupMember, oursSession, theirsSession time.Duration) {
+	t.Helper()
+	const join = 30 * time.Second
+	a := ours()
+	waitOwns(t, "kafkaplot alone", a, "0,1", join)
+	b := theirs()
+	waitSplit(t, "kafkaplot (leading) and the other client", a, b, join)
+	b.stop()
+	took := waitOwns(t, "kafkaplot after the other client left", a, "0,1", oursSession)
+	a.stop()
+	t.Logf("kafkaplot owned both %s after the other client left", took.Round(time.Millisecond))
+
+	b = theirs()
+	waitOwns(t, "the other client alone", b, "0,1", join)
+	a = ours()
+	waitSplit(t, "the other client (leading) and kafkaplot", a, b, join)
+	a.stop()
+	took = waitOwns(t, "the other client after kafkaplot left", b, "0,1", theirsSession)
+	b.stop()
+	t.Logf("the other client owned both %s after kafkaplot left", took.Round(time.Millisecond))
+}
+
+// kafkaplotSession is the session timeout of consume and the dashboard
+// outside the embedded cluster.
+const kafkaplotSession = 10 * time.Second
+
+// rdkafkaSession is the session timeout group_member.py sets.
+const rdkafkaSession = 6 * time.Second
+
+// pyMember is testdata/interop/group_member.py: the tutorial's library as a
+// subscribed consumer.
+type pyMember struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stderr lockedBuffer
+	done   chan struct{}
+
+	mu      sync.Mutex
+	owned   string
+	said    bool
+	records map[int][]int64
+}
+
+func startPython(t *testing.T, broker, group string, strategy ...string) *pyMember {
+	t.Helper()
+	needPythonKafka(t)
+	p := &pyMember{t: t, done: make(chan struct{}), records: map[int][]int64{}}
+	p.cmd = exec.Command(python, append([]string{"testdata/interop/group_member.py", broker, group, "temperature"}, strategy...)...)
+	p.cmd.Stderr = &p.stderr
+	var err error
+	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(p.done)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			p.mu.Lock()
+			switch {
+			case len(f) == 2 && f[0] == "owns":
+				p.owned, p.said = strings.TrimSuffix(f[1], "-"), true
+			case len(f) == 3 && f[0] == "record":
+				part, _ := strconv.Atoi(f[1])
+				off, _ := strconv.ParseInt(f[2], 10, 64)
+				p.records[part] = append(p.records[part], off)
+			}
+			p.mu.Unlock()
+		}
+		p.cmd.Wait()
+	}()
+	t.Cleanup(p.stop)
+	return p
+}
+
+func (p *pyMember) owns() (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.owned, p.said
+}
+
+// stop closes stdin, so the consumer closes and leaves the group, and
+// checks that librdkafka logged no protocol error.
+func (p *pyMember) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	p.stdin.Close()
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.done
+		p.t.Errorf("python group member did not close")
+	}
+	p.checkLog()
+}
+
+// librdkafkaProblem matches what librdkafka logs when it cannot read the
+// group's protocol (the bug this replaced: "Protocol read buffer
+// underflow ... rd_kafka_buf_read_topic_partitions") and any error.
+var librdkafkaProblem = regexp.MustCompile(`(?i)underflow|protocol|^error:|^%[0-3]\|`)
+
+func (p *pyMember) checkLog() {
+	for _, line := range strings.Split(p.stderr.String(), "\n") {
+		if librdkafkaProblem.MatchString(line) {
+			p.t.Errorf("librdkafka: %s", line)
+		}
+	}
+}
+
+// consumeMember is a running "kafkaplot consume".
+type consumeMember struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	done chan struct{}
+
+	mu    sync.Mutex
+	owned string
+	said  bool
+	log   strings.Builder
+}
+
+var partitionsLine = regexp.MustCompile(`^group \S+: generation \d+ \((\S*)\): partitions \[([0-9 ]*)\]$`)
+
+func startConsume(t *testing.T, c cluster, group string, extra ...string) *consumeMember {
+	t.Helper()
+	m := &consumeMember{t: t, done: make(chan struct{})}
+	m.cmd = exec.Command(kafkaplotBin, append(append([]string{"consume", "--quiet", "--group", group}, c.flags()...), extra...)...)
+	m.cmd.Dir = t.TempDir()
+	errOut, err := m.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(m.done)
+		sc := bufio.NewScanner(errOut)
+		for sc.Scan() {
+			m.mu.Lock()
+			m.log.WriteString(sc.Text() + "\n")
+			if p := partitionsLine.FindStringSubmatch(sc.Text()); p != nil {
+				m.owned, m.said = strings.ReplaceAll(p[2], " ", ","), true
+			}
+			m.mu.Unlock()
+		}
+		m.cmd.Wait()
+	}()
+	t.Cleanup(m.stop)
+	return m
+}
+
+func (m *consumeMember) owns() (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.owned, m.said
+}
+
+// stop interrupts consume, which commits, leaves the group and exits.
+func (m *consumeMember) stop() {
+	select {
+	case <-m.done:
+		return
+	default:
+	}
+	m.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-m.done:
+	case <-time.After(20 * time.Second):
+		m.cmd.Process.Kill()
+		<-m.done
+		m.t.Errorf("consume did not stop on interrupt")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if strings.Contains(m.log.String(), "status:") {
+		m.t.Errorf("consume reported trouble:\n%s", m.log.String())
+	}
+}
+
+// dashboardMember is a dashboard running in a tmux window.
+type dashboardMember struct {
+	tm   *tmuxServer
+	name string
+}
+
+func startDashboard(tm *tmuxServer, c cluster, group, name string) *dashboardMember {
+	dir := tm.t.TempDir()
+	tm.start(name, 120, 40, fmt.Sprintf("cd %s && TERM=xterm-256color %s --group %s %s --log %s/kafkaplot.log",
+		dir, kafkaplotBin, group, strings.Join(c.flags(), " "), dir))
+	return &dashboardMember{tm: tm, name: name}
+}
+
+func (d *dashboardMember) owns() (string, bool) { return owns(d.tm.screen(d.name)) }
+
+// stop quits the dashboard with q and waits until its window shows it
+// exited.
+func (d *dashboardMember) stop() {
+	d.tm.run("send-keys", "-t", "main:"+d.name, "q")
+	d.tm.waitScreen(d.name, "the dashboard to exit", 20*time.Second, func(s string) bool { return !strings.Contains(s, "owns [") })
+}
+
+// TestGroupWithLibrdkafka shares a two-partition group between kafkaplot
+// (consume and the dashboard) and the tutorial's library as a subscribed
+// consumer with its default assignment strategy, in both join orders.
+func TestGroupWithLibrdkafka(t *testing.T) {
+	needPythonKafka(t)
+	c := startCluster(t)
+	t.Run("consume", func(t *testing.T) {
+		t.Parallel()
+		splitBothWays(t,
+			func() groupMember { return startConsume(t, c, "rd-consume") },
+			func() groupMember { return startPython(t, c.broker, "rd-consume") },
+			kafkaplotSession, rdkafkaSession)
+	})
+	t.Run("dashboard", func(t *testing.T) {
+		t.Parallel()
+		tm := newTmux(t)
+		n := 0
+		splitBothWays(t,
+			func() groupMember { n++; return startDashboard(tm, c, "rd-dashboard", fmt.Sprint("dashboard", n)) },
+			func() groupMember { return startPython(t, c.broker, "rd-dashboard") },
+			kafkaplotSession, rdkafkaSession)
+	})
+}
+
+// kgoMember is franz-go's consumer in the test's process.
+type kgoMember struct {
+	client *kgo.Client
+	done   chan struct{}
+
+	mu      sync.Mutex
+	owned   []int
+	said    bool
+	records map[int][]int64
+}
+
+func startKgo(t *testing.T, broker, group string, balancers ...kgo.GroupBalancer) *kgoMember {
+	t.Helper()
+	k := &kgoMember{done: make(chan struct{}), records: map[int][]int64{}}
+	change := func(m map[string][]int32, add bool) {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		for _, p := range m["temperature"] {
+			k.owned = slices.DeleteFunc(k.owned, func(q int) bool { return q == int(p) })
+			if add {
+				k.owned = append(k.owned, int(p))
+			}
+		}
+		slices.Sort(k.owned)
+		k.said = true
+	}
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(broker), kgo.ConsumerGroup(group), kgo.ConsumeTopics("temperature"), kgo.ClientID("franz-go"),
+		kgo.HeartbeatInterval(250 * time.Millisecond), kgo.SessionTimeout(6 * time.Second), kgo.FetchMaxWait(100 * time.Millisecond),
+		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { change(m, true) }),
+		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, m map[string][]int32) {
+			cl.CommitUncommittedOffsets(ctx)
+			change(m, false)
+		}),
+		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { change(m, false) }),
+	}
+	if len(balancers) > 0 {
+		opts = append(opts, kgo.Balancers(balancers...))
+	}
+	client, err := kgo.NewClient(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.client = client
+	go func() {
+		defer close(k.done)
+		for {
+			fetches := client.PollFetches(context.Background())
+			if fetches.IsClientClosed() {
+				return
+			}
+			fetches.EachRecord(func(r *kgo.Record) {
+				k.mu.Lock()
+				k.records[int(r.Partition)] = append(k.records[int(r.Partition)], r.Offset)
+				k.mu.Unlock()
+			})
+		}
+	}()
+	t.Cleanup(k.stop)
+	return k
+}
+
+func (k *kgoMember) owns() (string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	s := make([]string, len(k.owned))
+	for i, p := range k.owned {
+		s[i] = strconv.Itoa(p)
+	}
+	return strings.Join(s, ","), k.said
+}
+
+// stop commits, leaves the group and closes the client.
+func (k *kgoMember) stop() {
+	select {
+	case <-k.done:
+		return
+	default:
+	}
+	k.client.Close()
+	<-k.done
+}
+
+// TestGroupWithFranzGo shares a two-partition group between kafkaplot
+// (consume and the dashboard) and franz-go's consumer, with its default
+// balancer (cooperative-sticky) and with range, in both join orders.
+func TestGroupWithFranzGo(t *testing.T) {
+	c := startCluster(t)
+	balancers := map[string][]kgo.GroupBalancer{"cooperative-sticky": nil, "range": {kgo.RangeBalancer()}}
+	for _, protocol := range []string{"cooperative-sticky", "range"} {
+		t.Run(protocol+"/consume", func(t *testing.T) {
+			t.Parallel()
+			group := "kgo-consume-" + protocol
+			splitBothWays(t,
+				func() groupMember { return startConsume(t, c, group) },
+				func() groupMember { return startKgo(t, c.broker, group, balancers[protocol]...) },
+				kafkaplotSession, 6*time.Second)
+		})
+		t.Run(protocol+"/dashboard", func(t *testing.T) {
+			t.Parallel()
+			tm := newTmux(t)
+			group, n := "kgo-dashboard-"+protocol, 0
+			splitBothWays(t,
+				func() groupMember { n++; return startDashboard(tm, c, group, fmt.Sprint("dashboard", n)) },
+				func() groupMember { return startKgo(t, c.broker, group, balancers[protocol]...) },
+				kafkaplotSession, 6*time.Second)
+		})
+	}
+}

@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
@@ -196,5 +200,50 @@ func TestRegistryProtobufForwardAndSame(t *testing.T) {
 	withExtra := schema.SensorProto + "message extra { int32 n = 1; }\n"
 	if code, body := postSchema(t, srv.URL+"/subjects/s-value/versions", schemaBody{Schema: withExtra, SchemaType: "PROTOBUF"}); code != 409 || !strings.Contains(body, "FORWARD: version 1 cannot read data written with the new schema: MESSAGE_REMOVED: message extra") {
 		t.Errorf("FORWARD with a message added: %d %s; want 409 (the old schema lacks it)", code, body)
+	}
+}
+
+// TestDecodeThroughRegistryReferences decodes, through schema.Client, a
+// record whose schema imports another subject's schema and the well-known
+// Timestamp, and a record of the file's second message.
+func TestDecodeThroughRegistryReferences(t *testing.T) {
+	c, srv := newConfluent(t)
+	var _ schema.ReferenceSource = c
+	if code, body := postSchema(t, srv.URL+"/subjects/common/versions", schemaBody{Schema: commonV1, SchemaType: "PROTOBUF"}); code != 200 {
+		t.Fatalf("register common: %d %s", code, body)
+	}
+	code, body := postSchema(t, srv.URL+"/subjects/plant-value/versions", schemaBody{Schema: readingV1, SchemaType: "PROTOBUF",
+		References: []referenceRef{{Name: "common.proto", Subject: "common", Version: 1}}})
+	if code != 200 {
+		t.Fatalf("register reading: %d %s", code, body)
+	}
+	var reg struct{ ID int }
+	_ = json.Unmarshal([]byte(body), &reg)
+
+	at := time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC)
+	ts := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), uint64(at.Unix()))
+	loc := protowire.AppendFixed64(protowire.AppendTag(nil, 1, protowire.Fixed64Type), math.Float64bits(59.25))
+	reading := schema.AppendMessageIndexes(schema.AppendHeader(nil, reg.ID), schema.FirstMessage)
+	reading = protowire.AppendBytes(protowire.AppendTag(reading, 1, protowire.BytesType), ts)
+	reading = protowire.AppendString(protowire.AppendTag(reading, 2, protowire.BytesType), "r1")
+	reading = protowire.AppendBytes(protowire.AppendTag(reading, 3, protowire.BytesType), loc)
+	alarm := schema.AppendMessageIndexes(schema.AppendHeader(nil, reg.ID), schema.NewMessageIndexes(1))
+	alarm = protowire.AppendString(protowire.AppendTag(alarm, 1, protowire.BytesType), "a1")
+
+	d := schema.NewDecoder(c)
+	ctx := context.Background()
+	rec, err := d.Decode(ctx, reading)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lat, _ := rec.Lookup("location.lat"); lat != 59.25 || rec.Fields["at"] != at || rec.Fields["id"] != "r1" || rec.Writer.Label() != "plant-value v1 (PROTOBUF)" {
+		t.Errorf("reading = %v, writer %q", rec.Fields, rec.Writer.Label())
+	}
+	rec, err = d.Decode(ctx, alarm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Name != "plant.Alarm" || rec.Fields["id"] != "a1" {
+		t.Errorf("alarm = %s %v", rec.Name, rec.Fields)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"slices"
 	"sort"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/extract"
@@ -318,24 +318,23 @@ type plotFlags struct {
 	series, value, time string
 }
 
-func (f *plotFlags) register(fs *flag.FlagSet) {
+func (f *plotFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field id, name or key)`)
 	fs.StringVar(&f.value, "value", "", "numeric fields to plot, comma-separated dotted paths (default: plot.value, else every numeric field)")
 	fs.StringVar(&f.time, "time", "", "time field, or @time for the Kafka record timestamp (default: plot.time, else the first timestamp field)")
 }
 
 // apply overrides the configuration's [plot] fields with the flags the user set.
-func (f *plotFlags) apply(fs *flag.FlagSet, cfg *config.Config) {
-	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "series":
-			cfg.Plot.Series = strings.TrimSpace(f.series)
-		case "value":
-			cfg.Plot.Value = splitList(f.value)
-		case "time":
-			cfg.Plot.Time = strings.TrimSpace(f.time)
-		}
-	})
+func (f *plotFlags) apply(fs *pflag.FlagSet, cfg *config.Config) {
+	if fs.Changed("series") {
+		cfg.Plot.Series = strings.TrimSpace(f.series)
+	}
+	if fs.Changed("value") {
+		cfg.Plot.Value = splitList(f.value)
+	}
+	if fs.Changed("time") {
+		cfg.Plot.Time = strings.TrimSpace(f.time)
+	}
 }
 
 // extractorFor returns the Extractor for the configuration's [plot] fields.

@@ -16,6 +16,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
+	"github.com/spf13/pflag"
+
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/extract"
@@ -377,10 +379,10 @@ func TestPlotFlags(t *testing.T) {
 		{"empty value clears", []string{"--value", ""}, config.Plot{Series: "id"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := newFlagSet("test", io.Discard, "")
+			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 			var pf plotFlags
 			pf.register(fs)
-			if err := parseFlags(fs, tc.args); err != nil {
+			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
 			cfg := config.Config{Plot: config.Plot{Series: "id", Value: []string{"value"}}}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
@@ -23,10 +25,21 @@ const (
 	defaultSecureRegistry = "127.0.0.1:18443"
 )
 
-// runCluster runs the embedded broker and registry in the foreground; with
-// --secure DIR, as a local rehearsal of a Hopsworks cluster.
-func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("cluster", stderr, `kafkaplot cluster: run the embedded Kafka broker and schema registry until Ctrl-C.
+// clusterFlags are cluster's flags.
+type clusterFlags struct {
+	broker, registry, topic, subject string
+	partitions                       int
+	secure, project, projectID       string
+	no415                            bool
+}
+
+// newClusterCmd is "kafkaplot cluster".
+func newClusterCmd() *cobra.Command {
+	var f clusterFlags
+	cmd := &cobra.Command{
+		Use:   "cluster [flags]",
+		Short: "run the embedded broker and schema registry in the foreground",
+		Long: `kafkaplot cluster: run the embedded Kafka broker and schema registry until Ctrl-C.
 
 With --secure DIR it rehearses a Hopsworks cluster: the broker requires mutual
 TLS, the registry is served over HTTPS under /hopsworks-api/api/project/ID/kafka
@@ -36,73 +49,101 @@ the tutorial's keytool + openssl conversion writes them, the key encrypted),
 apiKeyFile, config.toml in the tutorial's format and config-jks.toml, which
 reads the JKS stores directly. Credentials are new at each start. Like
 Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
---no-415 is given.`)
-	broker := fs.String("broker", embedded.DefaultBroker, "broker address (kfake binds 127.0.0.1 only; default "+defaultSecureBroker+" with --secure)")
-	registry := fs.String("registry", embedded.DefaultRegistry, "schema registry listen address (default "+defaultSecureRegistry+" with --secure)")
-	partitions := fs.Int("partitions", 2, "partitions of the topic")
-	topic := fs.String("topic", "temperature", "topic to create")
-	subject := fs.String("subject", "sensor", "subject to register the sensor schema under")
-	secure := fs.String("secure", "", "directory for the credentials and config.toml of a secure (Hopsworks-style) cluster")
-	project := fs.String("project", "Kafka_Tutorial", "Hopsworks project name, with --secure")
-	projectID := fs.String("project-id", "1143", "Hopsworks project id, with --secure")
-	no415 := fs.Bool("no-415", false, "with --secure, accept the Confluent registry content type: no Hopsworks 2.2 415, so the tutorial's scripts need no patch of their client library")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+--no-415 is given.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runCluster(c.Context(), &f, c.OutOrStdout())
+		},
 	}
-	if *partitions < 1 || *partitions > 1024 {
-		return usageError{fmt.Errorf("--partitions %d: want 1 to 1024", *partitions)}
+	inGroup(cmd.Flags(), "Cluster", func(fs *pflag.FlagSet) {
+		fs.StringVar(&f.broker, "broker", "", "broker `address`; kfake binds 127.0.0.1 only (default "+embedded.DefaultBroker+", "+defaultSecureBroker+" with --secure)")
+		fs.StringVar(&f.registry, "registry", "", "schema registry listen `address` (default "+embedded.DefaultRegistry+", "+defaultSecureRegistry+" with --secure)")
+		fs.IntVar(&f.partitions, "partitions", 2, "partitions of the topic")
+		fs.StringVarP(&f.topic, "topic", "t", "temperature", "topic to create")
+		fs.StringVar(&f.subject, "subject", "sensor", "subject to register the sensor schema under")
+	})
+	inGroup(cmd.Flags(), "Secure rehearsal", func(fs *pflag.FlagSet) {
+		fs.StringVar(&f.secure, "secure", "", "`directory` for the credentials and config.toml of a secure (Hopsworks-style) cluster")
+		fs.StringVar(&f.project, "project", "Kafka_Tutorial", "Hopsworks project name")
+		fs.StringVar(&f.projectID, "project-id", "1143", "Hopsworks project id")
+		fs.BoolVar(&f.no415, "no-415", false, "accept the Confluent registry content type: no Hopsworks 2.2 415, so the tutorial's scripts need no patch of their client library")
+	})
+	cmd.RegisterFlagCompletionFunc("secure", completeDirs)
+	for _, name := range []string{"broker", "registry", "partitions", "topic", "subject", "project", "project-id"} {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+	return cmd
+}
+
+// runCluster runs the embedded broker and registry in the foreground; with
+// --secure DIR, as a local rehearsal of a Hopsworks cluster.
+func runCluster(ctx context.Context, f *clusterFlags, stdout io.Writer) error {
+	if f.partitions < 1 || f.partitions > 1024 {
+		return usageError{fmt.Errorf("--partitions %d: want 1 to 1024", f.partitions)}
+	}
+	broker, registry := f.broker, f.registry
+	if broker == "" {
+		broker = embedded.DefaultBroker
+		if f.secure != "" {
+			broker = defaultSecureBroker
+		}
+	}
+	if registry == "" {
+		registry = embedded.DefaultRegistry
+		if f.secure != "" {
+			registry = defaultSecureRegistry
+		}
 	}
 	cfg := embedded.Config{
-		BrokerAddr:   *broker,
-		RegistryAddr: *registry,
-		Topic:        *topic,
-		Partitions:   *partitions,
-		Subject:      *subject,
+		BrokerAddr:   broker,
+		RegistryAddr: registry,
+		Topic:        f.topic,
+		Partitions:   f.partitions,
+		Subject:      f.subject,
 	}
 	var written []string
-	if *no415 && *secure == "" {
+	if f.no415 && f.secure == "" {
 		return usageError{errors.New("--no-415: only with --secure")}
 	}
-	if *secure != "" {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		if !set["broker"] {
-			cfg.BrokerAddr = defaultSecureBroker
-		}
-		if !set["registry"] {
-			cfg.RegistryAddr = defaultSecureRegistry
-		}
-		if strings.ContainsAny(*projectID, "/?#% ") || *projectID == "" {
-			return usageError{fmt.Errorf("--project-id %q: want a plain id such as 1143", *projectID)}
+	if f.secure != "" {
+		if strings.ContainsAny(f.projectID, "/?#% ") || f.projectID == "" {
+			return usageError{fmt.Errorf("--project-id %q: want a plain id such as 1143", f.projectID)}
 		}
 		var err error
-		if written, err = secureCluster(&cfg, *secure, *project, *projectID); err != nil {
+		if written, err = secureCluster(&cfg, f.secure, f.project, f.projectID); err != nil {
 			return err
 		}
-		cfg.RegistryAcceptsConfluentType = *no415
+		cfg.RegistryAcceptsConfluentType = f.no415
 	}
 	emb, err := embedded.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if *secure != "" {
-		fmt.Fprintf(stdout, "secure rehearsal cluster: mutual TLS, Hopsworks-style registry\nkafka broker    %s (TLS, client certificate required)\nschema registry %s (API key required)\n",
-			emb.BrokerAddr(), emb.RegistryURL())
-	} else {
-		fmt.Fprintf(stdout, "kafka broker   %s\nschema registry %s\n", emb.BrokerAddr(), emb.RegistryURL())
+	broker, registry = emb.BrokerAddr(), emb.RegistryURL()
+	if f.secure != "" {
+		fmt.Fprintln(stdout, "secure rehearsal cluster: mutual TLS, Hopsworks-style registry")
+		broker += " (TLS, client certificate required)"
+		registry += " (API key required)"
 	}
-	fmt.Fprintf(stdout, "topic          %s (%d partitions)\nsubject        %s\n", *topic, *partitions, *subject)
-	if *secure != "" {
+	lines := [][2]string{
+		{"kafka broker", broker},
+		{"schema registry", registry},
+		{"topic", fmt.Sprintf("%s (%d partitions)", f.topic, f.partitions)},
+		{"subject", f.subject},
+	}
+	if f.secure != "" {
 		names := make([]string, len(written))
 		for i, p := range written {
 			names[i] = filepath.Base(p)
 		}
-		fmt.Fprintf(stdout, "wrote          %s: %s\ntry            kafkaplot produce -c %s -e 5 -d 0\n",
-			*secure, strings.Join(names, " "), filepath.Join(*secure, embedded.FileConfig))
+		lines = append(lines,
+			[2]string{"wrote", f.secure + ": " + strings.Join(names, " ")},
+			[2]string{"try", "kafkaplot produce -c " + filepath.Join(f.secure, embedded.FileConfig) + " -e 5 -d 0"})
 	}
+	printFields(stdout, lines)
 	fmt.Fprintln(stdout, "Press Ctrl-c to stop.")
-	if f, ok := stdout.(*os.File); ok {
-		f.Sync()
+	if out, ok := stdout.(*os.File); ok {
+		out.Sync()
 	}
 	<-ctx.Done()
 	if err := emb.Close(); err != nil {
@@ -150,4 +191,15 @@ func checkRehearsalConfigs(dir string, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// printFields prints label and value pairs, the values in one column.
+func printFields(w io.Writer, fields [][2]string) {
+	width := 0
+	for _, f := range fields {
+		width = max(width, len(f[0]))
+	}
+	for _, f := range fields {
+		fmt.Fprintf(w, "%-*s %s\n", width, f[0], f[1])
+	}
 }

@@ -21,7 +21,7 @@ func TestClusterUsageErrors(t *testing.T) {
 		{"project id with a slash", []string{"--secure", t.TempDir(), "--project-id", "1/2"}, `--project-id "1/2"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := runCluster(context.Background(), tc.args, io.Discard, io.Discard)
+			err := run(context.Background(), append([]string{"cluster"}, tc.args...), io.Discard, io.Discard)
 			var usage usageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a usage error with %q", err, tc.want)

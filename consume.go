@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,32 +11,57 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
+// consumeFlags are consume's flags.
+type consumeFlags struct {
+	conn       connFlags
+	group      groupFlags
+	untilEnd   bool
+	quiet      bool
+	schemaFile schemaFileFlag
+}
+
+// newConsumeCmd is "kafkaplot consume".
+func newConsumeCmd() *cobra.Command {
+	var f consumeFlags
+	cmd := &cobra.Command{
+		Use:   "consume [flags]",
+		Short: "print the topic's records, headless (the tutorial's avro_consumer.py)",
+		Long:  "kafkaplot consume: print the topic's records as a member of a consumer group.",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runConsume(c.Context(), c.Flags(), &f, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	f.conn.register(cmd.Flags(), "t")
+	f.group.register(cmd.Flags())
+	inGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
+		fs.BoolVar(&f.untilEnd, "until-end", false, "exit once the high watermarks seen at start are reached")
+		fs.BoolVar(&f.quiet, "quiet", false, "print only the final summary line")
+		f.schemaFile.register(fs)
+	})
+	f.conn.completions(cmd)
+	f.group.completions(cmd)
+	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
+	return cmd
+}
+
 // runConsume is the tutorial's avro_consumer.py without the plot: it prints
 // every record of the topic as a member of the consumer group.
-func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("consume", stderr, "kafkaplot consume: print the topic's records as a member of a consumer group.")
-	var cf connFlags
-	cf.register(fs)
-	var gf groupFlags
-	gf.register(fs)
-	untilEnd := fs.Bool("until-end", false, "exit once the high watermarks seen at start are reached")
-	quiet := fs.Bool("quiet", false, "print only the final summary line")
-	var sff schemaFileFlag
-	sff.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	s, err := cf.resolve(fs, os.LookupEnv)
+func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout, stderr io.Writer) error {
+	s, err := f.conn.resolve(fs, os.LookupEnv)
 	if err != nil {
 		return err
 	}
-	gf.apply(&s.cfg)
+	f.group.apply(&s.cfg)
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -45,7 +69,7 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	decoderOpts, err := sff.decoderOptions(schema.WithSensorFilter(onlySensorFields))
+	decoderOpts, err := f.schemaFile.decoderOptions(schema.WithSensorFilter(onlySensorFields))
 	if err != nil {
 		return err
 	}
@@ -56,10 +80,10 @@ func runConsume(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: *quiet, topic: s.cfg.Kafka.Topic}
+	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: f.quiet, topic: s.cfg.Kafka.Topic}
 	assignment := &assignmentReporter{out: stderr, group: s.cfg.Kafka.Consumer.GroupID}
 	var end *endTracker
-	if *untilEnd {
+	if f.untilEnd {
 		highs, err := conn.HighWatermarks(ctx, s.cfg.Kafka.Topic)
 		if err != nil {
 			return err
@@ -241,10 +265,19 @@ func (e *endTracker) check() {
 // groupFlags are the consumer-group flags of consume and the dashboard.
 type groupFlags struct{ group, from, assignors string }
 
-func (g *groupFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.group, "group", "", "consumer group id (default: kafka.consumer.group_id, else kafkaplot)")
-	fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default: kafka.consumer.auto_offset_reset)")
-	fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default: kafka.consumer.partition_assignment_strategy)")
+func (g *groupFlags) register(fs *pflag.FlagSet) {
+	inGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
+		fs.StringVarP(&g.group, "group", "g", "", "consumer group id (default kafka.consumer.group_id, else kafkaplot)")
+		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest)")
+		fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default kafka.consumer.partition_assignment_strategy)")
+	})
+}
+
+// completions registers the group flags' value completions on cmd.
+func (g *groupFlags) completions(cmd *cobra.Command) {
+	cmd.RegisterFlagCompletionFunc("group", cobra.NoFileCompletions)
+	cmd.RegisterFlagCompletionFunc("from", completeValues("earliest", "latest"))
+	cmd.RegisterFlagCompletionFunc("assignors", completeValues("cooperative-sticky", "range", "roundrobin"))
 }
 
 // assignorSetting names where the user chooses the assignors.

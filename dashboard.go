@@ -14,38 +14,73 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
 )
 
-// runDashboard is the default command: the live terminal dashboard.
-func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("kafkaplot", stderr, usage)
-	var cf connFlags
-	cf.register(fs)
-	var gf groupFlags
-	gf.register(fs)
-	generate := fs.Bool("generate", false, "switch the sensor generator on at start (default: on when this instance starts the embedded cluster)")
-	window := fs.Duration("window", 0, "chart time window (default: plot.window, 2m)")
-	logPath := fs.String("log", defaultLogPath(), "log file (the dashboard owns the terminal)")
-	var pf plotFlags
-	pf.register(fs)
-	var sff schemaFileFlag
-	sff.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// dashboardFlags are the dashboard's flags.
+type dashboardFlags struct {
+	conn       connFlags
+	group      groupFlags
+	plot       plotFlags
+	generate   bool
+	window     time.Duration
+	log        string
+	schemaFile schemaFileFlag
+}
+
+// newDashboardCmd is "kafkaplot", the default command: the dashboard.
+func newDashboardCmd() *cobra.Command {
+	var f dashboardFlags
+	cmd := &cobra.Command{
+		Use:   "kafkaplot [flags]",
+		Short: "the live dashboard",
+		Long: `kafkaplot: live terminal charts of a Kafka topic of Avro sensor events, one pane per
+partition. With no configuration (no -c, ./config.toml, environment or flags naming a cluster)
+the first instance starts an embedded broker and schema registry and switches the sensor
+generator on; later instances join it.`,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runDashboard(c.Context(), c.Flags(), &f, c.OutOrStdout(), c.ErrOrStderr())
+		},
 	}
+	f.conn.register(cmd.Flags(), "t")
+	f.group.register(cmd.Flags())
+	inGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
+		fs.BoolVar(&f.generate, "generate", false, "switch the sensor generator on at start (default on when this instance starts the embedded cluster)")
+		fs.DurationVar(&f.window, "window", 0, "chart time window (default plot.window, else 2m)")
+		f.plot.register(fs)
+		f.schemaFile.register(fs)
+	})
+	inGroup(cmd.Flags(), groupOther, func(fs *pflag.FlagSet) {
+		fs.StringVar(&f.log, "log", "", "log `file` (the dashboard owns the terminal; default kafkaplot/kafkaplot.log in the user cache directory, such as ~/.cache)")
+	})
+	f.conn.completions(cmd)
+	f.group.completions(cmd)
+	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
+	cmd.RegisterFlagCompletionFunc("log", completeFiles("log"))
+	for _, name := range []string{"window", "series", "value", "time"} {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+	return cmd
+}
+
+// runDashboard is the default command: the live terminal dashboard.
+func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, stdout, stderr io.Writer) error {
+	cf := &f.conn
 	s, err := cf.resolve(fs, os.LookupEnv)
 	if err != nil {
 		return err
 	}
-	gf.apply(&s.cfg)
-	if *window > 0 {
-		s.cfg.Plot.Window.Duration = *window
+	f.group.apply(&s.cfg)
+	if f.window > 0 {
+		s.cfg.Plot.Window.Duration = f.window
 	}
-	pf.apply(fs, &s.cfg)
+	f.plot.apply(fs, &s.cfg)
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -54,19 +89,23 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	ex := extractorFor(s.cfg)
-	decoderOpts, err := sff.decoderOptions(schema.WithSensorFilter(ex.SensorOK))
+	decoderOpts, err := f.schemaFile.decoderOptions(schema.WithSensorFilter(ex.SensorOK))
 	if err != nil {
 		return err
 	}
 	tuneMemory(os.Getenv)
-	logger, closeLog, err := openLog(*logPath)
+	logPath := f.log
+	if logPath == "" {
+		logPath = defaultLogPath()
+	}
+	logger, closeLog, err := openLog(logPath)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
 	logger.Info("start", "source", s.source, "brokers", s.cfg.BrokerList(), "registry", s.cfg.Redacted().RegistryURL(), "topic", s.cfg.Kafka.Topic)
 
-	generatorOn := *generate
+	generatorOn := f.generate
 	fast := false   // group timings for the embedded broker
 	joined := false // the embedded cluster was started by another process
 	if s.embedded {

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -93,25 +96,49 @@ func (d *doctor) result() error {
 	return &doctorError{failed: d.failed, first: d.first, code: d.code}
 }
 
-// runDoctor checks each hop to the cluster and says what to fix.
-func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("doctor", stderr, doctorSummary)
-	var cf connFlags
-	cf.register(fs)
-	group := fs.String("group", "", "consumer group to describe (default: kafka.consumer.group_id)")
-	timeout := fs.Duration("timeout", 5*time.Second, "bound of each network step")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// doctorFlags are doctor's flags.
+type doctorFlags struct {
+	conn    connFlags
+	group   string
+	timeout time.Duration
+}
+
+// newDoctorCmd is "kafkaplot doctor".
+func newDoctorCmd() *cobra.Command {
+	var f doctorFlags
+	cmd := &cobra.Command{
+		Use:   "doctor [flags]",
+		Short: "check each hop to the cluster and say what to fix",
+		Long:  doctorSummary,
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runDoctor(c.Context(), c.Flags(), &f, c.OutOrStdout(), c.ErrOrStderr())
+		},
 	}
+	f.conn.register(cmd.Flags(), "t")
+	inGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
+		fs.StringVarP(&f.group, "group", "g", "", "consumer group to describe (default kafka.consumer.group_id, else kafkaplot)")
+	})
+	inGroup(cmd.Flags(), "Doctor", func(fs *pflag.FlagSet) {
+		fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound of each network step")
+	})
+	f.conn.completions(cmd)
+	cmd.RegisterFlagCompletionFunc("group", cobra.NoFileCompletions)
+	cmd.RegisterFlagCompletionFunc("timeout", cobra.NoFileCompletions)
+	return cmd
+}
+
+// runDoctor checks each hop to the cluster and says what to fix.
+func runDoctor(ctx context.Context, fs *pflag.FlagSet, f *doctorFlags, stdout, stderr io.Writer) error {
 	d := &doctor{out: stdout}
-	s, err := cf.resolve(fs, os.LookupEnv)
+	s, err := f.conn.resolve(fs, os.LookupEnv)
 	if err != nil {
 		d.fail("config", exitConfig, err)
 		return d.result()
 	}
 	s.warn = stderr
-	if *group != "" {
-		s.cfg.Kafka.Consumer.GroupID = *group
+	if f.group != "" {
+		s.cfg.Kafka.Consumer.GroupID = f.group
 	}
 	d.ok("config", fmt.Sprintf("%s: %s to %s, registry %s, topic %s", s.source, s.cfg.Kafka.SecurityProtocol,
 		strings.Join(s.cfg.BrokerList(), ","), s.cfg.Redacted().RegistryURL(), s.cfg.Kafka.Topic))
@@ -121,12 +148,12 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		d.fail("credentials", exitConfig, err)
 	} else {
 		d.ok("credentials", describeCredentials(s.cfg, info))
-		conn.DialTimeout = *timeout
+		conn.DialTimeout = f.timeout
 		if d.kafka(ctx, s, conn, info) {
 			d.group(ctx, s, conn)
 		}
 	}
-	d.registry(ctx, s, *timeout)
+	d.registry(ctx, s, f.timeout)
 	return d.result()
 }
 

@@ -86,7 +86,7 @@ func TestDoctor(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			err := runDoctor(context.Background(), append([]string{"-c", tc.config, "--timeout", "2s"}, tc.args...), &out, &errOut)
+			err := run(context.Background(), append([]string{"doctor", "-c", tc.config, "--timeout", "2s"}, tc.args...), &out, &errOut)
 			text := out.String()
 			for _, check := range tc.wantOK {
 				if !regexp.MustCompile(`(?m)^✓ ` + regexp.QuoteMeta(check) + ` `).MatchString(text) {

@@ -2,12 +2,17 @@
 // every sensor's series live in the terminal, one pane per partition. It
 // also produces the tutorial's emulated sensors, consumes headless, and runs
 // an embedded broker and schema registry when there is no Kafka at hand.
+//
+// The command line is built with spf13/cobra (on spf13/pflag): GNU-style
+// flags with short forms as kcat and rpk users expect, and the bash, zsh and
+// fish completion scripts generated from the very flag definitions the
+// commands parse. pflag alone would have meant writing the subcommand
+// dispatch, the help and three completion scripts by hand.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,47 +27,32 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// run dispatches to a subcommand; the dashboard is the default.
+// run runs the command args name (the dashboard by default) and returns
+// its error; a usage error carries the command whose help to point to.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "produce":
-			return runProduce(ctx, args[1:], stdout, stderr)
-		case "consume":
-			return runConsume(ctx, args[1:], stdout, stderr)
-		case "cluster":
-			return runCluster(ctx, args[1:], stdout, stderr)
-		case "doctor":
-			return runDoctor(ctx, args[1:], stdout, stderr)
-		case "help":
-			fmt.Fprint(stdout, usage)
-			return nil
+	root := newRootCmd(stdout, stderr)
+	args = append([]string{}, args...) // a nil slice would make cobra read os.Args
+	if cmd, rest, err := root.Find(args); err == nil {
+		if err := singleDashLong(cmd.Flags(), rest); err != nil {
+			return helpHint{err: err, command: cmd.CommandPath()}
 		}
 	}
-	return runDashboard(ctx, args, stdout, stderr)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if errors.As(err, new(usageError)) && cmd != nil {
+		return helpHint{err: err, command: cmd.CommandPath()}
+	}
+	return err
 }
-
-const usage = `kafkaplot: live terminal charts of a Kafka topic of Avro sensor events.
-
-Usage:
-  kafkaplot [-c config.toml] [flags]          the dashboard (default command)
-  kafkaplot produce [-c ...] [-e N] [-d S] [-t T]   emulated sensors into the topic
-  kafkaplot consume [-c ...] [--until-end]    print records, headless
-  kafkaplot cluster [--secure DIR]            run the embedded broker + registry
-  kafkaplot doctor [-c ...]                   check each hop to the cluster, say what to fix
-
-Run "kafkaplot COMMAND -h" for a command's flags.
-`
 
 // errInterrupted marks a run cut short by Ctrl-C or SIGTERM.
 var errInterrupted = errors.New("interrupted")
 
-// exitCode maps run's error to the process exit code, printing it.
+// exitCode maps run's error to the process exit code, printing it: a usage
+// error on one line and a hint to the command's help.
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errInterrupted):
 		return 130
@@ -77,6 +67,9 @@ func exitCode(err error, stderr io.Writer) int {
 		code = 2
 	}
 	fmt.Fprintln(stderr, "kafkaplot:", err)
+	if hint := (helpHint{}); errors.As(err, &hint) {
+		fmt.Fprintf(stderr, "Run '%s -h' for help.\n", hint.command)
+	}
 	return code
 }
 

@@ -10,38 +10,69 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
+// produceFlags are produce's flags; -e, -d and -t are the tutorial's.
+type produceFlags struct {
+	conn     connFlags
+	events   int
+	delay    float64
+	start    int
+	register bool
+	strategy string
+	quiet    bool
+	noise    bool
+	format   string
+}
+
+// newProduceCmd is "kafkaplot produce".
+func newProduceCmd() *cobra.Command {
+	var f produceFlags
+	cmd := &cobra.Command{
+		Use:   "produce [flags]",
+		Short: "emulated sensors into the topic (the tutorial's avro_producer.py)",
+		Long:  "kafkaplot produce: produce time series data from emulated sensors into the topic.",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runProduce(c.Context(), c.Flags(), &f, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	f.conn.register(cmd.Flags(), "")
+	inGroup(cmd.Flags(), "Produce", func(fs *pflag.FlagSet) {
+		fs.IntVarP(&f.events, "events", "e", -1, "number of events to generate per sensor; 0 or negative for no end")
+		fs.Float64VarP(&f.delay, "delay", "d", 0.5, "delay between events in `seconds` (can be a fraction)")
+		fs.IntVarP(&f.start, "time", "t", 0, "start time `step`, to resume the series after a stop")
+		fs.BoolVar(&f.register, "register", false, "register the sensor schema under the subject instead of looking it up")
+		fs.StringVar(&f.strategy, "subject-strategy", "", "subject naming: record-name (kafka.schema, as Hopsworks), topic-name (<topic>-value) or topic-record (<topic>-<kafka.schema>) (default registry.subject_strategy, else record-name)")
+		fs.BoolVar(&f.quiet, "quiet", false, "no per-event lines: one progress line and a final summary")
+		fs.BoolVar(&f.noise, "noise", true, "add each sensor's Gaussian noise (--noise=false: the noise-free model)")
+		fs.StringVar(&f.format, "format", formatAvro, "value format: avro (the tutorial's sensor schema) or protobuf (the same three fields as a Protobuf message, registered under <subject>-protobuf)")
+	})
+	f.conn.completions(cmd)
+	cmd.RegisterFlagCompletionFunc("subject-strategy", completeValues(config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord))
+	cmd.RegisterFlagCompletionFunc("format", completeValues(formatAvro, formatProtobuf))
+	for _, name := range []string{"events", "delay", "time"} {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+	return cmd
+}
+
 // runProduce is the tutorial's avro_producer.py: emulated sensors into the topic.
-func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("produce", stderr, "kafkaplot produce: produce time series data from emulated sensors into the topic.")
-	var cf connFlags
-	cf.register(fs)
-	events := fs.Int("e", -1, "number of events to generate per sensor; 0 or negative for no end")
-	fs.IntVar(events, "events", -1, "same as -e")
-	delay := fs.Float64("d", 0.5, "delay between events in seconds (can be a fraction)")
-	fs.Float64Var(delay, "delay", 0.5, "same as -d")
-	start := fs.Int("t", 0, "start time step, to resume the series after a stop")
-	fs.IntVar(start, "time", 0, "same as -t")
-	register := fs.Bool("register", false, "register the sensor schema under the subject instead of looking it up")
-	strategy := fs.String("subject-strategy", "", "subject naming: record-name (kafka.schema, as Hopsworks), topic-name (<topic>-value) or topic-record (<topic>-<kafka.schema>) (default: registry.subject_strategy, record-name)")
-	quiet := fs.Bool("quiet", false, "no per-event lines: one progress line and a final summary")
-	noise := fs.Bool("noise", true, "add each sensor's Gaussian noise (false: the noise-free model)")
-	format := fs.String("format", formatAvro, "value format: avro (the tutorial's sensor schema) or protobuf (the same three fields as a Protobuf message, registered under <subject>-protobuf)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func runProduce(ctx context.Context, fs *pflag.FlagSet, f *produceFlags, stdout, stderr io.Writer) error {
+	if f.delay < 0 {
+		return usageError{fmt.Errorf("-d %v: must not be negative", f.delay)}
 	}
-	if *delay < 0 {
-		return usageError{fmt.Errorf("-d %v: must not be negative", *delay)}
+	if f.format = strings.ToLower(strings.TrimSpace(f.format)); f.format != formatAvro && f.format != formatProtobuf {
+		return usageError{fmt.Errorf("--format %q: want %s or %s", f.format, formatAvro, formatProtobuf)}
 	}
-	if *format = strings.ToLower(strings.TrimSpace(*format)); *format != formatAvro && *format != formatProtobuf {
-		return usageError{fmt.Errorf("--format %q: want %s or %s", *format, formatAvro, formatProtobuf)}
-	}
-	s, err := cf.resolve(fs, os.LookupEnv)
+	s, err := f.conn.resolve(fs, os.LookupEnv)
 	if err != nil {
 		return err
 	}
@@ -49,15 +80,15 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	subject, err := subjectName(s.cfg, *strategy)
+	subject, err := subjectName(s.cfg, f.strategy)
 	if err != nil {
 		return err
 	}
 	var enc sensorEncoder
-	if *format == formatProtobuf {
+	if f.format == formatProtobuf {
 		enc, err = reg.ProtoSensorEncoder(ctx, protobufSubject(s.cfg, subject))
 	} else {
-		enc, err = reg.SensorEncoder(ctx, subject, *register)
+		enc, err = reg.SensorEncoder(ctx, subject, f.register)
 	}
 	if err != nil {
 		return err
@@ -74,13 +105,13 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(out, "Producing sensor events to topic %s.\nPress Ctrl-c to exit.\n", topic)
 	out.Flush()
 
-	sink := newProduceSink(producer, enc, out, *start)
-	sink.quiet, sink.pipelined, sink.progress = *quiet, *delay == 0, terminalOrNil(stderr)
+	sink := newProduceSink(producer, enc, out, f.start)
+	sink.quiet, sink.pipelined, sink.progress = f.quiet, f.delay == 0, terminalOrNil(stderr)
 	gen := simulate.New(simulate.Options{
-		Start: *start,
-		Steps: *events,
-		Delay: time.Duration(*delay * float64(time.Second)),
-		Noise: *noise,
+		Start: f.start,
+		Steps: f.events,
+		Delay: time.Duration(f.delay * float64(time.Second)),
+		Noise: f.noise,
 	})
 	_, runErr := gen.Run(ctx, sink)
 	// The first step not fully acknowledged, whatever the generator emitted.
@@ -88,7 +119,7 @@ func runProduce(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if sinkErr != nil {
 		runErr = sinkErr
 	}
-	if *quiet {
+	if f.quiet {
 		elapsed := time.Since(sink.started).Seconds()
 		fmt.Fprintf(out, "produced %d events (%d failed) in %.2fs, %.0f events/s\n",
 			sink.delivered, sink.failed, elapsed, float64(sink.delivered)/max(elapsed, 1e-9))

@@ -131,7 +131,7 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"--brokers", emb.BrokerAddr(), "--registry", emb.RegistryURL()}, tt.args...)
-			runErr := runProduce(runCtx, args, &stdout, &stderr)
+			runErr := run(runCtx, append([]string{"produce"}, args...), &stdout, &stderr)
 			if (runErr != nil) != tt.wantErr {
 				t.Fatalf("runProduce: %v, want error %v\n%s", runErr, tt.wantErr, stderr.String())
 			}

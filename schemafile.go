@@ -1,8 +1,9 @@
 package main
 
 import (
-	"flag"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
@@ -13,8 +14,8 @@ type schemaFileFlag struct {
 	spec string
 }
 
-func (f *schemaFileFlag) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.spec, "schema-file", "", "read every value as a bare body (no header, no registry) of this schema: an Avro .avsc file, or file.proto:Message for Protobuf")
+func (f *schemaFileFlag) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.spec, "schema-file", "", "read every value as a bare body (no header, no registry) of this schema: an Avro .avsc `file`, or file.proto:Message for Protobuf")
 }
 
 // decoderOptions loads the schema file, if one is given, into the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,13 +13,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
-// connFlags are the flags every command shares.
+// connFlags are the connection flags of every command but cluster.
 type connFlags struct {
 	config           string
 	brokers          string
@@ -30,14 +32,25 @@ type connFlags struct {
 	embeddedRegistry string
 }
 
-func (f *connFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.config, "c", "", "configuration file in the tutorial's TOML format (default ./config.toml if present)")
-	fs.StringVar(&f.config, "config", "", "same as -c")
-	fs.StringVar(&f.brokers, "brokers", "", "Kafka bootstrap brokers, host:port[,host:port...]")
-	fs.StringVar(&f.registry, "registry", "", "schema registry base URL")
-	fs.StringVar(&f.topic, "topic", "", "topic (default temperature)")
-	fs.StringVar(&f.embeddedBroker, "embedded-broker", embedded.DefaultBroker, "address of the embedded cluster's broker, used when no cluster is configured")
-	fs.StringVar(&f.embeddedRegistry, "embedded-registry", embedded.DefaultRegistry, "address of the embedded cluster's registry, used when no cluster is configured")
+// register adds the connection flags to fs; topicShort is --topic's short
+// form ("" in produce, whose -t is the tutorial's start step).
+func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
+	inGroup(fs, groupConnection, func(g *pflag.FlagSet) {
+		g.StringVarP(&f.config, "config", "c", "", "configuration `file` in the tutorial's TOML format (default ./config.toml if present)")
+		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host:port[,host:port...]")
+		g.StringVar(&f.registry, "registry", "", "schema registry base `URL`")
+		g.StringVarP(&f.topic, "topic", topicShort, "", "topic (default kafka.topic, else temperature)")
+		g.StringVar(&f.embeddedBroker, "embedded-broker", embedded.DefaultBroker, "`address` of the embedded cluster's broker, used when no cluster is configured")
+		g.StringVar(&f.embeddedRegistry, "embedded-registry", embedded.DefaultRegistry, "`address` of the embedded cluster's registry, used when no cluster is configured")
+	})
+}
+
+// completions registers the connection flags' value completions on cmd.
+func (f *connFlags) completions(cmd *cobra.Command) {
+	cmd.RegisterFlagCompletionFunc("config", completeFiles("toml"))
+	for _, name := range []string{"brokers", "registry", "topic", "embedded-broker", "embedded-registry"} {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
 }
 
 // settings are the resolved configuration of a command.
@@ -60,7 +73,7 @@ type settings struct {
 
 // resolve builds the configuration: defaults < config file < environment <
 // flags the user set.
-func (f *connFlags) resolve(fs *flag.FlagSet, lookupEnv func(string) (string, bool)) (settings, error) {
+func (f *connFlags) resolve(fs *pflag.FlagSet, lookupEnv func(string) (string, bool)) (settings, error) {
 	path := f.config
 	if path == "" {
 		if _, err := os.Stat("config.toml"); err == nil {
@@ -87,17 +100,15 @@ func (f *connFlags) resolve(fs *flag.FlagSet, lookupEnv func(string) (string, bo
 	if s.embedded && (!slices.Equal(before.Kafka.Brokers, s.cfg.Kafka.Brokers) || before.Registry.URL != s.cfg.Registry.URL) {
 		s.embedded, s.source = false, "environment"
 	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if set["brokers"] {
+	if fs.Changed("brokers") {
 		s.cfg.Kafka.Brokers = splitList(f.brokers)
 		s.embedded = false
 	}
-	if set["registry"] {
+	if fs.Changed("registry") {
 		s.cfg.Registry.URL = strings.TrimRight(f.registry, "/")
 		s.embedded = false
 	}
-	if set["topic"] {
+	if fs.Changed("topic") {
 		s.cfg.Kafka.Topic = f.topic
 	}
 	if !s.embedded && s.source == "embedded cluster" {
@@ -267,31 +278,6 @@ func (s settings) registryClient() (*schema.Client, error) {
 		}
 	}
 	return client, nil
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr interface{ Write([]byte) (int, error) }, summary string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", summary)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses args, wrapping mistakes as usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	}
-	return nil
 }
 
 // clients returns the Kafka connection and the registry client, each

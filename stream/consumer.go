@@ -298,11 +298,11 @@ func highWatermarks(ctx context.Context, client *kafka.Client, topic string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("read metadata of topic %s: %w", topic, err)
 	}
-	if len(meta.Topics) != 1 || meta.Topics[0].Error != nil {
-		if len(meta.Topics) == 1 {
-			err = meta.Topics[0].Error
-		}
-		return nil, fmt.Errorf("topic %s: %w", topic, errors.Join(err, errors.New("not found")))
+	switch {
+	case len(meta.Topics) != 1:
+		return nil, fmt.Errorf("topic %s: not found", topic)
+	case meta.Topics[0].Error != nil:
+		return nil, fmt.Errorf("topic %s: %w", topic, meta.Topics[0].Error)
 	}
 	reqs := make([]kafka.OffsetRequest, len(meta.Topics[0].Partitions))
 	for i := range reqs {

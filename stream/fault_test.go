@@ -204,3 +204,19 @@ func TestBrokerRestartReconnects(t *testing.T) {
 		}
 	}
 }
+
+// TestHighWatermarksMissingTopic: a topic the broker does not have is one
+// line naming it (it used to add a second line, "not found").
+func TestHighWatermarksMissingTopic(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "temperature"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = Connection{Brokers: c.ListenAddrs()}.HighWatermarks(ctx, "nosuchtopic")
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), "topic nosuchtopic: ") {
+		t.Fatalf("err = %q, want one line naming the topic", err)
+	}
+}

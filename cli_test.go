@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestHelp keeps every command's -h in testdata/TestHelp (refresh with
+// go test -run TestHelp -update).
+func TestHelp(t *testing.T) {
+	for _, name := range []string{"kafkaplot", "produce", "consume", "cluster", "doctor", "completion"} {
+		t.Run(name, func(t *testing.T) {
+			args := []string{name, "-h"}
+			if name == "kafkaplot" {
+				args = []string{"-h"}
+			}
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), args, &stdout, &stderr)
+			if code := exitCode(err, &stderr); code != 0 || stderr.Len() > 0 {
+				t.Fatalf("exit %d, stderr %q", code, stderr.String())
+			}
+			golden.RequireEqual(t, stdout.Bytes())
+			// "help COMMAND" prints the same.
+			var viaHelp bytes.Buffer
+			if err := run(context.Background(), append([]string{"help"}, args[:len(args)-1]...), &viaHelp, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			if viaHelp.String() != stdout.String() {
+				t.Errorf("kafkaplot help %s differs from -h:\n%s", name, viaHelp.String())
+			}
+		})
+	}
+}
+
+// TestUsageErrors: a mistake in the command line is one line naming it and
+// one line pointing to the command's help, exit status 2.
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"produce", "-e", "abc"}, `-e, --events "abc": want an integer`},
+		{[]string{"produce", "-d", "-1"}, "-d -1: must not be negative"},
+		{[]string{"produce", "--delay=fast"}, `-d, --delay "fast": want a number`},
+		{[]string{"produce", "--noise=maybe"}, `--noise "maybe": want true or false`},
+		{[]string{"--window", "5"}, `--window "5": want a duration such as 30s or 2m`},
+		{[]string{"consume", "--nosuch"}, "unknown flag: --nosuch"},
+		{[]string{"consume", "extra"}, `unexpected argument "extra"`},
+		{[]string{"consume", "-brokers", "b:9092"}, "-brokers: long flags take two dashes: --brokers"},
+		{[]string{"-topic=x"}, "-topic=x: long flags take two dashes: --topic=x"},
+		{[]string{"produec"}, `unknown command "produec" (did you mean produce?)`},
+		{[]string{"cluster", "--partitions", "0"}, "--partitions 0: want 1 to 1024"},
+		{[]string{"doctor", "-c"}, "flag needs an argument: 'c' in -c"},
+		{[]string{"completion"}, "completion: name one shell: bash, zsh or fish"},
+		{[]string{"completion", "tcsh"}, `completion "tcsh": want bash, zsh or fish`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &stderr)
+			if code := exitCode(err, &stderr); code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			cmd := "kafkaplot"
+			if tc.args[0] != "produec" && !strings.HasPrefix(tc.args[0], "-") {
+				cmd += " " + tc.args[0]
+			}
+			want := "kafkaplot: " + tc.want + "\nRun '" + cmd + " -h' for help.\n"
+			if stderr.String() != want || stdout.Len() > 0 {
+				t.Errorf("stderr:\n%s\nwant:\n%s\nstdout: %q", stderr.String(), want, stdout.String())
+			}
+		})
+	}
+}
+
+func TestVersionString(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		info *debug.BuildInfo
+		want string
+	}{
+		{"no build info", nil, "kafkaplot (no build information)"},
+		{"go install from a clone", &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v0.0.0-20261130203615-795a94670580"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "795a94670580308380ce2a5065f855166f24c74c"}, {Key: "vcs.time", Value: "2026-11-30T20:36:15Z"}, {Key: "vcs.modified", Value: "false"}}},
+			"kafkaplot v0.0.0-20261130203615-795a94670580 (revision 795a94670580308380ce2a5065f855166f24c74c, 2026-11-30T20:36:15Z) go1.26.0"},
+		{"modified tree", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.0+dirty"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}},
+			"kafkaplot v1.2.0+dirty (revision abc, modified)"},
+		{"built without VCS", &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}},
+			"kafkaplot (devel) (revision unknown) go1.26.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := versionString(tc.info, tc.info != nil); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestVersionFlag builds kafkaplot with VCS stamping on and checks that
+// --version names the commit it was built from. (Go stamps a clone, as CI
+// checks out; in a git worktree it stamps nothing, and the revision is
+// "unknown".)
+func TestVersionFlag(t *testing.T) {
+	git := needTool(t, "git")
+	bin := filepath.Join(t.TempDir(), "kafkaplot")
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.TrimSpace(string(out))
+	if !regexp.MustCompile(`^kafkaplot \S+ \(revision \S+`).MatchString(line) || strings.Contains(line, "\n") {
+		t.Fatalf("--version: %q", line)
+	}
+	head, err := exec.Command(git, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	if info, err := os.Stat(".git"); err == nil && info.IsDir() {
+		if rev := strings.TrimSpace(string(head)); !strings.Contains(line, "revision "+rev) {
+			t.Errorf("--version %q does not name HEAD %s", line, rev)
+		}
+	} else if !strings.Contains(line, "revision unknown") {
+		t.Errorf("--version %q: want revision unknown in a worktree", line)
+	}
+}
+
+// TestCompletion: each shell's script is generated, bash's is valid bash,
+// and flag values complete from what the flag takes.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"completion", shell}, &out, io.Discard); err != nil {
+			t.Fatalf("completion %s: %v", shell, err)
+		}
+		if !strings.Contains(out.String(), "kafkaplot") || out.Len() < 1000 {
+			t.Errorf("completion %s: %d bytes", shell, out.Len())
+		}
+		if shell == "bash" {
+			script := filepath.Join(t.TempDir(), "kafkaplot.bash")
+			if err := os.WriteFile(script, out.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if msg, err := exec.Command(needTool(t, "bash"), "-n", script).CombinedOutput(); err != nil {
+				t.Errorf("bash -n: %v\n%s", err, msg)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"consume", "--from", ""}, []string{"earliest", "latest"}},
+		{[]string{"produce", "--subject-strategy", "topic"}, []string{"topic-name", "topic-record"}},
+		{[]string{"pro"}, []string{"produce\t"}},
+		{[]string{"consume", "--unt"}, []string{"--until-end\t"}},
+	} {
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"__complete"}, tc.args...), &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("complete %q: no %q in\n%s", tc.args, w, out.String())
+			}
+		}
+	}
+}
+
+// TestREADMEFlagsParse runs every kafkaplot command line of the README,
+// in code blocks and inline code, through the flag parser.
+func TestREADMEFlagsParse(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := commandLines(string(readme))
+	if len(lines) < 15 {
+		t.Fatalf("found %d kafkaplot command lines in the README, want at least 15: %q", len(lines), lines)
+	}
+	for _, args := range lines {
+		if err := parseOnly(args); err != nil {
+			t.Errorf("README: kafkaplot %s: %v", strings.Join(args, " "), err)
+		}
+	}
+}
+
+// TestParseOnly shows that parseOnly, which the README test relies on,
+// refuses what run refuses.
+func TestParseOnly(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"produce", "-e", "5", "-d", "0.5", "-t", "5"}, true},
+		{[]string{"-b", "localhost:9092", "-t", "clicks", "-g", "me", "--value", "cost"}, true},
+		{[]string{"cluster", "--secure", "/tmp/hops"}, true},
+		{[]string{"produce", "--topic", "x", "-c", "config.toml"}, true},
+		{[]string{"produce", "-e", "abc"}, false},
+		{[]string{"consume", "-brokers", "x"}, false},
+		{[]string{"cluster", "-c", "x.toml"}, false},
+		{[]string{"doctor", "extra"}, false},
+		{[]string{"consmue"}, false},
+	} {
+		if err := parseOnly(tc.args); (err == nil) != tc.ok {
+			t.Errorf("parseOnly(%q) = %v, want ok %v", tc.args, err, tc.ok)
+		}
+	}
+}
+
+// parseOnly parses args as run would, without running the command.
+func parseOnly(args []string) error {
+	root := newRootCmd(io.Discard, io.Discard)
+	cmd, rest, err := root.Find(args)
+	if err != nil {
+		return err
+	}
+	if err := singleDashLong(cmd.Flags(), rest); err != nil {
+		return err
+	}
+	cmd.InitDefaultHelpFlag()
+	if err := cmd.ParseFlags(rest); err != nil {
+		return flagError(err)
+	}
+	return cmd.ValidateArgs(cmd.Flags().Args())
+}
+
+var (
+	fence      = regexp.MustCompile("(?ms)^[ \t]*```[a-z]*\n(.*?)^[ \t]*```")
+	inlineCode = regexp.MustCompile("`([^`]+)`")
+	envAssign  = regexp.MustCompile(`^[A-Z_]+=`)
+)
+
+// commandLines returns the arguments of every kafkaplot command in the
+// README's code blocks and inline code.
+func commandLines(readme string) [][]string {
+	var cmds []string
+	for _, block := range fence.FindAllStringSubmatch(readme, -1) {
+		for _, line := range strings.Split(block[1], "\n") {
+			line, _, _ = strings.Cut(line, " #")
+			cmds = append(cmds, line)
+		}
+	}
+	prose := fence.ReplaceAllString(readme, "")
+	for _, para := range strings.Split(prose, "\n\n") {
+		for _, m := range inlineCode.FindAllStringSubmatch(strings.ReplaceAll(para, "\n", " "), -1) {
+			cmds = append(cmds, m[1])
+		}
+	}
+	var out [][]string
+	for _, c := range cmds {
+		for _, seg := range regexp.MustCompile(`&&|\|\||[|;&]`).Split(c, -1) {
+			words := strings.Fields(strings.NewReplacer("[", "", "]", "", "'", "", `"`, "").Replace(seg))
+			for len(words) > 0 && envAssign.MatchString(words[0]) {
+				words = words[1:]
+			}
+			if len(words) > 0 && words[0] == "kafkaplot" {
+				out = append(out, words[1:])
+			}
+		}
+	}
+	return out
+}
+
+// TestClusterOutputColumns: kafkaplot cluster prints its addresses with
+// every value in one column.
+func TestClusterOutputColumns(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"cluster", "--broker", freeAddr(t), "--registry", freeAddr(t), "-t", "columns"}, &out, io.Discard)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "Press Ctrl-c") {
+		if time.Now().After(deadline) {
+			t.Fatalf("cluster did not start: %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var columns []int
+	for _, line := range strings.Split(out.String(), "\n") {
+		if m := regexp.MustCompile(`^[a-z]+( [a-z]+)? +`).FindString(line); m != "" {
+			columns = append(columns, len(m))
+		}
+	}
+	if len(columns) != 4 {
+		t.Fatalf("want 4 label lines:\n%s", out.String())
+	}
+	for _, c := range columns {
+		if c != columns[0] {
+			t.Fatalf("values start in columns %v:\n%s", columns, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "topic           columns (2 partitions)") {
+		t.Errorf("no topic line:\n%s", out.String())
+	}
+}

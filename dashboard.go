@@ -145,6 +145,13 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 		conn: conn, registry: reg, subject: s.cfg.Subject(), topic: s.cfg.Kafka.Topic,
 		rate: s.cfg.Plot.Rate, logger: logger,
 	}
+	// The Screen draws instead of bubbletea's renderer, which would wake 30
+	// times a second when nothing changes.
+	screen, err := ui.NewScreen(os.Stdin, os.Stdout)
+	if err != nil {
+		return err
+	}
+	defer screen.Close()
 	model := ui.New(ui.Options{
 		Cluster:      conn.Brokers[0],
 		Topic:        s.cfg.Kafka.Topic,
@@ -157,8 +164,10 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
 		// The header says "joined embedded cluster on …".
 		JoinedEmbedded: joined,
+		Screen:         screen,
 	})
-	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(runCtx), tea.WithFPS(30))
+	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx))
+	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send = program.Send
 	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
 

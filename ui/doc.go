@@ -16,6 +16,11 @@
 // re-rendered on a frame tick (at most Options.FPS times a second) and View
 // returns the cached frame.
 //
+// A program may draw the frames itself instead of through bubbletea's renderer,
+// which wakes 30 times a second even when nothing changed: run it with
+// tea.WithoutRenderer and a Screen in Options.Screen (screen.go), which puts
+// the terminal in raw mode, reports its size and writes only changed lines.
+//
 // Data is kept per series in bounded ring buffers sorted by event time
 // (series.go); each frame decimates the visible part of a series to the pane's
 // width keeping every pixel column's minimum and maximum (downsample.go) and

@@ -194,6 +194,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.frame()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.opts.Screen != nil {
+			m.opts.Screen.redraw()
+		}
+		m.render(true)
+	case tea.ResumeMsg:
+		if m.opts.Screen != nil {
+			if err := m.opts.Screen.enter(); err != nil {
+				m.fatal = err.Error()
+			}
+		}
 		m.render(true)
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
@@ -274,6 +284,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Suspend):
+		if m.opts.Screen != nil {
+			m.opts.Screen.leave() // the shell gets its screen back
+		}
 		return m, tea.Suspend
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit

@@ -146,6 +146,10 @@ type Options struct {
 	Location *time.Location   // time zone of axis labels; default time.Local
 	Styles   *Styles          // styles; default DefaultStyles()
 	KeyMap   *KeyMap          // key bindings; default DefaultKeyMap()
+	// Screen, if set, draws the frames instead of bubbletea's renderer:
+	// run the program with tea.WithoutRenderer and close the Screen after
+	// it. View then still returns the frame.
+	Screen *Screen
 }
 
 // Defaults applied by New.

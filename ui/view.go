@@ -26,6 +26,7 @@ type renderCache struct {
 // area of the previous frame is reused and only the header, group bar and help
 // line are rendered again.
 func (m *Model) render(panes bool) {
+	defer m.show()
 	now := m.opts.Now()
 	m.lastFrame = now
 	m.dirty = false
@@ -50,6 +51,13 @@ func (m *Model) render(panes bool) {
 	out = append(out, m.rc.panes...)
 	out = append(out, m.renderHelpLine(w))
 	m.view = strings.Join(out, "\n")
+}
+
+// show hands the frame to the Screen, if the model draws its own.
+func (m *Model) show() {
+	if m.opts.Screen != nil {
+		m.opts.Screen.show(m.view)
+	}
 }
 
 // blankLines returns n lines of w spaces.

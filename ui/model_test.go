@@ -53,7 +53,7 @@ func TestDashboardGolden(t *testing.T) {
 				c.Advance(400 * time.Millisecond)
 				return update(m, FrameMsg{})
 			},
-			contain: []string{"gen 2 · owns [1] · members 2", "owned by kafkaplot-2", "gen 2: −p0, 0.4s ago", "kafkaplot-2 [0]"},
+			contain: []string{"gen 2 · owns [1] · members 2", "owned by kafkaplot-2", "gen 2: p0 → kafkaplot-2, 0.4s ago", "kafkaplot-2 10.0.0.2 [0]"},
 		},
 		{
 			name:    "resize to 40x12",

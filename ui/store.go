@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -59,10 +61,12 @@ func (p *paneData) lag() (int64, bool) {
 	return max(p.stat.High-p.stat.Committed, 0), true
 }
 
-// rebalance records what this instance gained and lost in a new generation.
+// rebalance records what moved in a new generation: what this instance
+// gained and lost, and which partitions went to other members.
 type rebalance struct {
 	generation   int
 	gained, lost []int
+	moved        map[int]string // partition → label of the other member it went to
 	at           time.Time
 }
 
@@ -74,6 +78,7 @@ type groupState struct {
 	owned      []int // sorted
 	members    []Member
 	owner      map[int]string // partition → label of the member that owns it
+	ownerID    map[int]string // partition → member id of its owner, when members are known
 	last       rebalance
 }
 
@@ -295,6 +300,7 @@ func (s *store) setGroup(msg GroupMsg, now time.Time) {
 
 	members := make([]Member, len(msg.Members))
 	owner := make(map[int]string)
+	var ownerID map[int]string
 	for i, m := range msg.Members {
 		m.Partitions = slices.Clone(m.Partitions)
 		slices.Sort(m.Partitions)
@@ -303,19 +309,45 @@ func (s *store) setGroup(msg GroupMsg, now time.Time) {
 			if validPartition(p) {
 				s.pane(p)
 				owner[p] = memberLabel(m)
+				if ownerID == nil {
+					ownerID = make(map[int]string)
+				}
+				ownerID[p] = m.MemberID
+			}
+		}
+	}
+	// Partitions that went to another member since the last report (only
+	// when both reports name the members).
+	var moved map[int]string
+	if prevKnown && g.ownerID != nil && ownerID != nil {
+		for p, id := range ownerID {
+			if id != msg.MemberID && g.ownerID[p] != id {
+				if moved == nil {
+					moved = make(map[int]string)
+				}
+				moved[p] = owner[p]
 			}
 		}
 	}
 	g.known, g.generation, g.memberID = true, msg.Generation, msg.MemberID
-	g.owned, g.members, g.owner = owned, members, owner
+	g.owned, g.members, g.owner, g.ownerID = owned, members, owner, ownerID
 
 	if !prevKnown || msg.Generation != prevGen {
 		g.last = rebalance{
 			generation: msg.Generation,
 			gained:     diffSorted(owned, prevOwned),
 			lost:       diffSorted(prevOwned, owned),
+			moved:      moved,
 			at:         now,
 		}
+		return
+	}
+	// The members of this generation described later: what moved.
+	for p, label := range moved {
+		if g.last.moved == nil {
+			g.last.moved = make(map[int]string)
+		}
+		g.last.moved[p] = label
 	}
 }
 
@@ -354,19 +386,27 @@ func formatPartitions(ps []int) string {
 	return string(append(b, ']'))
 }
 
-// formatRebalance formats the last rebalance as "gen 3: +p1 −p0".
+// formatRebalance formats the last rebalance as "gen 3: +p1, p0 → rdkafka":
+// what this instance gained, then every partition that went to another
+// member (or −p2 when this instance gave one up that nobody owns yet).
 func formatRebalance(r rebalance) string {
-	b := []byte(fmt.Sprintf("gen %d:", r.generation))
+	var own, parts []string
 	for _, p := range r.gained {
-		b = append(b, " +p"...)
-		b = strconv.AppendInt(b, int64(p), 10)
+		own = append(own, "+p"+strconv.Itoa(p))
 	}
 	for _, p := range r.lost {
-		b = append(b, " −p"...)
-		b = strconv.AppendInt(b, int64(p), 10)
+		if _, ok := r.moved[p]; !ok {
+			own = append(own, "−p"+strconv.Itoa(p))
+		}
 	}
-	if len(r.gained) == 0 && len(r.lost) == 0 {
-		b = append(b, " no change"...)
+	if len(own) > 0 {
+		parts = append(parts, strings.Join(own, " "))
 	}
-	return string(b)
+	for _, p := range slices.Sorted(maps.Keys(r.moved)) {
+		parts = append(parts, fmt.Sprintf("p%d → %s", p, r.moved[p]))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no change")
+	}
+	return fmt.Sprintf("gen %d: %s", r.generation, strings.Join(parts, ", "))
 }

@@ -125,8 +125,8 @@ func TestStoreGroup(t *testing.T) {
 	if !slices.Equal(g.owned, []int{1}) {
 		t.Errorf("owned = %v, want [1]", g.owned)
 	}
-	if got := formatRebalance(g.last); got != "gen 2: −p0" {
-		t.Errorf("rebalance = %q, want %q", got, "gen 2: −p0")
+	if got := formatRebalance(g.last); got != "gen 2: p0 → kafkaplot-2" {
+		t.Errorf("rebalance = %q, want %q", got, "gen 2: p0 → kafkaplot-2")
 	}
 	if owned, label := s.ownerOf(0); owned || label != "kafkaplot-2" {
 		t.Errorf("ownerOf(0) = %v %q, want owned by kafkaplot-2", owned, label)
@@ -264,5 +264,67 @@ func TestStoreCountsRedelivered(t *testing.T) {
 	}
 	if n := s.panes[0].series["a.x"].len(); n != 3 {
 		t.Errorf("a.x holds %d points, want 3 (no point twice)", n)
+	}
+}
+
+// TestStoreGroupMoves follows a cooperative rebalance as the group bar tells
+// it: this instance gives p1 up (nobody owns it yet), then the generation
+// that hands it on names the member it went to, also when the members are
+// described after the generation's first report; moves between other
+// members are told too.
+func TestStoreGroupMoves(t *testing.T) {
+	member := func(client, id, host string, parts ...int) Member {
+		return Member{ClientID: client, MemberID: id, Host: host, Partitions: parts}
+	}
+	me := func(parts ...int) Member { return member("kafkaplot-1", "me", "/10.0.0.1", parts...) }
+	tests := []struct {
+		name string
+		msgs []GroupMsg
+		want string
+	}{
+		{
+			name: "cooperative: given up, then handed on",
+			msgs: []GroupMsg{
+				{Generation: 3, MemberID: "me", Owned: []int{0, 1}, Members: []Member{me(0, 1)}},
+				{Generation: 4, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("rdkafka", "rdkafka-1a2b", "/10.0.0.2")}},
+			},
+			want: "gen 4: −p1",
+		},
+		{
+			name: "the second round names the new owner",
+			msgs: []GroupMsg{
+				{Generation: 4, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("rdkafka", "rdkafka-1a2b", "/10.0.0.2")}},
+				{Generation: 5, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("rdkafka", "rdkafka-1a2b", "/10.0.0.2", 1)}},
+			},
+			want: "gen 5: p1 → rdkafka",
+		},
+		{
+			name: "members described after the generation's first report",
+			msgs: []GroupMsg{
+				{Generation: 6, MemberID: "me", Owned: []int{0, 1}, Members: []Member{me(0, 1)}},
+				{Generation: 7, MemberID: "me", Owned: []int{0}, Members: []Member{me(0, 1)}},
+				{Generation: 7, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("franz-go", "franz-go-9", "127.0.0.1:5000", 1)}},
+			},
+			want: "gen 7: p1 → franz-go",
+		},
+		{
+			name: "between other members, and a gain",
+			msgs: []GroupMsg{
+				{Generation: 8, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("a", "a-1", "h", 1, 2), member("b", "b-1", "h")}},
+				{Generation: 9, MemberID: "me", Owned: []int{0, 1}, Members: []Member{me(0, 1), member("a", "a-1", "h"), member("b", "b-1", "h", 2)}},
+			},
+			want: "gen 9: +p1, p2 → b",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(16)
+			for _, msg := range tt.msgs {
+				s.setGroup(msg, testStart())
+			}
+			if got := formatRebalance(s.group.last); got != tt.want {
+				t.Errorf("rebalance = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,6 +35,9 @@ func (m *Model) renderGroup(w int, now time.Time) string {
 				l.add(inkMuted, ", ")
 			}
 			l.add(inkPlain, memberLabel(mb)+" ")
+			if host := strings.TrimPrefix(mb.Host, "/"); host != "" && host != memberLabel(mb) {
+				l.add(inkMuted, host+" ")
+			}
 			l.add(inkValue, formatPartitions(mb.Partitions))
 		}
 		l.add(inkMuted, sep+"last rebalance ")

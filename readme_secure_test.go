@@ -1,113 +1,133 @@
 package main
 
 import (
-	"fmt"
+	"encoding"
+	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"reflect"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/kafkaplot/kafkaplot/config"
 )
 
-// TestREADMEConfigReference checks the README's config reference against
-// the configuration itself: every key of config.Keys, in order, with its
-// default (config.Default) and its environment variable (config.EnvName).
+// TestREADMEConfigReference checks that the README's config reference is
+// the table config.Config describes: a row per key in field order, with the
+// field's default tag, its environment variable (config.EnvName), 🔒 for a
+// secret and the field's comment. Run with -update to rewrite the table.
 func TestREADMEConfigReference(t *testing.T) {
+	want := configReference(t)
 	data, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(data), "\n## Config reference\n")
+	head, section, ok := strings.Cut(string(data), "\n## Config reference\n")
 	if !ok {
 		t.Fatal("README has no \"## Config reference\" section")
 	}
-	section, _, _ = strings.Cut(section, "\n## ")
-	type row struct{ key, def, env, what string }
-	var rows []row
-	for _, line := range strings.Split(section, "\n") {
-		if !strings.HasPrefix(line, "| `") {
-			continue
-		}
-		cells := strings.Split(strings.Trim(line, "|"), "|")
-		if len(cells) != 4 {
-			t.Fatalf("row %q: %d cells, want key | default | environment | what", line, len(cells))
-		}
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		rows = append(rows, row{strings.Trim(cells[0], "`"), cells[1], strings.Trim(cells[2], "`"), cells[3]})
+	section, tail, found := strings.Cut(section, "\n## ")
+	lines := strings.Split(section, "\n")
+	first := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "| `") })
+	if first < 0 {
+		t.Fatal("config reference has no table rows")
 	}
-	defaults := defaultCells(t)
-	keys := config.Keys()
-	for i, key := range keys {
-		want := fmt.Sprintf("| `%s` | %s | `%s` | … |", key, defaults[key], config.EnvName(key))
-		if i >= len(rows) || rows[i].key != key {
-			t.Fatalf("config reference row %d: want key %s; the row should read\n%s", i+1, key, want)
+	last := first
+	for last < len(lines) && strings.HasPrefix(lines[last], "| `") {
+		last++
+	}
+	if u := flag.Lookup("update"); u != nil && u.Value.String() == "true" {
+		section = strings.Join(slices.Concat(lines[:first], want, lines[last:]), "\n")
+		if found {
+			section += "\n## " + tail
 		}
-		r := rows[i]
-		if r.def != defaults[key] || r.env != config.EnvName(key) || r.what == "" {
-			t.Errorf("config reference row of %s: got default %q, environment %q; want\n%s", key, r.def, r.env, want)
+		if err := os.WriteFile("README.md", []byte(head+"\n## Config reference\n"+section), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got := lines[first:last]
+	for i := range max(len(got), len(want)) {
+		switch {
+		case i >= len(got):
+			t.Errorf("config reference lacks row %d:\n%s", i+1, want[i])
+		case i >= len(want):
+			t.Errorf("config reference row %d is no key of config.Config:\n%s", i+1, got[i])
+		case got[i] != want[i]:
+			t.Errorf("config reference row %d\n got %s\nwant %s", i+1, got[i], want[i])
 		}
 	}
-	if len(rows) > len(keys) {
-		t.Errorf("config reference has %d rows for %d keys: %q is not a key", len(rows), len(keys), rows[len(keys)].key)
+	if t.Failed() {
+		t.Log("go test -run TestREADMEConfigReference -update . rewrites the table")
 	}
 }
 
-// defaultCells renders config.Default's value of every key as the README
-// writes it: empty for an empty string or list, else in backquotes.
-func defaultCells(t *testing.T) map[string]string {
+// configReference renders the README table rows of every leaf of config.Config.
+func configReference(t *testing.T) []string {
 	t.Helper()
-	b, err := toml.Marshal(config.Default())
+	docs := fieldComments(t, "config")
+	var rows, keys []string
+	textType := reflect.TypeFor[encoding.TextUnmarshaler]()
+	var walk func(rt reflect.Type, prefix string)
+	walk = func(rt reflect.Type, prefix string) {
+		for i := range rt.NumField() {
+			f := rt.Field(i)
+			key := prefix + f.Tag.Get("toml")
+			if f.Type.Kind() == reflect.Struct && !reflect.PointerTo(f.Type).Implements(textType) {
+				walk(f.Type, key+".")
+				continue
+			}
+			doc := docs[rt.Name()+"."+f.Name]
+			if doc == "" {
+				t.Errorf("config.%s.%s (%s) has no comment for the README", rt.Name(), f.Name, key)
+			}
+			if slices.Contains(strings.Split(f.Tag.Get("opt"), ","), "secret") {
+				doc = "🔒 " + doc
+			}
+			def := " "
+			if d := f.Tag.Get("default"); d != "" {
+				def = " `" + d + "` "
+			}
+			rows = append(rows, "| `"+key+"` |"+def+"| `"+config.EnvName(key)+"` | "+doc+" |")
+			keys = append(keys, key)
+		}
+	}
+	walk(reflect.TypeFor[config.Config](), "")
+	if !slices.Equal(keys, config.Keys()) {
+		t.Errorf("config.Keys() = %q, want the struct's keys %q", config.Keys(), keys)
+	}
+	return rows
+}
+
+// fieldComments returns the doc comment of every struct field in the Go
+// files of dir, by "Type.Field", on one line.
+func fieldComments(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi os.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, parser.ParseComments)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc map[string]any
-	if err := toml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	var walk func(prefix string, m map[string]any)
-	walk = func(prefix string, m map[string]any) {
-		for k, v := range m {
-			key := prefix + k
-			switch x := v.(type) {
-			case map[string]any:
-				walk(key+".", x)
-			case string:
-				out[key] = quoted(x)
-			case bool:
-				out[key] = quoted(strconv.FormatBool(x))
-			case int64:
-				out[key] = quoted(strconv.FormatInt(x, 10))
-			case float64:
-				out[key] = quoted(strconv.FormatFloat(x, 'g', -1, 64))
-			case []any:
-				if len(x) > 0 {
-					t.Fatalf("%s: a non-empty default list needs a rendering rule", key)
-				}
-				out[key] = ""
-			default:
-				t.Fatalf("%s: no rendering rule for %s", key, reflect.TypeOf(v))
+	for _, pkg := range pkgs {
+		ast.Inspect(pkg, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok {
+				return true
 			}
-		}
-	}
-	walk("", doc)
-	for _, k := range config.Keys() {
-		if _, ok := out[k]; !ok {
-			t.Fatalf("config.Default has no value for key %s", k)
-		}
+			if st, ok := ts.Type.(*ast.StructType); ok {
+				for _, f := range st.Fields.List {
+					for _, name := range f.Names {
+						out[ts.Name.Name+"."+name.Name] = strings.Join(strings.Fields(f.Doc.Text()), " ")
+					}
+				}
+			}
+			return true
+		})
 	}
 	return out
-}
-
-func quoted(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "`" + s + "`"
 }

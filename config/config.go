@@ -15,63 +15,49 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
 	"strings"
-	"time"
 )
 
-// Security protocols accepted by kafka.security_protocol.
+// Values of kafka.security_protocol, kafka.sasl_mechanism and kafka.consumer.auto_offset_reset.
 const (
-	ProtocolPlaintext     = "PLAINTEXT"
-	ProtocolSSL           = "SSL"
-	ProtocolSASLPlaintext = "SASL_PLAINTEXT"
-	ProtocolSASLSSL       = "SASL_SSL"
+	ProtocolPlaintext, ProtocolSSL         = "PLAINTEXT", "SSL"
+	ProtocolSASLPlaintext, ProtocolSASLSSL = "SASL_PLAINTEXT", "SASL_SSL"
+	MechanismPlain                         = "PLAIN"
+	MechanismSCRAMSHA256                   = "SCRAM-SHA-256"
+	MechanismSCRAMSHA512                   = "SCRAM-SHA-512"
+	ResetEarliest, ResetLatest             = "earliest", "latest"
 )
 
-// SASL mechanisms accepted by kafka.sasl_mechanism.
+// Subject naming strategies of registry.subject_strategy.
 const (
-	MechanismPlain       = "PLAIN"
-	MechanismSCRAMSHA256 = "SCRAM-SHA-256"
-	MechanismSCRAMSHA512 = "SCRAM-SHA-512"
-)
-
-// Offset reset policies accepted by kafka.consumer.auto_offset_reset.
-const (
-	ResetEarliest = "earliest"
-	ResetLatest   = "latest"
-)
-
-// Subject naming strategies accepted by registry.subject_strategy.
-const (
-	// SubjectRecordName names the subject after the record: kafka.schema,
-	// which Hopsworks requires to be the record's full name (the tutorial).
-	SubjectRecordName = "record-name"
-	// SubjectTopicName names it "<topic>-value" (Confluent's default).
-	SubjectTopicName = "topic-name"
-	// SubjectTopicRecord names it "<topic>-<record>", the record being
-	// kafka.schema.
-	SubjectTopicRecord = "topic-record"
+	SubjectRecordName  = "record-name"  // kafka.schema, the record's full name (Hopsworks, the tutorial)
+	SubjectTopicName   = "topic-name"   // "<topic>-value" (Confluent's default)
+	SubjectTopicRecord = "topic-record" // "<topic>-<kafka.schema>"
 )
 
 // Special values of plot.series and plot.time.
 const (
-	// SeriesKey in plot.series names lines by the Kafka key only.
-	SeriesKey = "@key"
-	// TimeRecord in plot.time draws points at the Kafka record's timestamp.
-	TimeRecord = "@time"
+	SeriesKey  = "@key"  // plot.series: lines named by the Kafka key only
+	TimeRecord = "@time" // plot.time: points at the Kafka record's timestamp
 )
 
 // DefaultPort is the Kafka port used with hops.url when kafka.port is empty.
 const DefaultPort = "9092"
 
-// redactedValue replaces secrets in Redacted.
-const redactedValue = "***"
-
-// Config is the whole kafkaplot configuration.
+// Config is the whole kafkaplot configuration, and the one description of
+// its schema: every leaf field is a key of config.toml named by its toml
+// tag, with its default in the default tag (parsed as an environment
+// variable's text), its value check in the check tag (see checkValue) and
+// its handling in the opt tag (path: resolved against the file's directory;
+// secret: hidden by Redacted; number: a TOML integer is also accepted;
+// upper, lower: case folded). The field's comment is its line in the
+// README's config reference, and EnvName gives its environment variable.
 type Config struct {
 	Hops     Hops     `toml:"hops"`
 	Project  Project  `toml:"project"`
@@ -84,142 +70,122 @@ type Config struct {
 
 // Hops is the [hops] section: where the Hopsworks cluster is.
 type Hops struct {
-	// URL is hops.url, the Hopsworks host (the tutorial writes a bare host
-	// such as '127.0.0.1'; a scheme and port are allowed). Default empty.
-	URL string `toml:"url"`
-	// Verify is hops.verify: true, false or a CA file path. Default true.
-	Verify Verify `toml:"verify"`
+	// Hopsworks host, `host[:port]` or a URL; gives the brokers (with `kafka.port`) and the registry
+	URL string `toml:"url" check:"host"`
+	// the registry's certificate: `true` (system CAs), `false` (not checked; warns once), or a CA file (PEM, JKS, PKCS#12)
+	Verify Verify `toml:"verify" default:"true" opt:"path"`
 }
 
 // Project is the [project] section: the Hopsworks project and its client certificates.
 type Project struct {
-	Name            string `toml:"name"`             // project.name
-	ID              string `toml:"id"`               // project.id, a string or an integer in TOML
-	CAFile          string `toml:"ca_file"`          // project.ca_file, PEM CA bundle
-	CertificateFile string `toml:"certificate_file"` // project.certificate_file, PEM client certificate
-	KeyFile         string `toml:"key_file"`         // project.key_file, PEM client key
-	KeyPassword     string `toml:"key_password"`     // project.key_password, the key's password (secret)
+	// Hopsworks project name
+	Name string `toml:"name"`
+	// Hopsworks project id, in the registry's path; required with `hops.url` unless `registry.url` is set
+	ID string `toml:"id" opt:"number"`
+	// PEM CA certificates the brokers are checked against (default: the system's)
+	CAFile string `toml:"ca_file" opt:"path"`
+	// PEM client certificate chain (may also hold the key)
+	CertificateFile string `toml:"certificate_file" opt:"path"`
+	// PEM private key: plain, legacy- or PKCS#8-encrypted (may be the certificate file)
+	KeyFile string `toml:"key_file" opt:"path"`
+	// password of an encrypted `key_file`
+	KeyPassword string `toml:"key_password" opt:"secret"`
 }
 
 // Kafka is the [kafka] section: topic, schema and how to reach the brokers.
 type Kafka struct {
-	// Topic is kafka.topic. Default "temperature".
-	Topic string `toml:"topic"`
-	// Schema is kafka.schema, the registry subject. Default "sensor".
-	Schema string `toml:"schema"`
-	// Port is kafka.port, used with hops.url; a string or an integer in TOML. Default "9092".
-	Port string `toml:"port"`
-	// Brokers is kafka.brokers, host:port entries; a list or one comma-separated string. Default empty.
-	Brokers []string `toml:"brokers"`
-	// SecurityProtocol is kafka.security_protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
-	// When the file does not set it, Parse derives SSL if hops.url is set and
-	// brokers is empty, PLAINTEXT otherwise (Default has PLAINTEXT).
-	SecurityProtocol string `toml:"security_protocol"`
-	// SASLMechanism is kafka.sasl_mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. Default empty.
-	SASLMechanism string `toml:"sasl_mechanism"`
-	// SASLUsername is kafka.sasl_username. Default empty.
+	// topic to plot, consume or produce to
+	Topic string `toml:"topic" default:"temperature"`
+	// schema name: the subject with `record-name` (Hopsworks)
+	Schema string `toml:"schema" default:"sensor"`
+	// broker port used with `hops.url`
+	Port string `toml:"port" default:"9092" check:"port" opt:"number"`
+	// bootstrap brokers, `host:port` list or comma-separated; wins over `hops.url`
+	Brokers []string `toml:"brokers" check:"hostports"`
+	// `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`; when the file does not set it, `SSL` with `hops.url` and no `kafka.brokers`
+	SecurityProtocol string `toml:"security_protocol" default:"PLAINTEXT" check:"oneof PLAINTEXT SSL SASL_PLAINTEXT SASL_SSL" opt:"upper"`
+	// `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`
+	SASLMechanism string `toml:"sasl_mechanism" check:"oneof PLAIN SCRAM-SHA-256 SCRAM-SHA-512" opt:"upper"`
+	// SASL user (Confluent Cloud: the API key)
 	SASLUsername string `toml:"sasl_username"`
-	// SASLPassword is kafka.sasl_password (secret). Default empty.
-	SASLPassword string `toml:"sasl_password"`
+	// SASL password (Confluent Cloud: the API secret)
+	SASLPassword string `toml:"sasl_password" opt:"secret"`
 	// Consumer is the [kafka.consumer] section.
 	Consumer Consumer `toml:"consumer"`
 }
 
 // Consumer is the [kafka.consumer] section.
 type Consumer struct {
-	// GroupID is kafka.consumer.group_id. Default "kafkaplot".
-	GroupID string `toml:"group_id"`
-	// AutoOffsetReset is kafka.consumer.auto_offset_reset: earliest or latest. Default "earliest".
-	AutoOffsetReset string `toml:"auto_offset_reset"`
-	// PartitionAssignmentStrategy is kafka.consumer.partition_assignment_strategy:
-	// the assignors offered to the group, in order of preference, in
-	// librdkafka's syntax. Default "cooperative-sticky,range,roundrobin".
-	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy"`
+	// consumer group
+	GroupID string `toml:"group_id" default:"kafkaplot"`
+	// where a new group starts: `earliest` or `latest`
+	AutoOffsetReset string `toml:"auto_offset_reset" default:"earliest" check:"oneof earliest latest"`
+	// assignors offered to the group in order of preference, librdkafka's syntax (`--assignors`); the group uses the first every member offers
+	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy" default:"cooperative-sticky,range,roundrobin" opt:"lower"`
 }
 
 // API is the [api] section: the Hopsworks REST API.
 type API struct {
-	// Base is api.base, the REST API path prefix. Default "/hopsworks-api/api".
-	Base string `toml:"base"`
-	// Key is api.key, the Hopsworks API key (secret). Default empty.
-	Key string `toml:"key"`
-	// KeyFile is api.key_file, a file holding the API key, used when Key is empty. Default empty.
-	KeyFile string `toml:"key_file"`
+	// Hopsworks REST API path, in the registry's URL
+	Base string `toml:"base" default:"/hopsworks-api/api"`
+	// Hopsworks API key, sent as `Authorization: ApiKey …`
+	Key string `toml:"key" opt:"secret"`
+	// file holding the API key, when `api.key` is empty
+	KeyFile string `toml:"key_file" opt:"path"`
 }
 
 // Registry is the [registry] section: a Confluent-compatible schema registry.
 type Registry struct {
-	// URL is registry.url; empty means derived from hops.url (see RegistryURL). Default empty.
-	URL string `toml:"url"`
-	// Username is registry.username for basic auth. Default empty.
+	// Confluent-compatible registry URL; wins over the one derived from `hops.url`
+	URL string `toml:"url" check:"url"`
+	// basic auth user (Confluent Cloud: the registry API key)
 	Username string `toml:"username"`
-	// Password is registry.password for basic auth (secret). Default empty.
-	Password string `toml:"password"`
-	// Subject is registry.subject; when set it is the subject, whatever the
-	// strategy. Default empty.
+	// basic auth password
+	Password string `toml:"password" opt:"secret"`
+	// the subject, whatever the strategy
 	Subject string `toml:"subject"`
-	// SubjectStrategy is registry.subject_strategy: record-name (the subject
-	// is kafka.schema, as Hopsworks and the tutorial have it), topic-name
-	// ("<topic>-value", Confluent's default) or topic-record
-	// ("<topic>-<kafka.schema>"). Default "record-name".
-	SubjectStrategy string `toml:"subject_strategy"`
+	// `record-name`, `topic-name` or `topic-record`
+	SubjectStrategy string `toml:"subject_strategy" default:"record-name" check:"oneof record-name topic-name topic-record" opt:"lower"`
 }
 
 // TLS is the [tls] section: Java key and trust stores (JKS or PKCS12).
 type TLS struct {
-	Keystore             string `toml:"keystore"`                   // tls.keystore
-	KeystorePassword     string `toml:"keystore_password"`          // tls.keystore_password (secret)
-	Truststore           string `toml:"truststore"`                 // tls.truststore
-	TruststorePassword   string `toml:"truststore_password"`        // tls.truststore_password (secret)
-	InsecureSkipHostname bool   `toml:"skip_hostname_verification"` // tls.skip_hostname_verification, default false
+	// client certificate and key: JKS, PKCS#12 or PEM, by content; wins over `project.*_file`
+	Keystore string `toml:"keystore" opt:"path"`
+	// password of the keystore and its key
+	KeystorePassword string `toml:"keystore_password" opt:"secret"`
+	// CA certificates for the brokers: JKS, PKCS#12 or PEM; wins over `project.ca_file`
+	Truststore string `toml:"truststore" opt:"path"`
+	// truststore password (default: the keystore's)
+	TruststorePassword string `toml:"truststore_password" opt:"secret"`
+	// check the brokers' certificate chain but not their names
+	InsecureSkipHostname bool `toml:"skip_hostname_verification" default:"false"`
 }
 
 // Plot is the [plot] section: the dashboard and the generator.
 type Plot struct {
-	// Window is plot.window, the time span shown. Default 2m.
-	Window Duration `toml:"window"`
-	// Points is plot.points, the ring capacity per series (at least 16). Default 2048.
-	Points int `toml:"points"`
-	// Rate is plot.rate, generator steps per second. Default 2.
-	Rate float64 `toml:"rate"`
-	// Series is plot.series, the dotted path of the field whose value names
-	// a line, or "@key" for the Kafka key. Default empty: the Kafka key,
-	// else a string field called id, name or key.
-	Series string `toml:"series"`
-	// Value is plot.value, the dotted paths of the numeric fields plotted;
-	// a list or one comma-separated string. Default empty: every numeric
-	// field of the writer schema.
-	Value []string `toml:"value"`
-	// Time is plot.time, the dotted path of the time field (a timestamp or
-	// a long of epoch milliseconds), or "@time" for the Kafka record's
-	// timestamp. Default empty: the first timestamp field, else the
-	// record's timestamp.
-	Time string `toml:"time"`
+	// time span charted
+	Window Duration `toml:"window" default:"2m" check:"positive"`
+	// points kept per line (at least 16)
+	Points int `toml:"points" default:"2048" check:"min 16"`
+	// generator steps per second
+	Rate float64 `toml:"rate" default:"2" check:"positive"`
+	// field naming a line, or `@key` (see Plot your own topic)
+	Series string `toml:"series" check:"fieldpath @key"`
+	// numeric fields to plot
+	Value []string `toml:"value" check:"fieldpaths"`
+	// time field, or `@time`
+	Time string `toml:"time" check:"fieldpath @time"`
 }
 
-// Default returns the configuration used before any file or environment is applied.
+// Default returns the configuration before any file or environment is
+// applied: every key at its default tag (TestDefaultTags checks them).
 func Default() Config {
-	return Config{
-		Hops: Hops{Verify: Verify{Enabled: true}},
-		Kafka: Kafka{
-			Topic:            "temperature",
-			Schema:           "sensor",
-			Port:             DefaultPort,
-			SecurityProtocol: ProtocolPlaintext,
-			Consumer: Consumer{
-				GroupID:                     "kafkaplot",
-				AutoOffsetReset:             ResetEarliest,
-				PartitionAssignmentStrategy: "cooperative-sticky,range,roundrobin",
-			},
-		},
-		API:      API{Base: "/hopsworks-api/api"},
-		Registry: Registry{SubjectStrategy: SubjectRecordName},
-		Plot: Plot{
-			Window: Duration{2 * time.Minute},
-			Points: 2048,
-			Rate:   2,
-		},
+	var c Config
+	for _, f := range fields() {
+		_ = setText(f.value(&c), f.tag, f.tag.Get("default"))
 	}
+	return c
 }
 
 // Validate reports every problem of c, each naming its key, joined into one error.
@@ -237,7 +203,7 @@ func (c Config) Validate() error {
 	if c.Registry.URL == "" && c.Hops.URL != "" && c.Project.ID == "" {
 		add("project.id", fmt.Errorf("%w with hops.url unless registry.url is set", ErrRequired))
 	}
-	if isSASL(c.Kafka.SecurityProtocol) {
+	if c.UsesSASL() {
 		with := fmt.Errorf("%w with security_protocol %s", ErrRequired, c.Kafka.SecurityProtocol)
 		if c.Kafka.SASLMechanism == "" {
 			add("kafka.sasl_mechanism", with)
@@ -247,10 +213,7 @@ func (c Config) Validate() error {
 		}
 	}
 	for _, f := range fields() {
-		if f.check == nil {
-			continue
-		}
-		if err := f.check(c); err != nil {
+		if err := checkValue(f.value(&c), f.tag); err != nil {
 			add(f.key, err)
 		}
 	}
@@ -262,27 +225,17 @@ func (c Config) BrokerList() []string {
 	if len(c.Kafka.Brokers) > 0 {
 		return append([]string(nil), c.Kafka.Brokers...)
 	}
-	if c.Hops.URL == "" {
-		return nil
-	}
 	u, err := hopsURL(c.Hops.URL)
 	if err != nil {
 		return nil
 	}
-	port := c.Kafka.Port
-	if port == "" {
-		port = DefaultPort
-	}
-	return []string{net.JoinHostPort(u.Hostname(), port)}
+	return []string{net.JoinHostPort(u.Hostname(), cmp.Or(c.Kafka.Port, DefaultPort))}
 }
 
 // RegistryURL returns registry.url, or the Hopsworks registry derived from hops.url, or "".
 func (c Config) RegistryURL() string {
 	if c.Registry.URL != "" {
 		return c.Registry.URL
-	}
-	if c.Hops.URL == "" {
-		return ""
 	}
 	u, err := hopsURL(c.Hops.URL)
 	if err != nil {
@@ -339,7 +292,8 @@ func (c Config) UsesTLS() bool {
 
 // UsesSASL reports whether the brokers need SASL authentication (SASL_PLAINTEXT or SASL_SSL).
 func (c Config) UsesSASL() bool {
-	return isSASL(c.Kafka.SecurityProtocol)
+	p := strings.ToUpper(c.Kafka.SecurityProtocol)
+	return p == ProtocolSASLPlaintext || p == ProtocolSASLSSL
 }
 
 // Redacted returns a copy of c whose passwords and API key read "***", safe to print.
@@ -347,11 +301,8 @@ func (c Config) Redacted() Config {
 	r := c
 	r.Kafka.Brokers = append([]string(nil), c.Kafka.Brokers...)
 	for _, f := range fields() {
-		if f.flags&secret == 0 {
-			continue
-		}
-		if p, ok := f.ptr(&r).(*string); ok && *p != "" {
-			*p = redactedValue
+		if v := f.value(&r); hasOpt(f.tag, "secret") && v.String() != "" {
+			v.SetString("***")
 		}
 	}
 	r.Registry.URL = redactURL(r.Registry.URL)
@@ -370,7 +321,7 @@ func redactURL(s string) string {
 	}
 	// url.URL.Redacted writes "xxxxx"; userinfo cannot hold an unescaped ':' or '@',
 	// so the first ":xxxxx@" is the password.
-	return strings.Replace(u.Redacted(), ":xxxxx@", ":"+redactedValue+"@", 1)
+	return strings.Replace(u.Redacted(), ":xxxxx@", ":***@", 1)
 }
 
 // hopsURL parses hops.url, which may be a bare host ("127.0.0.1"), host:port or a URL.
@@ -380,25 +331,8 @@ func hopsURL(s string) (*url.URL, error) {
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
-	if err != nil {
-		return nil, err
+	if err == nil && u.Hostname() == "" {
+		err = errors.New("no host")
 	}
-	if u.Hostname() == "" {
-		return nil, errors.New("no host")
-	}
-	return u, nil
-}
-
-// isSASL reports whether a security protocol uses SASL.
-func isSASL(protocol string) bool {
-	p := strings.ToUpper(protocol)
-	return p == ProtocolSASLPlaintext || p == ProtocolSASLSSL
-}
-
-// derivedProtocol is the security protocol used when none is configured.
-func derivedProtocol(c Config) string {
-	if c.Hops.URL != "" && len(c.Kafka.Brokers) == 0 {
-		return ProtocolSSL
-	}
-	return ProtocolPlaintext
+	return u, err
 }

@@ -1,95 +1,62 @@
 package config
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"math"
 	"net"
 	"net/url"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// fieldFlags tell how a field is read, resolved and printed.
-type fieldFlags uint8
-
-const (
-	// path fields are file paths, resolved against the config file's directory.
-	path fieldFlags = 1 << iota
-	// secret fields are replaced by Redacted.
-	secret
-	// number string fields also accept a TOML integer (the tutorial quotes them).
-	number
-	// upper fields are normalised to upper case.
-	upper
-	// lower fields are normalised to lower case.
-	lower
-)
-
-// field is one configurable key: where it lives in Config and how it is checked.
+// field is one key of the configuration: a leaf of Config.
 type field struct {
-	key   string             // dotted TOML key
-	ptr   func(*Config) any  // pointer to the Config field: *string, *bool, *int, *float64, *Duration, *Verify or *[]string
-	flags fieldFlags         // how the value is read, resolved and printed
-	check func(Config) error // the value's own constraints, or nil; the error does not repeat the key
+	key   string            // dotted TOML key, e.g. "kafka.consumer.group_id"
+	index []int             // path of the field from Config, for FieldByIndex
+	tag   reflect.StructTag // its toml, default, check and opt tags
 }
 
-// fields lists every key kafkaplot reads, in file order.
+// value returns the field of c.
+func (f field) value(c *Config) reflect.Value {
+	return reflect.ValueOf(c).Elem().FieldByIndex(f.index)
+}
+
+// fields lists every key of Config, in declaration order.
 func fields() []field {
-	return []field{
-		{key: "hops.url", ptr: func(c *Config) any { return &c.Hops.URL }, check: checkHopsURL},
-		{key: "hops.verify", ptr: func(c *Config) any { return &c.Hops.Verify }, flags: path},
-
-		{key: "project.name", ptr: func(c *Config) any { return &c.Project.Name }},
-		{key: "project.id", ptr: func(c *Config) any { return &c.Project.ID }, flags: number},
-		{key: "project.ca_file", ptr: func(c *Config) any { return &c.Project.CAFile }, flags: path},
-		{key: "project.certificate_file", ptr: func(c *Config) any { return &c.Project.CertificateFile }, flags: path},
-		{key: "project.key_file", ptr: func(c *Config) any { return &c.Project.KeyFile }, flags: path},
-		{key: "project.key_password", ptr: func(c *Config) any { return &c.Project.KeyPassword }, flags: secret},
-
-		{key: "kafka.topic", ptr: func(c *Config) any { return &c.Kafka.Topic }},
-		{key: "kafka.schema", ptr: func(c *Config) any { return &c.Kafka.Schema }},
-		{key: "kafka.port", ptr: func(c *Config) any { return &c.Kafka.Port }, flags: number, check: checkPort},
-		{key: "kafka.brokers", ptr: func(c *Config) any { return &c.Kafka.Brokers }, check: checkBrokers},
-		{key: "kafka.security_protocol", ptr: func(c *Config) any { return &c.Kafka.SecurityProtocol }, flags: upper, check: checkProtocol},
-		{key: "kafka.sasl_mechanism", ptr: func(c *Config) any { return &c.Kafka.SASLMechanism }, flags: upper, check: checkMechanism},
-		{key: "kafka.sasl_username", ptr: func(c *Config) any { return &c.Kafka.SASLUsername }},
-		{key: "kafka.sasl_password", ptr: func(c *Config) any { return &c.Kafka.SASLPassword }, flags: secret},
-		{key: "kafka.consumer.group_id", ptr: func(c *Config) any { return &c.Kafka.Consumer.GroupID }},
-		{key: "kafka.consumer.auto_offset_reset", ptr: func(c *Config) any { return &c.Kafka.Consumer.AutoOffsetReset }, check: checkReset},
-		{key: "kafka.consumer.partition_assignment_strategy", ptr: func(c *Config) any { return &c.Kafka.Consumer.PartitionAssignmentStrategy }, flags: lower},
-
-		{key: "api.base", ptr: func(c *Config) any { return &c.API.Base }},
-		{key: "api.key", ptr: func(c *Config) any { return &c.API.Key }, flags: secret},
-		{key: "api.key_file", ptr: func(c *Config) any { return &c.API.KeyFile }, flags: path},
-
-		{key: "registry.url", ptr: func(c *Config) any { return &c.Registry.URL }, check: checkRegistryURL},
-		{key: "registry.username", ptr: func(c *Config) any { return &c.Registry.Username }},
-		{key: "registry.password", ptr: func(c *Config) any { return &c.Registry.Password }, flags: secret},
-		{key: "registry.subject", ptr: func(c *Config) any { return &c.Registry.Subject }},
-		{key: "registry.subject_strategy", ptr: func(c *Config) any { return &c.Registry.SubjectStrategy }, flags: lower, check: checkSubjectStrategy},
-
-		{key: "tls.keystore", ptr: func(c *Config) any { return &c.TLS.Keystore }, flags: path},
-		{key: "tls.keystore_password", ptr: func(c *Config) any { return &c.TLS.KeystorePassword }, flags: secret},
-		{key: "tls.truststore", ptr: func(c *Config) any { return &c.TLS.Truststore }, flags: path},
-		{key: "tls.truststore_password", ptr: func(c *Config) any { return &c.TLS.TruststorePassword }, flags: secret},
-		{key: "tls.skip_hostname_verification", ptr: func(c *Config) any { return &c.TLS.InsecureSkipHostname }},
-
-		{key: "plot.window", ptr: func(c *Config) any { return &c.Plot.Window }, check: checkWindow},
-		{key: "plot.points", ptr: func(c *Config) any { return &c.Plot.Points }, check: checkPoints},
-		{key: "plot.rate", ptr: func(c *Config) any { return &c.Plot.Rate }, check: checkRate},
-		{key: "plot.series", ptr: func(c *Config) any { return &c.Plot.Series }, check: checkSeries},
-		{key: "plot.value", ptr: func(c *Config) any { return &c.Plot.Value }, check: checkValue},
-		{key: "plot.time", ptr: func(c *Config) any { return &c.Plot.Time }, check: checkTime},
+	var out []field
+	var walk func(t reflect.Type, prefix string, index []int)
+	walk = func(t reflect.Type, prefix string, index []int) {
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			key := prefix + sf.Tag.Get("toml")
+			idx := append(slices.Clone(index), i)
+			if isSection(sf.Type) {
+				walk(sf.Type, key+".", idx)
+				continue
+			}
+			out = append(out, field{key: key, index: idx, tag: sf.Tag})
+		}
 	}
+	walk(reflect.TypeFor[Config](), "", nil)
+	return out
+}
+
+// isSection reports whether a field of type t is a table of keys rather than one key.
+func isSection(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
 }
 
 // Keys returns every dotted TOML key kafkaplot reads, in file order.
 func Keys() []string {
-	fs := fields()
-	keys := make([]string, len(fs))
-	for i, f := range fs {
-		keys[i] = f.key
+	var keys []string
+	for _, f := range fields() {
+		keys = append(keys, f.key)
 	}
 	return keys
 }
@@ -99,136 +66,109 @@ func EnvName(key string) string {
 	return "KAFKAPLOT_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(key))
 }
 
-// setTOML stores a decoded TOML value into the field f of c.
-func (f field) setTOML(c *Config, v any) error {
-	switch p := f.ptr(c).(type) {
-	case *string:
-		switch x := v.(type) {
-		case string:
-			*p = x
-		case int64:
-			if f.flags&number == 0 {
-				return fmt.Errorf("want a string, got %s", describe(v))
-			}
-			*p = strconv.FormatInt(x, 10)
-		default:
-			if f.flags&number != 0 {
-				return fmt.Errorf("want a string or an integer, got %s", describe(v))
-			}
-			return fmt.Errorf("want a string, got %s", describe(v))
+// hasOpt reports whether the opt tag lists o.
+func hasOpt(tag reflect.StructTag, o string) bool {
+	return slices.Contains(strings.Split(tag.Get("opt"), ","), o)
+}
+
+// setTOML stores a decoded TOML value (raw is its text) in v, a leaf of
+// Config: through the field type's own UnmarshalTOML, or as setText would
+// take the value's text when its TOML type suits the field.
+func setTOML(v reflect.Value, tag reflect.StructTag, raw []byte, val any) error {
+	if u, ok := v.Addr().Interface().(unstable.Unmarshaler); ok {
+		return u.UnmarshalTOML(raw)
+	}
+	k := v.Kind()
+	want := map[reflect.Kind]string{reflect.String: "a string", reflect.Bool: "true or false", reflect.Int: "an integer",
+		reflect.Float64: "a number", reflect.Slice: "a list of strings or a comma-separated string"}[k]
+	switch x := val.(type) {
+	case string:
+		if k == reflect.String || k == reflect.Slice {
+			return setText(v, tag, x)
 		}
-		if f.flags&upper != 0 {
-			*p = strings.ToUpper(*p)
+	case int64:
+		if k == reflect.Int || k == reflect.Float64 || k == reflect.String && hasOpt(tag, "number") {
+			return setText(v, tag, strconv.FormatInt(x, 10))
 		}
-		if f.flags&lower != 0 {
-			*p = strings.ToLower(*p)
+	case float64:
+		if k == reflect.Float64 {
+			return setText(v, tag, strconv.FormatFloat(x, 'g', -1, 64))
 		}
-	case *bool:
-		x, ok := v.(bool)
+	case bool:
+		if k == reflect.Bool {
+			return setText(v, tag, strconv.FormatBool(x))
+		}
+	case []any:
+		if k == reflect.Slice {
+			return setList(v, x)
+		}
+	}
+	if hasOpt(tag, "number") {
+		want = "a string or an integer"
+	}
+	return fmt.Errorf("want %s, got %s", want, describe(val))
+}
+
+// setList stores a TOML array of strings in a []string.
+func setList(v reflect.Value, x []any) error {
+	var list []string
+	for i, e := range x {
+		s, ok := e.(string)
 		if !ok {
-			return fmt.Errorf("want true or false, got %s", describe(v))
+			return fmt.Errorf("want a list of strings, got %s at index %d", describe(e), i)
 		}
-		*p = x
-	case *int:
-		x, ok := v.(int64)
-		if !ok {
-			return fmt.Errorf("want an integer, got %s", describe(v))
+		if s = strings.TrimSpace(s); s != "" {
+			list = append(list, s)
 		}
-		if x < math.MinInt || x > math.MaxInt {
-			return fmt.Errorf("integer out of range: %d", x)
+	}
+	v.Set(reflect.ValueOf(list))
+	return nil
+}
+
+// setText stores the text of an environment variable or a default tag in v, a leaf of Config.
+func setText(v reflect.Value, tag reflect.StructTag, s string) error {
+	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		return u.UnmarshalText([]byte(s))
+	}
+	t := strings.TrimSpace(s)
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+		fold(v, tag)
+	case reflect.Bool:
+		x, err := strconv.ParseBool(t)
+		if err != nil {
+			return fmt.Errorf("not a boolean: %q", s)
 		}
-		*p = int(x)
-	case *float64:
-		switch x := v.(type) {
-		case float64:
-			*p = x
-		case int64:
-			*p = float64(x)
-		default:
-			return fmt.Errorf("want a number, got %s", describe(v))
+		v.SetBool(x)
+	case reflect.Int:
+		x, err := strconv.Atoi(t)
+		if err != nil {
+			return fmt.Errorf("not an integer: %q", s)
 		}
-	case *Duration:
-		x, ok := v.(string)
-		if !ok {
-			return fmt.Errorf("want a duration string such as \"2m\", got %s", describe(v))
+		v.SetInt(int64(x))
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(t, 64)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", s)
 		}
-		return p.UnmarshalText([]byte(x))
-	case *Verify:
-		switch x := v.(type) {
-		case bool:
-			*p = Verify{Enabled: x}
-		case string:
-			return p.UnmarshalText([]byte(x))
-		default:
-			return fmt.Errorf("want true, false or a CA file path, got %s", describe(v))
-		}
-	case *[]string:
-		switch x := v.(type) {
-		case string:
-			*p = splitList(x)
-		case []any:
-			list := make([]string, 0, len(x))
-			for i, e := range x {
-				s, ok := e.(string)
-				if !ok {
-					return fmt.Errorf("want a list of strings, got %s at index %d", describe(e), i)
-				}
-				if s = strings.TrimSpace(s); s != "" {
-					list = append(list, s)
-				}
-			}
-			*p = nil
-			if len(list) > 0 {
-				*p = list
-			}
-		default:
-			return fmt.Errorf("want a list of strings or a comma-separated string, got %s", describe(v))
-		}
+		v.SetFloat(x)
+	case reflect.Slice:
+		v.Set(reflect.ValueOf(splitList(s)))
 	default:
-		return fmt.Errorf("unsupported field type %T", p)
+		return fmt.Errorf("unsupported field type %s", v.Type())
 	}
 	return nil
 }
 
-// setEnv stores an environment variable's text into the field f of c.
-func (f field) setEnv(c *Config, s string) error {
-	switch p := f.ptr(c).(type) {
-	case *string:
-		*p = s
-		if f.flags&upper != 0 {
-			*p = strings.ToUpper(*p)
-		}
-		if f.flags&lower != 0 {
-			*p = strings.ToLower(*p)
-		}
-	case *bool:
-		x, err := strconv.ParseBool(strings.TrimSpace(s))
-		if err != nil {
-			return fmt.Errorf("not a boolean: %q", s)
-		}
-		*p = x
-	case *int:
-		x, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			return fmt.Errorf("not an integer: %q", s)
-		}
-		*p = x
-	case *float64:
-		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return fmt.Errorf("not a number: %q", s)
-		}
-		*p = x
-	case *Duration:
-		return p.UnmarshalText([]byte(s))
-	case *Verify:
-		return p.UnmarshalText([]byte(s))
-	case *[]string:
-		*p = splitList(s)
-	default:
-		return fmt.Errorf("unsupported field type %T", p)
+// fold applies the upper or lower option to a string field.
+func fold(v reflect.Value, tag reflect.StructTag) {
+	switch {
+	case hasOpt(tag, "upper"):
+		v.SetString(strings.ToUpper(v.String()))
+	case hasOpt(tag, "lower"):
+		v.SetString(strings.ToLower(v.String()))
 	}
-	return nil
 }
 
 // splitList splits a comma-separated list, dropping blanks.
@@ -242,21 +182,96 @@ func splitList(s string) []string {
 	return list
 }
 
-func checkHopsURL(c Config) error {
-	if c.Hops.URL == "" {
+// checkValue checks v, a leaf of Config, against its check tag: a rule and
+// its arguments, separated by spaces. The error does not repeat the key.
+//
+//	host          empty, or a host, host:port or URL (hops.url)
+//	port          empty, or a TCP port number
+//	hostports     a list of host:port
+//	url           empty, or an http or https URL
+//	oneof A B…    one of the words; empty too when the default is empty
+//	positive      a positive number or duration
+//	min N         an integer at least N
+//	fieldpath S   empty, S, or a dotted field path
+//	fieldpaths    a list of dotted field paths
+func checkValue(v reflect.Value, tag reflect.StructTag) error {
+	args := strings.Fields(tag.Get("check"))
+	if len(args) == 0 {
 		return nil
 	}
-	if _, err := hopsURL(c.Hops.URL); err != nil {
-		return fmt.Errorf("not a host or URL: %q", c.Hops.URL)
+	rule, words := args[0], args[1:]
+	s := ""
+	if v.Kind() == reflect.String {
+		s = v.String()
+	}
+	switch rule {
+	case "host":
+		if _, err := hopsURL(s); s != "" && err != nil {
+			return fmt.Errorf("not a host or URL: %q", s)
+		}
+	case "port":
+		if s != "" {
+			return validPort(s)
+		}
+	case "hostports":
+		return eachOf(v, checkBroker)
+	case "url":
+		if u, err := url.Parse(s); s != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			return fmt.Errorf("want an http or https URL, got %q", redactURL(s))
+		}
+	case "oneof":
+		if !slices.Contains(words, s) && (s != "" || tag.Get("default") != "") {
+			return fmt.Errorf("want %s, got %q", alternatives(words), s)
+		}
+	case "positive":
+		return checkPositive(v)
+	case "min":
+		if n, _ := strconv.Atoi(words[0]); v.Int() < int64(n) {
+			return fmt.Errorf("must be at least %d, got %d", n, v.Int())
+		}
+	case "fieldpath":
+		if s != "" && s != words[0] {
+			return checkFieldPath(s)
+		}
+	case "fieldpaths":
+		return eachOf(v, checkFieldPath)
+	default:
+		return fmt.Errorf("unknown check %q", rule)
 	}
 	return nil
 }
 
-func checkPort(c Config) error {
-	if c.Kafka.Port == "" {
+// alternatives writes words as "a, b or c".
+func alternatives(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// eachOf checks every element of a []string, joining the errors.
+func eachOf(v reflect.Value, check func(string) error) error {
+	var errs []error
+	for _, s := range v.Interface().([]string) {
+		if err := check(s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkPositive checks that a float or a Duration is positive (and finite).
+func checkPositive(v reflect.Value) error {
+	if d, ok := v.Interface().(Duration); ok {
+		if d.Duration <= 0 {
+			return fmt.Errorf("must be positive, got %s", d.Duration)
+		}
 		return nil
 	}
-	return validPort(c.Kafka.Port)
+	if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
+		return fmt.Errorf("must be a positive number, got %v", f)
+	}
+	return nil
 }
 
 // validPort checks that s is a TCP port number.
@@ -271,87 +286,19 @@ func validPort(s string) error {
 	return nil
 }
 
-func checkBrokers(c Config) error {
-	var errs []error
-	for _, b := range c.Kafka.Brokers {
-		host, port, err := net.SplitHostPort(b)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("want host:port, got %q", b))
-		case host == "":
-			errs = append(errs, fmt.Errorf("no host in %q", b))
-		default:
-			if err := validPort(port); err != nil {
-				errs = append(errs, fmt.Errorf("port of %q: %w", b, err))
-			}
-		}
+// checkBroker checks one host:port.
+func checkBroker(b string) error {
+	host, port, err := net.SplitHostPort(b)
+	switch {
+	case err != nil:
+		return fmt.Errorf("want host:port, got %q", b)
+	case host == "":
+		return fmt.Errorf("no host in %q", b)
 	}
-	return errors.Join(errs...)
-}
-
-func checkProtocol(c Config) error {
-	switch c.Kafka.SecurityProtocol {
-	case ProtocolPlaintext, ProtocolSSL, ProtocolSASLPlaintext, ProtocolSASLSSL:
-		return nil
-	}
-	return fmt.Errorf("want PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got %q", c.Kafka.SecurityProtocol)
-}
-
-func checkMechanism(c Config) error {
-	switch c.Kafka.SASLMechanism {
-	case "", MechanismPlain, MechanismSCRAMSHA256, MechanismSCRAMSHA512:
-		return nil
-	}
-	return fmt.Errorf("want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got %q", c.Kafka.SASLMechanism)
-}
-
-func checkReset(c Config) error {
-	switch c.Kafka.Consumer.AutoOffsetReset {
-	case ResetEarliest, ResetLatest:
-		return nil
-	}
-	return fmt.Errorf("want earliest or latest, got %q", c.Kafka.Consumer.AutoOffsetReset)
-}
-
-func checkRegistryURL(c Config) error {
-	if c.Registry.URL == "" {
-		return nil
-	}
-	u, err := url.Parse(c.Registry.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("want an http or https URL, got %q", redactURL(c.Registry.URL))
+	if err := validPort(port); err != nil {
+		return fmt.Errorf("port of %q: %w", b, err)
 	}
 	return nil
-}
-
-func checkWindow(c Config) error {
-	if c.Plot.Window.Duration <= 0 {
-		return fmt.Errorf("must be positive, got %s", c.Plot.Window.Duration)
-	}
-	return nil
-}
-
-func checkPoints(c Config) error {
-	if c.Plot.Points < 16 {
-		return fmt.Errorf("must be at least 16, got %d", c.Plot.Points)
-	}
-	return nil
-}
-
-func checkRate(c Config) error {
-	r := c.Plot.Rate
-	if math.IsNaN(r) || math.IsInf(r, 0) || r <= 0 {
-		return fmt.Errorf("must be a positive number of steps per second, got %v", r)
-	}
-	return nil
-}
-
-func checkSubjectStrategy(c Config) error {
-	switch c.Registry.SubjectStrategy {
-	case SubjectRecordName, SubjectTopicName, SubjectTopicRecord:
-		return nil
-	}
-	return fmt.Errorf("want %s, %s or %s, got %q", SubjectRecordName, SubjectTopicName, SubjectTopicRecord, c.Registry.SubjectStrategy)
 }
 
 // checkFieldPath checks a dotted field path: no empty part, no spaces.
@@ -362,28 +309,4 @@ func checkFieldPath(p string) error {
 		}
 	}
 	return nil
-}
-
-func checkSeries(c Config) error {
-	if c.Plot.Series == "" || c.Plot.Series == SeriesKey {
-		return nil
-	}
-	return checkFieldPath(c.Plot.Series)
-}
-
-func checkValue(c Config) error {
-	var errs []error
-	for _, v := range c.Plot.Value {
-		if err := checkFieldPath(v); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func checkTime(c Config) error {
-	if c.Plot.Time == "" || c.Plot.Time == TimeRecord {
-		return nil
-	}
-	return checkFieldPath(c.Plot.Time)
 }

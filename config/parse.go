@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
+	"regexp"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -26,72 +26,27 @@ func Load(path string) (Config, error) {
 // Parse reads a TOML document over Default.
 //
 // name is used in error messages and its directory resolves relative file
-// paths (project.ca_file, certificate_file, key_file, api.key_file,
-// tls.keystore, tls.truststore and a hops.verify CA path). Unknown keys, values
-// of the wrong type and values outside their allowed set are errors that name
-// the key and its line. Parse does not check that the configuration is
-// complete (a topic, a broker source...): that is Validate's job, once
-// environment and flags have been applied.
+// paths (the keys with the path option). Unknown keys, values of the wrong
+// type and values their check refuses are errors that name the key and its
+// line. Parse does not check that the configuration is complete (a topic, a
+// broker source...): that is Validate's job, once environment and flags have
+// been applied.
 func Parse(data []byte, name string) (Config, error) {
-	idx := indexKeys(data)
-	doc := data
-	if len(idx.unknown) > maxUnknown {
-		// go-toml rescans the whole document for each unknown key it reports:
-		// decode only up to the first keys too many, which fails anyway.
-		doc = data[:idx.starts[idx.unknown[maxUnknown]-1]]
-	}
-	raw, err := decodeRaw(doc)
-	if err == nil && len(doc) < len(data) {
-		// The count of unknown keys was wrong: decode the whole document.
-		doc = data
-		raw, err = decodeRaw(doc)
-	}
-	if err != nil {
-		err = decodeError(doc, name, err)
-		if len(doc) < len(data) {
-			more := &Error{File: name, Line: idx.unknown[maxUnknown], Err: fmt.Errorf("%d more unknown keys", len(idx.unknown)-maxUnknown)}
-			err = errors.Join(err, more)
+	d := &decoding{cfg: Default(), dir: filepath.Dir(name), set: map[string]bool{}}
+	if err := d.decode(data, ""); err != nil {
+		if d.table != "" {
+			// A [table] header named a key: decoded without that key, the
+			// document has go-toml report the header and its line.
+			if e := d.decode(data, d.table); e != nil {
+				err = e
+			}
 		}
-		return Config{}, err
+		return Config{}, d.fileError(data, name, err)
 	}
-	values := map[string]any{}
-	flatten(reflect.ValueOf(raw), "", values)
-	lines := idx.lines
-
-	c := Default()
-	dir := filepath.Dir(name)
-	var errs []error
-	for _, f := range fields() {
-		v, ok := values[f.key]
-		if !ok {
-			continue
-		}
-		if err := f.setTOML(&c, v); err != nil {
-			errs = append(errs, &Error{File: name, Line: lines[f.key], Key: f.key, Err: err})
-			continue
-		}
-		if f.flags&path != 0 {
-			resolvePath(f.ptr(&c), dir)
-		}
+	if !d.set["kafka.security_protocol"] && d.cfg.Hops.URL != "" && len(d.cfg.Kafka.Brokers) == 0 {
+		d.cfg.Kafka.SecurityProtocol = ProtocolSSL // the tutorial's Hopsworks
 	}
-	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
-	}
-	if _, ok := values["kafka.security_protocol"]; !ok {
-		c.Kafka.SecurityProtocol = derivedProtocol(c)
-	}
-	for _, f := range fields() {
-		if _, ok := values[f.key]; !ok || f.check == nil {
-			continue
-		}
-		if err := f.check(c); err != nil {
-			errs = append(errs, &Error{File: name, Line: lines[f.key], Key: f.key, Err: err})
-		}
-	}
-	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
-	}
-	return c, nil
+	return d.cfg, nil
 }
 
 // ApplyEnv overrides c with KAFKAPLOT_<SECTION>_<KEY> variables found by lookup.
@@ -110,9 +65,10 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 		if !ok {
 			continue
 		}
-		err := f.setEnv(&n, s)
-		if err == nil && f.check != nil {
-			err = f.check(n)
+		v := f.value(&n)
+		err := setText(v, f.tag, s)
+		if err == nil {
+			err = checkValue(v, f.tag)
 		}
 		if err != nil {
 			errs = append(errs, &Error{Key: f.key, Env: name, Err: err})
@@ -125,11 +81,79 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	return nil
 }
 
-// decodeRaw decodes a document strictly, rejecting unknown keys.
-func decodeRaw(doc []byte) (rawConfig, error) {
-	var raw rawConfig
-	err := toml.NewDecoder(bytes.NewReader(doc)).DisallowUnknownFields().Decode(&raw)
-	return raw, err
+// decoding is one Parse: go-toml decodes the document strictly into a
+// value shaped like Config whose every leaf is a setter of the field of cfg,
+// so that go-toml reports unknown keys, syntax errors and the setters'
+// errors with their line and key.
+type decoding struct {
+	cfg   Config
+	dir   string          // directory of the file, for relative paths
+	set   map[string]bool // keys the document set
+	err   *Error          // the setter's error go-toml reports, if any
+	table string          // key a [table] header was given to, if any
+}
+
+// decode decodes data into d.cfg, leaving out the key skip.
+func (d *decoding) decode(data []byte, skip string) error {
+	target := d.shadow(reflect.ValueOf(&d.cfg).Elem(), "", skip)
+	return toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().EnableUnmarshalerInterface().
+		Decode(target.Addr().Interface())
+}
+
+// shadow returns a struct with the toml tags of v's type and a *setter for every leaf of v.
+func (d *decoding) shadow(v reflect.Value, prefix, skip string) reflect.Value {
+	var fields []reflect.StructField
+	var values []reflect.Value
+	for i := range v.NumField() {
+		sf := v.Type().Field(i)
+		name := sf.Tag.Get("toml")
+		key := prefix + name
+		if key == skip {
+			continue
+		}
+		fv := reflect.ValueOf(&setter{d: d, key: key, v: v.Field(i), tag: sf.Tag})
+		if isSection(sf.Type) {
+			fv = d.shadow(v.Field(i), key+".", skip)
+		}
+		fields = append(fields, reflect.StructField{Name: sf.Name, Type: fv.Type(), Tag: reflect.StructTag(`toml:"` + name + `"`)})
+		values = append(values, fv)
+	}
+	s := reflect.New(reflect.StructOf(fields)).Elem()
+	for i, fv := range values {
+		s.Field(i).Set(fv)
+	}
+	return s
+}
+
+// setter stores the value go-toml found for one key in its field of Config.
+type setter struct {
+	d   *decoding
+	key string
+	v   reflect.Value
+	tag reflect.StructTag
+}
+
+// UnmarshalTOML converts, resolves and checks the raw TOML value of the key.
+func (s *setter) UnmarshalTOML(raw []byte) error {
+	val, err := rawValue(raw)
+	if err != nil {
+		// Not one value: the body of a [table] named after this key.
+		s.d.table = s.key
+		return fmt.Errorf("table %s: %w", s.key, err)
+	}
+	err = setTOML(s.v, s.tag, raw, val)
+	if err == nil && hasOpt(s.tag, "path") {
+		resolvePath(s.v.Addr().Interface(), s.d.dir)
+	}
+	if err == nil {
+		err = checkValue(s.v, s.tag)
+	}
+	if err != nil {
+		s.d.err = &Error{Key: s.key, Err: err}
+		return &unstable.ParserError{Highlight: raw, Message: err.Error(), Key: strings.Split(s.key, ".")}
+	}
+	s.d.set[s.key] = true
+	return nil
 }
 
 // resolvePath makes a relative path field (a *string or a *Verify's CA file) relative to dir.
@@ -150,287 +174,64 @@ func resolve(p, dir string) string {
 	return filepath.Join(dir, p)
 }
 
-// decodeError turns go-toml's errors into Errors naming the file, line and key.
-func decodeError(data []byte, name string, err error) error {
+// maxUnknown is the number of unknown keys reported one by one.
+const maxUnknown = 20
+
+// fileError turns go-toml's errors into Errors naming the file, line and key.
+func (d *decoding) fileError(data []byte, name string, err error) error {
 	var strict *toml.StrictMissingError
 	if errors.As(err, &strict) {
-		errs := make([]error, 0, len(strict.Errors))
+		var errs []error
 		for i := range strict.Errors {
 			e := &strict.Errors[i]
 			line, _ := e.Position()
+			if i == maxUnknown {
+				errs = append(errs, &Error{File: name, Line: line, Err: fmt.Errorf("%d more unknown keys", len(strict.Errors)-maxUnknown)})
+				break
+			}
 			kind := ErrUnknownKey
 			if strings.HasSuffix(e.Error(), "missing table") {
 				kind = ErrUnknownTable
 			}
-			errs = append(errs, &Error{File: name, Line: line, Key: strings.Join(e.Key(), "."), Err: kind})
+			errs = append(errs, &Error{File: name, Line: line, Key: strings.ToLower(strings.Join(e.Key(), ".")), Err: kind})
 		}
 		return errors.Join(errs...)
 	}
 	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		line, _ := de.Position()
-		msg := strings.TrimPrefix(de.Error(), "toml: ")
-		idx := indexKeys(data)
-		return &Error{File: name, Line: line, Key: idx.keyAt(data, line, de.Key()), Err: errors.New(msg)}
+	if !errors.As(err, &de) {
+		return fmt.Errorf("parse %s: %w", name, err)
 	}
-	return fmt.Errorf("parse %s: %w", name, err)
+	line, _ := de.Position()
+	if d.err != nil {
+		return &Error{File: name, Line: line, Key: d.err.Key, Err: d.err.Err}
+	}
+	return &Error{File: name, Line: line, Key: keyOnLine(data, line), Err: errors.New(strings.TrimPrefix(de.Error(), "toml: "))}
 }
 
-// maxUnknown is the number of unknown keys reported before Parse stops looking.
-const maxUnknown = 20
+var (
+	headerLine = regexp.MustCompile(`^\s*\[+\s*([A-Za-z0-9_.-]+)\s*\]+`)
+	keyLine    = regexp.MustCompile(`^\s*([A-Za-z0-9_.-]+)\s*=`)
+)
 
-// rawConfig mirrors Config with untyped leaves: go-toml rejects unknown keys
-// and keeps TOML's own types, which the field table then converts with
-// errors that name the key.
-type rawConfig struct {
-	Hops struct {
-		URL    any `toml:"url"`
-		Verify any `toml:"verify"`
-	} `toml:"hops"`
-	Project struct {
-		Name            any `toml:"name"`
-		ID              any `toml:"id"`
-		CAFile          any `toml:"ca_file"`
-		CertificateFile any `toml:"certificate_file"`
-		KeyFile         any `toml:"key_file"`
-		KeyPassword     any `toml:"key_password"`
-	} `toml:"project"`
-	Kafka struct {
-		Topic            any `toml:"topic"`
-		Schema           any `toml:"schema"`
-		Port             any `toml:"port"`
-		Brokers          any `toml:"brokers"`
-		SecurityProtocol any `toml:"security_protocol"`
-		SASLMechanism    any `toml:"sasl_mechanism"`
-		SASLUsername     any `toml:"sasl_username"`
-		SASLPassword     any `toml:"sasl_password"`
-		Consumer         struct {
-			GroupID                     any `toml:"group_id"`
-			AutoOffsetReset             any `toml:"auto_offset_reset"`
-			PartitionAssignmentStrategy any `toml:"partition_assignment_strategy"`
-		} `toml:"consumer"`
-	} `toml:"kafka"`
-	API struct {
-		Base    any `toml:"base"`
-		Key     any `toml:"key"`
-		KeyFile any `toml:"key_file"`
-	} `toml:"api"`
-	Registry struct {
-		URL             any `toml:"url"`
-		Username        any `toml:"username"`
-		Password        any `toml:"password"`
-		Subject         any `toml:"subject"`
-		SubjectStrategy any `toml:"subject_strategy"`
-	} `toml:"registry"`
-	TLS struct {
-		Keystore             any `toml:"keystore"`
-		KeystorePassword     any `toml:"keystore_password"`
-		Truststore           any `toml:"truststore"`
-		TruststorePassword   any `toml:"truststore_password"`
-		InsecureSkipHostname any `toml:"skip_hostname_verification"`
-	} `toml:"tls"`
-	Plot struct {
-		Window any `toml:"window"`
-		Points any `toml:"points"`
-		Rate   any `toml:"rate"`
-		Series any `toml:"series"`
-		Value  any `toml:"value"`
-		Time   any `toml:"time"`
-	} `toml:"plot"`
-}
-
-// flatten collects the set leaves of a rawConfig by dotted key.
-func flatten(v reflect.Value, prefix string, out map[string]any) {
-	t := v.Type()
-	for i := range t.NumField() {
-		key := t.Field(i).Tag.Get("toml")
-		if prefix != "" {
-			key = prefix + "." + key
-		}
-		fv := v.Field(i)
-		switch fv.Kind() {
-		case reflect.Struct:
-			flatten(fv, key, out)
-		case reflect.Interface:
-			if !fv.IsNil() {
-				out[key] = fv.Interface()
-			}
-		}
-	}
-}
-
-// keyIndex locates keys in a TOML document.
-//
-// Keys are stored in lower case because go-toml matches struct fields case
-// insensitively: [KAFKA] Port = 1 sets kafka.port.
-type keyIndex struct {
-	lines   map[string]int // lower-cased dotted key of every key-value and table header -> line
-	tables  []header       // table headers in document order
-	unknown []int          // lines of the unknown keys go-toml's strict mode reports, in order
-	starts  []int          // offset of the start of every line
-}
-
-// header is a [table] or [[array table]] header.
-type header struct {
-	line int
-	key  string
-}
-
-// indexKeys records the line of every key up to the end of the document or
-// the first syntax error, in time linear in the document's size.
-func indexKeys(data []byte) keyIndex {
-	idx := keyIndex{lines: map[string]int{}, starts: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			idx.starts = append(idx.starts, i+1)
-		}
-	}
-	known := knownKeys()
-	var p unstable.Parser
-	p.Reset(data)
-	var table []string
-	tableKnown := true
-	for p.NextExpression() {
-		e := p.Expression()
-		switch e.Kind {
-		case unstable.Table, unstable.ArrayTable:
-			var line int
-			table, line = idx.keyParts(e.Key(), nil)
-			key := strings.ToLower(strings.Join(table, "."))
-			idx.tables = append(idx.tables, header{line: line, key: key})
-			if _, ok := idx.lines[key]; !ok {
-				idx.lines[key] = line
-			}
-			tableKnown = known[key]
-			if !tableKnown {
-				idx.unknown = append(idx.unknown, line)
-			}
-		case unstable.KeyValue:
-			idx.addKeyValue(table, e, known, tableKnown)
-		}
-	}
-	return idx
-}
-
-// addKeyValue records a key-value and, for an inline table, its members.
-func (idx *keyIndex) addKeyValue(prefix []string, kv *unstable.Node, known map[string]bool, count bool) {
-	full, line := idx.keyParts(kv.Key(), prefix)
-	// A dotted key (a.b.c = 1) also defines the tables a and a.b on its line.
-	for i := len(prefix) + 1; i <= len(full); i++ {
-		k := strings.ToLower(strings.Join(full[:i], "."))
-		if _, ok := idx.lines[k]; !ok {
-			idx.lines[k] = line
-		}
-	}
-	key := strings.ToLower(strings.Join(full, "."))
-	if !known[key] {
-		if count {
-			idx.unknown = append(idx.unknown, line)
-		}
-		return
-	}
-	v := kv.Value()
-	if v == nil || v.Kind != unstable.InlineTable {
-		return
-	}
-	it := v.Children()
-	for it.Next() {
-		if n := it.Node(); n.Kind == unstable.KeyValue {
-			idx.addKeyValue(full, n, known, count)
-		}
-	}
-}
-
-// keyParts appends the parts of a key to a copy of prefix and returns the line of its first part.
-func (idx *keyIndex) keyParts(it unstable.Iterator, prefix []string) ([]string, int) {
-	parts := append([]string(nil), prefix...)
-	line := 0
-	for it.Next() {
-		n := it.Node()
-		if line == 0 {
-			line = idx.lineAt(int(n.Raw.Offset))
-		}
-		parts = append(parts, string(n.Data))
-	}
-	return parts, line
-}
-
-// lineAt returns the 1-based line holding a byte offset.
-func (idx *keyIndex) lineAt(offset int) int {
-	return sort.Search(len(idx.starts), func(i int) bool { return idx.starts[i] > offset })
-}
-
-// knownKeys returns every key of the field table and every table above one.
-func knownKeys() map[string]bool {
-	known := map[string]bool{}
-	for _, f := range fields() {
-		parts := strings.Split(f.key, ".")
-		for i := range parts {
-			known[strings.Join(parts[:i+1], ".")] = true
-		}
-	}
-	return known
-}
-
-// keyAt names the key a decode error on line is about: a key indexed on that
-// line (preferring one ending with the relative key go-toml reports), else the
-// enclosing table plus the bare key written on that line, else "".
-func (idx keyIndex) keyAt(data []byte, line int, rel toml.Key) string {
-	suffix := strings.ToLower(strings.Join(rel, "."))
-	found := ""
-	for k, l := range idx.lines {
-		if l != line {
-			continue
-		}
-		switch {
-		case suffix != "" && (k == suffix || strings.HasSuffix(k, "."+suffix)):
-			return k
-		case found == "" || len(k) > len(found) || (len(k) == len(found) && k < found):
-			found = k
-		}
-	}
-	if found != "" {
-		return found
-	}
+// keyOnLine names the key a syntax error on a line is about, as written
+// there: a [table] header, or a bare key before '=' under the last header
+// above it; "" when the line shows none.
+func keyOnLine(data []byte, line int) string {
 	lines := strings.Split(string(data), "\n")
 	if line < 1 || line > len(lines) {
-		return suffix
-	}
-	text := strings.TrimSpace(lines[line-1])
-	if strings.HasPrefix(text, "[") {
-		return strings.ToLower(bareKey(strings.Trim(text, "[] \t")))
-	}
-	before, _, ok := strings.Cut(text, "=")
-	if !ok {
-		return suffix
-	}
-	key := strings.ToLower(bareKey(strings.TrimSpace(before)))
-	if key == "" {
-		return suffix
-	}
-	table := ""
-	for _, h := range idx.tables {
-		if h.line < line {
-			table = h.key
-		}
-	}
-	if table == "" {
-		return key
-	}
-	return table + "." + key
-}
-
-// bareKey returns s if it is a (possibly dotted) bare TOML key, else "".
-func bareKey(s string) string {
-	if s == "" {
 		return ""
 	}
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '.':
-		default:
-			return ""
+	if m := headerLine.FindStringSubmatch(lines[line-1]); m != nil {
+		return strings.ToLower(m[1])
+	}
+	m := keyLine.FindStringSubmatch(lines[line-1])
+	if m == nil {
+		return ""
+	}
+	for i := line - 2; i >= 0; i-- {
+		if h := headerLine.FindStringSubmatch(lines[i]); h != nil {
+			return strings.ToLower(h[1] + "." + m[1])
 		}
 	}
-	return s
+	return strings.ToLower(m[1])
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,14 +12,12 @@ import (
 	"github.com/pelletier/go-toml/v2"
 )
 
-// ErrUnknownKey marks a key of the file that kafkaplot does not know.
-var ErrUnknownKey = errors.New("unknown key")
-
-// ErrUnknownTable marks a table of the file that kafkaplot does not know.
-var ErrUnknownTable = errors.New("unknown table")
-
-// ErrRequired marks a key that must be set.
-var ErrRequired = errors.New("required")
+// Kinds of configuration problems, matched with errors.Is.
+var (
+	ErrUnknownKey   = errors.New("unknown key")   // a key of the file that kafkaplot does not know
+	ErrUnknownTable = errors.New("unknown table") // a table of the file that kafkaplot does not know
+	ErrRequired     = errors.New("required")      // a key that must be set
+)
 
 // Error is a configuration problem tied to a key and, when it comes from a file, a line.
 type Error struct {
@@ -30,32 +30,21 @@ type Error struct {
 
 // Error formats the problem as "file:line: key: problem" or "file:line: unknown key kafka.prot".
 func (e *Error) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		if e.Line > 0 {
-			b.WriteString(":")
-			b.WriteString(strconv.Itoa(e.Line))
-		}
-		b.WriteString(": ")
-	}
-	name := e.Key
-	if e.Env != "" {
-		name = e.Env
-	}
+	at := ""
 	switch {
-	case (errors.Is(e.Err, ErrUnknownKey) || errors.Is(e.Err, ErrUnknownTable)) && name != "":
-		b.WriteString(e.Err.Error())
-		b.WriteString(" ")
-		b.WriteString(name)
-	case name != "":
-		b.WriteString(name)
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	default:
-		b.WriteString(e.Err.Error())
+	case e.File != "" && e.Line > 0:
+		at = fmt.Sprintf("%s:%d: ", e.File, e.Line)
+	case e.File != "":
+		at = e.File + ": "
 	}
-	return b.String()
+	name := cmp.Or(e.Env, e.Key)
+	switch {
+	case name == "":
+		return at + e.Err.Error()
+	case errors.Is(e.Err, ErrUnknownKey) || errors.Is(e.Err, ErrUnknownTable):
+		return at + e.Err.Error() + " " + name
+	}
+	return at + name + ": " + e.Err.Error()
 }
 
 // Unwrap returns the underlying problem.
@@ -129,6 +118,19 @@ func (d *Duration) UnmarshalText(text []byte) error {
 	return nil
 }
 
+// UnmarshalTOML reads a raw TOML value: a string (see UnmarshalText).
+func (d *Duration) UnmarshalTOML(data []byte) error {
+	val, err := rawValue(data)
+	if err != nil {
+		return err
+	}
+	s, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("want a duration string such as \"2m\", got %s", describe(val))
+	}
+	return d.UnmarshalText([]byte(s))
+}
+
 // MarshalText writes the duration as a Go duration string.
 func (d Duration) MarshalText() ([]byte, error) {
 	return []byte(d.Duration.String()), nil
@@ -139,7 +141,8 @@ func rawValue(data []byte) (any, error) {
 	var doc struct {
 		V any `toml:"v"`
 	}
-	if err := toml.Unmarshal(append([]byte("v = "), data...), &doc); err != nil {
+	// Strict: the body of a [table] given to a key ("x = 1") is not one value.
+	if err := toml.NewDecoder(bytes.NewReader(append([]byte("v = "), data...))).DisallowUnknownFields().Decode(&doc); err != nil {
 		return nil, fmt.Errorf("decode value %q: %w", data, err)
 	}
 	return doc.V, nil

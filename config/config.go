@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 )
 
 // Values of kafka.security_protocol, kafka.sasl_mechanism and kafka.consumer.auto_offset_reset.
@@ -121,7 +122,7 @@ type Consumer struct {
 	// where a new group starts: `earliest` or `latest`
 	AutoOffsetReset string `toml:"auto_offset_reset" default:"earliest" check:"oneof earliest latest"`
 	// assignors offered to the group in order of preference, librdkafka's syntax (`--assignors`); the group uses the first every member offers
-	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy" default:"cooperative-sticky,range,roundrobin" opt:"lower"`
+	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy" default:"cooperative-sticky,range,roundrobin" check:"listof range roundrobin cooperative-sticky" opt:"lower"`
 }
 
 // API is the [api] section: the Hopsworks REST API.
@@ -176,6 +177,42 @@ type Plot struct {
 	Value []string `toml:"value" check:"fieldpaths"`
 	// time field, or `@time`
 	Time string `toml:"time" check:"fieldpath @time"`
+	// what a partition's chart is filled with when it becomes ours: `window` (the records of `plot.window`), `none`, or a duration such as `5m`
+	History string `toml:"history" default:"window" check:"history" opt:"lower"`
+}
+
+// HistoryMode is what plot.history asks for.
+type HistoryMode int
+
+// The modes of plot.history.
+const (
+	HistoryWindow   HistoryMode = iota // "window": the span of plot.window
+	HistoryNone                        // "none": nothing before the partition became ours
+	HistoryDuration                    // a duration: that span
+)
+
+// HistoryMode returns plot.history's mode and the span of history it asks
+// for: plot.window for HistoryWindow, 0 for HistoryNone, the duration for
+// HistoryDuration. An invalid plot.history (Validate reports it) reads as
+// HistoryWindow.
+func (p Plot) HistoryMode() (HistoryMode, time.Duration) {
+	switch p.History {
+	case "none":
+		return HistoryNone, 0
+	case "window", "":
+		return HistoryWindow, p.Window.Duration
+	}
+	d, err := time.ParseDuration(p.History)
+	if err != nil || d <= 0 {
+		return HistoryWindow, p.Window.Duration
+	}
+	return HistoryDuration, d
+}
+
+// AssignmentStrategies returns kafka.consumer.partition_assignment_strategy
+// as a list of librdkafka assignor names in order of preference.
+func (c Consumer) AssignmentStrategies() []string {
+	return splitList(c.PartitionAssignmentStrategy)
 }
 
 // Default returns the configuration before any file or environment is

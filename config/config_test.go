@@ -103,7 +103,7 @@ rate = 10
 				want.Kafka.Consumer.GroupID = "dash"
 				want.Registry.URL = "http://localhost:8081"
 				want.Registry.Subject = "readings-value"
-				want.Plot = Plot{Window: Duration{30 * time.Second}, Points: 512, Rate: 10}
+				want.Plot = Plot{Window: Duration{30 * time.Second}, Points: 512, Rate: 10, History: "window"}
 				if !reflect.DeepEqual(c, want) {
 					t.Errorf("got  %+v\nwant %+v", c, want)
 				}
@@ -209,7 +209,7 @@ rate = 10
 			doc: "[registry]\nsubject_strategy = 'topic-record'\n[kafka]\ntopic = 'clicks-avro'\nschema = 'com.example.click'\n" +
 				"[plot]\nseries = 'creative_id'\nvalue = ['cost', 'location.lat']\ntime = 'timestamp'\n",
 			check: func(t *testing.T, c Config) {
-				want := Plot{Window: Duration{2 * time.Minute}, Points: 2048, Rate: 2, Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "timestamp"}
+				want := Plot{Window: Duration{2 * time.Minute}, Points: 2048, Rate: 2, Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "timestamp", History: "window"}
 				if !reflect.DeepEqual(c.Plot, want) {
 					t.Errorf("plot %+v, want %+v", c.Plot, want)
 				}
@@ -273,6 +273,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad_series.toml", 3, "plot.series", `not a dotted field path: "creative id"`},
 		{"bad_strategy.toml", 2, "registry.subject_strategy", `want record-name, topic-name or topic-record, got "topic"`},
 		{"inline_type.toml", 1, "kafka.consumer.group_id", "want a string, got integer 7"},
+		{"bad_assignor.toml", 3, "kafka.consumer.partition_assignment_strategy", `unknown name "sticky": want range, roundrobin or cooperative-sticky`},
+		{"bad_history.toml", 3, "plot.history", `want window, none or a positive duration such as 5m, got "forever"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, ".toml"), func(t *testing.T) {
@@ -475,6 +477,68 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestHistoryMode(t *testing.T) {
+	tests := []struct {
+		history string
+		mode    HistoryMode
+		span    time.Duration
+		valid   bool
+	}{
+		{"window", HistoryWindow, 2 * time.Minute, true},
+		{"none", HistoryNone, 0, true},
+		{"90s", HistoryDuration, 90 * time.Second, true},
+		{"1h30m", HistoryDuration, 90 * time.Minute, true},
+		{"-5m", HistoryWindow, 2 * time.Minute, false},
+		{"0", HistoryWindow, 2 * time.Minute, false},
+		{"all", HistoryWindow, 2 * time.Minute, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.history, func(t *testing.T) {
+			c := Default()
+			c.Kafka.Brokers = []string{"b:9092"}
+			c.Plot.History = tt.history
+			if mode, span := c.Plot.HistoryMode(); mode != tt.mode || span != tt.span {
+				t.Errorf("HistoryMode() = %v, %v; want %v, %v", mode, span, tt.mode, tt.span)
+			}
+			err := c.Validate()
+			if (err == nil) != tt.valid || (err != nil && !strings.HasPrefix(err.Error(), "plot.history: want window, none or a positive duration")) {
+				t.Errorf("Validate() = %v, valid %t", err, tt.valid)
+			}
+		})
+	}
+}
+
+func TestAssignmentStrategies(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want []string
+	}{
+		{"", []string{"cooperative-sticky", "range", "roundrobin"}},
+		{"partition_assignment_strategy = 'range'", []string{"range"}},
+		{"partition_assignment_strategy = ' Range , cooperative-sticky '", []string{"range", "cooperative-sticky"}},
+		{"partition_assignment_strategy = 'range,,roundrobin'", nil},
+		{"partition_assignment_strategy = 'range,roundrobin,range'", nil},
+		{"partition_assignment_strategy = ''", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.doc, func(t *testing.T) {
+			c, err := Parse([]byte("[kafka.consumer]\n"+tt.doc+"\n"), "config.toml")
+			if tt.want == nil {
+				if err == nil || !strings.HasPrefix(err.Error(), "config.toml:2: kafka.consumer.partition_assignment_strategy: ") {
+					t.Errorf("error %v, want one naming the key and line 2", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Kafka.Consumer.AssignmentStrategies(); !slices.Equal(got, tt.want) {
+				t.Errorf("AssignmentStrategies() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestDefaultTags checks the tags of every key: its default reads and passes
 // its check, and its options are known.
 func TestDefaultTags(t *testing.T) {
@@ -545,7 +609,7 @@ func TestApplyEnv(t *testing.T) {
 			func(c Config) bool { return slices.Equal(c.Kafka.Brokers, []string{"a:1", "b:2"}) }, ""},
 		{"typed plot", map[string]string{"KAFKAPLOT_PLOT_WINDOW": "45s", "KAFKAPLOT_PLOT_POINTS": "64", "KAFKAPLOT_PLOT_RATE": "0.5"},
 			func(c Config) bool {
-				return reflect.DeepEqual(c.Plot, Plot{Window: Duration{45 * time.Second}, Points: 64, Rate: 0.5})
+				return reflect.DeepEqual(c.Plot, Plot{Window: Duration{45 * time.Second}, Points: 64, Rate: 0.5, History: "window"})
 			}, ""},
 		{"plot fields", map[string]string{"KAFKAPLOT_PLOT_SERIES": "creative_id", "KAFKAPLOT_PLOT_VALUE": "cost, location.lat", "KAFKAPLOT_PLOT_TIME": "@time"},
 			func(c Config) bool {
@@ -571,6 +635,20 @@ func TestApplyEnv(t *testing.T) {
 		{"value checked", map[string]string{"KAFKAPLOT_KAFKA_CONSUMER_AUTO_OFFSET_RESET": "first"},
 			func(c Config) bool { return c.Kafka.Consumer.AutoOffsetReset == ResetEarliest },
 			`KAFKAPLOT_KAFKA_CONSUMER_AUTO_OFFSET_RESET: want earliest or latest, got "first"`},
+		{"assignors", map[string]string{"KAFKAPLOT_KAFKA_CONSUMER_PARTITION_ASSIGNMENT_STRATEGY": "RoundRobin, range"},
+			func(c Config) bool {
+				return slices.Equal(c.Kafka.Consumer.AssignmentStrategies(), []string{"roundrobin", "range"})
+			}, ""},
+		{"unknown assignor", map[string]string{"KAFKAPLOT_KAFKA_CONSUMER_PARTITION_ASSIGNMENT_STRATEGY": "range,sticky"},
+			func(c Config) bool {
+				return c.Kafka.Consumer.PartitionAssignmentStrategy == "cooperative-sticky,range,roundrobin"
+			},
+			`KAFKAPLOT_KAFKA_CONSUMER_PARTITION_ASSIGNMENT_STRATEGY: unknown name "sticky": want range, roundrobin or cooperative-sticky`},
+		{"history duration", map[string]string{"KAFKAPLOT_PLOT_HISTORY": "90s"},
+			func(c Config) bool { m, d := c.Plot.HistoryMode(); return m == HistoryDuration && d == 90*time.Second }, ""},
+		{"history not positive", map[string]string{"KAFKAPLOT_PLOT_HISTORY": "0s"},
+			func(c Config) bool { return c.Plot.History == "window" },
+			`KAFKAPLOT_PLOT_HISTORY: want window, none or a positive duration such as 5m, got "0s"`},
 		{"bad port", map[string]string{"KAFKAPLOT_KAFKA_PORT": "90x2"},
 			func(c Config) bool { return c.Kafka.Port == DefaultPort }, `KAFKAPLOT_KAFKA_PORT: not a number: "90x2"`},
 	}

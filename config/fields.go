@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -190,10 +191,12 @@ func splitList(s string) []string {
 //	hostports     a list of host:port
 //	url           empty, or an http or https URL
 //	oneof A B…    one of the words; empty too when the default is empty
+//	listof A B…   a comma-separated list of the words
 //	positive      a positive number or duration
 //	min N         an integer at least N
 //	fieldpath S   empty, S, or a dotted field path
 //	fieldpaths    a list of dotted field paths
+//	history       window, none or a positive duration
 func checkValue(v reflect.Value, tag reflect.StructTag) error {
 	args := strings.Fields(tag.Get("check"))
 	if len(args) == 0 {
@@ -223,6 +226,8 @@ func checkValue(v reflect.Value, tag reflect.StructTag) error {
 		if !slices.Contains(words, s) && (s != "" || tag.Get("default") != "") {
 			return fmt.Errorf("want %s, got %q", alternatives(words), s)
 		}
+	case "listof":
+		return checkNames(s, words)
 	case "positive":
 		return checkPositive(v)
 	case "min":
@@ -235,6 +240,10 @@ func checkValue(v reflect.Value, tag reflect.StructTag) error {
 		}
 	case "fieldpaths":
 		return eachOf(v, checkFieldPath)
+	case "history":
+		if d, err := time.ParseDuration(s); s != "window" && s != "none" && (err != nil || d <= 0) {
+			return fmt.Errorf("want window, none or a positive duration such as 5m, got %q", s)
+		}
 	default:
 		return fmt.Errorf("unknown check %q", rule)
 	}
@@ -258,6 +267,21 @@ func eachOf(v reflect.Value, check func(string) error) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkNames checks a comma-separated list of names, each one of valid, none twice.
+func checkNames(s string, valid []string) error {
+	var seen []string
+	for _, n := range strings.Split(s, ",") {
+		switch n = strings.TrimSpace(n); {
+		case !slices.Contains(valid, n):
+			return fmt.Errorf("unknown name %q: want %s", n, alternatives(valid))
+		case slices.Contains(seen, n):
+			return fmt.Errorf("%s named twice", n)
+		}
+		seen = append(seen, n)
+	}
+	return nil
 }
 
 // checkPositive checks that a float or a Duration is positive (and finite).

@@ -50,7 +50,8 @@ type bridge struct {
 	drained    *sync.Cond
 	events     []ui.Event
 	errs       []ui.DecodeError
-	statuses   map[int]string
+	queue      []tea.Msg // histories and log resets, with the events before them, to send in order
+	statuses   map[int]stream.Status
 	unplotted  int      // records with nothing to plot
 	skipped    []string // repeated and map fields of the schemas seen, never plotted
 	changed    bool
@@ -67,7 +68,7 @@ type bridge struct {
 // newBridge returns a bridge sending to send, choosing points with ex and
 // naming writer schemas through writers.
 func newBridge(send func(tea.Msg), ex *extract.Extractor, writers writerFunc) *bridge {
-	b := &bridge{send: send, ex: ex, writers: writers, statuses: map[int]string{},
+	b := &bridge{send: send, ex: ex, writers: writers, statuses: map[int]stream.Status{},
 		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
 	b.wake = make(chan struct{}, 1)
@@ -81,6 +82,44 @@ func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
 	for len(b.events) > maxPending && ctx.Err() == nil {
 		b.drained.Wait()
 	}
+	b.convert(ctx, batch)
+	b.notify()
+	return nil
+}
+
+// history converts a partition's history into one ui.HistoryMsg, sent
+// after the events converted before it and before those after it.
+func (b *bridge) history(ctx context.Context, h stream.History) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cut()
+	b.convert(ctx, h.Records)
+	b.queue = append(b.queue, ui.HistoryMsg{Partition: h.Partition, Events: b.events, Sampled: h.Sampled})
+	b.events = nil
+	b.notify()
+	return nil
+}
+
+// logReset queues a partition's log reset, in order with its events.
+func (b *bridge) logReset(r stream.LogReset) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cut()
+	b.queue = append(b.queue, ui.LogResetMsg{Partition: r.Partition, From: r.From})
+	b.notify()
+}
+
+// cut queues the events and errors converted so far, so that what is
+// queued next is sent after them.
+func (b *bridge) cut() {
+	if len(b.events) > 0 || len(b.errs) > 0 {
+		b.queue = append(b.queue, ui.EventsMsg{Events: b.events, Errors: b.errs})
+		b.events, b.errs = nil, nil
+	}
+}
+
+// convert turns records into pending events and errors.
+func (b *bridge) convert(ctx context.Context, batch []stream.Record) {
 	for i := range batch {
 		r := &batch[i]
 		var src extract.Source
@@ -107,8 +146,6 @@ func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
 		}
 		b.add(r, b.points)
 	}
-	b.notify()
-	return nil
 }
 
 // add queues the events of one record's points, and a gap for every field
@@ -185,7 +222,7 @@ func (b *bridge) status(st stream.Status) {
 	if st.Text == "" {
 		delete(b.statuses, st.Partition)
 	} else {
-		b.statuses[st.Partition] = st.Text
+		b.statuses[st.Partition] = st
 	}
 	b.changed = true
 	b.notify()
@@ -224,12 +261,13 @@ func (b *bridge) notify() {
 
 func (b *bridge) flush() {
 	b.mu.Lock()
-	events, errs := b.events, b.errs
-	b.events, b.errs = nil, nil
+	queue, events, errs := b.queue, b.events, b.errs
+	b.queue, b.events, b.errs = nil, nil, nil
 	var status *ui.StatusMsg
 	if b.changed {
 		b.changed = false
-		status = &ui.StatusMsg{Text: b.statusText(), Panes: b.paneStatuses()}
+		broker, registry := b.connState()
+		status = &ui.StatusMsg{Broker: broker, Registry: registry, Text: b.statusText(), Panes: b.paneStatuses()}
 	}
 	var plot *ui.PlotMsg
 	if b.plotDirty && b.recordSeen {
@@ -240,6 +278,9 @@ func (b *bridge) flush() {
 	b.mu.Unlock()
 	if plot != nil {
 		b.send(*plot)
+	}
+	for _, msg := range queue {
+		b.send(msg)
 	}
 	if len(events) > 0 || len(errs) > 0 {
 		b.send(ui.EventsMsg{Events: events, Errors: errs})
@@ -270,11 +311,37 @@ func (b *bridge) plotMsg() *ui.PlotMsg {
 	return msg
 }
 
+// connState returns what is wrong with the broker and with the registry,
+// "" for healthy: the consumer's own condition, else the cause of the
+// lowest partition's; a partition paused on the registry names the
+// registry.
+func (b *bridge) connState() (broker, registry string) {
+	if st, ok := b.statuses[-1]; ok {
+		broker = st.Text
+	}
+	parts := make([]int, 0, len(b.statuses))
+	for p := range b.statuses {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
+	for _, p := range parts {
+		st := b.statuses[p]
+		cause := st.Text
+		if st.Err != nil {
+			cause = rootCause(st.Err)
+		}
+		switch {
+		case st.Registry && registry == "":
+			registry = cause
+		case !st.Registry && broker == "":
+			broker = cause
+		}
+	}
+	return broker, registry
+}
+
 func (b *bridge) statusText() string {
 	var parts []string
-	if t, ok := b.statuses[-1]; ok {
-		parts = append(parts, t)
-	}
 	if b.unplotted > 0 {
 		parts = append(parts, fmt.Sprintf("%d records without a numeric value to plot", b.unplotted))
 	}
@@ -287,9 +354,9 @@ func (b *bridge) statusText() string {
 // paneStatuses returns the conditions of single partitions, for their panes.
 func (b *bridge) paneStatuses() map[int]string {
 	panes := map[int]string{}
-	for p, text := range b.statuses {
+	for p, st := range b.statuses {
 		if p >= 0 {
-			panes[p] = text
+			panes[p] = st.Text
 		}
 	}
 	return panes

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -454,28 +457,105 @@ func BenchmarkBridgeSensors(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/record")
 }
 
-// TestBridgeStatuses checks that the consumer's own condition goes to the
-// header and a partition's to its pane, and that clearing one clears it.
+// TestBridgeStatuses checks that the broker's and the registry's conditions
+// go to the header separately, with their causes, a partition's in full to
+// its pane, and that clearing one clears it.
 func TestBridgeStatuses(t *testing.T) {
-	var got []ui.StatusMsg
+	refused := fmt.Errorf("get schema 7: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")})
+	tests := []struct {
+		name                     string
+		statuses                 []stream.Status
+		wantBroker, wantRegistry string
+		wantPanes                map[int]string
+	}{
+		{
+			name:       "the consumer reconnecting",
+			statuses:   []stream.Status{{Partition: -1, Text: "reconnecting: broker down"}},
+			wantBroker: "reconnecting: broker down",
+			wantPanes:  map[int]string{},
+		},
+		{
+			name: "registry down: its cause in the header, the pause in full in the pane",
+			statuses: []stream.Status{{Partition: 1, Registry: true, Err: refused,
+				Text: "paused at offset 7, registry unavailable, retrying in 200ms: " + refused.Error()}},
+			wantRegistry: "connection refused",
+			wantPanes:    map[int]string{1: "paused at offset 7, registry unavailable, retrying in 200ms: " + refused.Error()},
+		},
+		{
+			name: "broker down: a partition reconnecting names the broker",
+			statuses: []stream.Status{
+				{Partition: 0, Err: refused, Text: "reconnecting in 100ms: " + refused.Error()},
+				{Partition: 1, Err: errors.New("eof"), Text: "reconnecting in 100ms: eof"},
+			},
+			wantBroker: "connection refused",
+			wantPanes:  map[int]string{0: "reconnecting in 100ms: " + refused.Error(), 1: "reconnecting in 100ms: eof"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []ui.StatusMsg
+			br := newBridge(func(msg tea.Msg) {
+				if st, ok := msg.(ui.StatusMsg); ok {
+					got = append(got, st)
+				}
+			}, extractorFor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+			for _, st := range tt.statuses {
+				br.status(st)
+			}
+			br.flush()
+			for _, st := range tt.statuses {
+				br.status(stream.Status{Partition: st.Partition})
+			}
+			br.flush()
+			if len(got) != 2 {
+				t.Fatalf("sent %d status messages, want 2", len(got))
+			}
+			if got[0].Broker != tt.wantBroker || got[0].Registry != tt.wantRegistry || !maps.Equal(got[0].Panes, tt.wantPanes) {
+				t.Errorf("status = %+v, want broker %q, registry %q, panes %v", got[0], tt.wantBroker, tt.wantRegistry, tt.wantPanes)
+			}
+			if got[1].Broker != "" || got[1].Registry != "" || got[1].Text != "" || len(got[1].Panes) != 0 {
+				t.Errorf("after clearing: %+v, want nothing", got[1])
+			}
+		})
+	}
+}
+
+// TestBridgeKeepsOrder checks that histories and log resets reach the ui in
+// order with the events converted before and after them.
+func TestBridgeKeepsOrder(t *testing.T) {
+	var got []string
 	br := newBridge(func(msg tea.Msg) {
-		if st, ok := msg.(ui.StatusMsg); ok {
-			got = append(got, st)
+		switch m := msg.(type) {
+		case ui.EventsMsg:
+			for _, e := range m.Events {
+				got = append(got, fmt.Sprintf("live p%d@%d", e.Partition, e.Offset))
+			}
+		case ui.HistoryMsg:
+			for _, e := range m.Events {
+				got = append(got, fmt.Sprintf("history p%d@%d sampled=%v", e.Partition, e.Offset, m.Sampled))
+			}
+		case ui.LogResetMsg:
+			got = append(got, fmt.Sprintf("reset p%d from %d", m.Partition, m.From))
 		}
-	}, extractorFor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
-	br.status(stream.Status{Partition: -1, Text: "reconnecting: broker down"})
-	br.status(stream.Status{Partition: 1, Text: "paused at offset 7, registry unavailable"})
-	br.flush()
-	br.status(stream.Status{Partition: 1})
-	br.status(stream.Status{Partition: -1})
-	br.flush()
-	if len(got) != 2 {
-		t.Fatalf("sent %d status messages, want 2", len(got))
+	}, extractorFor(config.Default()), nil)
+	rec := func(p int, off int64) stream.Record {
+		return stream.Record{Partition: p, Offset: off, Key: []byte("sensor0"), IsSensor: true,
+			Sensor: schema.Sensor{ID: "sensor0", Timestamp: 1_700_000_000_000 + off, Value: 1}}
 	}
-	if got[0].Text != "reconnecting: broker down" || got[0].Panes[1] != "paused at offset 7, registry unavailable" || len(got[0].Panes) != 1 {
-		t.Errorf("first status = %+v", got[0])
+	ctx := context.Background()
+	if err := br.records(ctx, []stream.Record{rec(0, 40)}); err != nil {
+		t.Fatal(err)
 	}
-	if got[1].Text != "" || len(got[1].Panes) != 0 {
-		t.Errorf("after clearing: %+v, want nothing", got[1])
+	br.logReset(stream.LogReset{Partition: 0, From: 2})
+	if err := br.history(ctx, stream.History{Partition: 0, From: 0, To: 2, Records: []stream.Record{rec(0, 0), rec(0, 1)}, Sampled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := br.records(ctx, []stream.Record{rec(0, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	br.flush()
+	want := []string{"live p0@40", "reset p0 from 2", "history p0@0 sampled=true", "history p0@1 sampled=true", "live p0@2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sent\n%q\nwant\n%q", got, want)
 	}
 }

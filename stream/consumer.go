@@ -72,6 +72,12 @@ type Status struct {
 	// Partition is the affected partition, or -1 for the whole consumer.
 	Partition int
 	Text      string
+	// Registry says the condition is the schema registry's (a partition
+	// paused on a record it cannot decode yet); otherwise it is the
+	// broker's.
+	Registry bool
+	// Err is the error behind Text, nil when healthy.
+	Err error
 }
 
 // ErrEmptyValue is the decode error of a record without a value: a
@@ -138,6 +144,23 @@ type ConsumerConfig struct {
 	OnPosition func(partition int, next int64)
 	// OnStatus receives reconnects and pauses. Optional.
 	OnStatus func(Status)
+
+	// History is how far back from now a partition's records are read when
+	// it becomes this consumer's (at start, on joining, on taking it back),
+	// up to the group's position, outside the group: nothing of it is
+	// committed. A partition taken back is read from where this consumer
+	// left it. Zero (default): no history.
+	History time.Duration
+	// HistoryBudget is the most records of history read per partition;
+	// past it an even sample is read. Default: DefaultHistoryBudget.
+	HistoryBudget int
+	// OnHistory receives a partition's history before any of its records
+	// is passed to OnRecords in that assignment. History is read only when
+	// it is set. An error stops the consumer.
+	OnHistory func(ctx context.Context, h History) error
+	// OnReset receives a partition whose log was reset under the consumer,
+	// before any record of the new log. Optional.
+	OnReset func(LogReset)
 }
 
 func (c *ConsumerConfig) defaults() {
@@ -178,6 +201,7 @@ type Consumer struct {
 	client   *kafka.Client
 	clientID string
 	start    int64
+	handed   positions
 }
 
 // NewConsumer checks cfg; Run does the work.
@@ -330,8 +354,9 @@ func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, part
 	cm := committer{commit: commit, partition: partition, committed: offset, interval: c.cfg.CommitInterval}
 	defer cm.flush()
 	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
+	var st partitionStart
 	for ctx.Err() == nil {
-		next, err := c.fetchLoop(ctx, partition, offset, &cm)
+		next, err := c.fetchLoop(ctx, partition, offset, &cm, &st)
 		if next >= 0 {
 			offset = next
 		}
@@ -343,12 +368,14 @@ func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, part
 			return fatal.err
 		}
 		if errors.Is(err, kafka.OffsetOutOfRange) {
+			// The log was truncated, deleted or recreated: read it anew
+			// from its start (or end) per the reset policy.
+			st.resetCause = fmt.Sprintf("offset %d out of range", offset)
 			offset = c.start
-			c.cfg.OnStatus(Status{Partition: partition, Text: "offset out of range, reset to " + c.cfg.Reset})
 			continue
 		}
 		wait := backoff.next()
-		c.cfg.OnStatus(Status{Partition: partition, Text: fmt.Sprintf("reconnecting in %s: %v", wait.Round(10*time.Millisecond), err)})
+		c.cfg.OnStatus(Status{Partition: partition, Err: err, Text: fmt.Sprintf("reconnecting in %s: %v", wait.Round(10*time.Millisecond), err)})
 		if !sleep(ctx, wait) {
 			return nil
 		}
@@ -369,7 +396,7 @@ func (e handlerError) Error() string { return e.err.Error() }
 
 // fetchLoop reads from one connection until an error. It returns the next
 // offset to read (-1 if unknown).
-func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, cm *committer) (int64, error) {
+func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, cm *committer, st *partitionStart) (int64, error) {
 	conn, err := c.dialLeader(ctx, partition)
 	if err != nil {
 		return -1, err
@@ -392,6 +419,9 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 	next, err := conn.Seek(offset, whence)
 	if err != nil {
 		return -1, fmt.Errorf("seek %s [%d]: %w", c.cfg.Topic, partition, err)
+	}
+	if err := c.begin(ctx, conn, partition, next, st); err != nil {
+		return next, err
 	}
 	c.cfg.OnPosition(partition, next)
 	c.cfg.OnStatus(Status{Partition: partition})
@@ -498,7 +528,7 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message
 		}
 		paused = true
 		wait := backoff.next()
-		c.cfg.OnStatus(Status{Partition: partition, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", msg.Offset, wait.Round(10*time.Millisecond), err)})
+		c.cfg.OnStatus(Status{Partition: partition, Registry: true, Err: err, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", msg.Offset, wait.Round(10*time.Millisecond), err)})
 		if !sleep(ctx, wait) {
 			break
 		}
@@ -528,6 +558,8 @@ func (c *Consumer) handOn(ctx context.Context, batch []Record) (int, error) {
 	if err := c.cfg.OnRecords(ctx, batch); err != nil {
 		return 0, handlerError{fmt.Errorf("handle records of %s [%d]: %w", c.cfg.Topic, batch[0].Partition, err)}
 	}
+	last := &batch[len(batch)-1]
+	c.handed.set(last.Partition, handedOn{next: last.Offset + 1, time: last.Time})
 	return len(batch), stopped
 }
 

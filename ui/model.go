@@ -216,6 +216,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.keys.Field.SetEnabled(true)
 		}
 		m.dirty = true
+	case HistoryMsg:
+		m.st.ingestHistory(msg, m.opts.Now().UnixNano())
+		if len(m.st.fields) > 1 && !m.keys.Field.Enabled() {
+			m.keys.Field.SetEnabled(true)
+		}
+		m.dirty = true
+	case LogResetMsg:
+		m.st.logReset(msg)
+		m.dirty = true
 	case PlotMsg:
 		m.plot = plotState{known: true, seriesBy: msg.SeriesBy, timeBy: msg.TimeBy, schemas: slices.Clone(msg.Schemas)}
 		m.dirty = true

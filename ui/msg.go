@@ -33,6 +33,29 @@ type EventsMsg struct {
 	Errors []DecodeError
 }
 
+// HistoryMsg is a partition's recent past, read from the broker when the
+// partition became this instance's (at start, on joining the group, on
+// taking it back), delivered before the partition's live events. Its events
+// are drawn like live ones but not counted in the rates; those at offsets
+// this instance read before are skipped, not counted as re-delivered.
+type HistoryMsg struct {
+	Partition int
+	Events    []Event // the events of the partition's history, in offset order
+	// Sampled says the history held more records than were read: the
+	// events are an even sample, and the pane says "sampled" while any of
+	// them is in the window.
+	Sampled bool
+}
+
+// LogResetMsg says a partition's log was truncated, deleted or recreated:
+// its offsets start again at From, so the records below the offsets seen
+// before are new, not re-delivered. The pane says "log reset: reading from
+// offset N".
+type LogResetMsg struct {
+	Partition int
+	From      int64 // the offset reading goes on from
+}
+
 // Member is one member of the consumer group.
 type Member struct {
 	ClientID   string // client id, shown to name the member

@@ -46,6 +46,10 @@ type paneData struct {
 	openBatch int64 // the ingest call whose record holds maxOffset
 	rate      rateMeter
 
+	history      int64  // events filled in from the partition's history
+	sampledUntil int64  // newest event time of a sampled history (Unix ns), 0 if none
+	reset        string // the last log reset, e.g. "log reset: reading from offset 0"
+
 	stat    PartitionStat
 	hasStat bool
 }
@@ -194,56 +198,7 @@ func (s *store) addError(partition int, offset int64, msg string) {
 func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 	s.batches++
 	for i := range events {
-		e := &events[i]
-		if !validPartition(e.Partition) {
-			s.addError(e.Partition, e.Offset, "partition out of range")
-			continue
-		}
-		d := s.pane(e.Partition)
-		// At-least-once delivery repeats records after a rebalance or an
-		// outage. The several events of one record (one per plotted field)
-		// share its offset and arrive together, in one batch.
-		if e.Offset < d.maxOffset || e.Offset == d.maxOffset && d.openBatch != s.batches {
-			d.dups++
-			s.dups++
-			continue
-		}
-		d.maxOffset, d.openBatch = e.Offset, s.batches
-		if e.Gap {
-			s.gap(d, e)
-			continue
-		}
-		d.events++
-		d.rate.add(now, 1)
-		s.events++
-		if e.Field != "" && !s.field[e.Field] {
-			s.field[e.Field] = true
-			s.fields = append(s.fields, e.Field)
-		}
-		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
-			d.nonFinite++
-			s.nonFinite++
-			continue
-		}
-		if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
-			s.addError(e.Partition, e.Offset, "event time out of range: "+e.Time.UTC().Format(time.RFC3339))
-			continue
-		}
-		if e.Time.UnixNano() > now+int64(futureSlack) {
-			d.future++
-			s.future++
-			continue
-		}
-		sr := d.last
-		if sr == nil || sr.base != e.Series || sr.field != e.Field {
-			sr = s.lookup(d, e.Series, e.Field)
-			d.last = sr
-		}
-		t := e.Time.UnixNano()
-		sr.add(t, e.Value)
-		if !s.hasNewest || t > s.newest {
-			s.newest, s.hasNewest = t, true
-		}
+		s.add(&events[i], now, false)
 	}
 	s.rate.add(now, len(events))
 	for _, de := range errs {
@@ -252,6 +207,110 @@ func (s *store) ingest(events []Event, errs []DecodeError, now int64) {
 		}
 		s.addError(de.Partition, de.Offset, de.Err)
 	}
+}
+
+// ingestHistory adds a partition's history received at now (Unix ns). Its
+// events at offsets already seen are what this instance read itself: they
+// are skipped, not counted as re-delivered; the rest is drawn like live
+// events but not counted in the rates.
+func (s *store) ingestHistory(msg HistoryMsg, now int64) {
+	s.batches++
+	if !validPartition(msg.Partition) {
+		return
+	}
+	d := s.pane(msg.Partition)
+	newest := int64(0)
+	for i := range msg.Events {
+		e := &msg.Events[i]
+		if e.Partition != msg.Partition {
+			continue
+		}
+		if s.add(e, now, true) {
+			d.history++
+			newest = max(newest, e.Time.UnixNano())
+		}
+	}
+	if msg.Sampled && newest > 0 {
+		d.sampledUntil = max(d.sampledUntil, newest)
+	}
+}
+
+// logReset records that a partition's log was reset: its offsets start
+// again at from, so offsets below those seen before are new records, not
+// re-deliveries.
+func (s *store) logReset(msg LogResetMsg) {
+	if !validPartition(msg.Partition) {
+		return
+	}
+	d := s.pane(msg.Partition)
+	d.maxOffset, d.openBatch = -1, 0
+	d.reset = "log reset: reading from offset " + strconv.FormatInt(msg.From, 10)
+}
+
+// sampled reports whether the pane shows points of a sampled history in a
+// window starting at from (Unix ns).
+func (d *paneData) sampled(from int64) bool {
+	return d.sampledUntil != 0 && d.sampledUntil >= from
+}
+
+// add adds one event received at now (Unix ns) and reports whether it was
+// new. At-least-once delivery repeats records after a rebalance or an
+// outage: those are counted as re-delivered, unless they come from a
+// history (this instance read them itself before).
+func (s *store) add(e *Event, now int64, history bool) bool {
+	if !validPartition(e.Partition) {
+		s.addError(e.Partition, e.Offset, "partition out of range")
+		return false
+	}
+	d := s.pane(e.Partition)
+	// The several events of one record (one per plotted field) share its
+	// offset and arrive together, in one batch.
+	if e.Offset < d.maxOffset || e.Offset == d.maxOffset && d.openBatch != s.batches {
+		if !history {
+			d.dups++
+			s.dups++
+		}
+		return false
+	}
+	d.maxOffset, d.openBatch = e.Offset, s.batches
+	if e.Gap {
+		s.gap(d, e)
+		return true
+	}
+	d.events++
+	if !history {
+		d.rate.add(now, 1)
+	}
+	s.events++
+	if e.Field != "" && !s.field[e.Field] {
+		s.field[e.Field] = true
+		s.fields = append(s.fields, e.Field)
+	}
+	if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+		d.nonFinite++
+		s.nonFinite++
+		return true
+	}
+	if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
+		s.addError(e.Partition, e.Offset, "event time out of range: "+e.Time.UTC().Format(time.RFC3339))
+		return true
+	}
+	if e.Time.UnixNano() > now+int64(futureSlack) {
+		d.future++
+		s.future++
+		return true
+	}
+	sr := d.last
+	if sr == nil || sr.base != e.Series || sr.field != e.Field {
+		sr = s.lookup(d, e.Series, e.Field)
+		d.last = sr
+	}
+	t := e.Time.UnixNano()
+	sr.add(t, e.Value)
+	if !s.hasNewest || t > s.newest {
+		s.newest, s.hasNewest = t, true
+	}
+	return true
 }
 
 // gap counts a Gap event and breaks its line, if the line exists.

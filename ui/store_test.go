@@ -328,3 +328,115 @@ func TestStoreGroupMoves(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreHistoryAndResets feeds live batches, histories and log resets in
+// order and checks what is drawn and what is counted as re-delivered.
+func TestStoreHistoryAndResets(t *testing.T) {
+	at := testStart()
+	ev := func(off int64, sec int) Event {
+		return Event{Partition: 0, Offset: off, Series: "s", Time: at.Add(time.Duration(sec) * time.Second), Value: float64(off)}
+	}
+	evs := func(lo, hi int64) []Event {
+		var out []Event
+		for o := lo; o < hi; o++ {
+			out = append(out, ev(o, int(o)))
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		msgs        []any // []Event (live batch), HistoryMsg or LogResetMsg
+		wantPoints  int
+		wantDups    int64
+		wantHistory int64
+		wantSampled bool
+		wantReset   string
+	}{
+		{
+			name:        "history at start, then live",
+			msgs:        []any{HistoryMsg{Partition: 0, Events: evs(0, 5)}, evs(5, 8)},
+			wantPoints:  8,
+			wantHistory: 5,
+		},
+		{
+			name: "takeback: history of what another member read fills the hole, what was read here is not counted",
+			msgs: []any{
+				evs(0, 4),
+				HistoryMsg{Partition: 0, Events: evs(2, 9)}, // 2, 3 were read here already
+				evs(9, 10),
+			},
+			wantPoints:  10,
+			wantHistory: 5,
+		},
+		{
+			name:        "a sampled history says so",
+			msgs:        []any{HistoryMsg{Partition: 0, Events: evs(0, 3), Sampled: true}},
+			wantPoints:  3,
+			wantHistory: 3,
+			wantSampled: true,
+		},
+		{
+			name:       "live records below the offsets seen are re-delivered",
+			msgs:       []any{evs(0, 5), evs(3, 6)},
+			wantPoints: 6,
+			wantDups:   2,
+		},
+		{
+			name: "a log reset makes lower offsets new records",
+			msgs: []any{
+				evs(0, 40),
+				LogResetMsg{Partition: 0, From: 0},
+				[]Event{ev(0, 100), ev(1, 101), ev(2, 102)},
+			},
+			wantPoints: 43,
+			wantReset:  "log reset: reading from offset 0",
+		},
+		{
+			name: "a log reset then a history of the new log",
+			msgs: []any{
+				evs(0, 40),
+				LogResetMsg{Partition: 0, From: 3},
+				HistoryMsg{Partition: 0, Events: []Event{ev(0, 100), ev(1, 101), ev(2, 102)}},
+				[]Event{ev(3, 103)},
+			},
+			wantPoints:  44,
+			wantHistory: 3,
+			wantReset:   "log reset: reading from offset 3",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(1024)
+			now := at.Add(200 * time.Second).UnixNano()
+			for _, m := range tt.msgs {
+				switch m := m.(type) {
+				case []Event:
+					s.ingest(m, nil, now)
+				case HistoryMsg:
+					s.ingestHistory(m, now)
+				case LogResetMsg:
+					s.logReset(m)
+				}
+			}
+			d := s.panes[0]
+			if n := d.series["s"].len(); n != tt.wantPoints {
+				t.Errorf("points = %d, want %d", n, tt.wantPoints)
+			}
+			if d.dups != tt.wantDups || s.dups != tt.wantDups {
+				t.Errorf("re-delivered = %d (store %d), want %d", d.dups, s.dups, tt.wantDups)
+			}
+			if d.history != tt.wantHistory {
+				t.Errorf("history events = %d, want %d", d.history, tt.wantHistory)
+			}
+			if got := d.sampled(at.UnixNano()); got != tt.wantSampled {
+				t.Errorf("sampled = %v, want %v", got, tt.wantSampled)
+			}
+			if d.reset != tt.wantReset {
+				t.Errorf("reset note = %q, want %q", d.reset, tt.wantReset)
+			}
+			if r := d.rate.rate(now); tt.wantHistory > 0 && len(tt.msgs) == 1 && r != 0 {
+				t.Errorf("rate = %v after a history alone, want 0 (history is not live)", r)
+			}
+		})
+	}
+}

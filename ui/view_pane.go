@@ -181,6 +181,14 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 			top.add(lk.muted, " · ")
 			top.add(inkWarn, "re-delivered "+groupDigits(d.dups))
 		}
+		if d.sampled(m.opts.Now().Add(-m.window).UnixNano()) {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, "sampled")
+		}
+		if d.reset != "" {
+			top.add(lk.muted, " · ")
+			top.add(inkWarn, d.reset)
+		}
 	}
 	if top.room() > 0 {
 		top.add(lk.muted, " ")

@@ -1,0 +1,318 @@
+package stream
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/schema"
+)
+
+func TestSampleOffsets(t *testing.T) {
+	tests := []struct {
+		name           string
+		from, to       int64
+		budget         int
+		wantAll        bool
+		wantStrataSize int64
+	}{
+		{name: "fewer than the budget: all of them", from: 10, to: 20, budget: 16, wantAll: true},
+		{name: "exactly the budget: all of them", from: 0, to: 16, budget: 16, wantAll: true},
+		{name: "twice the budget", from: 100, to: 132, budget: 16, wantStrataSize: 2},
+		{name: "a million into 2048", from: 5, to: 1_000_005, budget: 2048, wantStrataSize: 488},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sampleOffsets(tt.from, tt.to, tt.budget, 1)
+			if tt.wantAll {
+				if got != nil {
+					t.Fatalf("sampled %d offsets, want all", len(got))
+				}
+				return
+			}
+			if len(got) != tt.budget {
+				t.Fatalf("%d offsets, want %d", len(got), tt.budget)
+			}
+			if !slices.IsSorted(got) || got[0] < tt.from || got[len(got)-1] >= tt.to {
+				t.Errorf("offsets not sorted within [%d, %d): first %d, last %d", tt.from, tt.to, got[0], got[len(got)-1])
+			}
+			n, b := tt.to-tt.from, int64(tt.budget)
+			for i, o := range got {
+				lo, hi := tt.from+int64(i)*n/b, tt.from+int64(i+1)*n/b
+				if o < lo || o >= hi {
+					t.Fatalf("offset %d (#%d) outside its stratum [%d, %d)", o, i, lo, hi)
+				}
+				if hi-lo < tt.wantStrataSize {
+					t.Fatalf("stratum #%d holds %d offsets, want at least %d", i, hi-lo, tt.wantStrataSize)
+				}
+			}
+			if again := sampleOffsets(tt.from, tt.to, tt.budget, 1); !slices.Equal(got, again) {
+				t.Error("the same span sampled differently")
+			}
+		})
+	}
+}
+
+// produceSpread writes steps × 8 sensor events whose timestamps are spread
+// evenly over [from, to), and returns the high watermark of each partition.
+func produceSpread(t testing.TB, emb *testCluster, steps int, from, to time.Time) map[int]int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	p, enc := sensorProducer(t, []string{emb.BrokerAddr()}, emb.RegistryURL(), emb.Topic(), false)
+	highs := map[int]int64{}
+	var msgs []Message
+	for step := range steps {
+		at := from.Add(time.Duration(step) * to.Sub(from) / time.Duration(steps))
+		for i := range 8 {
+			s := schema.Sensor{Timestamp: at.UnixMilli(), ID: fmt.Sprintf("sensor%d", i), Value: float64(step)}
+			v, err := enc.AppendSensor(nil, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs = append(msgs, Message{Key: []byte(s.ID), Value: v, Time: at})
+		}
+		if len(msgs) >= 4096 || step == steps-1 {
+			ds, err := p.Send(ctx, msgs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				highs[d.Partition] = max(highs[d.Partition], d.Offset+1)
+			}
+			msgs = msgs[:0]
+		}
+	}
+	return highs
+}
+
+// histories gathers the histories and resets a consumer reports.
+type histories struct {
+	mu     sync.Mutex
+	got    []History
+	resets []LogReset
+}
+
+func (h *histories) attach(cfg *ConsumerConfig, window time.Duration, budget int) {
+	cfg.History, cfg.HistoryBudget = window, budget
+	cfg.OnHistory = func(_ context.Context, got History) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		got.Records = slices.Clone(got.Records)
+		h.got = append(h.got, got)
+		return nil
+	}
+	cfg.OnReset = func(r LogReset) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.resets = append(h.resets, r)
+	}
+}
+
+func (h *histories) of(partition int) []History {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []History
+	for _, x := range h.got {
+		if x.Partition == partition {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// TestHistoryOnAssignment: a group whose committed offsets are at the end
+// of the log gets the records of the window as history, from the offset of
+// now − window up to its position, decoded, and the group's offsets stay
+// where they were.
+func TestHistoryOnAssignment(t *testing.T) {
+	emb := startCluster(t, 2)
+	now := time.Now()
+	old := produceSpread(t, emb, 20, now.Add(-10*time.Minute), now.Add(-5*time.Minute)) // before the window
+	highs := produceSpread(t, emb, 120, now.Add(-2*time.Minute), now)
+
+	// A first run commits everything.
+	var first collector
+	stop := runConsumer(t, first.config(emb, "history"))
+	waitFor(t, "the whole topic read", 20*time.Second, func() bool {
+		first.mu.Lock()
+		defer first.mu.Unlock()
+		return first.pos[0] == highs[0] && first.pos[1] == highs[1]
+	})
+	stop()
+	conn := Connection{Brokers: []string{emb.BrokerAddr()}}
+	client := conn.Client()
+	defer closeClient(client)
+	before, err := groupOffsets(context.Background(), client, "history", emb.Topic())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name        string
+		budget      int
+		wantSampled bool
+	}{
+		{name: "all of the window", budget: 0},
+		{name: "over the budget: sampled", budget: 64, wantSampled: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c collector
+			var h histories
+			cfg := c.config(emb, "history")
+			h.attach(&cfg, 3*time.Minute, tt.budget)
+			stop := runConsumer(t, cfg)
+			waitFor(t, "both histories", 20*time.Second, func() bool { return len(h.of(0)) == 1 && len(h.of(1)) == 1 })
+			stop()
+			for p := range 2 {
+				got := h.of(p)[0]
+				span := highs[p] - old[p]
+				if got.From != old[p] || got.To != highs[p] || got.Sampled != tt.wantSampled || got.Err != nil {
+					t.Errorf("p%d history [%d, %d) sampled %v err %v, want [%d, %d) sampled %v", p, got.From, got.To, got.Sampled, got.Err, old[p], highs[p], tt.wantSampled)
+				}
+				want := int(span)
+				if tt.wantSampled {
+					want = tt.budget
+				}
+				if len(got.Records) != want {
+					t.Errorf("p%d: %d records of history, want %d", p, len(got.Records), want)
+				}
+				keys := map[string]bool{}
+				for i, r := range got.Records {
+					if r.Err != nil || !r.IsSensor || r.Partition != p || r.Offset < got.From || r.Offset >= got.To {
+						t.Fatalf("p%d record %d: %+v", p, i, r)
+					}
+					if i > 0 && r.Offset <= got.Records[i-1].Offset {
+						t.Fatalf("p%d: offsets not increasing at %d", p, i)
+					}
+					keys[string(r.Key)] = true
+				}
+				if len(keys) != 4 {
+					t.Errorf("p%d: history holds %d sensors, want all 4 of the partition", p, len(keys))
+				}
+			}
+			c.mu.Lock()
+			live := len(c.records)
+			c.mu.Unlock()
+			if live != 0 {
+				t.Errorf("%d records handed on as live, want none (the group was at the end)", live)
+			}
+			after, err := groupOffsets(context.Background(), client, "history", emb.Topic())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(before, after) {
+				t.Errorf("committed offsets changed by the history: %v, then %v", before, after)
+			}
+		})
+	}
+}
+
+// TestHistoryFillsTakenBackSpan: a consumer that takes a partition back
+// gets as history exactly the records another member read meanwhile.
+func TestHistoryFillsTakenBackSpan(t *testing.T) {
+	emb := startCluster(t, 2)
+	now := time.Now()
+	produceSpread(t, emb, 10, now.Add(-30*time.Second), now.Add(-20*time.Second))
+
+	var a collector
+	var h histories
+	cfgA := a.config(emb, "takeback")
+	h.attach(&cfgA, time.Minute, 0)
+	runConsumer(t, cfgA)
+	waitFor(t, "a reads both partitions", 20*time.Second, func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.pos[0] == 40 && a.pos[1] == 40
+	})
+
+	var b collector
+	stopB := runConsumer(t, b.config(emb, "takeback"))
+	waitFor(t, "b owns a partition", 20*time.Second, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.groups) > 0 && len(b.groups[len(b.groups)-1].Assigned) == 1
+	})
+	highs := produceSpread(t, emb, 10, now.Add(-20*time.Second), now.Add(-10*time.Second))
+	waitFor(t, "b reads its partition", 20*time.Second, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for p, next := range b.pos {
+			if next == highs[p] {
+				return true
+			}
+		}
+		return false
+	})
+	b.mu.Lock()
+	owned := b.groups[len(b.groups)-1].Assigned[0]
+	b.mu.Unlock()
+	stopB()
+	// At start a had nothing to fill in (the group began at offset 0).
+	waitFor(t, "the history of the partition taken back", 20*time.Second, func() bool { return len(h.of(owned)) == 1 })
+	got := h.of(owned)[0]
+	if got.From != 40 || got.To != highs[owned] || len(got.Records) != int(highs[owned]-40) || got.Sampled {
+		t.Errorf("history of p%d taken back: [%d, %d) with %d records, sampled %v; want [40, %d) whole", owned, got.From, got.To, len(got.Records), got.Sampled, highs[owned])
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.resets) != 0 {
+		t.Errorf("resets %v on a takeback, want none", h.resets)
+	}
+}
+
+// TestLogReset: a broker restarted empty under a running consumer (the
+// embedded cluster restarted) is a log reset, reported before the new log's
+// records, which are all handed on.
+func TestLogReset(t *testing.T) {
+	addr := freeAddr(t)
+	broker := startBroker(t, addr, t.TempDir())
+	reg := newFlakyRegistry(t)
+	brokers := []string{addr}
+	sendSensors(t, brokers, reg.URL, 0, 5) // 20 records per partition
+
+	var seen offsetsSeen
+	var h histories
+	cfg := seen.config(brokers, reg.URL, "reset")
+	h.attach(&cfg, time.Minute, 0)
+	runConsumer(t, cfg)
+	waitFor(t, "40 records before the restart", 20*time.Second, func() bool { return seen.distinct() == 40 })
+
+	broker.Close()
+	time.Sleep(300 * time.Millisecond)
+	broker = startBroker(t, addr, t.TempDir()) // a new, empty log
+	defer broker.Close()
+	sendSensors(t, brokers, reg.URL, 100, 2) // 8 records per partition
+	waitFor(t, "a reset of each partition", 30*time.Second, func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		ps := map[int]bool{}
+		for _, r := range h.resets {
+			ps[r.Partition] = true
+		}
+		return len(ps) == 2
+	})
+	waitFor(t, "the new log's records", 30*time.Second, func() bool {
+		seen.mu.Lock()
+		defer seen.mu.Unlock()
+		for p := range int64(2) {
+			for off := range int64(8) {
+				if seen.seen[[2]int64{p, off}] < 2 {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, r := range h.resets {
+		if r.From != 0 || r.Cause == "" {
+			t.Errorf("reset %+v, want from 0 with a cause", r)
+		}
+	}
+}

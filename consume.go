@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -164,13 +167,38 @@ func (p *recordPrinter) print(batch []stream.Record) error {
 		}
 		switch {
 		case r.IsSensor:
-			fmt.Fprintf(p.out, "Event record %s: id: %s\n\ttimestamp: %s\n\tvalue: %v\n\n",
-				r.Key, r.Sensor.ID, time.UnixMilli(r.Sensor.Timestamp).Format("2006-01-02 15:04:05.000"), r.Sensor.Value)
+			fmt.Fprintf(p.out, "Event record %s: id: %s\n\ttimestamp: %s\n\tvalue: %s\n\n",
+				r.Key, r.Sensor.ID, time.UnixMilli(r.Sensor.Timestamp).Format("2006-01-02 15:04:05.000"), pythonFloat(r.Sensor.Value))
 		case r.Fields != nil:
 			printGeneric(p.out, r.Key, r.Fields)
 		}
 	}
 	return p.out.Flush()
+}
+
+// pythonFloat formats a double as Python's repr does, as the tutorial's
+// consumer prints it: the shortest digits that read back the same, fixed
+// with at least one decimal ("50.0") for decimal exponents -4 to 15,
+// otherwise scientific with a two-digit exponent ("1e-05", "1.5e+16").
+func pythonFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	sci := strconv.FormatFloat(v, 'e', -1, 64) // d.ddde±XX, shortest
+	exp, _ := strconv.Atoi(sci[strings.IndexByte(sci, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return sci
+	}
+	fixed := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.ContainsAny(fixed, ".") {
+		fixed += ".0"
+	}
+	return fixed
 }
 
 // onlySensorFields keeps the tutorial's way of printing to writer schemas

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +157,10 @@ func TestProduceConsumeEndToEnd(t *testing.T) {
 	if last := lines[len(lines)-1]; last != "To continue execution start from event 5" {
 		t.Errorf("last line %q", last)
 	}
+	// The tutorial's producer says when it flushes, after its loop.
+	if i := slices.Index(lines, "Flushing records..."); i < 2 || i >= len(lines)-1 || strings.Count(out, "Flushing records...") != 1 {
+		t.Errorf("want one \"Flushing records...\" line between the deliveries and the last line:\n%s", out)
+	}
 
 	out, errOut, code = kafkaplot(t, append([]string{"consume", "--until-end", "--group", "e2e"}, c.flags()...)...)
 	if code != 0 {
@@ -163,6 +168,12 @@ func TestProduceConsumeEndToEnd(t *testing.T) {
 	}
 	if n := strings.Count(out, "Event record sensor"); n != 40 {
 		t.Errorf("consume printed %d records, want 40:\n%s", n, out)
+	}
+	// Values print as the tutorial's Python prints a double.
+	for _, m := range recordText.FindAllStringSubmatch(out, -1) {
+		if !strings.ContainsAny(m[3], ".e") {
+			t.Errorf("value %q of %s is not printed as Python prints a double", m[3], m[1])
+		}
 	}
 	if !strings.Contains(out, "consumed 40 records (0 errors)") {
 		t.Errorf("no summary line in:\n%s", out)

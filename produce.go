@@ -114,6 +114,11 @@ func runProduce(ctx context.Context, fs *pflag.FlagSet, f *produceFlags, stdout,
 		Noise: f.noise,
 	})
 	_, runErr := gen.Run(ctx, sink)
+	if !f.quiet {
+		// Where the tutorial's producer flushes: after its loop (also on
+		// Ctrl-C), before the last deliveries are reported.
+		fmt.Fprintln(out, "Flushing records...")
+	}
 	// The first step not fully acknowledged, whatever the generator emitted.
 	next, sinkErr := sink.close(runErr == nil)
 	if sinkErr != nil {

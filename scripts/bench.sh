@@ -6,13 +6,16 @@
 #   - produce -d 0 --quiet rate; consume --until-end --quiet vs kcat on the
 #     same 1,000,000 records, both rates and the ratio, ROUNDS rounds
 #   - produce→drawn latency (generator at 2 steps/s, the dashboard's path)
-#   - rebalance timings of real dashboards in tmux (join, q, kill -9)
+#   - rebalance timings of real dashboards in tmux (join, q, kill -9), and
+#     of a mixed group: the tutorial's library (librdkafka, through
+#     testdata/interop/group_member.py) joining and leaving a dashboard's
+#     group
 #   - idle CPU of a dashboard over 30 s
 #   - a dashboard on one core (GOMAXPROCS=1) under 10,000,000 events across
 #     1,000 sensors at INGEST_RATE events/s: lag and RSS
-# Needs Go, kcat and tmux (.ci/run installs them). About 5 minutes on 2
-# cores. Not part of CI: the machine is small and noisy, so every figure
-# that is compared is measured in the same run.
+# Needs Go, kcat, tmux and python3-confluent-kafka (.ci/run installs them).
+# About 5 minutes on 2 cores. Not part of CI: the machine is small and noisy,
+# so every figure that is compared is measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -119,8 +122,8 @@ start_cluster
 stop_cluster
 
 # --- rebalance -----------------------------------------------------------------
-say "rebalance: 3 rounds of join, q, join, kill -9"
-"$bk" rebalance --bin "$kp" --rounds 3 --dir "$work" > "$work/rebalance.out"
+say "rebalance: 3 rounds of join, q, join, kill -9; then librdkafka joins and leaves, 3 rounds"
+"$bk" rebalance --bin "$kp" --rounds 3 --dir "$work" --librdkafka testdata/interop/group_member.py > "$work/rebalance.out"
 
 # --- idle CPU, then ingest and memory on one core --------------------------------
 start_cluster
@@ -172,6 +175,7 @@ ms() { awk -v n="$1" 'BEGIN {printf "%.3f", n / 1e6}'; }
 row() { printf '%-46s %-17s %-46s %s\n' "$@"; }
 lat99=$(value latency_p99_ms "$L")
 join=$(value rebalance_join_max_ms "$R") quit=$(value rebalance_quit_max_ms "$R") kill9=$(value rebalance_kill_max_ms "$R")
+mjoin=$(value rebalance_mixed_join_max_ms "$R") mleave=$(value rebalance_mixed_leave_max_ms "$R")
 lag_last=$(value ingest_lag_last "$I") lag_max=$(value ingest_lag_max "$I")
 rss_end=$(value ingest_rss_end_kb "$I") rss_half=$(value ingest_rss_half_kb "$I") rss_max=$(value ingest_rss_max_kb "$I")
 echo
@@ -190,5 +194,7 @@ row "latency produce->drawn, 2 steps/s, p50/p99" "p99 <= 100 ms" "$(value latenc
 row "rebalance: second joins -> split, max" "<= 1 s" "${join} ms (median $(value rebalance_join_median_ms "$R"))" "$(met "$join" "<=" 1000)"
 row "rebalance: q -> survivor owns all, max" "<= 1 s" "${quit} ms (median $(value rebalance_quit_median_ms "$R"))" "$(met "$quit" "<=" 1000)"
 row "rebalance: kill -9 -> survivor owns all, max" "<= 3 s" "${kill9} ms (median $(value rebalance_kill_median_ms "$R"))" "$(met "$kill9" "<=" 3000)"
+row "mixed group: librdkafka joins -> split, max" "<= 1 s" "${mjoin} ms (median $(value rebalance_mixed_join_median_ms "$R"))" "$(met "$mjoin" "<=" 1000)"
+row "mixed group: librdkafka leaves -> owns all, max" "<= 1 s" "${mleave} ms (median $(value rebalance_mixed_leave_median_ms "$R"))" "$(met "$mleave" "<=" 1000)"
 echo "(flood: $(value flood_events "$F") events at $(value flood_rate "$F")/s; consumer MaxWait 1s, MinBytes 1, MaxBytes 8 MiB;"
 echo " producer: one synchronous request per step (dashboard), pipelined steps (-d 0); bridge and frames at 30 fps)"

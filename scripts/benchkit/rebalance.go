@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -76,11 +78,14 @@ func freePort() (string, error) {
 // each round, a second dashboard: it times from launching the second until
 // both screens show one partition each (join), from pressing q in the
 // second until the first shows both (clean quit), and from kill -9 of a
-// second until the first shows both.
+// second until the first shows both. With --librdkafka it then times a
+// mixed group: the tutorial's library (that script, run by python3) joins
+// the dashboard's group and leaves it, each round.
 func runRebalance(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer) error {
 	bin := fs.String("bin", "", "kafkaplot binary")
 	rounds := fs.Int("rounds", 3, "rounds of join, quit, join, kill")
 	dir := fs.String("dir", os.TempDir(), "directory for the dashboards' logs")
+	librdkafka := fs.String("librdkafka", "", "testdata/interop/group_member.py, to time a mixed group (empty: skip)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -159,12 +164,81 @@ func runRebalance(ctx context.Context, fs *flag.FlagSet, args []string, out io.W
 			time.Sleep(time.Second)
 		}
 	}
-	for _, r := range []struct {
+	results := []struct {
 		key string
 		ds  []time.Duration
-	}{{"rebalance_join", joins}, {"rebalance_quit", quits}, {"rebalance_kill", kills}} {
+	}{{"rebalance_join", joins}, {"rebalance_quit", quits}, {"rebalance_kill", kills}}
+	if *librdkafka != "" {
+		mixedJoins, mixedLeaves, err := mixedRounds(ctx, t, *librdkafka, broker, *rounds)
+		if err != nil {
+			return err
+		}
+		results = append(results, struct {
+			key string
+			ds  []time.Duration
+		}{"rebalance_mixed_join", mixedJoins}, struct {
+			key string
+			ds  []time.Duration
+		}{"rebalance_mixed_leave", mixedLeaves})
+	}
+	for _, r := range results {
 		slices.Sort(r.ds)
 		fmt.Fprintf(out, "%s_median_ms=%d\n%s_max_ms=%d\n", r.key, r.ds[len(r.ds)/2].Milliseconds(), r.key, r.ds[len(r.ds)-1].Milliseconds())
 	}
 	return nil
+}
+
+// mixedRounds times the tutorial's library joining the first dashboard's
+// group (until each owns one partition) and leaving it (until the
+// dashboard owns both), rounds times.
+func mixedRounds(ctx context.Context, t tmux, script, broker string, rounds int) (joins, leaves []time.Duration, err error) {
+	for range rounds {
+		cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, broker, "kafkaplot", "temperature")
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			return nil, nil, err
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			return nil, nil, err
+		}
+		launched := time.Now()
+		if err := cmd.Start(); err != nil {
+			return nil, nil, err
+		}
+		var mu sync.Mutex
+		pyOwns := ""
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				if owned, ok := strings.CutPrefix(sc.Text(), "owns "); ok {
+					mu.Lock()
+					pyOwns = owned
+					mu.Unlock()
+				}
+			}
+		}()
+		split := func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			a := t.owns("first")
+			return (a == "0" && pyOwns == "1") || (a == "1" && pyOwns == "0")
+		}
+		if _, err := waitFor(ctx, "the dashboard and librdkafka to split the partitions", 30*time.Second, split); err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return nil, nil, err
+		}
+		joins = append(joins, time.Since(launched))
+		time.Sleep(time.Second)
+		stdin.Close() // the script closes its consumer: it leaves the group
+		d, err := waitFor(ctx, "the dashboard to own both after librdkafka left", 30*time.Second, func() bool { return t.owns("first") == "0,1" })
+		cmd.Wait()
+		if err != nil {
+			return nil, nil, err
+		}
+		leaves = append(leaves, d)
+		time.Sleep(time.Second)
+	}
+	return joins, leaves, nil
 }

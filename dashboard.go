@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +31,7 @@ type dashboardFlags struct {
 	plot       plotFlags
 	generate   bool
 	window     time.Duration
+	history    string
 	log        string
 	schemaFile schemaFileFlag
 }
@@ -53,6 +55,7 @@ generator on; later instances join it.`,
 	inGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.generate, "generate", false, "switch the sensor generator on at start (default on when this instance starts the embedded cluster)")
 		fs.DurationVar(&f.window, "window", 0, "chart time window (default plot.window, else 2m)")
+		fs.StringVar(&f.history, "history", "", "what a partition's chart is filled with when it becomes ours: window (the records of the window), none, or a duration such as 5m (default plot.history, else window)")
 		f.plot.register(fs)
 		f.schemaFile.register(fs)
 	})
@@ -63,7 +66,7 @@ generator on; later instances join it.`,
 	f.group.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("log", completeFiles("log"))
-	for _, name := range []string{"window", "series", "value", "time"} {
+	for _, name := range []string{"window", "history", "series", "value", "time"} {
 		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 	return cmd
@@ -79,6 +82,9 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 	f.group.apply(&s.cfg)
 	if f.window > 0 {
 		s.cfg.Plot.Window.Duration = f.window
+	}
+	if fs.Changed("history") {
+		s.cfg.Plot.History = strings.ToLower(strings.TrimSpace(f.history))
 	}
 	f.plot.apply(fs, &s.cfg)
 	if err := s.cfg.Validate(); err != nil {
@@ -190,7 +196,17 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 			logger.Info("status", "partition", st.Partition, "text", st.Text)
 			br.status(st)
 		},
+		HistoryBudget: s.cfg.Plot.Points,
+		OnHistory: func(ctx context.Context, h stream.History) error {
+			logger.Info("history", "partition", h.Partition, "from", h.From, "to", h.To, "records", len(h.Records), "sampled", h.Sampled, "err", h.Err)
+			return br.history(ctx, h)
+		},
+		OnReset: func(r stream.LogReset) {
+			logger.Warn("log reset", "partition", r.Partition, "from", r.From, "cause", r.Cause)
+			br.logReset(r)
+		},
 	}
+	_, consumerCfg.History = s.cfg.Plot.HistoryMode()
 	if fast {
 		consumerCfg.Heartbeat, consumerCfg.Session, consumerCfg.Rebalance = embedded.Heartbeat, embedded.Session, embedded.Rebalance
 	}

@@ -309,6 +309,14 @@ func groupOffsets(ctx context.Context, client *kafka.Client, group, topic string
 	return stats, nil
 }
 
+// CommittedOffsets returns group's committed offset and the high watermark
+// of every partition of topic.
+func (c Connection) CommittedOffsets(ctx context.Context, group, topic string) ([]PartitionOffsets, error) {
+	client := c.Client()
+	defer closeClient(client)
+	return groupOffsets(ctx, client, group, topic)
+}
+
 // HighWatermarks returns the high watermark of each partition of topic,
 // indexed by partition.
 func (c Connection) HighWatermarks(ctx context.Context, topic string) ([]int64, error) {

@@ -466,3 +466,55 @@ func TestEventsMsgNotRetained(t *testing.T) {
 		t.Error("mutating the slice after Update changed the dashboard")
 	}
 }
+
+// TestCooperativeRebalanceKeepsPaneDrawing follows a cooperative rebalance:
+// this instance keeps p0 and hands p1 on in a second round. p0's pane is
+// owned in every generation and draws the events that arrive meanwhile;
+// p1's pane names its new owner.
+func TestCooperativeRebalanceKeepsPaneDrawing(t *testing.T) {
+	c := newClock()
+	m := baseModel(c)
+	me := Member{ClientID: "kafkaplot-1", MemberID: "kafkaplot-1-abc", Host: "/10.0.0.1"}
+	other := Member{ClientID: "rdkafka", MemberID: "rdkafka-def", Host: "/10.0.0.2"}
+	generation := func(gen int, mine, theirs []int) GroupMsg {
+		a, b := me, other
+		a.Partitions, b.Partitions = mine, theirs
+		return GroupMsg{Generation: gen, MemberID: me.MemberID, Owned: mine, Members: []Member{a, b}}
+	}
+	p0 := func(from time.Time) EventsMsg {
+		var evs []Event
+		for _, e := range sensorEvents(8, 2, 4, from, 500*time.Millisecond) {
+			if e.Partition == 0 {
+				evs = append(evs, e)
+			}
+		}
+		return EventsMsg{Events: evs}
+	}
+	start := m.st.paneIfAny(0).events
+	steps := []struct {
+		msgs []tea.Msg
+		want string
+	}{
+		{msgs: []tea.Msg{generation(2, []int{0}, nil), p0(testStart().Add(2 * time.Minute))}, want: "gen 2: −p1"},
+		{msgs: []tea.Msg{p0(testStart().Add(2*time.Minute + 2*time.Second)), generation(3, []int{0}, []int{1})}, want: "gen 3: p1 → rdkafka"},
+	}
+	drawn := start
+	for i, step := range steps {
+		m = update(m, append(step.msgs, FrameMsg{})...)
+		view := ansi.Strip(m.View())
+		if !strings.Contains(view, step.want) {
+			t.Errorf("step %d: group bar lacks %q", i, step.want)
+		}
+		if owned, _ := m.st.ownerOf(0); !owned {
+			t.Errorf("step %d: p0 not owned through the rebalance", i)
+		}
+		if n := m.st.paneIfAny(0).events; n <= drawn {
+			t.Errorf("step %d: p0 drew no new events (%d, had %d)", i, n, drawn)
+		} else {
+			drawn = n
+		}
+	}
+	if owned, label := m.st.ownerOf(1); owned || label != "rdkafka" {
+		t.Errorf("p1: owned %v by %q, want rdkafka's", owned, label)
+	}
+}

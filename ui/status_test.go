@@ -196,3 +196,23 @@ func TestHeaderStepFollowsGenerator(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapText checks how notes wrap: at spaces, no line starting or
+// ending with one, a word longer than the width broken inside.
+func TestWrapText(t *testing.T) {
+	tests := []struct {
+		s    string
+		w    int
+		want []string
+	}{
+		{"registry unavailable", 40, []string{"registry unavailable"}},
+		{"paused at offset 0: connection refused", 16, []string{"paused at offset", "0: connection", "refused"}},
+		{"dial tcp 127.0.0.1:18081", 8, []string{"dial tcp", "127.0.0.", "1:18081"}},
+	}
+	for _, tt := range tests {
+		got := wrapText(tt.s, tt.w)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("wrapText(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
+		}
+	}
+}

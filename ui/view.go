@@ -88,8 +88,9 @@ func (m *Model) borderLine(left rune, mid string, right rune, id inkID) string {
 	return in.pre + string(left) + in.post + mid + in.pre + string(right) + in.post
 }
 
-// centredLines returns a w×h block with lines centred on its middle rows.
-// Lines that do not fit in h are cut, the last one shown ending in "…".
+// centredLines returns a w×h block with lines, as a left-aligned block,
+// centred in it. Lines that do not fit in h are cut, the last one shown
+// ending in "…".
 func (m *Model) centredLines(w, h int, lines []string, id inkID) []string {
 	out := blankLines(w, h)
 	if h == 0 || len(lines) == 0 {
@@ -98,13 +99,16 @@ func (m *Model) centredLines(w, h int, lines []string, id inkID) []string {
 	if len(lines) > h {
 		lines = append(lines[:h-1:h-1], ansi.Truncate(lines[h-1]+" …", w, "…"))
 	}
+	bw := 0
+	for _, msg := range lines {
+		bw = max(bw, ansi.StringWidth(msg))
+	}
+	left := max((w-bw)/2, 0)
 	top := (h - len(lines)) / 2
 	for i, msg := range lines {
 		l := newTextLine(m.inks, w)
-		if mw := ansi.StringWidth(msg); mw < w {
-			l.w.spaces((w - mw) / 2)
-			l.width = (w - mw) / 2
-		}
+		l.w.spaces(left)
+		l.width = left
 		l.add(id, msg)
 		l.pad()
 		out[top+i] = l.String()
@@ -117,7 +121,7 @@ func (m *Model) centredLines(w, h int, lines []string, id inkID) []string {
 func wrapText(s string, w int) []string {
 	lines := strings.Split(ansi.Wrap(s, max(w, 1), ""), "\n")
 	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
+		lines[i] = strings.Trim(l, " ")
 	}
 	return lines
 }

@@ -103,7 +103,7 @@ func configReference(t *testing.T) []string {
 }
 
 // fieldComments returns the doc comment of every struct field in the Go
-// files of dir, by "Type.Field", on one line.
+// files of dir (above or after it), by "Type.Field", on one line.
 func fieldComments(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi os.FileInfo) bool {
@@ -122,7 +122,7 @@ func fieldComments(t *testing.T, dir string) map[string]string {
 			if st, ok := ts.Type.(*ast.StructType); ok {
 				for _, f := range st.Fields.List {
 					for _, name := range f.Names {
-						out[ts.Name.Name+"."+name.Name] = strings.Join(strings.Fields(f.Doc.Text()), " ")
+						out[ts.Name.Name+"."+name.Name] = strings.Join(strings.Fields(f.Doc.Text()+f.Comment.Text()), " ")
 					}
 				}
 			}

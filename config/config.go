@@ -1,17 +1,10 @@
-// Package config loads kafkaplot's TOML configuration.
-//
-// It reads the Hopsworks tutorial's config.toml unchanged (sections hops,
-// project, kafka, kafka.consumer and api, with the tutorial's quirks such as
-// `port = '9092'` as a string and `verify` as a boolean or a CA file path)
-// and kafkaplot's own additions (kafka.brokers, security_protocol, sasl_*,
-// registry, tls and plot). It derives the broker list and the schema
-// registry URL, applies KAFKAPLOT_* environment overrides and validates the
-// result. Errors name the TOML key and, for a file, the line.
-//
-// The package opens no connection. Besides the configuration itself it reads
-// api.key_file, when APIKey is called, and the TLS material the settings
-// name (PEM, JKS or PKCS#12, through package tlsfiles), when KafkaTLS or
-// RegistryTLS is called.
+// Package config loads kafkaplot's TOML configuration: the Hopsworks
+// tutorial's config.toml unchanged (`port = '9092'` as a string, `verify` as
+// a boolean or a CA file path) and kafkaplot's own keys. It derives the broker
+// list and the registry URL, applies KAFKAPLOT_* environment overrides and
+// validates; errors name the key and, for a file, the line. It opens no
+// connection; it reads api.key_file (APIKey) and the TLS material the
+// settings name (KafkaTLS, RegistryTLS, through package tlsfiles).
 package config
 
 import (
@@ -51,14 +44,13 @@ const (
 // DefaultPort is the Kafka port used with hops.url when kafka.port is empty.
 const DefaultPort = "9092"
 
-// Config is the whole kafkaplot configuration, and the one description of
-// its schema: every leaf field is a key of config.toml named by its toml
-// tag, with its default in the default tag (parsed as an environment
-// variable's text), its value check in the check tag (see checkValue) and
-// its handling in the opt tag (path: resolved against the file's directory;
-// secret: hidden by Redacted; number: a TOML integer is also accepted;
-// upper, lower: case folded). The field's comment is its line in the
-// README's config reference, and EnvName gives its environment variable.
+// Config is the whole configuration and the one description of its schema:
+// every leaf field is a key named by its toml tag, with its default (as an
+// environment variable would write it), its check (see checkValue) and its
+// options: path (resolved against the file's directory), secret (hidden by
+// Redacted), number (a TOML integer too), upper or lower (case folded). Its
+// comment is its row in the README's config reference; EnvName names its
+// environment variable.
 type Config struct {
 	Hops     Hops     `toml:"hops"`
 	Project  Project  `toml:"project"`
@@ -71,114 +63,74 @@ type Config struct {
 
 // Hops is the [hops] section: where the Hopsworks cluster is.
 type Hops struct {
-	// Hopsworks host, `host[:port]` or a URL; gives the brokers (with `kafka.port`) and the registry
-	URL string `toml:"url" check:"host"`
-	// the registry's certificate: `true` (system CAs), `false` (not checked; warns once), or a CA file (PEM, JKS, PKCS#12)
-	Verify Verify `toml:"verify" default:"true" opt:"path"`
+	URL    string `toml:"url" check:"host"`                 // Hopsworks host, `host[:port]` or a URL; gives the brokers (with `kafka.port`) and the registry
+	Verify Verify `toml:"verify" default:"true" opt:"path"` // the registry's certificate: `true` (system CAs), `false` (not checked; warns once), or a CA file (PEM, JKS, PKCS#12)
 }
 
 // Project is the [project] section: the Hopsworks project and its client certificates.
 type Project struct {
-	// Hopsworks project name
-	Name string `toml:"name"`
-	// Hopsworks project id, in the registry's path; required with `hops.url` unless `registry.url` is set
-	ID string `toml:"id" opt:"number"`
-	// PEM CA certificates the brokers are checked against (default: the system's)
-	CAFile string `toml:"ca_file" opt:"path"`
-	// PEM client certificate chain (may also hold the key)
-	CertificateFile string `toml:"certificate_file" opt:"path"`
-	// PEM private key: plain, legacy- or PKCS#8-encrypted (may be the certificate file)
-	KeyFile string `toml:"key_file" opt:"path"`
-	// password of an encrypted `key_file`
-	KeyPassword string `toml:"key_password" opt:"secret"`
+	Name            string `toml:"name"`                        // Hopsworks project name
+	ID              string `toml:"id" opt:"number"`             // Hopsworks project id, in the registry's path; required with `hops.url` unless `registry.url` is set
+	CAFile          string `toml:"ca_file" opt:"path"`          // PEM CA certificates the brokers are checked against (default: the system's)
+	CertificateFile string `toml:"certificate_file" opt:"path"` // PEM client certificate chain (may also hold the key)
+	KeyFile         string `toml:"key_file" opt:"path"`         // PEM private key: plain, legacy- or PKCS#8-encrypted (may be the certificate file)
+	KeyPassword     string `toml:"key_password" opt:"secret"`   // password of an encrypted `key_file`
 }
 
 // Kafka is the [kafka] section: topic, schema and how to reach the brokers.
 type Kafka struct {
-	// topic to plot, consume or produce to
-	Topic string `toml:"topic" default:"temperature"`
-	// schema name: the subject with `record-name` (Hopsworks)
-	Schema string `toml:"schema" default:"sensor"`
-	// broker port used with `hops.url`
-	Port string `toml:"port" default:"9092" check:"port" opt:"number"`
-	// bootstrap brokers, `host:port` list or comma-separated; wins over `hops.url`
-	Brokers []string `toml:"brokers" check:"hostports"`
-	// `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`; when the file does not set it, `SSL` with `hops.url` and no `kafka.brokers`
-	SecurityProtocol string `toml:"security_protocol" default:"PLAINTEXT" check:"oneof PLAINTEXT SSL SASL_PLAINTEXT SASL_SSL" opt:"upper"`
-	// `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`
-	SASLMechanism string `toml:"sasl_mechanism" check:"oneof PLAIN SCRAM-SHA-256 SCRAM-SHA-512" opt:"upper"`
-	// SASL user (Confluent Cloud: the API key)
-	SASLUsername string `toml:"sasl_username"`
-	// SASL password (Confluent Cloud: the API secret)
-	SASLPassword string `toml:"sasl_password" opt:"secret"`
-	// Consumer is the [kafka.consumer] section.
-	Consumer Consumer `toml:"consumer"`
+	Topic            string   `toml:"topic" default:"temperature"`                                                                           // topic to plot, consume or produce to
+	Schema           string   `toml:"schema" default:"sensor"`                                                                               // schema name: the subject with `record-name` (Hopsworks)
+	Port             string   `toml:"port" default:"9092" check:"port" opt:"number"`                                                         // broker port used with `hops.url`
+	Brokers          []string `toml:"brokers" check:"hostport"`                                                                              // bootstrap brokers, `host:port` list or comma-separated; wins over `hops.url`
+	SecurityProtocol string   `toml:"security_protocol" default:"PLAINTEXT" check:"oneof PLAINTEXT SSL SASL_PLAINTEXT SASL_SSL" opt:"upper"` // `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`; when the file does not set it, `SSL` with `hops.url` and no `kafka.brokers`
+	SASLMechanism    string   `toml:"sasl_mechanism" check:"oneof PLAIN SCRAM-SHA-256 SCRAM-SHA-512" opt:"upper"`                            // `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`
+	SASLUsername     string   `toml:"sasl_username"`                                                                                         // SASL user (Confluent Cloud: the API key)
+	SASLPassword     string   `toml:"sasl_password" opt:"secret"`                                                                            // SASL password (Confluent Cloud: the API secret)
+	Consumer         Consumer `toml:"consumer"`
 }
 
 // Consumer is the [kafka.consumer] section.
 type Consumer struct {
-	// consumer group
-	GroupID string `toml:"group_id" default:"kafkaplot"`
-	// where a new group starts: `earliest` or `latest`
-	AutoOffsetReset string `toml:"auto_offset_reset" default:"earliest" check:"oneof earliest latest"`
-	// assignors offered to the group in order of preference, librdkafka's syntax (`--assignors`); the group uses the first every member offers
-	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy" default:"cooperative-sticky,range,roundrobin" check:"listof range roundrobin cooperative-sticky" opt:"lower"`
+	GroupID                     string `toml:"group_id" default:"kafkaplot"`                                                                                                               // consumer group
+	AutoOffsetReset             string `toml:"auto_offset_reset" default:"earliest" check:"oneof earliest latest"`                                                                         // where a new group starts: `earliest` or `latest`
+	PartitionAssignmentStrategy string `toml:"partition_assignment_strategy" default:"cooperative-sticky,range,roundrobin" check:"listof range roundrobin cooperative-sticky" opt:"lower"` // assignors offered to the group in order of preference, librdkafka's syntax (`--assignors`); the group uses the first every member offers
 }
 
 // API is the [api] section: the Hopsworks REST API.
 type API struct {
-	// Hopsworks REST API path, in the registry's URL
-	Base string `toml:"base" default:"/hopsworks-api/api"`
-	// Hopsworks API key, sent as `Authorization: ApiKey …`
-	Key string `toml:"key" opt:"secret"`
-	// file holding the API key, when `api.key` is empty
-	KeyFile string `toml:"key_file" opt:"path"`
+	Base    string `toml:"base" default:"/hopsworks-api/api"` // Hopsworks REST API path, in the registry's URL
+	Key     string `toml:"key" opt:"secret"`                  // Hopsworks API key, sent as `Authorization: ApiKey …`
+	KeyFile string `toml:"key_file" opt:"path"`               // file holding the API key, when `api.key` is empty
 }
 
 // Registry is the [registry] section: a Confluent-compatible schema registry.
 type Registry struct {
-	// Confluent-compatible registry URL; wins over the one derived from `hops.url`
-	URL string `toml:"url" check:"url"`
-	// basic auth user (Confluent Cloud: the registry API key)
-	Username string `toml:"username"`
-	// basic auth password
-	Password string `toml:"password" opt:"secret"`
-	// the subject, whatever the strategy
-	Subject string `toml:"subject"`
-	// `record-name`, `topic-name` or `topic-record`
-	SubjectStrategy string `toml:"subject_strategy" default:"record-name" check:"oneof record-name topic-name topic-record" opt:"lower"`
+	URL             string `toml:"url" check:"url"`                                                                                      // Confluent-compatible registry URL; wins over the one derived from `hops.url`
+	Username        string `toml:"username"`                                                                                             // basic auth user (Confluent Cloud: the registry API key)
+	Password        string `toml:"password" opt:"secret"`                                                                                // basic auth password
+	Subject         string `toml:"subject"`                                                                                              // the subject, whatever the strategy
+	SubjectStrategy string `toml:"subject_strategy" default:"record-name" check:"oneof record-name topic-name topic-record" opt:"lower"` // `record-name`, `topic-name` or `topic-record`
 }
 
 // TLS is the [tls] section: Java key and trust stores (JKS or PKCS12).
 type TLS struct {
-	// client certificate and key: JKS, PKCS#12 or PEM, by content; wins over `project.*_file`
-	Keystore string `toml:"keystore" opt:"path"`
-	// password of the keystore and its key
-	KeystorePassword string `toml:"keystore_password" opt:"secret"`
-	// CA certificates for the brokers: JKS, PKCS#12 or PEM; wins over `project.ca_file`
-	Truststore string `toml:"truststore" opt:"path"`
-	// truststore password (default: the keystore's)
-	TruststorePassword string `toml:"truststore_password" opt:"secret"`
-	// check the brokers' certificate chain but not their names
-	InsecureSkipHostname bool `toml:"skip_hostname_verification" default:"false"`
+	Keystore             string `toml:"keystore" opt:"path"`                        // client certificate and key: JKS, PKCS#12 or PEM, by content; wins over `project.*_file`
+	KeystorePassword     string `toml:"keystore_password" opt:"secret"`             // password of the keystore and its key
+	Truststore           string `toml:"truststore" opt:"path"`                      // CA certificates for the brokers: JKS, PKCS#12 or PEM; wins over `project.ca_file`
+	TruststorePassword   string `toml:"truststore_password" opt:"secret"`           // truststore password (default: the keystore's)
+	InsecureSkipHostname bool   `toml:"skip_hostname_verification" default:"false"` // check the brokers' certificate chain but not their names
 }
 
 // Plot is the [plot] section: the dashboard and the generator.
 type Plot struct {
-	// time span charted
-	Window Duration `toml:"window" default:"2m" check:"positive"`
-	// points kept per line (at least 16)
-	Points int `toml:"points" default:"2048" check:"min 16"`
-	// generator steps per second
-	Rate float64 `toml:"rate" default:"2" check:"positive"`
-	// field naming a line, or `@key` (see Plot your own topic)
-	Series string `toml:"series" check:"fieldpath @key"`
-	// numeric fields to plot
-	Value []string `toml:"value" check:"fieldpaths"`
-	// time field, or `@time`
-	Time string `toml:"time" check:"fieldpath @time"`
-	// what a partition's chart is filled with when it becomes ours: `window` (the records of `plot.window`), `none`, or a duration such as `5m`
-	History string `toml:"history" default:"window" check:"history" opt:"lower"`
+	Window  Duration `toml:"window" default:"2m" check:"positive"`                 // time span charted
+	Points  int      `toml:"points" default:"2048" check:"min 16"`                 // points kept per line (at least 16)
+	Rate    float64  `toml:"rate" default:"2" check:"positive"`                    // generator steps per second
+	Series  string   `toml:"series" check:"fieldpath @key"`                        // field naming a line, or `@key` (see Plot your own topic)
+	Value   []string `toml:"value" check:"fieldpath"`                              // numeric fields to plot
+	Time    string   `toml:"time" check:"fieldpath @time"`                         // time field, or `@time`
+	History string   `toml:"history" default:"window" check:"history" opt:"lower"` // what a partition's chart is filled with when it becomes ours: `window` (the records of `plot.window`), `none`, or a duration such as `5m`
 }
 
 // HistoryMode is what plot.history asks for.
@@ -191,19 +143,14 @@ const (
 	HistoryDuration                    // a duration: that span
 )
 
-// HistoryMode returns plot.history's mode and the span of history it asks
-// for: plot.window for HistoryWindow, 0 for HistoryNone, the duration for
-// HistoryDuration. An invalid plot.history (Validate reports it) reads as
-// HistoryWindow.
+// HistoryMode returns plot.history's mode and span: plot.window for
+// HistoryWindow (also when invalid: Validate reports it), 0 for HistoryNone.
 func (p Plot) HistoryMode() (HistoryMode, time.Duration) {
-	switch p.History {
-	case "none":
-		return HistoryNone, 0
-	case "window", "":
-		return HistoryWindow, p.Window.Duration
-	}
 	d, err := time.ParseDuration(p.History)
-	if err != nil || d <= 0 {
+	switch {
+	case p.History == "none":
+		return HistoryNone, 0
+	case err != nil || d <= 0:
 		return HistoryWindow, p.Window.Duration
 	}
 	return HistoryDuration, d
@@ -228,9 +175,7 @@ func Default() Config {
 // Validate reports every problem of c, each naming its key, joined into one error.
 func (c Config) Validate() error {
 	var errs []error
-	add := func(key string, err error) {
-		errs = append(errs, &Error{Key: key, Err: err})
-	}
+	add := func(key string, err error) { errs = append(errs, &Error{Key: key, Err: err}) }
 	if c.Kafka.Topic == "" {
 		add("kafka.topic", ErrRequired)
 	}
@@ -294,11 +239,11 @@ func (c Config) APIKey() (string, error) {
 		return "", nil
 	}
 	b, err := os.ReadFile(c.API.KeyFile)
-	if err != nil {
-		return "", fmt.Errorf("read api.key_file: %w", err)
-	}
 	key := strings.TrimSpace(string(b))
-	if key == "" {
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("read api.key_file: %w", err)
+	case key == "":
 		return "", fmt.Errorf("read api.key_file: %s is empty", c.API.KeyFile)
 	}
 	return key, nil
@@ -349,16 +294,13 @@ func (c Config) Redacted() Config {
 
 // redactURL replaces the password of a URL's user information, if any.
 func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
+	if u, err := url.Parse(s); err == nil {
+		if _, ok := u.User.Password(); ok {
+			// userinfo cannot hold an unescaped ':' or '@': the first ":xxxxx@" is the password.
+			return strings.Replace(u.Redacted(), ":xxxxx@", ":***@", 1)
+		}
 	}
-	if _, ok := u.User.Password(); !ok {
-		return s
-	}
-	// url.URL.Redacted writes "xxxxx"; userinfo cannot hold an unescaped ':' or '@',
-	// so the first ":xxxxx@" is the password.
-	return strings.Replace(u.Redacted(), ":xxxxx@", ":***@", 1)
+	return s
 }
 
 // hopsURL parses hops.url, which may be a bare host ("127.0.0.1"), host:port or a URL.

@@ -80,30 +80,30 @@ func setTOML(v reflect.Value, tag reflect.StructTag, raw []byte, val any) error 
 		return u.UnmarshalTOML(raw)
 	}
 	k := v.Kind()
-	want := map[reflect.Kind]string{reflect.String: "a string", reflect.Bool: "true or false", reflect.Int: "an integer",
-		reflect.Float64: "a number", reflect.Slice: "a list of strings or a comma-separated string"}[k]
+	if _, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		k = reflect.String // a Duration: from a string only
+	}
+	var text string
+	ok := false
 	switch x := val.(type) {
 	case string:
-		if k == reflect.String || k == reflect.Slice {
-			return setText(v, tag, x)
-		}
+		text, ok = x, k == reflect.String || k == reflect.Slice
 	case int64:
-		if k == reflect.Int || k == reflect.Float64 || k == reflect.String && hasOpt(tag, "number") {
-			return setText(v, tag, strconv.FormatInt(x, 10))
-		}
+		text, ok = strconv.FormatInt(x, 10), k == reflect.Int || k == reflect.Float64 || k == reflect.String && hasOpt(tag, "number")
 	case float64:
-		if k == reflect.Float64 {
-			return setText(v, tag, strconv.FormatFloat(x, 'g', -1, 64))
-		}
+		text, ok = strconv.FormatFloat(x, 'g', -1, 64), k == reflect.Float64
 	case bool:
-		if k == reflect.Bool {
-			return setText(v, tag, strconv.FormatBool(x))
-		}
+		text, ok = strconv.FormatBool(x), k == reflect.Bool
 	case []any:
 		if k == reflect.Slice {
 			return setList(v, x)
 		}
 	}
+	if ok {
+		return setText(v, tag, text)
+	}
+	want := map[reflect.Kind]string{reflect.String: "a string", reflect.Bool: "true or false", reflect.Int: "an integer",
+		reflect.Float64: "a number", reflect.Slice: "a list of strings or a comma-separated string"}[k]
 	if hasOpt(tag, "number") {
 		want = "a string or an integer"
 	}
@@ -131,45 +131,37 @@ func setText(v reflect.Value, tag reflect.StructTag, s string) error {
 	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
 		return u.UnmarshalText([]byte(s))
 	}
-	t := strings.TrimSpace(s)
-	switch v.Kind() {
+	var err error
+	switch t := strings.TrimSpace(s); v.Kind() {
 	case reflect.String:
 		v.SetString(s)
-		fold(v, tag)
+		if hasOpt(tag, "upper") {
+			v.SetString(strings.ToUpper(s))
+		} else if hasOpt(tag, "lower") {
+			v.SetString(strings.ToLower(s))
+		}
+	case reflect.Slice:
+		v.Set(reflect.ValueOf(splitList(s)))
 	case reflect.Bool:
-		x, err := strconv.ParseBool(t)
-		if err != nil {
+		var x bool
+		if x, err = strconv.ParseBool(t); err != nil {
 			return fmt.Errorf("not a boolean: %q", s)
 		}
 		v.SetBool(x)
 	case reflect.Int:
-		x, err := strconv.Atoi(t)
-		if err != nil {
+		var x int
+		if x, err = strconv.Atoi(t); err != nil {
 			return fmt.Errorf("not an integer: %q", s)
 		}
 		v.SetInt(int64(x))
 	case reflect.Float64:
-		x, err := strconv.ParseFloat(t, 64)
-		if err != nil {
+		var x float64
+		if x, err = strconv.ParseFloat(t, 64); err != nil {
 			return fmt.Errorf("not a number: %q", s)
 		}
 		v.SetFloat(x)
-	case reflect.Slice:
-		v.Set(reflect.ValueOf(splitList(s)))
-	default:
-		return fmt.Errorf("unsupported field type %s", v.Type())
 	}
 	return nil
-}
-
-// fold applies the upper or lower option to a string field.
-func fold(v reflect.Value, tag reflect.StructTag) {
-	switch {
-	case hasOpt(tag, "upper"):
-		v.SetString(strings.ToUpper(v.String()))
-	case hasOpt(tag, "lower"):
-		v.SetString(strings.ToLower(v.String()))
-	}
 }
 
 // splitList splits a comma-separated list, dropping blanks.
@@ -184,62 +176,95 @@ func splitList(s string) []string {
 }
 
 // checkValue checks v, a leaf of Config, against its check tag: a rule and
-// its arguments, separated by spaces. The error does not repeat the key.
+// its words. A list is checked element by element; the error does not
+// repeat the key.
 //
-//	host          empty, or a host, host:port or URL (hops.url)
+//	host          empty, or a host, host:port or URL
 //	port          empty, or a TCP port number
-//	hostports     a list of host:port
+//	hostport      host:port
 //	url           empty, or an http or https URL
 //	oneof A B…    one of the words; empty too when the default is empty
-//	listof A B…   a comma-separated list of the words
+//	listof A B…   a comma-separated list of the words, none twice
 //	positive      a positive number or duration
 //	min N         an integer at least N
-//	fieldpath S   empty, S, or a dotted field path
-//	fieldpaths    a list of dotted field paths
+//	fieldpath S…  empty, one of the words, or a dotted field path
 //	history       window, none or a positive duration
 func checkValue(v reflect.Value, tag reflect.StructTag) error {
-	args := strings.Fields(tag.Get("check"))
-	if len(args) == 0 {
+	rule, arg, _ := strings.Cut(tag.Get("check"), " ")
+	words := strings.Fields(arg)
+	switch v.Kind() {
+	case reflect.Slice:
+		var errs []error
+		for _, s := range v.Interface().([]string) {
+			errs = append(errs, checkString(rule, words, s, false))
+		}
+		return errors.Join(errs...)
+	case reflect.String:
+		return checkString(rule, words, v.String(), tag.Get("default") == "")
+	case reflect.Int:
+		if n, _ := strconv.Atoi(arg); rule == "min" && v.Int() < int64(n) {
+			return fmt.Errorf("must be at least %d, got %d", n, v.Int())
+		}
+	case reflect.Float64:
+		if f := v.Float(); rule == "positive" && (math.IsNaN(f) || math.IsInf(f, 0) || f <= 0) {
+			return fmt.Errorf("must be a positive number, got %v", f)
+		}
+	default:
+		if d, ok := v.Interface().(Duration); ok && rule == "positive" && d.Duration <= 0 {
+			return fmt.Errorf("must be positive, got %s", d.Duration)
+		}
+	}
+	return nil
+}
+
+// checkString checks a string against a rule of checkValue; optional lets oneof take "".
+func checkString(rule string, words []string, s string, optional bool) error {
+	if s == "" && rule != "oneof" && rule != "listof" && rule != "history" {
 		return nil
 	}
-	rule, words := args[0], args[1:]
-	s := ""
-	if v.Kind() == reflect.String {
-		s = v.String()
-	}
 	switch rule {
+	case "":
 	case "host":
-		if _, err := hopsURL(s); s != "" && err != nil {
+		if _, err := hopsURL(s); err != nil {
 			return fmt.Errorf("not a host or URL: %q", s)
 		}
 	case "port":
-		if s != "" {
-			return validPort(s)
+		return validPort(s)
+	case "hostport":
+		host, port, err := net.SplitHostPort(s)
+		switch {
+		case err != nil:
+			return fmt.Errorf("want host:port, got %q", s)
+		case host == "":
+			return fmt.Errorf("no host in %q", s)
+		case validPort(port) != nil:
+			return fmt.Errorf("port of %q: %w", s, validPort(port))
 		}
-	case "hostports":
-		return eachOf(v, checkBroker)
 	case "url":
-		if u, err := url.Parse(s); s != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("want an http or https URL, got %q", redactURL(s))
 		}
 	case "oneof":
-		if !slices.Contains(words, s) && (s != "" || tag.Get("default") != "") {
+		if !slices.Contains(words, s) && (s != "" || !optional) {
 			return fmt.Errorf("want %s, got %q", alternatives(words), s)
 		}
 	case "listof":
-		return checkNames(s, words)
-	case "positive":
-		return checkPositive(v)
-	case "min":
-		if n, _ := strconv.Atoi(words[0]); v.Int() < int64(n) {
-			return fmt.Errorf("must be at least %d, got %d", n, v.Int())
+		var seen []string
+		for _, n := range strings.Split(s, ",") {
+			switch n = strings.TrimSpace(n); {
+			case !slices.Contains(words, n):
+				return fmt.Errorf("unknown name %q: want %s", n, alternatives(words))
+			case slices.Contains(seen, n):
+				return fmt.Errorf("%s named twice", n)
+			}
+			seen = append(seen, n)
 		}
 	case "fieldpath":
-		if s != "" && s != words[0] {
-			return checkFieldPath(s)
+		for _, part := range strings.Split(s, ".") {
+			if !slices.Contains(words, s) && (part == "" || strings.ContainsAny(part, " \t")) {
+				return fmt.Errorf("not a dotted field path: %q", s)
+			}
 		}
-	case "fieldpaths":
-		return eachOf(v, checkFieldPath)
 	case "history":
 		if d, err := time.ParseDuration(s); s != "window" && s != "none" && (err != nil || d <= 0) {
 			return fmt.Errorf("want window, none or a positive duration such as 5m, got %q", s)
@@ -252,50 +277,7 @@ func checkValue(v reflect.Value, tag reflect.StructTag) error {
 
 // alternatives writes words as "a, b or c".
 func alternatives(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
-}
-
-// eachOf checks every element of a []string, joining the errors.
-func eachOf(v reflect.Value, check func(string) error) error {
-	var errs []error
-	for _, s := range v.Interface().([]string) {
-		if err := check(s); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkNames checks a comma-separated list of names, each one of valid, none twice.
-func checkNames(s string, valid []string) error {
-	var seen []string
-	for _, n := range strings.Split(s, ",") {
-		switch n = strings.TrimSpace(n); {
-		case !slices.Contains(valid, n):
-			return fmt.Errorf("unknown name %q: want %s", n, alternatives(valid))
-		case slices.Contains(seen, n):
-			return fmt.Errorf("%s named twice", n)
-		}
-		seen = append(seen, n)
-	}
-	return nil
-}
-
-// checkPositive checks that a float or a Duration is positive (and finite).
-func checkPositive(v reflect.Value) error {
-	if d, ok := v.Interface().(Duration); ok {
-		if d.Duration <= 0 {
-			return fmt.Errorf("must be positive, got %s", d.Duration)
-		}
-		return nil
-	}
-	if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
-		return fmt.Errorf("must be a positive number, got %v", f)
-	}
-	return nil
 }
 
 // validPort checks that s is a TCP port number.
@@ -306,31 +288,6 @@ func validPort(s string) error {
 	}
 	if n < 1 || n > 65535 {
 		return fmt.Errorf("out of range 1-65535: %d", n)
-	}
-	return nil
-}
-
-// checkBroker checks one host:port.
-func checkBroker(b string) error {
-	host, port, err := net.SplitHostPort(b)
-	switch {
-	case err != nil:
-		return fmt.Errorf("want host:port, got %q", b)
-	case host == "":
-		return fmt.Errorf("no host in %q", b)
-	}
-	if err := validPort(port); err != nil {
-		return fmt.Errorf("port of %q: %w", b, err)
-	}
-	return nil
-}
-
-// checkFieldPath checks a dotted field path: no empty part, no spaces.
-func checkFieldPath(p string) error {
-	for _, part := range strings.Split(p, ".") {
-		if part == "" || strings.ContainsAny(part, " \t") {
-			return fmt.Errorf("not a dotted field path: %q", p)
-		}
 	}
 	return nil
 }

@@ -23,23 +23,17 @@ func Load(path string) (Config, error) {
 	return Parse(data, path)
 }
 
-// Parse reads a TOML document over Default.
-//
-// name is used in error messages and its directory resolves relative file
-// paths (the keys with the path option). Unknown keys, values of the wrong
-// type and values their check refuses are errors that name the key and its
-// line. Parse does not check that the configuration is complete (a topic, a
-// broker source...): that is Validate's job, once environment and flags have
-// been applied.
+// Parse reads a TOML document over Default. name is used in error messages
+// and its directory resolves relative paths. Unknown keys, values of the
+// wrong type and values their check refuses are errors that name the key and
+// its line. Whether the configuration is complete is Validate's job, once
+// environment and flags have been applied.
 func Parse(data []byte, name string) (Config, error) {
 	d := &decoding{cfg: Default(), dir: filepath.Dir(name), set: map[string]bool{}}
 	if err := d.decode(data, ""); err != nil {
 		if d.table != "" {
-			// A [table] header named a key: decoded without that key, the
-			// document has go-toml report the header and its line.
-			if e := d.decode(data, d.table); e != nil {
-				err = e
-			}
+			// A [table] header named a key: without that key, go-toml reports the header's line.
+			err = cmpErr(d.decode(data, d.table), err)
 		}
 		return Config{}, d.fileError(data, name, err)
 	}
@@ -49,29 +43,27 @@ func Parse(data []byte, name string) (Config, error) {
 	return d.cfg, nil
 }
 
-// ApplyEnv overrides c with KAFKAPLOT_<SECTION>_<KEY> variables found by lookup.
-//
-// Every key of the file has a variable (see EnvName), typed like the TOML
-// field: KAFKAPLOT_KAFKA_PORT=9093, KAFKAPLOT_HOPS_VERIFY=false,
-// KAFKAPLOT_KAFKA_BROKERS=a:9092,b:9092, KAFKAPLOT_PLOT_WINDOW=30s. Paths are
-// taken as given (relative to the working directory). On error, which names
-// the variable, c is left unchanged.
+// cmpErr returns the first non-nil error.
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// ApplyEnv overrides c with the KAFKAPLOT_<SECTION>_<KEY> variable of every
+// key (see EnvName) that lookup finds, written as the key's default is:
+// KAFKAPLOT_KAFKA_BROKERS=a:9092,b:9092, KAFKAPLOT_PLOT_WINDOW=30s. Paths
+// are taken as given. On error, which names the variable, c is unchanged.
 func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	n := *c
 	var errs []error
 	for _, f := range fields() {
-		name := EnvName(f.key)
-		s, ok := lookup(name)
-		if !ok {
-			continue
-		}
-		v := f.value(&n)
-		err := setText(v, f.tag, s)
-		if err == nil {
-			err = checkValue(v, f.tag)
-		}
-		if err != nil {
-			errs = append(errs, &Error{Key: f.key, Env: name, Err: err})
+		if s, ok := lookup(EnvName(f.key)); ok {
+			v := f.value(&n)
+			if err := cmpErr(setText(v, f.tag, s), checkValue(v, f.tag)); err != nil {
+				errs = append(errs, &Error{Key: f.key, Env: EnvName(f.key), Err: err})
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -81,10 +73,9 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	return nil
 }
 
-// decoding is one Parse: go-toml decodes the document strictly into a
-// value shaped like Config whose every leaf is a setter of the field of cfg,
-// so that go-toml reports unknown keys, syntax errors and the setters'
-// errors with their line and key.
+// decoding is one Parse: go-toml decodes the document strictly into a value
+// shaped like Config whose leaves are setters of cfg's fields, so that it
+// reports unknown keys, syntax errors and the setters' errors with their line.
 type decoding struct {
 	cfg   Config
 	dir   string          // directory of the file, for relative paths
@@ -106,17 +97,14 @@ func (d *decoding) shadow(v reflect.Value, prefix, skip string) reflect.Value {
 	var values []reflect.Value
 	for i := range v.NumField() {
 		sf := v.Type().Field(i)
-		name := sf.Tag.Get("toml")
-		key := prefix + name
-		if key == skip {
-			continue
+		if key := prefix + sf.Tag.Get("toml"); key != skip {
+			fv := reflect.ValueOf(&setter{d: d, key: key, v: v.Field(i), tag: sf.Tag})
+			if isSection(sf.Type) {
+				fv = d.shadow(v.Field(i), key+".", skip)
+			}
+			fields = append(fields, reflect.StructField{Name: sf.Name, Type: fv.Type(), Tag: `toml:"` + reflect.StructTag(sf.Tag.Get("toml")) + `"`})
+			values = append(values, fv)
 		}
-		fv := reflect.ValueOf(&setter{d: d, key: key, v: v.Field(i), tag: sf.Tag})
-		if isSection(sf.Type) {
-			fv = d.shadow(v.Field(i), key+".", skip)
-		}
-		fields = append(fields, reflect.StructField{Name: sf.Name, Type: fv.Type(), Tag: reflect.StructTag(`toml:"` + name + `"`)})
-		values = append(values, fv)
 	}
 	s := reflect.New(reflect.StructOf(fields)).Elem()
 	for i, fv := range values {
@@ -136,34 +124,24 @@ type setter struct {
 // UnmarshalTOML converts, resolves and checks the raw TOML value of the key.
 func (s *setter) UnmarshalTOML(raw []byte) error {
 	val, err := rawValue(raw)
-	if err != nil {
-		// Not one value: the body of a [table] named after this key.
+	if err != nil { // not one value: the body of a [table] named after this key
 		s.d.table = s.key
 		return fmt.Errorf("table %s: %w", s.key, err)
 	}
-	err = setTOML(s.v, s.tag, raw, val)
-	if err == nil && hasOpt(s.tag, "path") {
-		resolvePath(s.v.Addr().Interface(), s.d.dir)
+	if err = setTOML(s.v, s.tag, raw, val); err == nil && hasOpt(s.tag, "path") {
+		switch p := s.v.Addr().Interface().(type) {
+		case *string:
+			*p = resolve(*p, s.d.dir)
+		case *Verify:
+			p.CAFile = resolve(p.CAFile, s.d.dir)
+		}
 	}
-	if err == nil {
-		err = checkValue(s.v, s.tag)
-	}
-	if err != nil {
+	if err = cmpErr(err, checkValue(s.v, s.tag)); err != nil {
 		s.d.err = &Error{Key: s.key, Err: err}
 		return &unstable.ParserError{Highlight: raw, Message: err.Error(), Key: strings.Split(s.key, ".")}
 	}
 	s.d.set[s.key] = true
 	return nil
-}
-
-// resolvePath makes a relative path field (a *string or a *Verify's CA file) relative to dir.
-func resolvePath(p any, dir string) {
-	switch x := p.(type) {
-	case *string:
-		*x = resolve(*x, dir)
-	case *Verify:
-		x.CAFile = resolve(x.CAFile, dir)
-	}
 }
 
 // resolve joins a relative, non-empty path to dir.
@@ -180,31 +158,29 @@ const maxUnknown = 20
 // fileError turns go-toml's errors into Errors naming the file, line and key.
 func (d *decoding) fileError(data []byte, name string, err error) error {
 	var strict *toml.StrictMissingError
-	if errors.As(err, &strict) {
+	var de *toml.DecodeError
+	switch {
+	case errors.As(err, &strict):
 		var errs []error
-		for i := range strict.Errors {
-			e := &strict.Errors[i]
+		for i, e := range strict.Errors {
 			line, _ := e.Position()
-			if i == maxUnknown {
-				errs = append(errs, &Error{File: name, Line: line, Err: fmt.Errorf("%d more unknown keys", len(strict.Errors)-maxUnknown)})
-				break
-			}
 			kind := ErrUnknownKey
 			if strings.HasSuffix(e.Error(), "missing table") {
 				kind = ErrUnknownTable
 			}
+			if i == maxUnknown {
+				return errors.Join(append(errs, &Error{File: name, Line: line, Err: fmt.Errorf("%d more unknown keys", len(strict.Errors)-i)})...)
+			}
 			errs = append(errs, &Error{File: name, Line: line, Key: strings.ToLower(strings.Join(e.Key(), ".")), Err: kind})
 		}
 		return errors.Join(errs...)
-	}
-	var de *toml.DecodeError
-	if !errors.As(err, &de) {
+	case !errors.As(err, &de):
 		return fmt.Errorf("parse %s: %w", name, err)
-	}
-	line, _ := de.Position()
-	if d.err != nil {
+	case d.err != nil:
+		line, _ := de.Position()
 		return &Error{File: name, Line: line, Key: d.err.Key, Err: d.err.Err}
 	}
+	line, _ := de.Position()
 	return &Error{File: name, Line: line, Key: keyOnLine(data, line), Err: errors.New(strings.TrimPrefix(de.Error(), "toml: "))}
 }
 
@@ -214,8 +190,7 @@ var (
 )
 
 // keyOnLine names the key a syntax error on a line is about, as written
-// there: a [table] header, or a bare key before '=' under the last header
-// above it; "" when the line shows none.
+// there: a [table] header, or a bare key under the last header above it.
 func keyOnLine(data []byte, line int) string {
 	lines := strings.Split(string(data), "\n")
 	if line < 1 || line > len(lines) {
@@ -225,13 +200,13 @@ func keyOnLine(data []byte, line int) string {
 		return strings.ToLower(m[1])
 	}
 	m := keyLine.FindStringSubmatch(lines[line-1])
-	if m == nil {
-		return ""
-	}
-	for i := line - 2; i >= 0; i-- {
+	for i := line - 2; m != nil && i >= 0; i-- {
 		if h := headerLine.FindStringSubmatch(lines[i]); h != nil {
 			return strings.ToLower(h[1] + "." + m[1])
 		}
+	}
+	if m == nil {
+		return ""
 	}
 	return strings.ToLower(m[1])
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -15,40 +16,24 @@ import (
 // TLSInfo says where the TLS material of a connection came from, for
 // messages and for kafkaplot doctor. It holds no secret.
 type TLSInfo struct {
-	// Certificate is the client certificate; nil when none is configured.
-	Certificate *x509.Certificate
-	// CertificateKey is the setting it came from: "tls.keystore" or "project.certificate_file".
-	CertificateKey string
-	// CertificatePath is the file it came from.
-	CertificatePath string
-	// CertificateFormat is the file's format (PEM, JKS, PKCS#12).
-	CertificateFormat tlsfiles.Format
-	// Roots are the trusted CA certificates; nil means the system's.
-	Roots []*x509.Certificate
-	// RootsKey is the setting they came from: "tls.truststore", "project.ca_file" or "hops.verify".
-	RootsKey string
-	// RootsPath is the file they came from.
-	RootsPath string
-	// RootsFormat is the file's format.
-	RootsFormat tlsfiles.Format
-	// SkipHostname is true when the chain is verified but not the host name.
-	SkipHostname bool
-	// Insecure is true when nothing is verified (hops.verify = false).
-	Insecure bool
+	Certificate       *x509.Certificate // the client certificate; nil when none is configured
+	CertificateKey    string            // its setting: "tls.keystore" or "project.certificate_file"
+	CertificatePath   string            // its file
+	CertificateFormat tlsfiles.Format   // the file's format (PEM, JKS, PKCS#12)
+	Roots             []*x509.Certificate
+	RootsKey          string          // the trusted CAs' setting: "tls.truststore", "project.ca_file" or "hops.verify"; nil Roots: the system's
+	RootsPath         string          // their file
+	RootsFormat       tlsfiles.Format // the file's format
+	SkipHostname      bool            // the chain is verified but not the host name
+	Insecure          bool            // nothing is verified (hops.verify = false)
 }
 
-// KafkaTLS loads the TLS client configuration for the brokers, or returns
-// nil when kafka.security_protocol is PLAINTEXT or SASL_PLAINTEXT.
-//
-// The client certificate and key come from tls.keystore (JKS, PKCS#12 or a
-// PEM file holding both; password tls.keystore_password) or else from
-// project.certificate_file and project.key_file (PEM; the key may be
-// encrypted with project.key_password). The trusted CAs come from
-// tls.truststore (JKS, PKCS#12 or PEM; password tls.truststore_password, or
-// tls.keystore_password when empty) or else project.ca_file, or else the
-// system's roots. tls.skip_hostname_verification keeps verifying the chain
-// but not the broker's name. Every error names the setting to fix and the
-// file; a client certificate outside its validity at now is an error.
+// KafkaTLS loads the TLS client configuration for the brokers (nil for
+// PLAINTEXT and SASL_PLAINTEXT): the client certificate from tls.keystore,
+// else project.certificate_file and key_file; the trusted CAs from
+// tls.truststore, else project.ca_file, else the system's; the chain but not
+// the name with tls.skip_hostname_verification. Every error names the
+// setting to fix and the file; a certificate invalid at now is an error.
 func (c Config) KafkaTLS(now time.Time) (*tls.Config, TLSInfo, error) {
 	var info TLSInfo
 	if !c.UsesTLS() {
@@ -87,10 +72,7 @@ func (c Config) KafkaTLS(now time.Time) (*tls.Config, TLSInfo, error) {
 	var rootsKey, rootsPath, password string
 	switch {
 	case c.TLS.Truststore != "":
-		rootsKey, rootsPath, password = "tls.truststore", c.TLS.Truststore, c.TLS.TruststorePassword
-		if password == "" {
-			password = c.TLS.KeystorePassword
-		}
+		rootsKey, rootsPath, password = "tls.truststore", c.TLS.Truststore, cmp.Or(c.TLS.TruststorePassword, c.TLS.KeystorePassword)
 	case c.Project.CAFile != "":
 		rootsKey, rootsPath = "project.ca_file", c.Project.CAFile
 	}
@@ -112,11 +94,10 @@ func (c Config) KafkaTLS(now time.Time) (*tls.Config, TLSInfo, error) {
 	return tc, info, nil
 }
 
-// RegistryTLS returns the TLS client configuration for an https schema
-// registry, following hops.verify: true verifies against the system's
-// roots, a path against the CAs in that file (PEM, or a JKS or PKCS#12
-// truststore opened with tls.truststore_password), false verifies nothing
-// (info.Insecure; the caller warns). It returns nil for an http registry.
+// RegistryTLS returns the TLS client configuration for an https registry
+// (nil for http) by hops.verify: true verifies against the system's roots, a
+// path against that file's CAs (PEM, JKS or PKCS#12 with
+// tls.truststore_password), false nothing (info.Insecure; the caller warns).
 func (c Config) RegistryTLS() (*tls.Config, TLSInfo, error) {
 	var info TLSInfo
 	if !strings.HasPrefix(c.RegistryURL(), "https://") {
@@ -129,11 +110,7 @@ func (c Config) RegistryTLS() (*tls.Config, TLSInfo, error) {
 		tc.InsecureSkipVerify = true
 		info.Insecure = true
 	case v.CAFile != "":
-		password := c.TLS.TruststorePassword
-		if password == "" {
-			password = c.TLS.KeystorePassword
-		}
-		roots, format, err := tlsfiles.LoadCertificates(v.CAFile, []byte(password))
+		roots, format, err := tlsfiles.LoadCertificates(v.CAFile, []byte(cmp.Or(c.TLS.TruststorePassword, c.TLS.KeystorePassword)))
 		if err != nil {
 			return nil, info, tlsError(err, "hops.verify", "tls.truststore_password")
 		}
@@ -180,9 +157,7 @@ func anyValid(certs []*x509.Certificate, now time.Time) error {
 		if err == nil {
 			return nil
 		}
-		if first == nil {
-			first = err
-		}
+		first = cmp.Or(first, err)
 	}
 	return fmt.Errorf("no CA certificate is valid now: %w", first)
 }

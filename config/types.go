@@ -48,9 +48,7 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the underlying problem.
-func (e *Error) Unwrap() error {
-	return e.Err
-}
+func (e *Error) Unwrap() error { return e.Err }
 
 // Verify is hops.verify: whether TLS certificates of Hopsworks are verified, and against what.
 //
@@ -93,9 +91,7 @@ func (v *Verify) UnmarshalTOML(data []byte) error {
 }
 
 // MarshalText writes "true", "false" or the CA file path.
-func (v Verify) MarshalText() ([]byte, error) {
-	return []byte(v.String()), nil
-}
+func (v Verify) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
 // String returns "true", "false" or the CA file path.
 func (v Verify) String() string {
@@ -118,23 +114,8 @@ func (d *Duration) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// UnmarshalTOML reads a raw TOML value: a string (see UnmarshalText).
-func (d *Duration) UnmarshalTOML(data []byte) error {
-	val, err := rawValue(data)
-	if err != nil {
-		return err
-	}
-	s, ok := val.(string)
-	if !ok {
-		return fmt.Errorf("want a duration string such as \"2m\", got %s", describe(val))
-	}
-	return d.UnmarshalText([]byte(s))
-}
-
 // MarshalText writes the duration as a Go duration string.
-func (d Duration) MarshalText() ([]byte, error) {
-	return []byte(d.Duration.String()), nil
-}
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.Duration.String()), nil }
 
 // rawValue decodes one raw TOML value, as given to an UnmarshalTOML method.
 func rawValue(data []byte) (any, error) {
@@ -148,28 +129,17 @@ func rawValue(data []byte) (any, error) {
 	return doc.V, nil
 }
 
-// describe names the TOML type of a decoded value for error messages.
+// describe names the TOML type and value of a decoded value for error messages.
 func describe(v any) string {
 	switch x := v.(type) {
 	case string:
 		return fmt.Sprintf("string %q", x)
-	case int64:
-		return fmt.Sprintf("integer %d", x)
-	case float64:
-		return fmt.Sprintf("float %v", x)
-	case bool:
-		return fmt.Sprintf("boolean %t", x)
+	case int64, float64, bool:
+		return fmt.Sprintf("%s %v", map[string]string{"int64": "integer", "float64": "float", "bool": "boolean"}[fmt.Sprintf("%T", x)], x)
 	case []any:
 		return "an array"
 	case map[string]any:
 		return "a table"
-	case time.Time, toml.LocalDateTime:
-		return "a date-time"
-	case toml.LocalDate:
-		return "a date"
-	case toml.LocalTime:
-		return "a time"
-	default:
-		return fmt.Sprintf("%T", v)
 	}
+	return "a date or time"
 }

@@ -65,6 +65,7 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 		return err
 	}
 	f.group.apply(&s.cfg)
+	f.schemaFile.apply(fs, &s.cfg)
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -72,7 +73,7 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 	if err != nil {
 		return err
 	}
-	decoderOpts, err := f.schemaFile.decoderOptions(schema.WithSensorFilter(onlySensorFields))
+	decoderOpts, err := decoderOptions(s.cfg, schema.WithSensorFilter(onlySensorFields))
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,7 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 		s.cfg.Plot.History = strings.ToLower(strings.TrimSpace(f.history))
 	}
 	f.plot.apply(fs, &s.cfg)
+	f.schemaFile.apply(fs, &s.cfg)
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -95,7 +96,7 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 		return err
 	}
 	ex := extractorFor(s.cfg)
-	decoderOpts, err := f.schemaFile.decoderOptions(schema.WithSensorFilter(ex.SensorOK))
+	decoderOpts, err := decoderOptions(s.cfg, schema.WithSensorFilter(ex.SensorOK))
 	if err != nil {
 		return err
 	}

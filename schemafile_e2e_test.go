@@ -16,7 +16,8 @@ import (
 // values with --schema-file: consume prints them, the dashboard plots them
 // and counts them under the file's name; a value that does not fit the
 // schema is counted as an error that names the file. Bare Protobuf values
-// read the same way with file.proto:Message.
+// read the same way with file.proto:Message, and plot.schema_file does what
+// the flag does.
 func TestSchemaFileEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	avsc := filepath.Join(dir, "sensor.avsc")
@@ -62,6 +63,12 @@ func TestSchemaFileEndToEnd(t *testing.T) {
 		}
 		if !strings.Contains(errOut, "with schema file "+avsc+": ") {
 			t.Errorf("the mismatched value's error does not name the file:\n%s", errOut)
+		}
+		// The same from [plot] schema_file (here through the environment).
+		t.Setenv("KAFKAPLOT_PLOT_SCHEMA_FILE", avsc)
+		out, errOut, code = kafkaplot(t, append([]string{"consume", "--until-end", "--quiet", "--group", "rawavroenv", "--topic", "raw-avro"}, c.flags()...)...)
+		if code != 0 || !strings.Contains(out, "consumed 17 records (1 errors)") {
+			t.Errorf("consume with plot.schema_file: exit %d\n%s\n%s", code, out, errOut)
 		}
 		waitDashboard(t, append([]string{"--group", "rawavrodash"}, args...),
 			"plotting value by key over timestamp", "schemas sensor (sensor.avsc) ×16", "decode errors 1", "sensor0", "sensor7")

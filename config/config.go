@@ -124,13 +124,14 @@ type TLS struct {
 
 // Plot is the [plot] section: the dashboard and the generator.
 type Plot struct {
-	Window  Duration `toml:"window" default:"2m" check:"positive"`                 // time span charted
-	Points  int      `toml:"points" default:"2048" check:"min 16"`                 // points kept per line (at least 16)
-	Rate    float64  `toml:"rate" default:"2" check:"positive"`                    // generator steps per second
-	Series  string   `toml:"series" check:"fieldpath @key"`                        // field naming a line, or `@key` (see Plot your own topic)
-	Value   []string `toml:"value" check:"fieldpath"`                              // numeric fields to plot
-	Time    string   `toml:"time" check:"fieldpath @time"`                         // time field, or `@time`
-	History string   `toml:"history" default:"window" check:"history" opt:"lower"` // what a partition's chart is filled with when it becomes ours: `window` (the records of `plot.window`), `none`, or a duration such as `5m`
+	Window     Duration `toml:"window" default:"2m" check:"positive"`                 // time span charted
+	Points     int      `toml:"points" default:"2048" check:"min 16"`                 // points kept per line (at least 16)
+	Rate       float64  `toml:"rate" default:"2" check:"positive"`                    // generator steps per second
+	Series     string   `toml:"series" check:"fieldpath @key"`                        // field naming a line, or `@key` (see Plot your own topic)
+	Value      []string `toml:"value" check:"fieldpath"`                              // numeric fields to plot
+	Time       string   `toml:"time" check:"fieldpath @time"`                         // time field, or `@time`
+	History    string   `toml:"history" default:"window" check:"history" opt:"lower"` // what a partition's chart is filled with when it becomes ours: `window` (the records of `plot.window`), `none`, or a duration such as `5m`
+	SchemaFile string   `toml:"schema_file"`                                          // writer schema of a topic without a registry, its values bare bodies: an Avro `.avsc` file, or `file.proto:Message` (`--schema-file`)
 }
 
 // HistoryMode is what plot.history asks for.

@@ -64,7 +64,7 @@ median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 # --- Go benchmarks ---------------------------------------------------------
 say "go benchmarks"
-go test -run '^$' -bench '^BenchmarkDecode$' -benchmem ./schema > "$work/b_decode.txt"
+go test -run '^$' -bench '^(BenchmarkDecode|BenchmarkDecodeProtobuf)$' -benchmem ./schema > "$work/b_decode.txt"
 go test -run '^$' -bench '^(BenchmarkIngest|BenchmarkFrame)$' -benchmem ./ui > "$work/b_ui.txt"
 go test -run '^$' -bench '^BenchmarkConsume$' -benchmem -benchtime 5x ./stream > "$work/b_stream.txt"
 go test -run '^$' -bench '^BenchmarkSend$' -benchmem ./stream >> "$work/b_stream.txt"
@@ -72,6 +72,9 @@ go test -run '^$' -bench '^BenchmarkSend$' -benchmem ./stream >> "$work/b_stream
 metric() { awk -v b="$2" -v u="$3" '$1 ~ "^"b"(-[0-9]+)?$" {for (i=2;i<=NF;i++) if ($i==u) print $(i-1)}' "$1" | head -n1; }
 decode_ns=$(metric "$work/b_decode.txt" BenchmarkDecode/fixed ns/op)
 decode_allocs=$(metric "$work/b_decode.txt" BenchmarkDecode/fixed allocs/op)
+proto_ns=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/sensor ns/op)
+proto_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/sensor allocs/op)
+proto_generic_ns=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/generic ns/op)
 ingest_ns=$(metric "$work/b_ui.txt" BenchmarkIngest ns/op)
 frame_ns=$(metric "$work/b_ui.txt" BenchmarkFrame ns/op)
 consume_ns=$(metric "$work/b_stream.txt" BenchmarkConsume ns/record)
@@ -183,6 +186,7 @@ row "measure" "target" "result" "met"
 row "consume --until-end vs kcat, 1,000,000 records" ">= 1.0x kcat" "${ratio}x (min ${ratio_min}x): ${kp_rate}/s vs ${kcat_rate}/s" "$(met "$ratio_min" ">=" 1)"
 row "produce -e 125000 -d 0 --quiet" ">= 200,000/s" "${produce_rate} events/s" "$(met "$produce_rate" ">=" 200000)"
 row "BenchmarkDecode/fixed (wire path, struct)" "<= 200 ns, 0 alloc" "${decode_ns} ns/op, ${decode_allocs} allocs/op" "$(met "$decode_ns" "<=" 200)"
+row "BenchmarkDecodeProtobuf/sensor (wire path)" "<= 500 ns" "${proto_ns} ns/op, ${proto_allocs} allocs/op (generic ${proto_generic_ns} ns/op)" "$(met "$proto_ns" "<=" 500)"
 row "BenchmarkFrame (2x8x2048 points at 200x50)" "<= 2 ms" "$(ms "$frame_ns") ms/op" "$(met "$frame_ns" "<=" 2000000)"
 row "BenchmarkIngest" "" "${ingest_ns} ns/event" ""
 row "BenchmarkConsume (in-process kfake)" "" "${consume_ns} ns/record" ""

@@ -275,6 +275,7 @@ func TestParseErrors(t *testing.T) {
 		{"inline_type.toml", 1, "kafka.consumer.group_id", "want a string, got integer 7"},
 		{"bad_assignor.toml", 3, "kafka.consumer.partition_assignment_strategy", `unknown name "sticky": want range, roundrobin or cooperative-sticky`},
 		{"bad_history.toml", 3, "plot.history", `want window, none or a positive duration such as 5m, got "forever"`},
+		{"table_on_key.toml", 4, "kafka.topic", "unknown table kafka.topic"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, ".toml"), func(t *testing.T) {
@@ -540,10 +541,14 @@ func TestAssignmentStrategies(t *testing.T) {
 }
 
 // TestDefaultTags checks the tags of every key: its default reads and passes
-// its check, and its options are known.
+// its check, and its check rule and options are known.
 func TestDefaultTags(t *testing.T) {
 	known := []string{"", "path", "secret", "number", "upper", "lower"}
+	rules := []string{"", "host", "port", "hostport", "url", "oneof", "listof", "positive", "min", "fieldpath", "history"}
 	for _, f := range fields() {
+		if rule, _, _ := strings.Cut(f.tag.Get("check"), " "); !slices.Contains(rules, rule) {
+			t.Errorf("%s: unknown check %q", f.key, rule)
+		}
 		var c Config
 		v := f.value(&c)
 		if err := setText(v, f.tag, f.tag.Get("default")); err != nil {

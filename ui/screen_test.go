@@ -99,3 +99,26 @@ func TestScreenDrawsModelFrames(t *testing.T) {
 
 // tFrame is a resize to w×h, which renders a frame.
 func tFrame(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// TestScreenCutsTooSmallMessage checks that the one-line "terminal too
+// small" frame reaches the terminal cut to its width, not wrapped by it.
+func TestScreenCutsTooSmallMessage(t *testing.T) {
+	var out bytes.Buffer
+	s, err := newScreen(nil, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{now: testStart()}
+	o := testOptions(c)
+	o.Screen = s
+	m := update(New(o), tFrame(12, 3))
+	out.Reset()
+	s.flush()
+	want := seqClear + "\x1b[1;1H" + seqEraseLine + "terminal too"
+	if got := out.String(); got != want {
+		t.Errorf("wrote %q, want %q", got, want)
+	}
+	if !strings.HasPrefix(m.View(), "terminal too small: need") {
+		t.Errorf("View() = %q, want the whole message", m.View())
+	}
+}

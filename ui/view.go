@@ -36,7 +36,7 @@ func (m *Model) render(panes bool) {
 		return
 	}
 	if w < minWidth || h < minHeight {
-		// One line, whole: the program's renderer cuts it to the terminal's width.
+		// One line, whole: the renderer (or show) cuts it to the terminal's width.
 		m.view = fmt.Sprintf("terminal too small: need %d×%d, have %d×%d", minWidth, minHeight, w, h)
 		return
 	}
@@ -53,11 +53,18 @@ func (m *Model) render(panes bool) {
 	m.view = strings.Join(out, "\n")
 }
 
-// show hands the frame to the Screen, if the model draws its own.
+// show hands the frame to the Screen, if the model draws its own. The
+// one-line "terminal too small" frame is cut to the terminal's width there,
+// as bubbletea's renderer would, so that the terminal does not wrap it.
 func (m *Model) show() {
-	if m.opts.Screen != nil {
-		m.opts.Screen.show(m.view)
+	if m.opts.Screen == nil {
+		return
 	}
+	frame := m.view
+	if m.width < minWidth || m.height < minHeight {
+		frame = ansi.Truncate(frame, max(m.width, 0), "")
+	}
+	m.opts.Screen.show(frame)
 }
 
 // blankLines returns n lines of w spaces.

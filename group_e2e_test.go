@@ -411,3 +411,42 @@ func TestGroupWithFranzGo(t *testing.T) {
 		})
 	}
 }
+
+// renamedBalancer offers a balancer under another protocol name, such as
+// kafkajs's default "RoundRobinAssigner".
+type renamedBalancer struct {
+	kgo.GroupBalancer
+	name string
+}
+
+func (b renamedBalancer) ProtocolName() string { return b.name }
+
+// TestConsumeRefusesGroupWithoutCommonAssignor runs consume against a group
+// whose member offers only kafkajs's default protocol: it stops at once with
+// one line naming both sides' offers and the setting to change.
+func TestConsumeRefusesGroupWithoutCommonAssignor(t *testing.T) {
+	c := startCluster(t)
+	k := startKgo(t, c.broker, "js", renamedBalancer{kgo.RoundRobinBalancer(), "RoundRobinAssigner"})
+	waitOwns(t, "the kafkajs-like member", k, "0,1", 30*time.Second)
+	start := time.Now()
+	_, errOut, code := kafkaplot(t, append([]string{"consume", "--quiet", "--group", "js"}, c.flags()...)...)
+	if code == 0 {
+		t.Fatalf("consume joined a group with no assignor in common: exit 0\n%s", errOut)
+	}
+	var problem []string
+	for _, line := range strings.Split(strings.TrimSpace(errOut), "\n") {
+		if !partitionsLine.MatchString(line) {
+			problem = append(problem, line)
+		}
+	}
+	if len(problem) != 1 {
+		t.Fatalf("want one error line, got:\n%s", errOut)
+	}
+	for _, want := range []string{"they use RoundRobinAssigner", "kafkaplot offers cooperative-sticky,range,roundrobin",
+		"[kafka.consumer] partition_assignment_strategy (or --assignors)", "franz-go"} {
+		if !strings.Contains(problem[0], want) {
+			t.Errorf("error %q lacks %q", problem[0], want)
+		}
+	}
+	t.Logf("refused in %s: %s", time.Since(start).Round(time.Millisecond), problem[0])
+}

@@ -161,8 +161,11 @@ func TestEncryptPKCS8(t *testing.T) {
 				t.Errorf("wrong password: %v", err)
 			}
 			openssl, err := exec.LookPath("openssl")
-			if err != nil {
-				return
+			switch {
+			case err != nil && os.Getenv("CI") != "":
+				t.Fatalf("openssl is not installed (CI must install it to check our encrypted keys): %v", err)
+			case err != nil:
+				t.Skipf("openssl is not installed, so it does not read our encrypted key (the round trip passed): %v", err)
 			}
 			path := filepath.Join(t.TempDir(), "key.pem")
 			if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc}), 0o600); err != nil {

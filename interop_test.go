@@ -6,10 +6,15 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafkaplot/kafkaplot/simulate"
 )
 
 // python is Debian's interpreter, which sees python3-confluent-kafka.
@@ -72,13 +77,17 @@ func TestKcatReadsOurRecords(t *testing.T) {
 }
 
 // TestPythonInterop runs the tutorial's library against our tools, both
-// ways: it decodes what "produce" writes, and "consume" decodes what it writes.
+// ways: it decodes what "produce" writes (ids, timestamps and the noise-free
+// model's values), and "consume" decodes what it writes (every value and
+// timestamp as written).
 func TestPythonInterop(t *testing.T) {
 	needPythonKafka(t)
 	c := startCluster(t)
+	before := time.Now().Add(-time.Second)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "3", "-d", "0", "--noise=false"}, c.flags()...)...); code != 0 {
 		t.Fatalf("produce: exit %d: %s", code, errOut)
 	}
+	after := time.Now().Add(time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	registry := "http://" + c.registry
@@ -90,10 +99,27 @@ func TestPythonInterop(t *testing.T) {
 	if len(lines) != 24 {
 		t.Fatalf("python decoded %d records, want 24:\n%s", len(lines), out)
 	}
+	steps := map[string]int{} // each sensor's records arrive in step order (one partition each)
 	for _, line := range lines {
-		f := strings.Fields(line)
-		if len(f) < 6 || f[0] != f[3] {
-			t.Errorf("python decoded %q: key and id differ", line)
+		var key, id, stamp string
+		var partition, offset int
+		var value float64
+		if _, err := fmt.Sscan(line, &key, &partition, &offset, &id, &stamp, &value); err != nil {
+			t.Fatalf("python consumer line %q: %v", line, err)
+		}
+		s, ok := tutorialSensor(id)
+		if key != id || !ok {
+			t.Errorf("python decoded %q: key %s, id %s", line, key, id)
+			continue
+		}
+		step := steps[id]
+		steps[id]++
+		if want := s.Clean(float64(step)); math.Abs(value-want) > 1e-9 {
+			t.Errorf("python decoded %s step %d value %v, want %v", id, step, value, want)
+		}
+		at, err := time.Parse("2006-01-02T15:04:05.999999-07:00", stamp)
+		if err != nil || at.Before(before) || at.After(after) {
+			t.Errorf("python decoded %s step %d timestamp %s (%v), want one between %s and %s", id, step, stamp, err, before, after)
 		}
 	}
 
@@ -118,7 +144,38 @@ func TestPythonInterop(t *testing.T) {
 	if !strings.Contains(got, "consumed 40 records (0 errors)") {
 		t.Errorf("consume after python producer:\n%s\n%s", got, errOut)
 	}
-	if !strings.Contains(got, "\tvalue: 1.7\n") || !strings.Contains(got, "\ttimestamp: "+time.UnixMilli(1_600_000_001_000).Format("2006-01-02 15:04:05.000")) {
-		t.Errorf("python's records not decoded as written:\n%s", got)
+	// Per sensor: our three records, then python's two (value step + i/10
+	// at 1_600_000_000_000 + step s).
+	type reading struct{ stamp, value string }
+	read := map[string][]reading{}
+	record := regexp.MustCompile(`Event record (sensor\d): id: (sensor\d)\n\ttimestamp: ([^\n]+)\n\tvalue: ([^\n]+)\n`)
+	for _, m := range record.FindAllStringSubmatch(got, -1) {
+		if m[1] != m[2] {
+			t.Errorf("consume: record keyed %s has id %s", m[1], m[2])
+		}
+		read[m[1]] = append(read[m[1]], reading{m[3], m[4]})
 	}
+	for i, s := range simulate.TutorialSensors() {
+		r := read[s.ID]
+		if len(r) != 5 {
+			t.Errorf("consume: %d records of %s, want 5", len(r), s.ID)
+			continue
+		}
+		for step, p := range r[3:] {
+			want := reading{time.UnixMilli(1_600_000_000_000 + int64(step)*1000).Format("2006-01-02 15:04:05.000"), strconv.FormatFloat(float64(step)+float64(i)/10, 'f', -1, 64)}
+			if p != want {
+				t.Errorf("consume: python's %s step %d decoded as %+v, want %+v", s.ID, step, p, want)
+			}
+		}
+	}
+}
+
+// tutorialSensor returns the tutorial's sensor named id.
+func tutorialSensor(id string) (simulate.Sensor, bool) {
+	for _, s := range simulate.TutorialSensors() {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return simulate.Sensor{}, false
 }

@@ -70,6 +70,7 @@ func waitDashboard(t *testing.T, args []string, want ...string) string {
 // registered under the topic-name subject), prints it with consume and
 // plots it by creative_id with cost values.
 func TestClickStreamEndToEnd(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t, "--topic", "clicks-avro")
 	reg := registryClient(t, c)
 	ctx := context.Background()
@@ -126,6 +127,7 @@ func TestClickStreamEndToEnd(t *testing.T) {
 // consume prints each the right way and counts the broken record as an
 // error; the dashboard plots them together with counts per schema.
 func TestMixedTopicEndToEnd(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "2", "-d", "0"}, c.flags()...)...); code != 0 {
 		t.Fatalf("produce v1: exit %d: %s", code, errOut)
@@ -208,6 +210,7 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 // TestProduceSubjectStrategies registers the sensor schema under each
 // strategy's subject and refuses an unknown strategy.
 func TestProduceSubjectStrategies(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	for _, tc := range []struct {
 		name    string
@@ -221,10 +224,11 @@ func TestProduceSubjectStrategies(t *testing.T) {
 		{"record-name by default", nil, "", "sensor"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			var env []string
 			if tc.env != "" {
-				t.Setenv("KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY", tc.env)
+				env = []string{"KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY=" + tc.env}
 			}
-			out, errOut, code := kafkaplot(t, append(append([]string{"produce", "-e", "1", "-d", "0", "--quiet"}, tc.args...), c.flags()...)...)
+			out, errOut, code := kafkaplotEnv(t, env, append(append([]string{"produce", "-e", "1", "-d", "0", "--quiet"}, tc.args...), c.flags()...)...)
 			if code != 0 {
 				t.Fatalf("produce: exit %d: %s\n%s", code, errOut, out)
 			}
@@ -239,8 +243,7 @@ func TestProduceSubjectStrategies(t *testing.T) {
 		})
 	}
 	t.Run("doctor follows the strategy", func(t *testing.T) {
-		t.Setenv("KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY", "topic-record")
-		out, errOut, code := kafkaplot(t, append([]string{"doctor"}, c.flags()...)...)
+		out, errOut, code := kafkaplotEnv(t, []string{"KAFKAPLOT_REGISTRY_SUBJECT_STRATEGY=topic-record"}, append([]string{"doctor"}, c.flags()...)...)
 		if code != 0 || !strings.Contains(out+errOut, "temperature-sensor: version 1") {
 			t.Errorf("doctor: exit %d, want subject temperature-sensor checked:\n%s%s", code, out, errOut)
 		}

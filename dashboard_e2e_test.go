@@ -21,6 +21,7 @@ type tmuxServer struct {
 
 func newTmux(t *testing.T) *tmuxServer {
 	t.Helper()
+	needBinary(t)
 	s := &tmuxServer{t: t, tmux: needTool(t, "tmux"), socket: fmt.Sprintf("kafkaplot-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	t.Cleanup(func() { exec.Command(s.tmux, "-L", s.socket, "kill-server").Run() })
 	return s
@@ -105,6 +106,7 @@ func headerStep(screen string) int {
 // embedded cluster: the second joins the first's group, the partitions are
 // re-split in both, and go back to the first when the second quits.
 func TestDashboardRebalanceInTmux(t *testing.T) {
+	endToEnd(t)
 	tm := newTmux(t)
 	dir := t.TempDir()
 	flags := fmt.Sprintf("--embedded-broker %s --embedded-registry %s", freeAddr(t), freeAddr(t))

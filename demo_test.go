@@ -19,6 +19,7 @@ import (
 // TestDemoTapeValid checks demo.tape with vhs itself (rendering needs ttyd,
 // chromium and ffmpeg: scripts/demo.sh).
 func TestDemoTapeValid(t *testing.T) {
+	endToEnd(t)
 	vhs := needTool(t, "vhs")
 	out, err := exec.Command(vhs, "validate", "demo.tape").CombinedOutput()
 	if err != nil {

@@ -33,6 +33,7 @@ func (c *rehearsalCluster) variant(t *testing.T, name string, oldNew ...string) 
 }
 
 func TestDoctor(t *testing.T) {
+	t.Parallel()
 	c := startSecureCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

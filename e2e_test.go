@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"math"
 	"net"
@@ -10,7 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,17 +21,32 @@ import (
 	"github.com/kafkaplot/kafkaplot/simulate"
 )
 
-// The end-to-end tests run the real binary, built once.
+// The end-to-end tests run the real binary, built once with the race
+// detector (a race in it fails the test that ran it: exit status 66).
 var kafkaplotBin string
 
+// e2eParallel is how many end-to-end tests run at once unless -parallel is
+// given: they mostly wait on processes, so more than the CPUs (go test's
+// default) keeps the suite short on a 2-core machine.
+const e2eParallel = 4
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		flag.Set("test.parallel", strconv.Itoa(max(e2eParallel, runtime.GOMAXPROCS(0))))
+	}
+	if testing.Short() { // the end-to-end tests skip themselves: no binary needed
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "kafkaplot-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	kafkaplotBin = filepath.Join(dir, "kafkaplot")
-	build := exec.Command("go", "build", "-o", kafkaplotBin, ".")
+	build := exec.Command("go", "build", "-race", "-o", kafkaplotBin, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build kafkaplot:", err)
@@ -37,6 +55,27 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// endToEnd marks a test that starts processes, clusters or external tools:
+// it is skipped by go test -short and runs in parallel with the others
+// (each uses free ports, its own temporary directory and tmux socket, and
+// passes environment variables to the binary only: kafkaplotEnv).
+func endToEnd(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: skipped by -short")
+	}
+	t.Parallel()
+}
+
+// needBinary fails a test that runs the binary without being marked
+// endToEnd (under -short the binary is not built).
+func needBinary(t *testing.T) {
+	t.Helper()
+	if kafkaplotBin == "" {
+		t.Fatal("this test runs the kafkaplot binary: mark it endToEnd")
+	}
 }
 
 // needTool skips a test when a tool is missing, except in CI where .ci/run
@@ -74,6 +113,7 @@ func (c cluster) flags() []string {
 
 func startCluster(t *testing.T, extra ...string) cluster {
 	t.Helper()
+	needBinary(t)
 	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"cluster", "--broker", c.broker, "--registry", c.registry}, extra...)...)
@@ -105,9 +145,18 @@ func startCluster(t *testing.T, extra ...string) cluster {
 // kafkaplot runs the binary and returns stdout, stderr and the exit code.
 func kafkaplot(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return kafkaplotEnv(t, nil, args...)
+}
+
+// kafkaplotEnv is kafkaplot with variables (KEY=value) added to the
+// environment of the binary only, so that the test may run in parallel.
+func kafkaplotEnv(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	needBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, kafkaplotBin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Dir = t.TempDir() // no ./config.toml
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -129,6 +178,7 @@ func kafkaplot(t *testing.T, args ...string) (stdout, stderr string, code int) {
 var deliveryLine = regexp.MustCompile(`^Sensor Event (sensor\d) successfully produced to temperature \[(\d)\] at offset (\d+)$`)
 
 func TestProduceConsumeEndToEnd(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	out, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "5", "-d", "0"}, c.flags()...)...)
 	if code != 0 {
@@ -192,6 +242,7 @@ func TestProduceConsumeEndToEnd(t *testing.T) {
 // TestProduceContinuesSeries checks that -t resumes the model where a run
 // stopped: with noise off, the values are exactly the model's at steps 5–9.
 func TestProduceContinuesSeries(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	for _, args := range [][]string{{"-e", "5"}, {"-t", "5", "-e", "5"}} {
 		out, errOut, code := kafkaplot(t, append(append([]string{"produce", "-d", "0", "--noise=false"}, args...), c.flags()...)...)

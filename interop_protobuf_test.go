@@ -59,6 +59,7 @@ func protocPython(t *testing.T) string {
 // confluent-kafka's ProtobufDeserializer reads what produce --format
 // protobuf writes.
 func TestProtobufSeedInterop(t *testing.T) {
+	endToEnd(t)
 	pb2 := protocPython(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -134,6 +135,7 @@ func TestProtobufSeedInterop(t *testing.T) {
 
 // TestProduceFormatRefused names a value format produce does not write.
 func TestProduceFormatRefused(t *testing.T) {
+	endToEnd(t)
 	_, errOut, code := kafkaplot(t, "produce", "--format", "xml", "-e", "1")
 	if code != 2 || !strings.Contains(errOut, `--format "xml": want avro or protobuf`) {
 		t.Fatalf("exit %d, stderr %q; want a usage error naming the format", code, errOut)

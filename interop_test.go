@@ -31,6 +31,7 @@ func needPythonKafka(t *testing.T) {
 // TestKcatReadsOurRecords checks keys, partitions and the Confluent header of
 // what "produce" writes, as seen by kcat.
 func TestKcatReadsOurRecords(t *testing.T) {
+	endToEnd(t)
 	kcat := needTool(t, "kcat")
 	c := startCluster(t)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "5", "-d", "0"}, c.flags()...)...); code != 0 {
@@ -81,6 +82,7 @@ func TestKcatReadsOurRecords(t *testing.T) {
 // model's values), and "consume" decodes what it writes (every value and
 // timestamp as written).
 func TestPythonInterop(t *testing.T) {
+	endToEnd(t)
 	needPythonKafka(t)
 	c := startCluster(t)
 	before := time.Now().Add(-time.Second)

@@ -98,6 +98,7 @@ func failProduceAfter(emb *embedded.Cluster, n int32) {
 // records in the topic; the resume line names the first step not fully
 // acknowledged, with every earlier step delivered in full.
 func TestProduceReportsOnlyAcknowledged(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		args      []string

@@ -19,6 +19,7 @@ import (
 // producer: it retries a bounded time, exits non-zero with a clear error,
 // and its resume line names the first step not acknowledged.
 func TestProducerGivesUpWhenBrokerDies(t *testing.T) {
+	endToEnd(t)
 	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
 	clusterCmd := exec.Command(kafkaplotBin, "cluster", "--broker", c.broker, "--registry", c.registry)
 	if err := clusterCmd.Start(); err != nil {
@@ -118,6 +119,7 @@ var recordText = regexp.MustCompile(`(?m)^Event record (sensor\d): id: sensor\d\
 // and restarts it in the same group: together the two runs print every
 // record (at-least-once: duplicates allowed, gaps not).
 func TestConsumerKillResumesWithoutGap(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "400", "-d", "0", "--quiet", "--noise=false"}, c.flags()...)...); code != 0 {
 		t.Fatalf("produce: exit %d: %s", code, errOut)
@@ -176,6 +178,7 @@ func TestConsumerKillResumesWithoutGap(t *testing.T) {
 // TestDashboardKilledMemberIsReplaced kills (SIGKILL) the second of two
 // dashboards: the first takes its partition within the session timeout.
 func TestDashboardKilledMemberIsReplaced(t *testing.T) {
+	endToEnd(t)
 	tm := newTmux(t)
 	dir := t.TempDir()
 	flags := fmt.Sprintf("--embedded-broker %s --embedded-registry %s", freeAddr(t), freeAddr(t))

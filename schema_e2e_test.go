@@ -40,6 +40,7 @@ const sensorV2 = `{"type":"record","name":"sensor","fields":[
  {"name":"unit","type":"string","default":"celsius"}]}`
 
 func TestEvolvedSchemaDecodesBesideV1(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	registry := "http://" + c.registry
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "1", "-d", "0"}, c.flags()...)...); code != 0 {
@@ -114,6 +115,7 @@ func (unreachableSource) SchemaByID(context.Context, int) (string, error) {
 }
 
 func TestRegisterIncompatibleIsRefused(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	registry := "http://" + c.registry
 	incompatible := `{"type":"record","name":"sensor","fields":[{"name":"id","type":"int"}]}`
@@ -139,6 +141,7 @@ func TestRegisterIncompatibleIsRefused(t *testing.T) {
 }
 
 func TestConsumeCountsBadPayloadsAndGoesOn(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "1", "-d", "0"}, c.flags()...)...); code != 0 {
 		t.Fatalf("produce: exit %d: %s", code, errOut)

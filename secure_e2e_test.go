@@ -28,6 +28,7 @@ type secureBinaryCluster struct {
 // ports, with extra flags.
 func startSecureBinaryCluster(t *testing.T, extra ...string) secureBinaryCluster {
 	t.Helper()
+	needBinary(t)
 	c := secureBinaryCluster{dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"cluster", "--secure", c.dir, "--broker", c.broker, "--registry", c.registry}, extra...)...)
@@ -128,6 +129,7 @@ func (c secureBinaryCluster) writeVariant(t *testing.T, name string, oldNew ...s
 // the same with the JKS stores, refusals of a plaintext and a wrong-CA
 // client, and doctor.
 func TestSecureClusterEndToEnd(t *testing.T) {
+	endToEnd(t)
 	c := startSecureBinaryCluster(t)
 	var outputs []string
 	run := func(args ...string) (string, string, int) {
@@ -230,6 +232,7 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 // TestSecurePythonInterop runs the tutorial's library with the PEM files
 // and the tutorial's config.toml against the secure cluster, both ways.
 func TestSecurePythonInterop(t *testing.T) {
+	endToEnd(t)
 	needPythonKafka(t)
 	c := startSecureBinaryCluster(t)
 	if _, errOut, code := kafkaplot(t, "produce", "-c", c.path(embedded.FileConfig), "-e", "3", "-d", "0", "--noise=false"); code != 0 {
@@ -279,6 +282,7 @@ func TestSecurePythonInterop(t *testing.T) {
 // a second one with the JKS configuration: sensors are charted, and neither
 // screen nor log shows a secret.
 func TestSecureDashboardInTmux(t *testing.T) {
+	endToEnd(t)
 	tm := newTmux(t)
 	c := startSecureBinaryCluster(t)
 	dir := t.TempDir()

@@ -179,6 +179,7 @@ func connectAndProduce(t *testing.T, s settings) error {
 // TestSecureFormatsConnect proves every credential format connects to the
 // mutual-TLS broker, and the registry accepts the API key.
 func TestSecureFormatsConnect(t *testing.T) {
+	t.Parallel()
 	c := startSecureCluster(t)
 	const pw = "pem-pass-phrase"
 	client := issueClient(t, c.r.CA, "Kafka_Tutorial__meb10001", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
@@ -249,6 +250,7 @@ func TestSecureFormatsConnect(t *testing.T) {
 // TestSecureFailures gives each failure its own one-line message naming
 // the setting (or file) to fix, and never a secret.
 func TestSecureFailures(t *testing.T) {
+	t.Parallel()
 	c := startSecureCluster(t)
 	now := time.Now()
 	stranger := newCA(t, "stranger CA")
@@ -420,6 +422,7 @@ func TestSecureFailures(t *testing.T) {
 // TestSASLConnections connects with each SASL mechanism, over plaintext and
 // over TLS, and produces.
 func TestSASLConnections(t *testing.T) {
+	t.Parallel()
 	c := startSecureCluster(t)
 	users := []stream.SASLUser{
 		{Mechanism: "PLAIN", Username: "plain-user", Password: "p1"},
@@ -467,6 +470,7 @@ func TestSASLConnections(t *testing.T) {
 // registry answers, and the warning is printed once however often the
 // client is built.
 func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
+	t.Parallel()
 	c := startSecureCluster(t)
 	cfg := c.config(t, embedded.FileConfig)
 	cfg.Hops.Verify = config.Verify{Enabled: false}
@@ -486,6 +490,7 @@ func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 // secrets from KAFKAPLOT_* variables: they override the file, connect, and
 // appear in no error.
 func TestSecretsFromEnvironment(t *testing.T) {
+	t.Parallel()
 	c := startSecureCluster(t)
 	data, err := os.ReadFile(c.path(embedded.FileConfig))
 	if err != nil {

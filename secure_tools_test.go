@@ -2,16 +2,22 @@ package main
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
 // run runs a tool in dir and fails the test with its output if it fails.
@@ -37,6 +43,7 @@ func runTool(t *testing.T, dir string, stdin []byte, name string, args ...string
 // encrypted key), plus a legacy-encrypted key and an openssl-made PKCS#12.
 // Every one connects to the mutual-TLS broker.
 func TestToolMadeCredentialsConnect(t *testing.T) {
+	endToEnd(t)
 	keytool := needTool(t, "keytool")
 	openssl := needTool(t, "openssl")
 	c := startSecureCluster(t)
@@ -173,4 +180,89 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeytoolReadsOurStores has Java's keytool read the stores that
+// `cluster --secure` writes (keyStore.jks with the client's key and chain,
+// trustStore.jks with the CA) and the PKCS#12 stores tlsfiles encodes: it
+// lists each with the certificate we wrote, and converts the JKS keystore
+// to PKCS#12 (the tutorial's -importkeystore), which needs the private key
+// decrypted, giving back the same key.
+func TestKeytoolReadsOurStores(t *testing.T) {
+	endToEnd(t)
+	keytool := needTool(t, "keytool")
+	c := startSecureBinaryCluster(t)
+	cfg, err := config.Load(c.path(embedded.FileConfigJKS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := cfg.TLS.KeystorePassword
+	pair, _, err := tlsfiles.LoadKeystore(c.path(embedded.FileKeyStoreJKS), []byte(pass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cas, _, err := tlsfiles.LoadCertificates(c.path(embedded.FileTrustStoreJKS), []byte(cfg.TLS.TruststorePassword))
+	if err != nil || len(cas) != 1 {
+		t.Fatalf("truststore: %d certificates, %v", len(cas), err)
+	}
+	dir := t.TempDir()
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, pair, []byte(pass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, cas, []byte(pass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, filepath.Join(dir, "ours.p12"), p12)
+	writeTestFile(t, filepath.Join(dir, "ours-trust.p12"), p12Trust)
+
+	jvm := []string{"-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"}
+	list := func(path, storetype string) string {
+		t.Helper()
+		return string(runTool(t, dir, nil, keytool, append(jvm, "-list", "-v", "-keystore", path, "-storetype", storetype, "-storepass", pass)...))
+	}
+	for _, tc := range []struct {
+		name, path, storetype, entry string
+		leaf                         *x509.Certificate
+		chain                        int
+	}{
+		{"cluster's keyStore.jks", c.path(embedded.FileKeyStoreJKS), "JKS", "PrivateKeyEntry", pair.Leaf, 1 + len(pair.Chain)},
+		{"cluster's trustStore.jks", c.path(embedded.FileTrustStoreJKS), "JKS", "trustedCertEntry", cas[0], 0},
+		{"tlsfiles' PKCS#12 keystore", filepath.Join(dir, "ours.p12"), "PKCS12", "PrivateKeyEntry", pair.Leaf, 1 + len(pair.Chain)},
+		{"tlsfiles' PKCS#12 truststore", filepath.Join(dir, "ours-trust.p12"), "PKCS12", "trustedCertEntry", cas[0], 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := list(tc.path, tc.storetype)
+			if !strings.Contains(out, "Your keystore contains 1 entry") || !strings.Contains(out, "Entry type: "+tc.entry) {
+				t.Errorf("keytool does not list one %s:\n%s", tc.entry, out)
+			}
+			if want := "SHA256: " + fingerprint(tc.leaf); !strings.Contains(out, want) {
+				t.Errorf("keytool shows no certificate with %s:\n%s", want, out)
+			}
+			if tc.chain > 0 && !strings.Contains(out, fmt.Sprintf("Certificate chain length: %d", tc.chain)) {
+				t.Errorf("keytool shows another chain length than %d:\n%s", tc.chain, out)
+			}
+		})
+	}
+
+	runTool(t, dir, nil, keytool, append(jvm, "-importkeystore", "-srckeystore", c.path(embedded.FileKeyStoreJKS), "-srcstorepass", pass,
+		"-destkeystore", "converted.p12", "-deststoretype", "PKCS12", "-deststorepass", pass, "-noprompt")...)
+	converted, _, err := tlsfiles.LoadKeystore(filepath.Join(dir, "converted.p12"), []byte(pass))
+	if err != nil {
+		t.Fatalf("keytool's PKCS#12 conversion of keyStore.jks: %v", err)
+	}
+	if !converted.Leaf.Equal(pair.Leaf) || !pair.Leaf.PublicKey.(interface{ Equal(crypto.PublicKey) bool }).Equal(converted.Key.Public()) {
+		t.Errorf("keytool's conversion holds another certificate or key than keyStore.jks")
+	}
+}
+
+// fingerprint is a certificate's SHA-256 fingerprint as keytool prints it.
+func fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	hexes := make([]string, len(sum))
+	for i, b := range sum {
+		hexes[i] = fmt.Sprintf("%02X", b)
+	}
+	return strings.Join(hexes, ":")
 }

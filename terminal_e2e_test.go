@@ -11,6 +11,7 @@ import (
 // tmux through a resize storm (including 1×1 and 500×200), a suspend with
 // ctrl+z and fg, and a quit, after which the shell's screen must be clean.
 func TestDashboardSurvivesTerminalAbuse(t *testing.T) {
+	endToEnd(t)
 	tm := newTmux(t)
 	dir := t.TempDir()
 	tm.start("shell", 120, 40, "env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='$ ' bash --norc --noprofile")

@@ -33,6 +33,7 @@ type tutorialView struct {
 // registry answers their client, with Hopsworks 2.2's 415 on POST unless
 // --no-415 turns it off.
 func TestTutorialScriptsReadSecureConfig(t *testing.T) {
+	endToEnd(t)
 	needPythonKafka(t)
 	if out, err := exec.Command(python, "-c", "import toml, confluent_kafka.schema_registry").CombinedOutput(); err != nil {
 		needTool(t, "python3-toml (import failed: "+strings.TrimSpace(string(out))+")")

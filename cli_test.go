@@ -112,6 +112,7 @@ func TestVersionString(t *testing.T) {
 // checks out; in a git worktree it stamps nothing, and the revision is
 // "unknown".)
 func TestVersionFlag(t *testing.T) {
+	endToEnd(t)
 	git := needTool(t, "git")
 	bin := filepath.Join(t.TempDir(), "kafkaplot")
 	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")

@@ -147,6 +147,7 @@ func rawProducer(t *testing.T, broker string) (stop func() map[int]int64) {
 // (some twice after a revoke, none lost). The group's protocol moves
 // between range (while librdkafka is in) and cooperative-sticky.
 func TestMixedGroupOwnershipAndDelivery(t *testing.T) {
+	endToEnd(t)
 	needPythonKafka(t)
 	const partitions = 6
 	kc, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "temperature"), kfake.GroupMinSessionTimeout(500*time.Millisecond))

@@ -19,6 +19,7 @@ import (
 // read the same way with file.proto:Message, and plot.schema_file does what
 // the flag does.
 func TestSchemaFileEndToEnd(t *testing.T) {
+	endToEnd(t)
 	dir := t.TempDir()
 	avsc := filepath.Join(dir, "sensor.avsc")
 	proto := filepath.Join(dir, "sensor.proto")

@@ -282,6 +282,7 @@ func (d *dashboardMember) stop() {
 // (consume and the dashboard) and the tutorial's library as a subscribed
 // consumer with its default assignment strategy, in both join orders.
 func TestGroupWithLibrdkafka(t *testing.T) {
+	endToEnd(t)
 	needPythonKafka(t)
 	c := startCluster(t)
 	t.Run("consume", func(t *testing.T) {
@@ -389,6 +390,7 @@ func (k *kgoMember) stop() {
 // (consume and the dashboard) and franz-go's consumer, with its default
 // balancer (cooperative-sticky) and with range, in both join orders.
 func TestGroupWithFranzGo(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	balancers := map[string][]kgo.GroupBalancer{"cooperative-sticky": nil, "range": {kgo.RangeBalancer()}}
 	for _, protocol := range []string{"cooperative-sticky", "range"} {

@@ -122,6 +122,7 @@ func lineCoverage(screen string) float64 {
 // (the time to it is logged; scripts/bench.sh measures it), and the groups'
 // committed offsets are untouched by the history.
 func TestHistoryInTmux(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	highs := seedHistory(t, c, 240, 2*time.Minute)
 	if _, errOut, code := kafkaplot(t, append([]string{"consume", "--until-end", "--quiet", "--group", "at-end"}, c.flags()...)...); code != 0 {

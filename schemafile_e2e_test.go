@@ -66,8 +66,7 @@ func TestSchemaFileEndToEnd(t *testing.T) {
 			t.Errorf("the mismatched value's error does not name the file:\n%s", errOut)
 		}
 		// The same from [plot] schema_file (here through the environment).
-		t.Setenv("KAFKAPLOT_PLOT_SCHEMA_FILE", avsc)
-		out, errOut, code = kafkaplot(t, append([]string{"consume", "--until-end", "--quiet", "--group", "rawavroenv", "--topic", "raw-avro"}, c.flags()...)...)
+		out, errOut, code = kafkaplotEnv(t, []string{"KAFKAPLOT_PLOT_SCHEMA_FILE=" + avsc}, append([]string{"consume", "--until-end", "--quiet", "--group", "rawavroenv", "--topic", "raw-avro"}, c.flags()...)...)
 		if code != 0 || !strings.Contains(out, "consumed 17 records (1 errors)") {
 			t.Errorf("consume with plot.schema_file: exit %d\n%s\n%s", code, out, errOut)
 		}

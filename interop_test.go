@@ -164,9 +164,10 @@ func TestPythonInterop(t *testing.T) {
 			continue
 		}
 		for step, p := range r[3:] {
-			want := reading{time.UnixMilli(1_600_000_000_000 + int64(step)*1000).Format("2006-01-02 15:04:05.000"), strconv.FormatFloat(float64(step)+float64(i)/10, 'f', -1, 64)}
-			if p != want {
-				t.Errorf("consume: python's %s step %d decoded as %+v, want %+v", s.ID, step, p, want)
+			wantStamp := time.UnixMilli(1_600_000_000_000 + int64(step)*1000).Format("2006-01-02 15:04:05.000")
+			wantValue := float64(step) + float64(i)/10
+			if v, err := strconv.ParseFloat(p.value, 64); err != nil || v != wantValue || p.stamp != wantStamp {
+				t.Errorf("consume: python's %s step %d decoded as %+v, want value %v at %s", s.ID, step, p, wantValue, wantStamp)
 			}
 		}
 	}

@@ -91,7 +91,7 @@ type partitionStart struct {
 // found its position: it reports a reset of the log (one seen through an
 // out-of-range offset, or noticed here by what this consumer read before)
 // and hands on the partition's history up to position.
-func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, position int64, st *partitionStart) error {
+func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, position int64, st *partitionStart) (err error) {
 	if st.begun {
 		if st.resetCause != "" {
 			c.reportReset(partition, position, st)
@@ -99,6 +99,12 @@ func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, p
 		return nil
 	}
 	st.begun = true
+	// What is read here moves the connection; reading goes on from position.
+	defer func() {
+		if _, serr := conn.Seek(position, kafka.SeekAbsolute|kafka.SeekDontCheck); serr != nil && err == nil {
+			err = serr
+		}
+	}()
 	prev, known := c.handed.get(partition)
 	if known && st.resetCause == "" {
 		st.resetCause = logChanged(conn, prev)
@@ -113,16 +119,13 @@ func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, p
 	if c.cfg.History <= 0 || c.cfg.OnHistory == nil {
 		return nil
 	}
-	h, err := c.readHistory(ctx, conn, partition, time.Now().Add(-c.cfg.History), floor, position)
-	if _, serr := conn.Seek(position, kafka.SeekAbsolute|kafka.SeekDontCheck); serr != nil && err == nil {
-		err = serr
-	}
+	h, herr := c.readHistory(ctx, conn, partition, time.Now().Add(-c.cfg.History), floor, position)
 	if ctx.Err() == nil {
-		h.Err = err
+		h.Err = herr
 	}
 	if len(h.Records) > 0 || h.Err != nil {
-		if herr := c.cfg.OnHistory(ctx, h); herr != nil {
-			return handlerError{fmt.Errorf("handle history of %s [%d]: %w", c.cfg.Topic, partition, herr)}
+		if err := c.cfg.OnHistory(ctx, h); err != nil {
+			return handlerError{fmt.Errorf("handle history of %s [%d]: %w", c.cfg.Topic, partition, err)}
 		}
 	}
 	return nil

@@ -258,6 +258,26 @@ func TestHistoryFillsTakenBackSpan(t *testing.T) {
 	if got.From != 40 || got.To != highs[owned] || len(got.Records) != int(highs[owned]-40) || got.Sampled {
 		t.Errorf("history of p%d taken back: [%d, %d) with %d records, sampled %v; want [40, %d) whole", owned, got.From, got.To, len(got.Records), got.Sampled, highs[owned])
 	}
+	// Live reading goes on from the group's position: nothing of the span
+	// is handed on again.
+	more := produceSpread(t, emb, 2, now.Add(-10*time.Second), now)
+	waitFor(t, "a reads on", 20*time.Second, func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.pos[owned] == more[owned]
+	})
+	a.mu.Lock()
+	seen := map[int64]bool{}
+	for _, r := range a.records {
+		if r.Partition != owned {
+			continue
+		}
+		if seen[r.Offset] {
+			t.Errorf("p%d offset %d handed on twice", owned, r.Offset)
+		}
+		seen[r.Offset] = true
+	}
+	a.mu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.resets) != 0 {

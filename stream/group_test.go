@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -438,5 +439,52 @@ func TestSplitWithKgo(t *testing.T) {
 			stopB()
 			waitFor(t, "franz-go owns both after kafkaplot left", 20*time.Second, func() bool { return len(k.ownedNow()) == 2 })
 		})
+	}
+}
+
+func TestSkipTags(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      []byte
+		rest    []byte
+		wantErr bool
+	}{
+		{name: "no tags", in: []byte{0, 9, 9}, rest: []byte{9, 9}},
+		{name: "one tag", in: []byte{1, 5, 2, 7, 7, 9}, rest: []byte{9}},
+		{name: "empty", in: nil, wantErr: true},
+		{name: "tag longer than the rest", in: []byte{1, 5, 3, 7}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rest, err := skipTags(tt.in)
+			if (err != nil) != tt.wantErr || !slices.Equal(rest, tt.rest) {
+				t.Errorf("skipTags = %v, %v; want %v, error %v", rest, err, tt.rest, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestHeartbeatErrorIsRead sends Heartbeat for a member the coordinator
+// does not know: the error must come back (kafka-go v0.4.51's own Heartbeat
+// reads the v1+ response in the wrong order and reports success).
+func TestHeartbeatErrorIsRead(t *testing.T) {
+	brokers := groupCluster(t, 2)
+	k := startKgo(t, brokers, "hb") // makes the group exist
+	waitFor(t, "the group to exist", 20*time.Second, func() bool { return len(k.ownedNow()) == 2 })
+	client := Connection{Brokers: brokers}.Client()
+	defer closeClient(client)
+	req := kmsg.NewPtrHeartbeatRequest()
+	req.Group, req.Generation, req.MemberID = "hb", 1, "nobody"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := groupRequest[*kmsg.HeartbeatResponse](ctx, client, "test", "hb", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.GetVersion() < 1 {
+		t.Errorf("heartbeat sent at v%d; want v1 or later, where kafka-go misreads the response", resp.GetVersion())
+	}
+	if got := kafka.Error(resp.ErrorCode); got != kafka.UnknownMemberId {
+		t.Errorf("heartbeat of an unknown member: %v, want %v", got, kafka.UnknownMemberId)
 	}
 }

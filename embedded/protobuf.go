@@ -79,9 +79,9 @@ func (r *Registry) checkProtobuf(level string, candidate protoreflect.FileDescri
 // protobufIncompatibilities returns why data written with writer cannot be
 // read with reader, by Confluent's Protobuf rules (named as Confluent names
 // them): a package changed, a message removed, a field number reused with
-// a type of another wire kind or another message or enum, a field moved
-// out of a oneof or into an existing one, several fields moved into a new
-// oneof, a required field added or removed.
+// a type of another wire kind or another message or enum (kindChange), a
+// field moved out of a oneof or into an existing one, several fields moved
+// into a new oneof, a required field added or removed.
 func protobufIncompatibilities(writer, reader protoreflect.FileDescriptor) []string {
 	var out []string
 	if writer.Package() != reader.Package() {
@@ -163,8 +163,8 @@ func messageIncompatibilities(name string, old, cur protoreflect.MessageDescript
 			}
 			continue
 		}
-		if a, b := fieldKind(of), fieldKind(nf); a != b && !sameWireKind(of, nf) {
-			out = append(out, fmt.Sprintf("FIELD_KIND_CHANGED: %s: %s is now %s", field, a, b))
+		if change := kindChange(of, nf); change != "" {
+			out = append(out, fmt.Sprintf("%s: %s: %s is now %s", change, field, fieldKind(of), fieldKind(nf)))
 		}
 		no := realOneof(nf)
 		switch {
@@ -193,22 +193,47 @@ func messageIncompatibilities(name string, old, cur protoreflect.MessageDescript
 	return out
 }
 
+// kindChange names how a field's type changed, as Confluent does, or ""
+// when data written with one reads with the other: FIELD_KIND_CHANGED
+// between a scalar, an enum and a message; FIELD_NAMED_TYPE_CHANGED to
+// another message or enum; FIELD_SCALAR_KIND_CHANGED to a scalar of another
+// wire encoding. A change between repeated and singular is not one.
+func kindChange(old, cur protoreflect.FieldDescriptor) string {
+	ok, ck := namedKind(old.Kind()), namedKind(cur.Kind())
+	switch {
+	case ok != ck:
+		return "FIELD_KIND_CHANGED"
+	case ok == protoreflect.MessageKind && old.Message().FullName() != cur.Message().FullName(),
+		ok == protoreflect.EnumKind && old.Enum().FullName() != cur.Enum().FullName():
+		return "FIELD_NAMED_TYPE_CHANGED"
+	case ok == 0 && old.Kind() != cur.Kind() && !sameWireKind(old, cur):
+		return "FIELD_SCALAR_KIND_CHANGED"
+	}
+	return ""
+}
+
+// namedKind is MessageKind for messages and groups, EnumKind for enums, 0
+// for scalars.
+func namedKind(k protoreflect.Kind) protoreflect.Kind {
+	switch k {
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return protoreflect.MessageKind
+	case protoreflect.EnumKind:
+		return protoreflect.EnumKind
+	}
+	return 0
+}
+
 // fieldKind names a field's type: its scalar kind, or the full name of its
-// message or enum, with map or repeated.
+// message or enum.
 func fieldKind(f protoreflect.FieldDescriptor) string {
-	var k string
 	switch f.Kind() {
 	case protoreflect.MessageKind, protoreflect.GroupKind:
-		k = string(f.Message().FullName())
+		return string(f.Message().FullName())
 	case protoreflect.EnumKind:
-		k = "enum " + string(f.Enum().FullName())
-	default:
-		k = f.Kind().String()
+		return "enum " + string(f.Enum().FullName())
 	}
-	if f.IsList() {
-		k = "repeated " + k
-	}
-	return k
+	return f.Kind().String()
 }
 
 // wireGroups are the scalar kinds Confluent lets a field change between:
@@ -222,9 +247,9 @@ var wireGroups = map[protoreflect.Kind]int{
 }
 
 // sameWireKind reports whether two scalar fields of different kinds are in
-// one of wireGroups (and equally repeated).
+// one of wireGroups.
 func sameWireKind(a, b protoreflect.FieldDescriptor) bool {
 	ga, oka := wireGroups[a.Kind()]
 	gb, okb := wireGroups[b.Kind()]
-	return oka && okb && ga == gb && a.IsList() == b.IsList()
+	return oka && okb && ga == gb
 }

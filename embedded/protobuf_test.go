@@ -137,8 +137,9 @@ func TestRegistryProtobufBackward(t *testing.T) {
 		schema string
 		reason string // "" when compatible
 	}{
-		{"field number reused as a string", edit("int64 count = 4;", "string count = 4;"), "FIELD_KIND_CHANGED: message Reading field 4 (count): int64 is now string"},
-		{"field number reused as another message", edit("common.Location location = 3;", "Reading.Calibration location = 3;"), "FIELD_KIND_CHANGED: message Reading field 3 (location): common.Location is now plant.Reading.Calibration"},
+		{"field number reused as a string", edit("int64 count = 4;", "string count = 4;"), "FIELD_SCALAR_KIND_CHANGED: message Reading field 4 (count): int64 is now string"},
+		{"field number reused as a message", edit("double a = 5;", "Reading.Calibration a = 5;"), "FIELD_KIND_CHANGED: message Reading field 5 (a): double is now plant.Reading.Calibration"},
+		{"field number reused as another message", edit("common.Location location = 3;", "Reading.Calibration location = 3;"), "FIELD_NAMED_TYPE_CHANGED: message Reading field 3 (location): common.Location is now plant.Reading.Calibration"},
 		{"message removed", edit("message Alarm { string id = 1; }", ""), "MESSAGE_REMOVED: message Alarm"},
 		{"nested message removed", edit("message Calibration { double offset = 1; }", ""), "MESSAGE_REMOVED: message Reading.Calibration"},
 		{"field moved into an existing oneof", edit("double a = 5;\n  double b = 6;\n  oneof level { int32 low = 7; double high = 8; }", "double b = 6;\n  oneof level { int32 low = 7; double high = 8; double a = 5; }"), "FIELD_MOVED_TO_EXISTING_ONEOF: message Reading field 5 (a) moved into oneof level"},
@@ -146,6 +147,7 @@ func TestRegistryProtobufBackward(t *testing.T) {
 		{"field moved out of a oneof", edit("oneof level { int32 low = 7; double high = 8; }", "int32 low = 7;\n  oneof level { double high = 8; }"), "ONEOF_FIELD_REMOVED: message Reading field 7 (low) moved out of oneof level"},
 		{"package changed", edit("package plant;", "package factory;"), "PACKAGE_CHANGED"},
 		{"int64 to uint64 (same wire kind)", edit("int64 count = 4;", "uint64 count = 4;"), ""},
+		{"int64 to repeated int64", edit("int64 count = 4;", "repeated int64 count = 4;"), ""},
 		{"one field into a new oneof, a field added, a field renamed, one removed", edit("double a = 5;\n  double b = 6;", "oneof solo { double a = 5; }\n  double bee = 6;\n  string note = 9;"), ""},
 		{"a message added", readingV1 + "message Extra { int32 n = 1; }\n", ""},
 	} {

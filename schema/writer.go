@@ -121,8 +121,9 @@ func (w *Writer) Field(path string) (Field, bool) {
 }
 
 // Label names the schema for people: "sensor v2", "temperature-value v1
-// (JSON)", "sensor #7" when the version is unknown, "plain JSON" without a
-// registry.
+// (JSON)", "sensor-protobuf v1 (PROTOBUF)", "sensor #7" when the version is
+// unknown, "plain JSON" without a registry, "sensor (sensor.avsc)" for a
+// schema file.
 func (w *Writer) Label() string {
 	if w == nil {
 		return "?"

@@ -28,6 +28,7 @@ type consumeFlags struct {
 	conn       connFlags
 	group      groupFlags
 	untilEnd   bool
+	outage     time.Duration
 	quiet      bool
 	schemaFile schemaFileFlag
 }
@@ -48,6 +49,7 @@ func newConsumeCmd() *cobra.Command {
 	f.group.register(cmd.Flags())
 	inGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.untilEnd, "until-end", false, "exit once the high watermarks seen at start are reached")
+		fs.DurationVar(&f.outage, "outage-limit", 30*time.Second, "with --until-end: exit non-zero when a partition cannot go on (registry or broker unreachable) for longer than this")
 		fs.BoolVar(&f.quiet, "quiet", false, "print only the final summary line")
 		f.schemaFile.register(fs)
 	})
@@ -77,13 +79,22 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 	if err != nil {
 		return err
 	}
+	if f.outage <= 0 {
+		return usageError{fmt.Errorf("--outage-limit %s: must be positive", f.outage)}
+	}
 	conn, reg, err := s.clients()
 	if err != nil {
 		return err
 	}
+	if s.cfg.Plot.SchemaFile == "" {
+		if err := checkRegistry(ctx, reg); err != nil {
+			return fmt.Errorf("schema registry %s: %w", s.cfg.Redacted().RegistryURL(), err)
+		}
+	}
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	outages := newOutageWatch(stderr, s.cfg.Kafka.Topic, f.outage, time.Now)
 	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: f.quiet, topic: s.cfg.Kafka.Topic}
 	assignment := &assignmentReporter{out: stderr, group: s.cfg.Kafka.Consumer.GroupID}
 	var end *endTracker
@@ -92,7 +103,8 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 		if err != nil {
 			return err
 		}
-		end = newEndTracker(highs, cancel)
+		end = newEndTracker(highs, func() { cancel(nil) })
+		go outages.watch(runCtx, cancel)
 	}
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn:            conn,
@@ -116,11 +128,7 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 				end.position(partition, next)
 			}
 		},
-		OnStatus: func(st stream.Status) {
-			if st.Text != "" {
-				fmt.Fprintf(stderr, "status: %s\n", st.Text)
-			}
-		},
+		OnStatus: outages.status,
 	})
 	if err != nil {
 		return err

@@ -78,6 +78,10 @@ type Status struct {
 	Registry bool
 	// Err is the error behind Text, nil when healthy.
 	Err error
+	// Offset is where the partition stands while the condition lasts: the
+	// record it is paused on, or the offset it will read from once
+	// reconnected. Meaningless when Text is empty or Partition is -1.
+	Offset int64
 }
 
 // ErrEmptyValue is the decode error of a record without a value: a
@@ -383,7 +387,7 @@ func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, part
 			continue
 		}
 		wait := backoff.next()
-		c.cfg.OnStatus(Status{Partition: partition, Err: err, Text: fmt.Sprintf("reconnecting in %s: %v", wait.Round(10*time.Millisecond), err)})
+		c.cfg.OnStatus(Status{Partition: partition, Err: err, Offset: offset, Text: fmt.Sprintf("reconnecting in %s: %v", wait.Round(10*time.Millisecond), err)})
 		if !sleep(ctx, wait) {
 			return nil
 		}
@@ -536,7 +540,7 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message
 		}
 		paused = true
 		wait := backoff.next()
-		c.cfg.OnStatus(Status{Partition: partition, Registry: true, Err: err, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", msg.Offset, wait.Round(10*time.Millisecond), err)})
+		c.cfg.OnStatus(Status{Partition: partition, Registry: true, Err: err, Offset: msg.Offset, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", msg.Offset, wait.Round(10*time.Millisecond), err)})
 		if !sleep(ctx, wait) {
 			break
 		}

@@ -71,10 +71,6 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	assignors, err := groupAssignors(s.cfg)
-	if err != nil {
-		return err
-	}
 	decoderOpts, err := decoderOptions(s.cfg, schema.WithSensorFilter(onlySensorFields))
 	if err != nil {
 		return err
@@ -112,7 +108,7 @@ func runConsume(ctx context.Context, fs *pflag.FlagSet, f *consumeFlags, stdout,
 		Topic:           s.cfg.Kafka.Topic,
 		Reset:           s.cfg.Kafka.Consumer.AutoOffsetReset,
 		Decoder:         schema.NewDecoder(reg, decoderOpts...),
-		Assignors:       assignors,
+		Assignors:       s.cfg.Kafka.Consumer.AssignmentStrategies(),
 		AssignorSetting: assignorSetting,
 		OnRecords: func(_ context.Context, batch []stream.Record) error {
 			return printer.print(batch)
@@ -319,15 +315,6 @@ func (g *groupFlags) completions(cmd *cobra.Command) {
 
 // assignorSetting names where the user chooses the assignors.
 const assignorSetting = "[kafka.consumer] partition_assignment_strategy (or --assignors)"
-
-// groupAssignors returns the assignors the configuration offers the group.
-func groupAssignors(cfg config.Config) ([]string, error) {
-	names, err := stream.ParseAssignors(cfg.Kafka.Consumer.PartitionAssignmentStrategy)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("kafka.consumer.partition_assignment_strategy: %w", err)}
-	}
-	return names, nil
-}
 
 // apply overrides the configuration with the flags that were given.
 func (g groupFlags) apply(cfg *config.Config) {

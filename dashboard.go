@@ -91,10 +91,6 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 	if err := s.cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	assignors, err := groupAssignors(s.cfg)
-	if err != nil {
-		return err
-	}
 	ex := extractorFor(s.cfg)
 	decoderOpts, err := decoderOptions(s.cfg, schema.WithSensorFilter(ex.SensorOK))
 	if err != nil {
@@ -186,7 +182,7 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 		Topic:           s.cfg.Kafka.Topic,
 		Reset:           s.cfg.Kafka.Consumer.AutoOffsetReset,
 		Decoder:         decoder,
-		Assignors:       assignors,
+		Assignors:       s.cfg.Kafka.Consumer.AssignmentStrategies(),
 		AssignorSetting: assignorSetting,
 		OnRecords: func(ctx context.Context, batch []stream.Record) error {
 			return br.records(ctx, batch)

@@ -37,7 +37,9 @@ func TestPythonFloat(t *testing.T) {
 	}
 }
 
-func TestGroupAssignors(t *testing.T) {
+// TestAssignorsFlag checks that --assignors overrides the configuration
+// and is checked as the key is.
+func TestAssignorsFlag(t *testing.T) {
 	tests := []struct {
 		name    string
 		flag    string
@@ -46,21 +48,22 @@ func TestGroupAssignors(t *testing.T) {
 	}{
 		{name: "default", want: []string{"cooperative-sticky", "range", "roundrobin"}},
 		{name: "flag", flag: "range,roundrobin", want: []string{"range", "roundrobin"}},
-		{name: "unknown", flag: "sticky", wantErr: `kafka.consumer.partition_assignment_strategy: assignors "sticky": unknown assignor "sticky"`},
+		{name: "unknown", flag: "sticky", wantErr: `kafka.consumer.partition_assignment_strategy: unknown name "sticky"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := config.Default()
+			cfg.Kafka.Brokers = []string{"127.0.0.1:9092"}
 			groupFlags{assignors: tt.flag}.apply(&cfg)
-			got, err := groupAssignors(cfg)
+			err := cfg.Validate()
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("groupAssignors = %v, %v; want error %q", got, err, tt.wantErr)
+					t.Fatalf("Validate = %v; want error %q", err, tt.wantErr)
 				}
 				return
 			}
-			if err != nil || !slices.Equal(got, tt.want) {
-				t.Fatalf("groupAssignors = %v, %v; want %v", got, err, tt.want)
+			if got := cfg.Kafka.Consumer.AssignmentStrategies(); err != nil || !slices.Equal(got, tt.want) {
+				t.Fatalf("assignors = %v, %v; want %v", got, err, tt.want)
 			}
 		})
 	}

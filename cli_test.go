@@ -30,6 +30,9 @@ func TestHelp(t *testing.T) {
 			if code := exitCode(err, &stderr); code != 0 || stderr.Len() > 0 {
 				t.Fatalf("exit %d, stderr %q", code, stderr.String())
 			}
+			if want, _ := os.ReadFile(filepath.Join("testdata", t.Name()+".golden")); string(want) != stdout.String() {
+				t.Log("help changed: if that is meant, refresh the golden files with go test -run TestHelp -update .")
+			}
 			golden.RequireEqual(t, stdout.Bytes())
 			// "help COMMAND" prints the same.
 			var viaHelp bytes.Buffer

@@ -44,13 +44,11 @@ const (
 // DefaultPort is the Kafka port used with hops.url when kafka.port is empty.
 const DefaultPort = "9092"
 
-// Config is the whole configuration and the one description of its schema:
-// every leaf field is a key named by its toml tag, with its default (as an
-// environment variable would write it), its check (see checkValue) and its
-// options: path (resolved against the file's directory), secret (hidden by
-// Redacted), number (a TOML integer too), upper or lower (case folded). Its
-// comment is its row in the README's config reference; EnvName names its
-// environment variable.
+// Config is the configuration and the one description of its schema: each
+// leaf is a key named by its toml tag, with its default (as an environment
+// variable writes it), its check (see checkValue) and its options: path
+// (relative to the file), secret (hidden by Redacted), number (a TOML integer
+// too), upper or lower (case folded). Its comment is its README row.
 type Config struct {
 	Hops     Hops     `toml:"hops"`
 	Project  Project  `toml:"project"`
@@ -131,7 +129,7 @@ type Plot struct {
 	Value      []string `toml:"value" check:"fieldpath"`                              // numeric fields to plot
 	Time       string   `toml:"time" check:"fieldpath @time"`                         // time field, or `@time`
 	History    string   `toml:"history" default:"window" check:"history" opt:"lower"` // what a partition's chart is filled with when it becomes ours: `window` (the records of `plot.window`), `none`, or a duration such as `5m`
-	SchemaFile string   `toml:"schema_file"`                                          // writer schema of a topic without a registry, its values bare bodies: an Avro `.avsc` file, or `file.proto:Message` (`--schema-file`)
+	SchemaFile string   `toml:"schema_file" opt:"path"`                               // writer schema of a topic without a registry, its values bare bodies: an Avro `.avsc` file, or `file.proto:Message` (`--schema-file`)
 }
 
 // HistoryMode is what plot.history asks for.
@@ -167,8 +165,8 @@ func (c Consumer) AssignmentStrategies() []string {
 // applied: every key at its default tag (TestDefaultTags checks them).
 func Default() Config {
 	var c Config
-	for _, f := range fields() {
-		_ = setText(f.value(&c), f.tag, f.tag.Get("default"))
+	for _, f := range fields(&c) {
+		_ = setText(f.v, f.tag, f.tag.Get("default"))
 	}
 	return c
 }
@@ -195,8 +193,8 @@ func (c Config) Validate() error {
 			add("kafka.sasl_username", with)
 		}
 	}
-	for _, f := range fields() {
-		if err := checkValue(f.value(&c), f.tag); err != nil {
+	for _, f := range fields(&c) {
+		if err := checkValue(f.v, f.tag); err != nil {
 			add(f.key, err)
 		}
 	}
@@ -233,21 +231,14 @@ func (c Config) RegistryURL() string {
 
 // APIKey returns api.key, or the trimmed contents of api.key_file, or "" when neither is set.
 func (c Config) APIKey() (string, error) {
-	if c.API.Key != "" {
+	if c.API.Key != "" || c.API.KeyFile == "" {
 		return c.API.Key, nil
 	}
-	if c.API.KeyFile == "" {
-		return "", nil
-	}
 	b, err := os.ReadFile(c.API.KeyFile)
-	key := strings.TrimSpace(string(b))
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("read api.key_file: %w", err)
-	case key == "":
-		return "", fmt.Errorf("read api.key_file: %s is empty", c.API.KeyFile)
+	if key := strings.TrimSpace(string(b)); err != nil || key == "" {
+		return "", fmt.Errorf("read api.key_file: %w", cmp.Or(err, fmt.Errorf("%s is empty", c.API.KeyFile)))
 	}
-	return key, nil
+	return strings.TrimSpace(string(b)), nil
 }
 
 // Subject returns the registry subject: registry.subject if set, else the
@@ -283,9 +274,9 @@ func (c Config) UsesSASL() bool {
 func (c Config) Redacted() Config {
 	r := c
 	r.Kafka.Brokers = append([]string(nil), c.Kafka.Brokers...)
-	for _, f := range fields() {
-		if v := f.value(&r); hasOpt(f.tag, "secret") && v.String() != "" {
-			v.SetString("***")
+	for _, f := range fields(&r) {
+		if hasOpt(f.tag, "secret") && f.v.String() != "" {
+			f.v.SetString("***")
 		}
 	}
 	r.Registry.URL = redactURL(r.Registry.URL)

@@ -162,13 +162,15 @@ rate = 10
 			name: "relative paths resolved against the file's directory",
 			file: filepath.Join("etc", "kafkaplot", "config.toml"),
 			doc: "[hops]\nverify = 'ca/root.pem'\n[project]\nca_file = 'cert/ca.pem'\ncertificate_file = '/abs/cert.pem'\n" +
-				"key_file = 'key.pem'\n[api]\nkey_file = 'apikey'\n[tls]\nkeystore = 'ks.p12'\ntruststore = '../ts.jks'\n",
+				"key_file = 'key.pem'\n[api]\nkey_file = 'apikey'\n[tls]\nkeystore = 'ks.p12'\ntruststore = '../ts.jks'\n" +
+				"[plot]\nschema_file = 'schemas/readings.proto:plant.Reading'\n",
 			check: func(t *testing.T, c Config) {
 				dir := filepath.Join("etc", "kafkaplot")
 				got := []string{c.Hops.Verify.CAFile, c.Project.CAFile, c.Project.CertificateFile, c.Project.KeyFile,
-					c.API.KeyFile, c.TLS.Keystore, c.TLS.Truststore}
+					c.API.KeyFile, c.TLS.Keystore, c.TLS.Truststore, c.Plot.SchemaFile}
 				want := []string{filepath.Join(dir, "ca", "root.pem"), filepath.Join(dir, "cert", "ca.pem"), "/abs/cert.pem",
-					filepath.Join(dir, "key.pem"), filepath.Join(dir, "apikey"), filepath.Join(dir, "ks.p12"), filepath.Join("etc", "ts.jks")}
+					filepath.Join(dir, "key.pem"), filepath.Join(dir, "apikey"), filepath.Join(dir, "ks.p12"), filepath.Join("etc", "ts.jks"),
+					filepath.Join(dir, "schemas", "readings.proto:plant.Reading")}
 				if !slices.Equal(got, want) {
 					t.Errorf("paths\n got %q\nwant %q", got, want)
 				}
@@ -276,6 +278,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad_assignor.toml", 3, "kafka.consumer.partition_assignment_strategy", `unknown name "sticky": want range, roundrobin or cooperative-sticky`},
 		{"bad_history.toml", 3, "plot.history", `want window, none or a positive duration such as 5m, got "forever"`},
 		{"table_on_key.toml", 4, "kafka.topic", "unknown table kafka.topic"},
+		{"dotted_past_value.toml", 3, "kafka.port", "kafka.port: want a string or an integer, got a table"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, ".toml"), func(t *testing.T) {
@@ -311,6 +314,41 @@ func TestParseReportsEveryUnknownKey(t *testing.T) {
 	}
 	if !errors.Is(err, ErrUnknownKey) {
 		t.Error("errors.Is(err, ErrUnknownKey) = false")
+	}
+}
+
+// TestParseReportsEveryBadValue checks that Parse lists every refused value
+// in line order, not only the first go-toml meets.
+func TestParseReportsEveryBadValue(t *testing.T) {
+	doc := "[plot]\npoints = 8\nwindow = 3\n[kafka]\ntopic = 42\nport = '90x2'\n"
+	want := "config.toml:2: plot.points: must be at least 16, got 8\n" +
+		"config.toml:3: plot.window: want a string, got integer 3\n" +
+		"config.toml:5: kafka.topic: want a string, got integer 42\n" +
+		`config.toml:6: kafka.port: not a number: "90x2"`
+	if _, err := Parse([]byte(doc), "config.toml"); err == nil || err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+// TestParseDottedKeyPastValue checks that a dotted key or table under a key
+// that holds a value is an error naming that key and the line.
+func TestParseDottedKeyPastValue(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{"[kafka]\nport.x = 1\n", "config.toml:2: kafka.port: want a string or an integer, got a table"},
+		{"topic = 't'\nkafka.port.x = 1\n", "config.toml:1: unknown key topic\nconfig.toml:2: kafka.port: want a string or an integer, got a table"},
+		{"kafka = { topic = { x = 1 } }\n", "config.toml:1: kafka.topic: want a string, got a table"},
+		{"[kafka.consumer.group_id.x]\ny = 1\n", "config.toml:1: kafka.consumer.group_id: want a string, got a table"},
+		{"[plot.window]\nx = 1\n", "config.toml:1: unknown table plot.window"},
+		{"kafka = 1\n", "config.toml:1: kafka: want a table, got integer 1"},
+		{"[[kafka]]\ntopic = 't'\n", "config.toml:1: kafka: want a table, got an array"},
+		{"[KAFKA]\nTopic = 't'\nprot = 1\n", "config.toml:3: unknown key kafka.prot"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.doc, func(t *testing.T) {
+			if _, err := Parse([]byte(tt.doc), "config.toml"); err == nil || err.Error() != tt.want {
+				t.Errorf("error %q, want %q", err, tt.want)
+			}
+		})
 	}
 }
 
@@ -545,16 +583,14 @@ func TestAssignmentStrategies(t *testing.T) {
 func TestDefaultTags(t *testing.T) {
 	known := []string{"", "path", "secret", "number", "upper", "lower"}
 	rules := []string{"", "host", "port", "hostport", "url", "oneof", "listof", "positive", "min", "fieldpath", "history"}
-	for _, f := range fields() {
+	for _, f := range fields(&Config{}) {
 		if rule, _, _ := strings.Cut(f.tag.Get("check"), " "); !slices.Contains(rules, rule) {
 			t.Errorf("%s: unknown check %q", f.key, rule)
 		}
-		var c Config
-		v := f.value(&c)
-		if err := setText(v, f.tag, f.tag.Get("default")); err != nil {
+		if err := setText(f.v, f.tag, f.tag.Get("default")); err != nil {
 			t.Errorf("%s: default %q: %v", f.key, f.tag.Get("default"), err)
 		}
-		if err := checkValue(v, f.tag); err != nil {
+		if err := checkValue(f.v, f.tag); err != nil {
 			t.Errorf("%s: default %q: %v", f.key, f.tag.Get("default"), err)
 		}
 		for _, o := range strings.Split(f.tag.Get("opt"), ",") {
@@ -830,10 +866,9 @@ func TestVerifyAndDurationText(t *testing.T) {
 		{"3", Verify{}, true},
 	} {
 		t.Run("verify toml "+tt.raw, func(t *testing.T) {
-			var v Verify
-			err := v.UnmarshalTOML([]byte(tt.raw))
-			if (err != nil) != tt.err || (!tt.err && v != tt.want) {
-				t.Errorf("UnmarshalTOML(%s) = %+v, %v", tt.raw, v, err)
+			c, err := Parse([]byte("[hops]\nverify = "+tt.raw+"\n"), "config.toml")
+			if (err != nil) != tt.err || (!tt.err && c.Hops.Verify != tt.want) {
+				t.Errorf("Parse(verify = %s) = %+v, %v", tt.raw, c.Hops.Verify, err)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"encoding"
 	"errors"
 	"fmt"
@@ -12,39 +13,30 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// field is one key of the configuration: a leaf of Config.
+// field is one key of the configuration: a leaf of a Config.
 type field struct {
-	key   string            // dotted TOML key, e.g. "kafka.consumer.group_id"
-	index []int             // path of the field from Config, for FieldByIndex
-	tag   reflect.StructTag // its toml, default, check and opt tags
+	key string            // dotted TOML key, e.g. "kafka.consumer.group_id"
+	v   reflect.Value     // the field of the Config
+	tag reflect.StructTag // its toml, default, check and opt tags
 }
 
-// value returns the field of c.
-func (f field) value(c *Config) reflect.Value {
-	return reflect.ValueOf(c).Elem().FieldByIndex(f.index)
-}
-
-// fields lists every key of Config, in declaration order.
-func fields() []field {
+// fields lists every key of c, in declaration order.
+func fields(c *Config) []field {
 	var out []field
-	var walk func(t reflect.Type, prefix string, index []int)
-	walk = func(t reflect.Type, prefix string, index []int) {
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			key := prefix + sf.Tag.Get("toml")
-			idx := append(slices.Clone(index), i)
-			if isSection(sf.Type) {
-				walk(sf.Type, key+".", idx)
-				continue
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		for i := range v.NumField() {
+			sf := v.Type().Field(i)
+			if key := prefix + sf.Tag.Get("toml"); isSection(sf.Type) {
+				walk(v.Field(i), key+".")
+			} else {
+				out = append(out, field{key: key, v: v.Field(i), tag: sf.Tag})
 			}
-			out = append(out, field{key: key, index: idx, tag: sf.Tag})
 		}
 	}
-	walk(reflect.TypeFor[Config](), "", nil)
+	walk(reflect.ValueOf(c).Elem(), "")
 	return out
 }
 
@@ -56,7 +48,7 @@ func isSection(t reflect.Type) bool {
 // Keys returns every dotted TOML key kafkaplot reads, in file order.
 func Keys() []string {
 	var keys []string
-	for _, f := range fields() {
+	for _, f := range fields(&Config{}) {
 		keys = append(keys, f.key)
 	}
 	return keys
@@ -72,42 +64,43 @@ func hasOpt(tag reflect.StructTag, o string) bool {
 	return slices.Contains(strings.Split(tag.Get("opt"), ","), o)
 }
 
-// setTOML stores a decoded TOML value (raw is its text) in v, a leaf of
-// Config: through the field type's own UnmarshalTOML, or as setText would
-// take the value's text when its TOML type suits the field.
-func setTOML(v reflect.Value, tag reflect.StructTag, raw []byte, val any) error {
-	if u, ok := v.Addr().Interface().(unstable.Unmarshaler); ok {
-		return u.UnmarshalTOML(raw)
+// setTOML stores a value decoded by go-toml in v, a leaf of Config, when its
+// TOML type suits the field, through its text as setText takes it.
+func setTOML(v reflect.Value, tag reflect.StructTag, val any) error {
+	k, verify := v.Kind(), v.Type() == reflect.TypeFor[Verify]()
+	if k == reflect.Struct {
+		k = reflect.String // Duration and Verify: from their text
 	}
-	k := v.Kind()
-	if _, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
-		k = reflect.String // a Duration: from a string only
-	}
-	var text string
-	ok := false
+	text, ok := "", false
 	switch x := val.(type) {
 	case string:
 		text, ok = x, k == reflect.String || k == reflect.Slice
 	case int64:
-		text, ok = strconv.FormatInt(x, 10), k == reflect.Int || k == reflect.Float64 || k == reflect.String && hasOpt(tag, "number")
+		text, ok = strconv.FormatInt(x, 10), k == reflect.Int || k == reflect.Float64 || hasOpt(tag, "number")
 	case float64:
 		text, ok = strconv.FormatFloat(x, 'g', -1, 64), k == reflect.Float64
 	case bool:
-		text, ok = strconv.FormatBool(x), k == reflect.Bool
+		text, ok = strconv.FormatBool(x), k == reflect.Bool || verify
 	case []any:
 		if k == reflect.Slice {
 			return setList(v, x)
 		}
 	}
-	if ok {
+	switch {
+	case ok:
 		return setText(v, tag, text)
+	case hasOpt(tag, "number"):
+		return fmt.Errorf("want a string or an integer, got %s", describe(val))
+	case verify:
+		return fmt.Errorf("want true, false or a CA file path, got %s", describe(val))
 	}
-	want := map[reflect.Kind]string{reflect.String: "a string", reflect.Bool: "true or false", reflect.Int: "an integer",
-		reflect.Float64: "a number", reflect.Slice: "a list of strings or a comma-separated string"}[k]
-	if hasOpt(tag, "number") {
-		want = "a string or an integer"
-	}
-	return fmt.Errorf("want %s, got %s", want, describe(val))
+	return fmt.Errorf("want %s, got %s", kindName(k), describe(val))
+}
+
+// kindName names what a field of kind k holds, for error messages.
+func kindName(k reflect.Kind) string {
+	return cmp.Or(map[reflect.Kind]string{reflect.Bool: "a boolean", reflect.Int: "an integer", reflect.Float64: "a number",
+		reflect.Slice: "a list of strings or a comma-separated string"}[k], "a string")
 }
 
 // setList stores a TOML array of strings in a []string.
@@ -134,32 +127,30 @@ func setText(v reflect.Value, tag reflect.StructTag, s string) error {
 	var err error
 	switch t := strings.TrimSpace(s); v.Kind() {
 	case reflect.String:
-		v.SetString(s)
-		if hasOpt(tag, "upper") {
-			v.SetString(strings.ToUpper(s))
-		} else if hasOpt(tag, "lower") {
-			v.SetString(strings.ToLower(s))
+		switch {
+		case hasOpt(tag, "upper"):
+			s = strings.ToUpper(s)
+		case hasOpt(tag, "lower"):
+			s = strings.ToLower(s)
 		}
+		v.SetString(s)
 	case reflect.Slice:
 		v.Set(reflect.ValueOf(splitList(s)))
 	case reflect.Bool:
-		var x bool
-		if x, err = strconv.ParseBool(t); err != nil {
-			return fmt.Errorf("not a boolean: %q", s)
-		}
-		v.SetBool(x)
+		var b bool
+		b, err = strconv.ParseBool(t)
+		v.SetBool(b)
 	case reflect.Int:
-		var x int
-		if x, err = strconv.Atoi(t); err != nil {
-			return fmt.Errorf("not an integer: %q", s)
-		}
-		v.SetInt(int64(x))
+		var n int
+		n, err = strconv.Atoi(t)
+		v.SetInt(int64(n))
 	case reflect.Float64:
-		var x float64
-		if x, err = strconv.ParseFloat(t, 64); err != nil {
-			return fmt.Errorf("not a number: %q", s)
-		}
-		v.SetFloat(x)
+		var f float64
+		f, err = strconv.ParseFloat(t, 64)
+		v.SetFloat(f)
+	}
+	if err != nil {
+		return fmt.Errorf("not %s: %q", kindName(v.Kind()), s)
 	}
 	return nil
 }

@@ -1,13 +1,14 @@
 package config
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -25,123 +26,144 @@ func Load(path string) (Config, error) {
 
 // Parse reads a TOML document over Default. name is used in error messages
 // and its directory resolves relative paths. Unknown keys, values of the
-// wrong type and values their check refuses are errors that name the key and
-// its line. Whether the configuration is complete is Validate's job, once
-// environment and flags have been applied.
+// wrong type and values their check refuses are errors, all of them, each
+// naming the key and its line. Whether the configuration is complete is
+// Validate's job, once environment and flags have been applied.
 func Parse(data []byte, name string) (Config, error) {
-	d := &decoding{cfg: Default(), dir: filepath.Dir(name), set: map[string]bool{}}
-	if err := d.decode(data, ""); err != nil {
-		if d.table != "" {
-			// A [table] header named a key: without that key, go-toml reports the header's line.
-			err = cmpErr(d.decode(data, d.table), err)
+	var doc map[string]any
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		var de *toml.DecodeError
+		if !errors.As(err, &de) {
+			return Config{}, fmt.Errorf("parse %s: %w", name, err)
 		}
-		return Config{}, d.fileError(data, name, err)
+		line, _ := de.Position()
+		return Config{}, &Error{File: name, Line: line, Key: keyOnLine(data, line), Err: errors.New(strings.TrimPrefix(de.Error(), "toml: "))}
 	}
-	if !d.set["kafka.security_protocol"] && d.cfg.Hops.URL != "" && len(d.cfg.Kafka.Brokers) == 0 {
-		d.cfg.Kafka.SecurityProtocol = ProtocolSSL // the tutorial's Hopsworks
+	p := &parser{cfg: Default(), name: name, fields: map[string]field{}, sections: map[string]bool{},
+		lines: map[string]int{}, headers: map[string]bool{}, set: map[string]bool{}}
+	for _, f := range fields(&p.cfg) {
+		p.fields[f.key] = f
+		for i := strings.LastIndex(f.key, "."); i > 0; i = strings.LastIndex(f.key[:i], ".") {
+			p.sections[f.key[:i]] = true
+		}
 	}
-	return d.cfg, nil
-}
-
-// cmpErr returns the first non-nil error.
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
+	p.index(data)
+	p.walk(doc, "")
+	byLine := func(a, b *Error) int { return a.Line - b.Line }
+	slices.SortStableFunc(p.unknown, byLine)
+	slices.SortStableFunc(p.errs, byLine)
+	if len(p.unknown) > maxUnknown {
+		more := &Error{File: name, Line: p.unknown[maxUnknown].Line, Err: fmt.Errorf("%d more unknown keys", len(p.unknown)-maxUnknown)}
+		p.unknown = append(p.unknown[:maxUnknown], more)
 	}
-	return b
-}
-
-// ApplyEnv overrides c with the KAFKAPLOT_<SECTION>_<KEY> variable of every
-// key (see EnvName) that lookup finds, written as the key's default is:
-// KAFKAPLOT_KAFKA_BROKERS=a:9092,b:9092, KAFKAPLOT_PLOT_WINDOW=30s. Paths
-// are taken as given. On error, which names the variable, c is unchanged.
-func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
-	n := *c
 	var errs []error
-	for _, f := range fields() {
-		if s, ok := lookup(EnvName(f.key)); ok {
-			v := f.value(&n)
-			if err := cmpErr(setText(v, f.tag, s), checkValue(v, f.tag)); err != nil {
-				errs = append(errs, &Error{Key: f.key, Env: EnvName(f.key), Err: err})
-			}
-		}
+	for _, e := range append(p.unknown, p.errs...) {
+		errs = append(errs, e)
 	}
 	if len(errs) > 0 {
-		return errors.Join(errs...)
+		return Config{}, errors.Join(errs...)
 	}
-	*c = n
-	return nil
+	if !p.set["kafka.security_protocol"] && p.cfg.Hops.URL != "" && len(p.cfg.Kafka.Brokers) == 0 {
+		p.cfg.Kafka.SecurityProtocol = ProtocolSSL // the tutorial's Hopsworks
+	}
+	return p.cfg, nil
 }
 
-// decoding is one Parse: go-toml decodes the document strictly into a value
-// shaped like Config whose leaves are setters of cfg's fields, so that it
-// reports unknown keys, syntax errors and the setters' errors with their line.
-type decoding struct {
-	cfg   Config
-	dir   string          // directory of the file, for relative paths
-	set   map[string]bool // keys the document set
-	err   *Error          // the setter's error go-toml reports, if any
-	table string          // key a [table] header was given to, if any
+// maxUnknown is the number of unknown keys reported one by one.
+const maxUnknown = 20
+
+// parser is one Parse: the document decoded by go-toml into maps, stored
+// key by key in cfg, with the line of each key from go-toml's parser.
+type parser struct {
+	cfg      Config
+	name     string
+	fields   map[string]field // the keys of Config
+	sections map[string]bool  // the tables of Config, such as "kafka.consumer"
+	lines    map[string]int   // line of every key, dotted-key prefix and [table] of the document
+	headers  map[string]bool  // the document's [table] headers
+	set      map[string]bool  // the keys the document set
+	unknown  []*Error         // unknown keys and tables
+	errs     []*Error         // bad values
 }
 
-// decode decodes data into d.cfg, leaving out the key skip.
-func (d *decoding) decode(data []byte, skip string) error {
-	target := d.shadow(reflect.ValueOf(&d.cfg).Elem(), "", skip)
-	return toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().EnableUnmarshalerInterface().
-		Decode(target.Addr().Interface())
-}
-
-// shadow returns a struct with the toml tags of v's type and a *setter for every leaf of v.
-func (d *decoding) shadow(v reflect.Value, prefix, skip string) reflect.Value {
-	var fields []reflect.StructField
-	var values []reflect.Value
-	for i := range v.NumField() {
-		sf := v.Type().Field(i)
-		if key := prefix + sf.Tag.Get("toml"); key != skip {
-			fv := reflect.ValueOf(&setter{d: d, key: key, v: v.Field(i), tag: sf.Tag})
-			if isSection(sf.Type) {
-				fv = d.shadow(v.Field(i), key+".", skip)
+// index records the line where each key and table of data first appears, in lower case.
+func (p *parser) index(data []byte) {
+	var up unstable.Parser
+	up.Reset(data)
+	table := ""
+	for up.NextExpression() {
+		e := up.Expression()
+		if e.Kind != unstable.KeyValue && e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
+			continue
+		}
+		key, line := "", 0
+		if e.Kind == unstable.KeyValue {
+			key = table
+		}
+		for it := e.Key(); it.Next(); {
+			key = strings.TrimPrefix(key+"."+strings.ToLower(string(it.Node().Data)), ".")
+			line = cmp.Or(line, up.Shape(it.Node().Raw).Start.Line)
+			if _, ok := p.lines[key]; !ok {
+				p.lines[key] = line
 			}
-			fields = append(fields, reflect.StructField{Name: sf.Name, Type: fv.Type(), Tag: `toml:"` + reflect.StructTag(sf.Tag.Get("toml")) + `"`})
-			values = append(values, fv)
+		}
+		if e.Kind != unstable.KeyValue {
+			table, p.headers[key] = key, true
 		}
 	}
-	s := reflect.New(reflect.StructOf(fields)).Elem()
-	for i, fv := range values {
-		s.Field(i).Set(fv)
-	}
-	return s
 }
 
-// setter stores the value go-toml found for one key in its field of Config.
-type setter struct {
-	d   *decoding
-	key string
-	v   reflect.Value
-	tag reflect.StructTag
+// walk stores the values of m, the document's table named prefix, in p.cfg.
+func (p *parser) walk(m map[string]any, prefix string) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		key := prefix + strings.ToLower(k)
+		sub, isTable := m[k].(map[string]any)
+		f, isField := p.fields[key]
+		switch {
+		case isTable && p.headers[key] && !p.sections[key]:
+			p.fail(key, ErrUnknownTable)
+		case isField:
+			p.store(f, m[k])
+		case isTable: // a section, or the keys under an unknown dotted or inline key
+			p.walk(sub, key+".")
+		case p.sections[key]:
+			p.fail(key, fmt.Errorf("want a table, got %s", describe(m[k])))
+		default:
+			p.fail(key, ErrUnknownKey)
+		}
+	}
 }
 
-// UnmarshalTOML converts, resolves and checks the raw TOML value of the key.
-func (s *setter) UnmarshalTOML(raw []byte) error {
-	val, err := rawValue(raw)
-	if err != nil { // not one value: the body of a [table] named after this key
-		s.d.table = s.key
-		return fmt.Errorf("table %s: %w", s.key, err)
-	}
-	if err = setTOML(s.v, s.tag, raw, val); err == nil && hasOpt(s.tag, "path") {
-		switch p := s.v.Addr().Interface().(type) {
+// store converts, resolves and checks the value of a key.
+func (p *parser) store(f field, val any) {
+	err := setTOML(f.v, f.tag, val)
+	if err == nil && hasOpt(f.tag, "path") {
+		switch x := f.v.Addr().Interface().(type) {
 		case *string:
-			*p = resolve(*p, s.d.dir)
+			*x = resolve(*x, filepath.Dir(p.name))
 		case *Verify:
-			p.CAFile = resolve(p.CAFile, s.d.dir)
+			x.CAFile = resolve(x.CAFile, filepath.Dir(p.name))
 		}
 	}
-	if err = cmpErr(err, checkValue(s.v, s.tag)); err != nil {
-		s.d.err = &Error{Key: s.key, Err: err}
-		return &unstable.ParserError{Highlight: raw, Message: err.Error(), Key: strings.Split(s.key, ".")}
+	if err = cmp.Or(err, checkValue(f.v, f.tag)); err != nil {
+		p.fail(f.key, err)
 	}
-	s.d.set[s.key] = true
-	return nil
+	p.set[f.key] = true
+}
+
+// fail records a problem of key at its line, or at its nearest parent's (keys of an inline table).
+func (p *parser) fail(key string, err error) {
+	line, ok := p.lines[key]
+	for k := key; !ok && k != ""; {
+		k = k[:max(strings.LastIndex(k, "."), 0)]
+		line, ok = p.lines[k]
+	}
+	e := &Error{File: p.name, Line: line, Key: key, Err: err}
+	if errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrUnknownTable) {
+		p.unknown = append(p.unknown, e)
+	} else {
+		p.errs = append(p.errs, e)
+	}
 }
 
 // resolve joins a relative, non-empty path to dir.
@@ -152,61 +174,45 @@ func resolve(p, dir string) string {
 	return filepath.Join(dir, p)
 }
 
-// maxUnknown is the number of unknown keys reported one by one.
-const maxUnknown = 20
-
-// fileError turns go-toml's errors into Errors naming the file, line and key.
-func (d *decoding) fileError(data []byte, name string, err error) error {
-	var strict *toml.StrictMissingError
-	var de *toml.DecodeError
-	switch {
-	case errors.As(err, &strict):
-		var errs []error
-		for i, e := range strict.Errors {
-			line, _ := e.Position()
-			kind := ErrUnknownKey
-			if strings.HasSuffix(e.Error(), "missing table") {
-				kind = ErrUnknownTable
-			}
-			if i == maxUnknown {
-				return errors.Join(append(errs, &Error{File: name, Line: line, Err: fmt.Errorf("%d more unknown keys", len(strict.Errors)-i)})...)
-			}
-			errs = append(errs, &Error{File: name, Line: line, Key: strings.ToLower(strings.Join(e.Key(), ".")), Err: kind})
-		}
-		return errors.Join(errs...)
-	case !errors.As(err, &de):
-		return fmt.Errorf("parse %s: %w", name, err)
-	case d.err != nil:
-		line, _ := de.Position()
-		return &Error{File: name, Line: line, Key: d.err.Key, Err: d.err.Err}
-	}
-	line, _ := de.Position()
-	return &Error{File: name, Line: line, Key: keyOnLine(data, line), Err: errors.New(strings.TrimPrefix(de.Error(), "toml: "))}
-}
-
-var (
-	headerLine = regexp.MustCompile(`^\s*\[+\s*([A-Za-z0-9_.-]+)\s*\]+`)
-	keyLine    = regexp.MustCompile(`^\s*([A-Za-z0-9_.-]+)\s*=`)
-)
+// keyText matches the start of a [table] header or of a key's line.
+var keyText = regexp.MustCompile(`^\s*(\[*)\s*([A-Za-z0-9_.-]+)\s*(\]|=)`)
 
 // keyOnLine names the key a syntax error on a line is about, as written
 // there: a [table] header, or a bare key under the last header above it.
 func keyOnLine(data []byte, line int) string {
 	lines := strings.Split(string(data), "\n")
-	if line < 1 || line > len(lines) {
-		return ""
-	}
-	if m := headerLine.FindStringSubmatch(lines[line-1]); m != nil {
-		return strings.ToLower(m[1])
-	}
-	m := keyLine.FindStringSubmatch(lines[line-1])
-	for i := line - 2; m != nil && i >= 0; i-- {
-		if h := headerLine.FindStringSubmatch(lines[i]); h != nil {
-			return strings.ToLower(h[1] + "." + m[1])
+	key := ""
+	for i := min(line, len(lines)) - 1; i >= 0; i-- {
+		m := keyText.FindStringSubmatch(lines[i])
+		switch {
+		case m != nil && m[1] != "":
+			return strings.ToLower(strings.TrimSuffix(m[2]+"."+key, "."))
+		case i == line-1 && m == nil:
+			return ""
+		case i == line-1:
+			key = m[2]
 		}
 	}
-	if m == nil {
-		return ""
+	return strings.ToLower(key)
+}
+
+// ApplyEnv overrides c with the KAFKAPLOT_<SECTION>_<KEY> variable of every
+// key (see EnvName) that lookup finds, written as the key's default is:
+// KAFKAPLOT_KAFKA_BROKERS=a:9092,b:9092, KAFKAPLOT_PLOT_WINDOW=30s. Paths
+// are taken as given. On error, which names the variable, c is unchanged.
+func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
+	n := *c
+	var errs []error
+	for _, f := range fields(&n) {
+		if s, ok := lookup(EnvName(f.key)); ok {
+			if err := cmp.Or(setText(f.v, f.tag, s), checkValue(f.v, f.tag)); err != nil {
+				errs = append(errs, &Error{Key: f.key, Env: EnvName(f.key), Err: err})
+			}
+		}
 	}
-	return strings.ToLower(m[1])
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	*c = n
+	return nil
 }

@@ -40,41 +40,38 @@ func (c Config) KafkaTLS(now time.Time) (*tls.Config, TLSInfo, error) {
 		return nil, info, nil
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	var kp tlsfiles.KeyPair
+	var err error
+	format, certKey, certPath := tlsfiles.FormatPEM, "tls.keystore", c.TLS.Keystore
 	switch {
 	case c.TLS.Keystore != "":
-		kp, format, err := tlsfiles.LoadKeystore(c.TLS.Keystore, []byte(c.TLS.KeystorePassword))
-		if err != nil {
+		if kp, format, err = tlsfiles.LoadKeystore(c.TLS.Keystore, []byte(c.TLS.KeystorePassword)); err != nil {
 			return nil, info, tlsError(err, "tls.keystore", "tls.keystore_password")
 		}
-		if err := tlsfiles.CheckValidity(kp.Leaf, now); err != nil {
-			return nil, info, &Error{Key: "tls.keystore", Err: &tlsfiles.FileError{Path: c.TLS.Keystore, Err: err}}
-		}
-		info.Certificate, info.CertificateKey, info.CertificatePath, info.CertificateFormat = kp.Leaf, "tls.keystore", c.TLS.Keystore, format
-		setClientCertificate(tc, kp.TLSCertificate())
-	case c.Project.CertificateFile != "" || c.Project.KeyFile != "":
-		if c.Project.CertificateFile == "" {
-			return nil, info, &Error{Key: "project.certificate_file", Err: fmt.Errorf("%w with project.key_file", ErrRequired)}
-		}
-		if c.Project.KeyFile == "" {
-			return nil, info, &Error{Key: "project.key_file", Err: fmt.Errorf("%w with project.certificate_file (it may name the same file)", ErrRequired)}
-		}
-		kp, err := tlsfiles.LoadKeyPair(c.Project.CertificateFile, c.Project.KeyFile, []byte(c.Project.KeyPassword))
-		if err != nil {
+	case c.Project.CertificateFile == "" && c.Project.KeyFile != "":
+		return nil, info, &Error{Key: "project.certificate_file", Err: fmt.Errorf("%w with project.key_file", ErrRequired)}
+	case c.Project.CertificateFile != "" && c.Project.KeyFile == "":
+		return nil, info, &Error{Key: "project.key_file", Err: fmt.Errorf("%w with project.certificate_file (it may name the same file)", ErrRequired)}
+	case c.Project.CertificateFile != "":
+		certKey, certPath = "project.certificate_file", c.Project.CertificateFile
+		if kp, err = tlsfiles.LoadKeyPair(c.Project.CertificateFile, c.Project.KeyFile, []byte(c.Project.KeyPassword)); err != nil {
 			return nil, info, keyPairError(err, c.Project.CertificateFile, c.Project.KeyFile)
 		}
+	}
+	if kp.Leaf != nil {
 		if err := tlsfiles.CheckValidity(kp.Leaf, now); err != nil {
-			return nil, info, &Error{Key: "project.certificate_file", Err: &tlsfiles.FileError{Path: c.Project.CertificateFile, Err: err}}
+			return nil, info, &Error{Key: certKey, Err: &tlsfiles.FileError{Path: certPath, Err: err}}
 		}
-		info.Certificate, info.CertificateKey, info.CertificatePath, info.CertificateFormat = kp.Leaf, "project.certificate_file", c.Project.CertificateFile, tlsfiles.FormatPEM
-		setClientCertificate(tc, kp.TLSCertificate())
+		info.Certificate, info.CertificateKey, info.CertificatePath, info.CertificateFormat = kp.Leaf, certKey, certPath, format
+		// Present the certificate whenever the server asks, even when it names acceptable CAs that did
+		// not issue it: the server's refusal then says what is wrong, where silence would not.
+		cert := kp.TLSCertificate()
+		tc.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &cert, nil }
 	}
 
-	var rootsKey, rootsPath, password string
-	switch {
-	case c.TLS.Truststore != "":
-		rootsKey, rootsPath, password = "tls.truststore", c.TLS.Truststore, cmp.Or(c.TLS.TruststorePassword, c.TLS.KeystorePassword)
-	case c.Project.CAFile != "":
-		rootsKey, rootsPath = "project.ca_file", c.Project.CAFile
+	rootsKey, rootsPath, password := "tls.truststore", c.TLS.Truststore, cmp.Or(c.TLS.TruststorePassword, c.TLS.KeystorePassword)
+	if rootsPath == "" {
+		rootsKey, rootsPath, password = "project.ca_file", c.Project.CAFile, ""
 	}
 	if rootsPath != "" {
 		roots, format, err := tlsfiles.LoadCertificates(rootsPath, []byte(password))
@@ -118,15 +115,6 @@ func (c Config) RegistryTLS() (*tls.Config, TLSInfo, error) {
 		info.Roots, info.RootsKey, info.RootsPath, info.RootsFormat = roots, "hops.verify", v.CAFile, format
 	}
 	return tc, info, nil
-}
-
-// setClientCertificate makes tc present cert whenever the server asks, even
-// when the server names acceptable CAs that did not issue it: the server's
-// refusal then says what is wrong, where silence would not.
-func setClientCertificate(tc *tls.Config, cert tls.Certificate) {
-	tc.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-		return &cert, nil
-	}
 }
 
 // verifyChainOnly replaces the standard verification of tc by one that

@@ -1,15 +1,12 @@
 package config
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pelletier/go-toml/v2"
 )
 
 // Kinds of configuration problems, matched with errors.Is.
@@ -73,23 +70,6 @@ func (v *Verify) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// UnmarshalTOML reads a raw TOML value: a boolean or a string (see UnmarshalText).
-func (v *Verify) UnmarshalTOML(data []byte) error {
-	val, err := rawValue(data)
-	if err != nil {
-		return err
-	}
-	switch x := val.(type) {
-	case bool:
-		*v = Verify{Enabled: x}
-		return nil
-	case string:
-		return v.UnmarshalText([]byte(x))
-	default:
-		return fmt.Errorf("want true, false or a CA file path, got %s", describe(val))
-	}
-}
-
 // MarshalText writes "true", "false" or the CA file path.
 func (v Verify) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
@@ -117,25 +97,17 @@ func (d *Duration) UnmarshalText(text []byte) error {
 // MarshalText writes the duration as a Go duration string.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.Duration.String()), nil }
 
-// rawValue decodes one raw TOML value, as given to an UnmarshalTOML method.
-func rawValue(data []byte) (any, error) {
-	var doc struct {
-		V any `toml:"v"`
-	}
-	// Strict: the body of a [table] given to a key ("x = 1") is not one value.
-	if err := toml.NewDecoder(bytes.NewReader(append([]byte("v = "), data...))).DisallowUnknownFields().Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decode value %q: %w", data, err)
-	}
-	return doc.V, nil
-}
-
 // describe names the TOML type and value of a decoded value for error messages.
 func describe(v any) string {
 	switch x := v.(type) {
 	case string:
 		return fmt.Sprintf("string %q", x)
-	case int64, float64, bool:
-		return fmt.Sprintf("%s %v", map[string]string{"int64": "integer", "float64": "float", "bool": "boolean"}[fmt.Sprintf("%T", x)], x)
+	case int64:
+		return fmt.Sprintf("integer %d", x)
+	case float64:
+		return fmt.Sprintf("float %v", x)
+	case bool:
+		return fmt.Sprintf("boolean %t", x)
 	case []any:
 		return "an array"
 	case map[string]any:

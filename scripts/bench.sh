@@ -6,6 +6,9 @@
 #   - produce -d 0 --quiet rate; consume --until-end --quiet vs kcat on the
 #     same 1,000,000 records, both rates and the ratio, ROUNDS rounds
 #   - produce→drawn latency (generator at 2 steps/s, the dashboard's path)
+#   - history on assignment: 2 partitions x 2 minutes at 100 events/s each,
+#     and 1,000,000 records in one partition's window (sampled), from the
+#     assignment to the frame that draws them; BenchmarkHistory
 #   - rebalance timings of real dashboards in tmux (join, q, kill -9), and
 #     of a mixed group: the tutorial's library (librdkafka, through
 #     testdata/interop/group_member.py) joining and leaving a dashboard's
@@ -68,6 +71,7 @@ go test -run '^$' -bench '^(BenchmarkDecode|BenchmarkDecodeProtobuf)$' -benchmem
 go test -run '^$' -bench '^(BenchmarkIngest|BenchmarkFrame)$' -benchmem ./ui > "$work/b_ui.txt"
 go test -run '^$' -bench '^BenchmarkConsume$' -benchmem -benchtime 5x ./stream > "$work/b_stream.txt"
 go test -run '^$' -bench '^BenchmarkSend$' -benchmem ./stream >> "$work/b_stream.txt"
+go test -run '^$' -bench '^BenchmarkHistory$' -benchmem ./stream >> "$work/b_stream.txt"
 # metric FILE BENCH UNIT prints the value before UNIT on BENCH's line.
 metric() { awk -v b="$2" -v u="$3" '$1 ~ "^"b"(-[0-9]+)?$" {for (i=2;i<=NF;i++) if ($i==u) print $(i-1)}' "$1" | head -n1; }
 decode_ns=$(metric "$work/b_decode.txt" BenchmarkDecode/fixed ns/op)
@@ -79,6 +83,8 @@ ingest_ns=$(metric "$work/b_ui.txt" BenchmarkIngest ns/op)
 frame_ns=$(metric "$work/b_ui.txt" BenchmarkFrame ns/op)
 consume_ns=$(metric "$work/b_stream.txt" BenchmarkConsume ns/record)
 send_ns=$(metric "$work/b_stream.txt" BenchmarkSend ns/op)
+history_all_ms=$(metric "$work/b_stream.txt" BenchmarkHistory/all/12000 ms/history)
+history_sampled_ms=$(metric "$work/b_stream.txt" BenchmarkHistory/sampled/200000-to-2048 ms/history)
 
 # --- produce, and consume vs kcat --------------------------------------------
 produce_rates=() kp_rates=() kcat_rates=() ratios=()
@@ -122,6 +128,17 @@ say "latency: 30 s at 2 steps/s"
 start_cluster
 # shellcheck disable=SC2046
 "$bk" latency $(flags) --rate 2 --duration 30s > "$work/latency.out"
+stop_cluster
+
+# --- history on assignment --------------------------------------------------------
+say "backfill: 2 partitions x 2 min at 100 events/s; 1,000,000 records in one partition's window"
+start_cluster
+# shellcheck disable=SC2046
+"$bk" backfill $(flags) --records 12000 --prefix backfill > "$work/backfill.out"
+stop_cluster
+start_cluster
+# shellcheck disable=SC2046
+"$bk" backfill $(flags) --records 1000000 --partition 0 --batch 64 --prefix backfill_1m >> "$work/backfill.out"
 stop_cluster
 
 # --- rebalance -----------------------------------------------------------------
@@ -172,7 +189,7 @@ tmux -L "$sock" send-keys -t bench:ingest q
 stop_cluster
 
 # --- summary ---------------------------------------------------------------------
-L=$work/latency.out R=$work/rebalance.out I=$work/ingest.out F=$work/flood.out
+L=$work/latency.out R=$work/rebalance.out I=$work/ingest.out F=$work/flood.out B=$work/backfill.out
 met() { awk -v v="$1" -v t="$3" "BEGIN {print (v $2 t) ? \"yes\" : \"NO\"}"; }
 ms() { awk -v n="$1" 'BEGIN {printf "%.3f", n / 1e6}'; }
 row() { printf '%-46s %-17s %-46s %s\n' "$@"; }
@@ -191,6 +208,10 @@ row "BenchmarkFrame (2x8x2048 points at 200x50)" "<= 2 ms" "$(ms "$frame_ns") ms
 row "BenchmarkIngest" "" "${ingest_ns} ns/event" ""
 row "BenchmarkConsume (in-process kfake)" "" "${consume_ns} ns/record" ""
 row "BenchmarkSend (in-process kfake)" "" "${send_ns} ns/event" ""
+row "BenchmarkHistory (in-process kfake)" "" "12,000 whole ${history_all_ms} ms; 200,000 sampled to 2,048 ${history_sampled_ms} ms" ""
+bf=$(value backfill_ms "$B") bf1m=$(value backfill_1m_ms "$B")
+row "history: 2 partitions x 2 min at 100/s each" "<= 500 ms" "${bf} ms assignment->drawn ($(value backfill_drawn "$B") of $(value backfill_records "$B") records, sampled $(value backfill_sampled "$B"))" "$(met "$bf" "<=" 500)"
+row "history: 1,000,000 records in the window" "<= 2 s" "${bf1m} ms assignment->drawn ($(value backfill_1m_drawn "$B") drawn, sampled $(value backfill_1m_sampled "$B"))" "$(met "$bf1m" "<=" 2000)"
 row "dashboard on 1 core at ${ingest_rate} events/s" "lag not growing" "lag last ${lag_last}, max ${lag_max}; $(value ingest_rate "$I")/s consumed" "$(met "$lag_max" "<=" "$ingest_rate")"
 row "RSS after 10,000,000 events, 1,000 sensors" "<= 64 MiB, flat" "$((rss_end / 1024)) MiB (halfway $((rss_half / 1024)), peak $((rss_max / 1024)))" "$(met "$rss_max" "<=" 65536)"
 row "idle dashboard, 30 s" "<= 1% of a core" "${idle_pct}% (headless consume: ${idle_consume_pct}%)" "$(met "$idle_pct" "<=" 1)"

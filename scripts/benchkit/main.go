@@ -37,7 +37,7 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("want a subcommand: latency, flood, lag, rebalance or port")
+		return errors.New("want a subcommand: latency, flood, lag, rebalance, backfill or port")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	switch args[0] {
@@ -49,6 +49,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return runLag(ctx, fs, args[1:], out)
 	case "rebalance":
 		return runRebalance(ctx, fs, args[1:], out)
+	case "backfill":
+		return runBackfill(ctx, fs, args[1:], out)
 	case "port":
 		addr, err := freePort()
 		if err != nil {

@@ -585,6 +585,10 @@ func (m *groupMember) commit(partition int, offset int64) error {
 	return nil
 }
 
+// cooperativeFirstHeartbeat is how soon a cooperative member heartbeats
+// after a round.
+const cooperativeFirstHeartbeat = 100 * time.Millisecond
+
 // partitionCheckInterval is how often a leader checks whether the topics
 // it balanced gained partitions.
 const partitionCheckInterval = 5 * time.Second
@@ -593,7 +597,14 @@ const partitionCheckInterval = 5 * time.Second
 // rejoin) or ctx is done.
 func (m *groupMember) heartbeat(ctx context.Context) error {
 	cfg := &m.c.cfg
-	tick := time.NewTicker(cfg.Heartbeat)
+	// A cooperative rebalance often has a second round: the member that
+	// gave partitions up rejoins right after its sync. The first heartbeat
+	// comes early to notice it (as franz-go does).
+	first := cfg.Heartbeat
+	if m.cooperative {
+		first = min(first, cooperativeFirstHeartbeat)
+	}
+	tick := time.NewTimer(first)
 	defer tick.Stop()
 	lastOK, lastCheck := time.Now(), time.Now()
 	for {
@@ -601,6 +612,7 @@ func (m *groupMember) heartbeat(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
+			tick.Reset(cfg.Heartbeat)
 		}
 		st := m.snapshot()
 		req := kmsg.NewPtrHeartbeatRequest()

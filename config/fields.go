@@ -29,7 +29,8 @@ func fields(c *Config) []field {
 	walk = func(v reflect.Value, prefix string) {
 		for i := range v.NumField() {
 			sf := v.Type().Field(i)
-			if key := prefix + sf.Tag.Get("toml"); isSection(sf.Type) {
+			text := reflect.PointerTo(sf.Type).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+			if key := prefix + sf.Tag.Get("toml"); sf.Type.Kind() == reflect.Struct && !text {
 				walk(v.Field(i), key+".")
 			} else {
 				out = append(out, field{key: key, v: v.Field(i), tag: sf.Tag})
@@ -38,11 +39,6 @@ func fields(c *Config) []field {
 	}
 	walk(reflect.ValueOf(c).Elem(), "")
 	return out
-}
-
-// isSection reports whether a field of type t is a table of keys rather than one key.
-func isSection(t reflect.Type) bool {
-	return t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
 }
 
 // Keys returns every dotted TOML key kafkaplot reads, in file order.
@@ -274,10 +270,10 @@ func alternatives(words []string) string {
 // validPort checks that s is a TCP port number.
 func validPort(s string) error {
 	n, err := strconv.Atoi(s)
-	if err != nil {
+	switch {
+	case err != nil:
 		return fmt.Errorf("not a number: %q", s)
-	}
-	if n < 1 || n > 65535 {
+	case n < 1 || n > 65535:
 		return fmt.Errorf("out of range 1-65535: %d", n)
 	}
 	return nil

@@ -39,28 +39,18 @@ func Parse(data []byte, name string) (Config, error) {
 		line, _ := de.Position()
 		return Config{}, &Error{File: name, Line: line, Key: keyOnLine(data, line), Err: errors.New(strings.TrimPrefix(de.Error(), "toml: "))}
 	}
-	p := &parser{cfg: Default(), name: name, fields: map[string]field{}, sections: map[string]bool{},
-		lines: map[string]int{}, headers: map[string]bool{}, set: map[string]bool{}}
-	for _, f := range fields(&p.cfg) {
-		p.fields[f.key] = f
-		for i := strings.LastIndex(f.key, "."); i > 0; i = strings.LastIndex(f.key[:i], ".") {
-			p.sections[f.key[:i]] = true
-		}
-	}
+	p := &parser{cfg: Default(), name: name, lines: map[string]int{}, headers: map[string]bool{}, set: map[string]bool{}}
+	p.fields = fields(&p.cfg)
 	p.index(data)
 	p.walk(doc, "")
-	byLine := func(a, b *Error) int { return a.Line - b.Line }
+	byLine := func(a, b error) int { return a.(*Error).Line - b.(*Error).Line }
 	slices.SortStableFunc(p.unknown, byLine)
 	slices.SortStableFunc(p.errs, byLine)
-	if len(p.unknown) > maxUnknown {
-		more := &Error{File: name, Line: p.unknown[maxUnknown].Line, Err: fmt.Errorf("%d more unknown keys", len(p.unknown)-maxUnknown)}
+	if n := len(p.unknown); n > maxUnknown {
+		more := &Error{File: name, Line: p.unknown[maxUnknown].(*Error).Line, Err: fmt.Errorf("%d more unknown keys", n-maxUnknown)}
 		p.unknown = append(p.unknown[:maxUnknown], more)
 	}
-	var errs []error
-	for _, e := range append(p.unknown, p.errs...) {
-		errs = append(errs, e)
-	}
-	if len(errs) > 0 {
+	if errs := append(p.unknown, p.errs...); len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
 	if !p.set["kafka.security_protocol"] && p.cfg.Hops.URL != "" && len(p.cfg.Kafka.Brokers) == 0 {
@@ -69,21 +59,19 @@ func Parse(data []byte, name string) (Config, error) {
 	return p.cfg, nil
 }
 
-// maxUnknown is the number of unknown keys reported one by one.
-const maxUnknown = 20
+const maxUnknown = 20 // unknown keys reported one by one
 
 // parser is one Parse: the document decoded by go-toml into maps, stored
 // key by key in cfg, with the line of each key from go-toml's parser.
 type parser struct {
-	cfg      Config
-	name     string
-	fields   map[string]field // the keys of Config
-	sections map[string]bool  // the tables of Config, such as "kafka.consumer"
-	lines    map[string]int   // line of every key, dotted-key prefix and [table] of the document
-	headers  map[string]bool  // the document's [table] headers
-	set      map[string]bool  // the keys the document set
-	unknown  []*Error         // unknown keys and tables
-	errs     []*Error         // bad values
+	cfg     Config
+	name    string
+	fields  []field
+	lines   map[string]int  // line of every key, dotted-key prefix and [table] of the document
+	headers map[string]bool // the document's [table] headers
+	set     map[string]bool // the keys the document set
+	unknown []error         // unknown keys and tables, each an *Error
+	errs    []error         // bad values, each an *Error
 }
 
 // index records the line where each key and table of data first appears, in lower case.
@@ -92,13 +80,10 @@ func (p *parser) index(data []byte) {
 	up.Reset(data)
 	table := ""
 	for up.NextExpression() {
-		e := up.Expression()
-		if e.Kind != unstable.KeyValue && e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
-			continue
-		}
-		key, line := "", 0
-		if e.Kind == unstable.KeyValue {
-			key = table
+		e := up.Expression() // a key = value, a [table] or an [[array table]]
+		key, line := table, 0
+		if e.Kind != unstable.KeyValue {
+			key = ""
 		}
 		for it := e.Key(); it.Next(); {
 			key = strings.TrimPrefix(key+"."+strings.ToLower(string(it.Node().Data)), ".")
@@ -118,15 +103,16 @@ func (p *parser) walk(m map[string]any, prefix string) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		key := prefix + strings.ToLower(k)
 		sub, isTable := m[k].(map[string]any)
-		f, isField := p.fields[key]
+		i := slices.IndexFunc(p.fields, func(f field) bool { return f.key == key })
+		section := slices.ContainsFunc(p.fields, func(f field) bool { return strings.HasPrefix(f.key, key+".") })
 		switch {
-		case isTable && p.headers[key] && !p.sections[key]:
+		case isTable && p.headers[key] && !section:
 			p.fail(key, ErrUnknownTable)
-		case isField:
-			p.store(f, m[k])
+		case i >= 0:
+			p.store(p.fields[i], m[k])
 		case isTable: // a section, or the keys under an unknown dotted or inline key
 			p.walk(sub, key+".")
-		case p.sections[key]:
+		case section:
 			p.fail(key, fmt.Errorf("want a table, got %s", describe(m[k])))
 		default:
 			p.fail(key, ErrUnknownKey)

@@ -161,20 +161,18 @@ func tlsError(err error, fileKey, passwordKey string) error {
 }
 
 // keyPairError names the setting behind a failure of project.certificate_file
-// and project.key_file.
+// and project.key_file: a password problem, a missing or mismatched key and
+// any other failure are project.key_*'s, a missing certificate or an
+// unreadable certificate file (when not also the key file) the certificate's.
 func keyPairError(err error, certFile, keyFile string) error {
-	key := "project.key_file"
 	var pe *fs.PathError
 	var fe *tlsfiles.FileError
 	switch {
-	case errors.Is(err, tlsfiles.ErrWrongPassword), errors.Is(err, tlsfiles.ErrPasswordRequired):
-		key = "project.key_password"
-	case errors.Is(err, tlsfiles.ErrNoCertificate):
-		key = "project.certificate_file"
-	case errors.Is(err, tlsfiles.ErrNoKey), errors.Is(err, tlsfiles.ErrKeyMismatch):
-		key = "project.key_file"
-	case errors.As(err, &pe) && pe.Path == certFile, errors.As(err, &fe) && fe.Path == certFile && certFile != keyFile:
-		key = "project.certificate_file"
+	case errors.Is(err, tlsfiles.ErrWrongPassword), errors.Is(err, tlsfiles.ErrPasswordRequired),
+		errors.Is(err, tlsfiles.ErrNoKey), errors.Is(err, tlsfiles.ErrKeyMismatch):
+	case errors.Is(err, tlsfiles.ErrNoCertificate), errors.As(err, &pe) && pe.Path == certFile,
+		errors.As(err, &fe) && fe.Path == certFile && certFile != keyFile:
+		return &Error{Key: "project.certificate_file", Err: err}
 	}
-	return &Error{Key: key, Err: err}
+	return tlsError(err, "project.key_file", "project.key_password")
 }

@@ -27,14 +27,13 @@ type Error struct {
 
 // Error formats the problem as "file:line: key: problem" or "file:line: unknown key kafka.prot".
 func (e *Error) Error() string {
-	at := ""
-	switch {
-	case e.File != "" && e.Line > 0:
-		at = fmt.Sprintf("%s:%d: ", e.File, e.Line)
-	case e.File != "":
+	at, name := "", cmp.Or(e.Env, e.Key)
+	if e.File != "" {
 		at = e.File + ": "
 	}
-	name := cmp.Or(e.Env, e.Key)
+	if e.File != "" && e.Line > 0 {
+		at = fmt.Sprintf("%s:%d: ", e.File, e.Line)
+	}
 	switch {
 	case name == "":
 		return at + e.Err.Error()

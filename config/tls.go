@@ -161,9 +161,7 @@ func tlsError(err error, fileKey, passwordKey string) error {
 }
 
 // keyPairError names the setting behind a failure of project.certificate_file
-// and project.key_file: a password problem, a missing or mismatched key and
-// any other failure are project.key_*'s, a missing certificate or an
-// unreadable certificate file (when not also the key file) the certificate's.
+// and project.key_file: the certificate's for its own faults, else tlsError's.
 func keyPairError(err error, certFile, keyFile string) error {
 	var pe *fs.PathError
 	var fe *tlsfiles.FileError

@@ -382,7 +382,9 @@ func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, part
 		if errors.Is(err, kafka.OffsetOutOfRange) {
 			// The log was truncated, deleted or recreated: read it anew
 			// from its start (or end) per the reset policy.
-			st.resetCause = fmt.Sprintf("offset %d out of range", offset)
+			if st.resetCause == "" {
+				st.resetCause = fmt.Sprintf("offset %d out of range", offset)
+			}
 			offset = c.start
 			continue
 		}

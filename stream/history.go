@@ -87,14 +87,32 @@ type partitionStart struct {
 	resetCause string
 }
 
-// begin runs once per assignment of a partition, on the connection that
-// found its position: it reports a reset of the log (one seen through an
-// out-of-range offset, or noticed here by what this consumer read before)
-// and hands on the partition's history up to position.
+// begin runs on each connection of a partition's assignment, once its
+// position is found. The first time it reports a reset of the log (seen
+// through an out-of-range offset, or noticed here by what this consumer read
+// before) and hands on the partition's history up to position. On a
+// reconnect it reports a reset seen meanwhile, or checks that the log is
+// still the one read before: a recreated log that grew past the position is
+// an out-of-range error, so that reading starts again per the reset policy.
 func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, position int64, st *partitionStart) (err error) {
 	if st.begun {
 		if st.resetCause != "" {
 			c.reportReset(partition, position, st)
+			return nil
+		}
+		// A reconnect: the log may have been recreated meanwhile and grown
+		// past the position, which then means nothing in it.
+		prev, known := c.handed.get(partition)
+		if !known {
+			return nil
+		}
+		cause := logChanged(conn, prev)
+		if _, err := conn.Seek(position, kafka.SeekAbsolute|kafka.SeekDontCheck); err != nil {
+			return err
+		}
+		if cause != "" {
+			st.resetCause = cause
+			return fmt.Errorf("%s [%d]: %s: %w", c.cfg.Topic, partition, cause, kafka.OffsetOutOfRange)
 		}
 		return nil
 	}

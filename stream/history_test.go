@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/segmentio/kafka-go"
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
@@ -334,5 +337,56 @@ func TestLogReset(t *testing.T) {
 		if r.From != 0 || r.Cause == "" {
 			t.Errorf("reset %+v, want from 0 with a cause", r)
 		}
+	}
+}
+
+// TestLogChanged checks how a log is told to be the one a position was read
+// from: its end, and the timestamp of the record before the position.
+func TestLogChanged(t *testing.T) {
+	emb := startCluster(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn := Connection{Brokers: []string{emb.BrokerAddr()}}
+	now := time.Now()
+	old := produceSpread(t, emb, 10, now.Add(-time.Minute), now.Add(-50*time.Second)) // 40 records per partition
+	dial := func() *kafka.Conn {
+		t.Helper()
+		c, err := conn.Dialer().DialLeader(ctx, "tcp", emb.BrokerAddr(), emb.Topic(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	// The last record of the old log.
+	c := dial()
+	if _, err := c.Seek(old[0]-1, kafka.SeekAbsolute); err != nil {
+		t.Fatal(err)
+	}
+	last, err := c.ReadMessage(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := handedOn{next: last.Offset + 1, time: last.Time}
+
+	if got := logChanged(c, prev); got != "" {
+		t.Errorf("the same log: %q, want no change", got)
+	}
+	if got := logChanged(c, handedOn{next: old[0] + 5, time: last.Time}); !strings.Contains(got, "end of log") {
+		t.Errorf("a position past the end: %q, want the end of log named", got)
+	}
+
+	// The topic deleted and created again, and written past the position.
+	client := conn.Client()
+	defer closeClient(client)
+	if _, err := client.DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: []string{emb.Topic()}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{Topic: emb.Topic(), NumPartitions: 2, ReplicationFactor: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	produceSpread(t, emb, 20, now.Add(-10*time.Second), now)
+	if got := logChanged(dial(), prev); !strings.Contains(got, fmt.Sprintf("record at offset %d changed", prev.next-1)) {
+		t.Errorf("a recreated log that grew past the position: %q, want the changed record named", got)
 	}
 }

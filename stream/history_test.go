@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
@@ -388,5 +391,80 @@ func TestLogChanged(t *testing.T) {
 	produceSpread(t, emb, 20, now.Add(-10*time.Second), now)
 	if got := logChanged(dial(), prev); !strings.Contains(got, fmt.Sprintf("record at offset %d changed", prev.next-1)) {
 		t.Errorf("a recreated log that grew past the position: %q, want the changed record named", got)
+	}
+}
+
+// TestLogResetDeletedRecords: records deleted past the group's position
+// (the log's start moved past it) are a log reset; reading goes on from the
+// new start, and only records that exist are handed on.
+func TestLogResetDeletedRecords(t *testing.T) {
+	emb := startCluster(t, 2)
+	now := time.Now()
+	produceSpread(t, emb, 10, now.Add(-time.Minute), now.Add(-50*time.Second)) // offsets 0..39 of each partition
+
+	var first collector
+	stop := runConsumer(t, first.config(emb, "truncated"))
+	waitFor(t, "the first run to read everything", 20*time.Second, func() bool {
+		first.mu.Lock()
+		defer first.mu.Unlock()
+		return first.pos[0] == 40 && first.pos[1] == 40
+	})
+	stop()
+	highs := produceSpread(t, emb, 10, now.Add(-40*time.Second), now) // offsets 40..79
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(emb.BrokerAddr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	req := kmsg.NewPtrDeleteRecordsRequest()
+	topic := kmsg.NewDeleteRecordsRequestTopic()
+	topic.Topic = emb.Topic()
+	for p := range int32(2) {
+		part := kmsg.NewDeleteRecordsRequestTopicPartition()
+		part.Partition, part.Offset = p, 60
+		topic.Partitions = append(topic.Partitions, part)
+	}
+	req.Topics = append(req.Topics, topic)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range resp.Topics {
+		for _, p := range tp.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				t.Fatalf("delete records of p%d: %v", p.Partition, err)
+			}
+		}
+	}
+
+	var second collector
+	var h histories
+	cfg := second.config(emb, "truncated")
+	h.attach(&cfg, time.Minute, 0)
+	runConsumer(t, cfg)
+	waitFor(t, "the second run to read on", 20*time.Second, func() bool {
+		second.mu.Lock()
+		defer second.mu.Unlock()
+		return second.pos[0] == highs[0] && second.pos[1] == highs[1]
+	})
+	h.mu.Lock()
+	resets := slices.Clone(h.resets)
+	h.mu.Unlock()
+	slices.SortFunc(resets, func(a, b LogReset) int { return a.Partition - b.Partition })
+	if len(resets) != 2 || resets[0].From != 60 || resets[1].From != 60 {
+		t.Errorf("resets %+v, want both partitions from 60", resets)
+	}
+	second.mu.Lock()
+	defer second.mu.Unlock()
+	if len(second.records) != 40 {
+		t.Errorf("%d records handed on, want the 40 that are left", len(second.records))
+	}
+	for _, r := range second.records {
+		if r.Offset < 60 {
+			t.Fatalf("p%d offset %d handed on: it was deleted", r.Partition, r.Offset)
+		}
 	}
 }

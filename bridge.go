@@ -364,7 +364,7 @@ func (b *bridge) paneStatuses() map[int]string {
 
 // groupMsg converts a consumer-group event for the UI.
 func groupMsg(ev stream.GroupEvent) ui.GroupMsg {
-	msg := ui.GroupMsg{Generation: ev.Generation, MemberID: ev.MemberID, Owned: ev.Assigned}
+	msg := ui.GroupMsg{Generation: ev.Generation, MemberID: ev.MemberID, Assignor: ev.Protocol, Owned: ev.Assigned}
 	for _, m := range ev.Members {
 		msg.Members = append(msg.Members, ui.Member{ClientID: m.ClientID, MemberID: m.MemberID, Host: m.Host, Partitions: m.Partitions})
 	}

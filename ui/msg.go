@@ -68,6 +68,7 @@ type Member struct {
 type GroupMsg struct {
 	Generation int      // generation id
 	MemberID   string   // this instance's member id
+	Assignor   string   // the group's assignor (range, roundrobin, cooperative-sticky); "" if unknown
 	Owned      []int    // partitions assigned to this instance
 	Members    []Member // every member, this instance included
 }

@@ -79,7 +79,8 @@ type groupState struct {
 	known      bool
 	generation int
 	memberID   string
-	owned      []int // sorted
+	assignor   string // the group's assignor; "" if unknown
+	owned      []int  // sorted
 	members    []Member
 	owner      map[int]string // partition → label of the member that owns it
 	ownerID    map[int]string // partition → member id of its owner, when members are known
@@ -388,7 +389,7 @@ func (s *store) setGroup(msg GroupMsg, now time.Time) {
 			}
 		}
 	}
-	g.known, g.generation, g.memberID = true, msg.Generation, msg.MemberID
+	g.known, g.generation, g.memberID, g.assignor = true, msg.Generation, msg.MemberID, msg.Assignor
 	g.owned, g.members, g.owner, g.ownerID = owned, members, owner, ownerID
 
 	if !prevKnown || msg.Generation != prevGen {

@@ -17,6 +17,10 @@ import (
 	"github.com/kafkaplot/kafkaplot/ui"
 )
 
+
+// frameInterval is the dashboard's frame interval (30 frames per second).
+const frameInterval = time.Second / 30
+
 // historyModel wraps the dashboard's model: the backfill counts as drawn
 // when the model renders the first frame after it ingested the histories
 // of every partition that has one.

@@ -26,8 +26,8 @@ type sample struct {
 
 // runLag samples a consumer group's committed offsets and the topic's high
 // watermarks (summed over partitions), and optionally a process's VmRSS,
-// every --interval: until the group has caught up (--until-end) or for
-// --duration. It reports the group's consumption rate, its lag and the
+// every --interval: until the group has caught up with a topic of at least
+// --min-high records (--until-end) or for --duration. It reports the group's consumption rate, its lag and the
 // process's memory.
 func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer) error {
 	brokers := fs.String("brokers", "", "bootstrap broker")
@@ -36,7 +36,8 @@ func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer)
 	pid := fs.Int("pid", 0, "process whose VmRSS to sample (0: none)")
 	interval := fs.Duration("interval", time.Second, "sampling interval")
 	duration := fs.Duration("duration", 10*time.Minute, "stop after this long")
-	untilEnd := fs.Bool("until-end", false, "stop once the group has committed everything")
+	untilEnd := fs.Bool("until-end", false, "stop once the group has committed everything (and the topic holds --min-high records)")
+	minHigh := fs.Int64("min-high", 1, "with --until-end: the records the topic must hold (summed high watermarks) before the group counts as caught up")
 	prefix := fs.String("prefix", "lag", "prefix of the result keys")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -55,7 +56,7 @@ func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer)
 		s.at = time.Since(start)
 		samples = append(samples, s)
 		fmt.Fprintf(os.Stderr, "%s t=%5.1fs committed=%d high=%d lag=%d rss_kb=%d\n", *prefix, s.at.Seconds(), s.committed, s.high, s.high-s.committed, s.rssKB)
-		if *untilEnd && s.high > 0 && s.committed >= s.high {
+		if *untilEnd && s.high >= max(*minHigh, 1) && s.committed >= s.high {
 			break
 		}
 		select {

@@ -1,12 +1,11 @@
 // Command benchkit drives the measurements of scripts/bench.sh that need
-// more than a shell: produce→drawn latency through the dashboard's path,
-// floods of sensor events at a fixed rate, a consumer group's progress and
+// more than a shell: floods of sensor events at a fixed rate, a consumer group's progress and
 // a process's memory over time, and rebalance timings of real dashboards in
-// tmux. It is not part of kafkaplot.
+// tmux. It is not part of kafkaplot. (Produce→drawn latency is the root
+// package's BenchmarkProduceToDrawn, which runs the dashboard's own bridge.)
 //
-//	benchkit latency   --brokers B --registry R [--rate 2] [--duration 30s] [--max-wait 100ms]
 //	benchkit flood     --brokers B --registry R --events N [--sensors 1000] [--rate 0]
-//	benchkit lag       --brokers B --group G [--pid P] [--until-end] [--duration D]
+//	benchkit lag       --brokers B --group G [--pid P] [--until-end [--min-high N]] [--duration D]
 //	benchkit rebalance --bin kafkaplot [--rounds 3]
 //	benchkit port
 //
@@ -37,12 +36,10 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("want a subcommand: latency, flood, lag, rebalance, backfill or port")
+		return errors.New("want a subcommand: flood, lag, rebalance, backfill or port")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	switch args[0] {
-	case "latency":
-		return runLatency(ctx, fs, args[1:], out)
 	case "flood":
 		return runFlood(ctx, fs, args[1:], out)
 	case "lag":

@@ -17,7 +17,6 @@ import (
 	"github.com/kafkaplot/kafkaplot/ui"
 )
 
-
 // frameInterval is the dashboard's frame interval (30 frames per second).
 const frameInterval = time.Second / 30
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -196,11 +195,8 @@ func (c *Consumer) budget() int {
 
 // readHistory reads partition's records with timestamps from since on,
 // at offsets from floor (if >= 0) up to position, through conn, decoded as
-// consumed records are. Past the budget it reads an even sample: the span is
-// cut into budget strata of offsets and one record is taken at a random
-// place in each (the same places for the same span), so that interleaved
-// series are all sampled whatever their period. It returns what it read
-// before an error too.
+// consumed records are. Past the budget it reads an even sample (see
+// sampleOffsets). It returns what it read before an error too.
 func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition int, since time.Time, floor, position int64) (History, error) {
 	h := History{Partition: partition, From: position, To: position}
 	from, err := conn.ReadOffset(since)
@@ -215,27 +211,42 @@ func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition 
 	if from >= position {
 		return h, nil
 	}
-	targets := sampleOffsets(from, position, c.budget(), uint64(partition))
+	targets := sampleOffsets(from, position, c.budget())
 	h.Sampled = targets != nil
 	return c.readSpan(ctx, conn, &h, targets)
 }
 
-// sampleOffsets returns budget offsets evenly spread over [from, to), one
-// at a deterministic random place in each of budget equal strata, or nil
-// when the span holds no more than budget offsets (read them all).
-func sampleOffsets(from, to int64, budget int, seed uint64) []int64 {
+// sampleOffsets returns at most budget offsets evenly spread over [from,
+// to), ending with to-1, or nil when the span holds no more than budget
+// offsets (read them all). The stride between them is a prime, so that
+// series whose records take turns in the log (sensor0..3, then again) are
+// sampled in turn too, each at an even spacing, unless their number is a
+// multiple of the stride.
+func sampleOffsets(from, to int64, budget int) []int64 {
 	n := to - from
 	if budget <= 0 || n <= int64(budget) {
 		return nil
 	}
-	rng := rand.New(rand.NewPCG(seed, uint64(from)))
-	b := int64(budget)
-	out := make([]int64, budget)
-	for i := range b {
-		lo, hi := from+i*n/b, from+(i+1)*n/b
-		out[i] = lo + rng.Int64N(hi-lo)
+	stride := nextPrime((n + int64(budget) - 1) / int64(budget))
+	count := (n + stride - 1) / stride
+	out := make([]int64, count)
+	for i := range count {
+		out[i] = to - 1 - (count-1-i)*stride
 	}
 	return out
+}
+
+// nextPrime returns the smallest prime at least n (n >= 2).
+func nextPrime(n int64) int64 {
+	for ; ; n++ {
+		prime := n >= 2
+		for d := int64(2); d*d <= n && prime; d++ {
+			prime = n%d != 0
+		}
+		if prime {
+			return n
+		}
+	}
 }
 
 // sparseRead is the stride (offsets between samples) above which a sample

@@ -57,8 +57,8 @@ func BenchmarkHistory(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if want := min(tt.budget, int(highs[0]-tt.from)); len(h.Records) != want {
-					b.Fatalf("read %d records, want %d", len(h.Records), want)
+				if n := int(highs[0] - tt.from); len(h.Records) > tt.budget || len(h.Records) < min(n, tt.budget/2) {
+					b.Fatalf("read %d records of %d, budget %d", len(h.Records), n, tt.budget)
 				}
 				kept = len(h.Records)
 			}
@@ -72,7 +72,7 @@ func BenchmarkHistory(b *testing.B) {
 func BenchmarkSampleOffsets(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if got := sampleOffsets(0, 1_000_000, 2048, 1); len(got) != 2048 {
+		if got := sampleOffsets(0, 1_000_000, 2048); len(got) > 2048 {
 			b.Fatal(fmt.Sprint(len(got)))
 		}
 	}

@@ -275,9 +275,9 @@ row "BenchmarkConsume (in-process kfake)" "" "${consume_ns:-?} ns/record" "$(mea
 row "BenchmarkSend (in-process kfake)" "" "${send_ns:-?} ns/event" "$(measured "$send_ns" "$nobench")"
 # (the history row is measured only when both of its figures are numbers)
 row "BenchmarkHistory (in-process kfake)" "" "12,000 whole ${history_all_ms:-?} ms; 200,000 sampled to 2,048 ${history_sampled_ms:-?} ms" "$(measured "${history_all_ms:+$history_sampled_ms}" "$nobench")"
-bf=$(value backfill_ms "$B") bf1m=$(value backfill_1m_ms "$B")
-row "history: 2 partitions x 2 min at 100/s each" "<= 500 ms" "${bf:-?} ms assignment->drawn ($(value backfill_drawn "$B") of $(value backfill_records "$B") records, sampled $(value backfill_sampled "$B"))" "$(check "$bf" "<=" 500 "${why_backfill:-no backfill_ms in benchkit backfill's output}")"
-row "history: 1,000,000 records in the window" "<= 2 s" "${bf1m:-?} ms assignment->drawn ($(value backfill_1m_drawn "$B") drawn, sampled $(value backfill_1m_sampled "$B"))" "$(check "$bf1m" "<=" 2000 "${why_backfill_1m:-no backfill_1m_ms in benchkit backfill's output}")"
+bf=$(value backfill_ms "$B") bf1m=$(value backfill_1m_ms "$B") nobackfill="no such figure in the output of benchkit backfill"
+row "history: 2 partitions x 2 min at 100/s each" "<= 500 ms" "${bf:-?} ms assignment->drawn ($(value backfill_drawn "$B") of $(value backfill_records "$B") records, sampled $(value backfill_sampled "$B"))" "$(check "$bf" "<=" 500 "${why_backfill:-$nobackfill}")"
+row "history: 1,000,000 records in the window" "<= 2 s" "${bf1m:-?} ms assignment->drawn ($(value backfill_1m_drawn "$B") drawn, sampled $(value backfill_1m_sampled "$B"))" "$(check "$bf1m" "<=" 2000 "${why_backfill_1m:-$nobackfill}")"
 row "dashboard on 1 core at ${ingest_rate} events/s" "lag back to 0, max <= 1 s of events" "lag last ${lag_last:-?}, max ${lag_max:-?}; $(value ingest_rate "$I")/s consumed" "$(all "$(check "$lag_last" "==" 0 "$why_ingest")" "$(check "$lag_max" "<=" "$ingest_rate" "$why_ingest")")"
 row "RSS after 10,000,000 events, 1,000 sensors" "<= 64 MiB, flat (end <= 1.1x halfway)" "$(mib "$rss_end") MiB (halfway $(mib "$rss_half"), peak $(mib "$rss_max"))" "$(all "$(check "$rss_max" "<=" 65536 "$why_ingest")" "$(check "$rss_grown" "<=" 1.1 "$why_ingest")")"
 row "idle dashboard, 30 s" "<= 1% of a core" "${idle_pct:-?}% (headless consume: ${idle_consume_pct:-?}%)" "$(all "$(check "$idle_pct" ">=" 0 "$why_idle")" "$(check "$idle_pct" "<=" 1 "$why_idle")")"

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
@@ -119,8 +120,12 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	iw, ih := w-2, h-2
 
 	out := make([]string, 0, h)
-	out = append(out, m.borderLine(lk.border.tl, m.paneTitle(p, d, iw, lk, owner), lk.border.tr, lk.borderInk))
-	body, drawn, total := m.paneBody(d, iw, ih, lk, m.paneStatus[p], owner)
+	info, tags := m.paneInfo(d)
+	body, drawn, total, infoShown := m.paneBody(d, iw, ih, lk, m.paneStatus[p], owner, info)
+	if infoShown {
+		tags = nil
+	}
+	out = append(out, m.borderLine(lk.border.tl, m.paneTitle(p, d, iw, lk, owner, tags), lk.border.tr, lk.borderInk))
 	bi := m.inks[lk.borderInk]
 	vert := bi.pre + string(lk.border.v) + bi.post
 	for _, row := range body {
@@ -136,10 +141,29 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	return out
 }
 
+// paneInfo returns what a pane says about the history it shows: where
+// reading went on from after its log was reset, and that the history in the
+// window is sampled; in full for the pane's body and in short for its title.
+// Both are empty when there is nothing to say.
+func (m *Model) paneInfo(d *paneData) (full string, short []string) {
+	if d == nil {
+		return "", nil
+	}
+	var parts []string
+	if d.reset != "" {
+		parts, short = append(parts, d.reset), append(short, "log reset")
+	}
+	if d.sampled(m.opts.Now().Add(-m.window).UnixNano()) {
+		parts, short = append(parts, "history sampled: not every record is drawn"), append(short, "sampled")
+	}
+	return strings.Join(parts, " · "), short
+}
+
 // paneTitle returns the middle of a pane's top border (iw cells): partition,
-// owner when not this instance, committed offset, lag, rate and non-finite
-// count.
-func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string) string {
+// tags (paneInfo's short form, when the body has no room for the full one),
+// owner when not this instance, committed offset, lag, rate and the counts of
+// odd records.
+func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string, tags []string) string {
 	top := newTextLine(m.inks, iw)
 	top.add(lk.borderInk, string(lk.border.h)+" ")
 	name := "[p" + strconv.Itoa(p) + "]"
@@ -147,6 +171,10 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 		name = m.opts.Topic + " " + name
 	}
 	top.add(lk.titleInk, name)
+	for _, tag := range tags {
+		top.add(lk.muted, " · ")
+		top.add(inkWarn, tag)
+	}
 	if lk.dim {
 		top.add(lk.muted, " · ")
 		if owner == "" {
@@ -181,14 +209,6 @@ func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string)
 			top.add(lk.muted, " · ")
 			top.add(inkWarn, "re-delivered "+groupDigits(d.dups))
 		}
-		if d.sampled(m.opts.Now().Add(-m.window).UnixNano()) {
-			top.add(lk.muted, " · ")
-			top.add(inkWarn, "sampled")
-		}
-		if d.reset != "" {
-			top.add(lk.muted, " · ")
-			top.add(inkWarn, d.reset)
-		}
 	}
 	if top.room() > 0 {
 		top.add(lk.muted, " ")
@@ -203,32 +223,47 @@ const minNoteChartRows = 3
 
 // paneBody returns the ih rows (iw cells each) inside a pane's border: the
 // pane's condition (status, e.g. why it is paused) in full, wrapped, above
-// its chart; a pane without data of a partition another member reads says
+// its chart, then info (paneInfo) when the chart keeps minNoteChartRows
+// below it; a pane without data of a partition another member reads says
 // so instead of waiting. It also returns how many series were drawn of how
-// many the partition has.
-func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook, status, owner string) ([]string, int, int) {
+// many the partition has, and whether info was shown.
+func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook, status, owner, info string) ([]string, int, int, bool) {
 	hasData := d != nil && len(d.order) > 0
 	note, noteInk := status, inkWarn
 	if note == "" && !hasData && lk.dim {
 		note, noteInk = ownerNote(owner), lk.muted
 	}
-	if note == "" {
-		return m.chartBody(d, iw, ih, lk)
-	}
-	lines := wrapText(note, max(iw-2, 1))
-	if hasData && ih-len(lines) >= minNoteChartRows {
-		rows := make([]string, 0, ih)
-		for _, ln := range lines {
-			l := newTextLine(m.inks, iw)
-			l.add(inkPlain, " ")
-			l.add(noteInk, ln)
-			l.pad()
-			rows = append(rows, l.String())
+	var lines []string
+	if note != "" {
+		lines = wrapText(note, max(iw-2, 1))
+		if !hasData || ih-len(lines) < minNoteChartRows {
+			return m.centredLines(iw, ih, lines, noteInk), 0, 0, false
 		}
-		body, drawn, total := m.chartBody(d, iw, ih-len(lines), lk)
-		return append(rows, body...), drawn, total
 	}
-	return m.centredLines(iw, ih, lines, noteInk), 0, 0
+	rows := make([]string, 0, ih)
+	for _, ln := range lines {
+		rows = append(rows, m.noteRow(iw, noteInk, ln))
+	}
+	infoShown := false
+	if info != "" {
+		if infoLines := wrapText(info, max(iw-2, 1)); ih-len(rows)-len(infoLines) >= minNoteChartRows {
+			for _, ln := range infoLines {
+				rows = append(rows, m.noteRow(iw, inkWarn, ln))
+			}
+			infoShown = true
+		}
+	}
+	body, drawn, total := m.chartBody(d, iw, ih-len(rows), lk)
+	return append(rows, body...), drawn, total, infoShown
+}
+
+// noteRow returns a row of iw cells saying s in style id after a space.
+func (m *Model) noteRow(iw int, id inkID, s string) string {
+	l := newTextLine(m.inks, iw)
+	l.add(inkPlain, " ")
+	l.add(id, s)
+	l.pad()
+	return l.String()
 }
 
 // ownerNote says why a pane of a partition this instance does not own has

@@ -150,7 +150,11 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 	}
 	// The Screen draws instead of bubbletea's renderer, which would wake 30
 	// times a second when nothing changes.
-	screen, err := ui.NewScreen(os.Stdin, os.Stdout)
+	// Keys come from the same terminal the Screen puts in raw mode: /dev/tty
+	// when stdin is redirected, else they would need Enter.
+	keyboard, closeKeyboard := ui.OpenInput(os.Stdin)
+	defer closeKeyboard()
+	screen, err := ui.NewScreen(keyboard, os.Stdout)
 	if err != nil {
 		return err
 	}
@@ -169,7 +173,7 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 		JoinedEmbedded: joined,
 		Screen:         screen,
 	})
-	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx))
+	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx), tea.WithInput(keyboard))
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send = program.Send
 	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it

@@ -33,3 +33,22 @@ func (s *Screen) WatchSize(ctx context.Context, out *os.File, send func(tea.Msg)
 		}
 	}()
 }
+
+// OpenInput returns the keyboard for the Screen and bubbletea to share
+// (tea.WithInput): stdin when it is a terminal, else the controlling
+// terminal /dev/tty, as bubbletea would open on its own but without the
+// Screen putting it in raw mode. With no terminal at all it returns stdin.
+// The returned func closes what OpenInput opened.
+func OpenInput(stdin *os.File) (*os.File, func() error) {
+	if term.IsTerminal(stdin.Fd()) {
+		return stdin, func() error { return nil }
+	}
+	tty, err := os.Open("/dev/tty")
+	if err != nil || !term.IsTerminal(tty.Fd()) {
+		if tty != nil {
+			tty.Close()
+		}
+		return stdin, func() error { return nil }
+	}
+	return tty, tty.Close
+}

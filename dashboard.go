@@ -113,20 +113,25 @@ func runDashboard(ctx context.Context, fs *pflag.FlagSet, f *dashboardFlags, std
 	joined := false // the embedded cluster was started by another process
 	if s.embedded {
 		fast = true
-		registryURL := s.cfg.RegistryURL()
-		if embedded.Running(ctx, cf.embeddedBroker, registryURL) {
-			logger.Info("joining running embedded cluster", "broker", cf.embeddedBroker)
-			joined = true
-		} else {
-			emb, err := embedded.Start(ctx, embedded.Config{
+		join := embeddedJoin{
+			cfg: embedded.Config{
 				BrokerAddr:   cf.embeddedBroker,
 				RegistryAddr: cf.embeddedRegistry,
 				Topic:        s.cfg.Kafka.Topic,
 				Subject:      s.cfg.Subject(),
-			})
-			if err != nil {
-				return fmt.Errorf("start embedded cluster (or run one with \"kafkaplot cluster\"): %w", err)
-			}
+			},
+			registryURL: s.cfg.RegistryURL(),
+			detect:      embeddedDetect,
+			recheck:     embeddedRecheck,
+		}
+		var emb *embedded.Cluster
+		emb, joined, err = join.startOrJoin(ctx)
+		if err != nil {
+			return err
+		}
+		if joined {
+			logger.Info("joining running embedded cluster", "broker", cf.embeddedBroker)
+		} else {
 			defer emb.Close()
 			logger.Info("started embedded cluster", "broker", emb.BrokerAddr(), "registry", emb.RegistryURL())
 			generatorOn = true

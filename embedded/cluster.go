@@ -248,17 +248,18 @@ func (e *Cluster) Close() error {
 }
 
 // Running reports whether an embedded cluster (or any Kafka broker and
-// registry) already answers on the given addresses.
-func Running(ctx context.Context, brokerAddr, registryURL string) bool {
-	d := net.Dialer{Timeout: 500 * time.Millisecond}
+// registry) already answers on the given addresses: the broker accepts a
+// connection and the registry lists its subjects, both within the given time.
+func Running(ctx context.Context, brokerAddr, registryURL string, within time.Duration) bool {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", brokerAddr)
 	if err != nil {
 		return false
 	}
 	conn.Close()
-	reqCtx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, registryURL+"/subjects", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, registryURL+"/subjects", nil)
 	if err != nil {
 		return false
 	}

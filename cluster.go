@@ -183,10 +183,10 @@ func checkRehearsalConfigs(dir string, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("check %s: %w", name, err)
 		}
-		if _, _, err := cfg.KafkaTLS(now); err != nil {
+		if _, _, err := cfg.KafkaTLS().Load(now); err != nil {
 			return fmt.Errorf("check %s: %w", name, err)
 		}
-		if _, _, err := cfg.RegistryTLS(); err != nil {
+		if _, _, err := cfg.RegistryTLS().Load(now); err != nil {
 			return fmt.Errorf("check %s: %w", name, err)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
 // Classes of registry failures that callers act on, matched with
@@ -69,24 +70,24 @@ func certName(c *x509.Certificate) string {
 }
 
 // rootsSource names where the trusted CAs came from.
-func rootsSource(info config.TLSInfo) string {
-	if info.RootsKey == "" {
+func rootsSource(info tlsfiles.Info) string {
+	if info.RootsSetting == "" {
 		return "the system's CAs (set project.ca_file or tls.truststore for the cluster's own CA)"
 	}
-	return info.RootsKey + " " + info.RootsPath
+	return info.RootsSetting + " " + info.RootsPath
 }
 
 // clientSource names where the client certificate came from.
-func clientSource(info config.TLSInfo) string {
+func clientSource(info tlsfiles.Info) string {
 	if info.Certificate == nil {
 		return "no client certificate"
 	}
-	return fmt.Sprintf("client certificate %s from %s %s", certName(info.Certificate), info.CertificateKey, info.CertificatePath)
+	return fmt.Sprintf("client certificate %s from %s %s", certName(info.Certificate), info.CertificateSetting, info.CertificatePath)
 }
 
 // explainProbe turns a failed broker probe into a one-line error naming
 // what to fix.
-func explainProbe(err error, cfg config.Config, info config.TLSInfo) error {
+func explainProbe(err error, cfg config.Config, info tlsfiles.Info) error {
 	var pe *stream.ProbeError
 	if !errors.As(err, &pe) {
 		return err
@@ -132,7 +133,7 @@ func explainProbe(err error, cfg config.Config, info config.TLSInfo) error {
 }
 
 // explainTLS fills h for a failed TLS handshake with a broker.
-func explainTLS(h *hopError, b string, pe *stream.ProbeError, info config.TLSInfo) {
+func explainTLS(h *hopError, b string, pe *stream.ProbeError, info tlsfiles.Info) {
 	var unknown x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -226,7 +227,7 @@ func credentialSource(cfg config.Config) (string, string) {
 
 // explainRegistry turns a registry failure into a one-line error naming what
 // to fix; errors it does not recognise are returned unchanged.
-func explainRegistry(err error, cfg config.Config, info config.TLSInfo) error {
+func explainRegistry(err error, cfg config.Config, info tlsfiles.Info) error {
 	base := cfg.Redacted().RegistryURL()
 	var ae *schema.APIError
 	if errors.As(err, &ae) {
@@ -297,11 +298,11 @@ func certIssuer(c *x509.Certificate) string {
 	return fmt.Sprintf("%s issued by %q", certName(c), c.Issuer.String())
 }
 
-func verifySource(info config.TLSInfo) string {
-	if info.RootsKey == "" {
+func verifySource(info tlsfiles.Info) string {
+	if info.RootsSetting == "" {
 		return "the system's CAs (hops.verify = true)"
 	}
-	return info.RootsKey + " " + info.RootsPath
+	return info.RootsSetting + " " + info.RootsPath
 }
 
 func isDNSError(err error) bool {

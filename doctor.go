@@ -18,6 +18,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
 // Exit codes of kafkaplot doctor: the class of the first failed check.
@@ -158,17 +159,17 @@ func runDoctor(ctx context.Context, fs *pflag.FlagSet, f *doctorFlags, stdout, s
 }
 
 // describeCredentials says what the Kafka connection authenticates with.
-func describeCredentials(cfg config.Config, info config.TLSInfo) string {
+func describeCredentials(cfg config.Config, info tlsfiles.Info) string {
 	var parts []string
 	if cfg.UsesTLS() {
 		if info.Certificate != nil {
 			parts = append(parts, fmt.Sprintf("client certificate %s from %s %s (%s), valid until %s", certName(info.Certificate),
-				info.CertificateKey, info.CertificatePath, info.CertificateFormat, info.Certificate.NotAfter.UTC().Format(time.DateOnly)))
+				info.CertificateSetting, info.CertificatePath, info.CertificateFormat, info.Certificate.NotAfter.UTC().Format(time.DateOnly)))
 		} else {
 			parts = append(parts, "no client certificate")
 		}
-		if info.RootsKey != "" {
-			parts = append(parts, fmt.Sprintf("%d CA certificate(s) from %s %s (%s)", len(info.Roots), info.RootsKey, info.RootsPath, info.RootsFormat))
+		if info.RootsSetting != "" {
+			parts = append(parts, fmt.Sprintf("%d CA certificate(s) from %s %s (%s)", len(info.Roots), info.RootsSetting, info.RootsPath, info.RootsFormat))
 		} else {
 			parts = append(parts, "the system's CAs")
 		}
@@ -246,7 +247,7 @@ func (d *doctor) stages(checks []stageCheck, p stream.BrokerProbe, err error, ex
 
 // kafka probes every broker, then reads the metadata and the topic; it
 // reports whether the cluster answered.
-func (d *doctor) kafka(ctx context.Context, s settings, conn stream.Connection, info config.TLSInfo) bool {
+func (d *doctor) kafka(ctx context.Context, s settings, conn stream.Connection, info tlsfiles.Info) bool {
 	reached := false
 	explain := func(err error) error { return explainProbe(err, s.cfg, info) }
 	describe := func(stage string, p stream.BrokerProbe) (string, bool) { return describeStage(stage, p, s.cfg), false }

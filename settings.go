@@ -20,6 +20,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
 // connFlags are the connection flags of every command but cluster.
@@ -153,12 +154,12 @@ func (s settings) connection() (stream.Connection, error) {
 
 // dial builds the Kafka connection from the configuration, loading its TLS
 // material, without connecting.
-func (s settings) dial() (stream.Connection, config.TLSInfo, error) {
+func (s settings) dial() (stream.Connection, tlsfiles.Info, error) {
 	conn := stream.Connection{Brokers: s.cfg.BrokerList(), DialTimeout: s.dialTimeout}
 	if err := conn.Validate(); err != nil {
-		return conn, config.TLSInfo{}, err
+		return conn, tlsfiles.Info{}, err
 	}
-	tc, info, err := s.cfg.KafkaTLS(s.clock())
+	tc, info, err := s.cfg.KafkaTLS().Load(s.clock())
 	if err != nil {
 		return conn, info, err
 	}
@@ -219,8 +220,8 @@ func (s settings) warnOnce(key, msg string) {
 
 // registryTLS returns the registry's TLS settings and warns, once, when
 // verification is off.
-func (s settings) registryTLS() (*tls.Config, config.TLSInfo, error) {
-	tc, info, err := s.cfg.RegistryTLS()
+func (s settings) registryTLS() (*tls.Config, tlsfiles.Info, error) {
+	tc, info, err := s.cfg.RegistryTLS().Load(s.clock())
 	if err == nil && info.Insecure {
 		s.warnOnce("hops.verify", "hops.verify = false: the schema registry's TLS certificate is not verified (testing only)")
 	}
@@ -229,15 +230,15 @@ func (s settings) registryTLS() (*tls.Config, config.TLSInfo, error) {
 
 // newRegistryClient returns a schema registry client for the configuration,
 // without contacting the registry.
-func (s settings) newRegistryClient() (*schema.Client, config.TLSInfo, error) {
+func (s settings) newRegistryClient() (*schema.Client, tlsfiles.Info, error) {
 	url := s.cfg.RegistryURL()
 	if url == "" {
-		return nil, config.TLSInfo{}, errors.New("no schema registry configured: set [registry] url, hops.url, or --registry")
+		return nil, tlsfiles.Info{}, errors.New("no schema registry configured: set [registry] url, hops.url, or --registry")
 	}
 	var opts []schema.ClientOption
 	key, err := s.cfg.APIKey()
 	if err != nil {
-		return nil, config.TLSInfo{}, err
+		return nil, tlsfiles.Info{}, err
 	}
 	if key != "" {
 		opts = append(opts, schema.WithAPIKey(key))

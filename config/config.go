@@ -3,8 +3,8 @@
 // a boolean or a CA file path) and kafkaplot's own keys. It derives the broker
 // list and the registry URL, applies KAFKAPLOT_* environment overrides and
 // validates; errors name the key and, for a file, the line. It opens no
-// connection; it reads api.key_file (APIKey) and the TLS material the
-// settings name (KafkaTLS, RegistryTLS, through package tlsfiles).
+// connection; it reads api.key_file (APIKey) and states which TLS files
+// and passwords apply (KafkaTLS, RegistryTLS), which package tlsfiles loads.
 package config
 
 import (

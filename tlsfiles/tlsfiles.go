@@ -5,9 +5,12 @@
 // not by name. One PEM file may hold both a certificate chain and its key,
 // as openssl's PKCS#12 conversion writes it.
 //
-// It knows nothing of Kafka or of configuration keys: errors name the file
-// and wrap a sentinel (ErrWrongPassword, ErrKeyMismatch, ErrExpired...) that
-// callers map to their own settings. Passwords are never part of an error.
+// Client builds a TLS client configuration from a description of which files
+// and passwords apply, each under the name of the caller's setting. It knows
+// nothing of Kafka or of a configuration format: errors name the file and
+// wrap a sentinel (ErrWrongPassword, ErrKeyMismatch, ErrExpired...); Client's
+// errors also name the setting to fix, as the caller spelled it. Passwords
+// are never part of an error.
 package tlsfiles
 
 import (

@@ -20,12 +20,15 @@ import (
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
-// material is a CA, a client key pair it signed, and a stranger's key pair.
+// material is a CA, a client key pair it signed, and a stranger's key pair;
+// a server certificate for broker.internal, and a CA that signed none of them.
 type material struct {
-	ca      *certs.Authority
-	client  tlsfiles.KeyPair
-	other   tlsfiles.KeyPair // signed by the same CA, another key
-	expired tlsfiles.KeyPair
+	ca       *certs.Authority
+	client   tlsfiles.KeyPair
+	other    tlsfiles.KeyPair // signed by the same CA, another key
+	expired  tlsfiles.KeyPair
+	server   tlsfiles.KeyPair
+	stranger *certs.Authority
 }
 
 // The material is made once: key generation dominates these tests.
@@ -56,7 +59,19 @@ var sharedMaterial = sync.OnceValues(func() (material, error) {
 	if m.expired, err = issue("expired", now.Add(-2*time.Hour), now.Add(-time.Hour)); err != nil {
 		return m, err
 	}
-	return m, nil
+	serverKey, err := certs.NewKey(rand.Reader, certs.ECDSAP256)
+	if err != nil {
+		return m, err
+	}
+	if m.server, err = ca.Issue(rand.Reader, certs.Template{CommonName: "broker", DNSNames: []string{"broker.internal"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), Server: true}, serverKey); err != nil {
+		return m, err
+	}
+	strangerKey, err := certs.NewKey(rand.Reader, certs.ECDSAP256)
+	if err != nil {
+		return m, err
+	}
+	m.stranger, err = certs.NewAuthority(rand.Reader, "stranger CA", strangerKey, now.Add(-time.Hour), now.Add(time.Hour))
+	return m, err
 })
 
 func getMaterial(t *testing.T) material {

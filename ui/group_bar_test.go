@@ -104,3 +104,23 @@ func groupBarLine(t *testing.T, view string) string {
 	t.Fatalf("frame has no group bar:\n%s", view)
 	return ""
 }
+
+// TestGroupBarCooperativeSecondRound checks what the bar says after a
+// cooperative rebalance's two rounds when the group was described between
+// them with nobody owning anything (a group in the middle of a rebalance):
+// the second round says where the partition given up in the first went.
+func TestGroupBarCooperativeSecondRound(t *testing.T) {
+	me := Member{ClientID: "kafkaplot-1", MemberID: "kafkaplot-1-abc", Host: "/10.0.0.1"}
+	rd := Member{ClientID: "rdkafka", MemberID: "rdkafka-7f3e", Host: "/172.18.0.5"}
+	with := func(m Member, ps ...int) Member { m.Partitions = ps; return m }
+	c := newClock()
+	m := update(baseModel(c),
+		GroupMsg{Generation: 1, MemberID: me.MemberID, Owned: []int{0, 1}, Members: []Member{with(me, 0, 1)}},
+		GroupMsg{Generation: 2, MemberID: me.MemberID, Owned: []int{0}, Members: []Member{with(me), with(rd)}},
+		GroupMsg{Generation: 3, MemberID: me.MemberID, Owned: []int{0}, Members: []Member{with(me, 0), with(rd, 1)}},
+		tea.WindowSizeMsg{Width: 80, Height: 24}, FrameMsg{},
+	)
+	if bar := groupBarLine(t, m.View()); !strings.Contains(bar, "gen 3: p1 → rdkafka") {
+		t.Errorf("group bar %q does not say where p1 went", bar)
+	}
+}

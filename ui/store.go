@@ -360,7 +360,12 @@ func (s *store) setGroup(msg GroupMsg, now time.Time) {
 
 	members := make([]Member, len(msg.Members))
 	owner := make(map[int]string)
+	// Members described (even with nothing assigned, as in the middle of a
+	// rebalance) say who owns what, so the next report can tell what moved.
 	var ownerID map[int]string
+	if len(msg.Members) > 0 {
+		ownerID = make(map[int]string)
+	}
 	for i, m := range msg.Members {
 		m.Partitions = slices.Clone(m.Partitions)
 		slices.Sort(m.Partitions)
@@ -369,9 +374,6 @@ func (s *store) setGroup(msg GroupMsg, now time.Time) {
 			if validPartition(p) {
 				s.pane(p)
 				owner[p] = memberLabel(m)
-				if ownerID == nil {
-					ownerID = make(map[int]string)
-				}
 				ownerID[p] = m.MemberID
 			}
 		}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,12 +129,17 @@ func startCluster(t *testing.T, extra ...string) cluster {
 		cancel()
 		cmd.Wait()
 	})
+	// Ready once the registry lists the subject the cluster registers on
+	// start (accepting connections comes before that).
 	deadline := time.Now().Add(15 * time.Second)
+	hc := http.Client{Timeout: time.Second}
 	for {
-		conn, err := net.DialTimeout("tcp", c.registry, 200*time.Millisecond)
-		if err == nil {
-			conn.Close()
-			break
+		if resp, err := hc.Get("http://" + c.registry + "/subjects"); err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && strings.Trim(strings.TrimSpace(string(body)), "[]") != "" {
+				break
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("cluster did not start: %s", out.String())

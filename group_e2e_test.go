@@ -427,6 +427,7 @@ func (b renamedBalancer) ProtocolName() string { return b.name }
 // whose member offers only kafkajs's default protocol: it stops at once with
 // one line naming both sides' offers and the setting to change.
 func TestConsumeRefusesGroupWithoutCommonAssignor(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	k := startKgo(t, c.broker, "js", renamedBalancer{kgo.RoundRobinBalancer(), "RoundRobinAssigner"})
 	waitOwns(t, "the kafkajs-like member", k, "0,1", 30*time.Second)

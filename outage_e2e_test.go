@@ -16,6 +16,7 @@ import (
 // and for an outage the partition and offset it stopped at; each retry is
 // reported once, naming its partition.
 func TestConsumeUntilEndRegistryDown(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "2", "-d", "0"}, c.flags()...)...); code != 0 {
 		t.Fatalf("produce exit %d: %s", code, errOut)

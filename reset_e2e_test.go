@@ -66,6 +66,7 @@ func headerEvents(screen string) int {
 // records, at offsets below the old position, are drawn, nothing is counted
 // as re-delivered, and the panes say the log was reset.
 func TestClusterRestartedUnderDashboard(t *testing.T) {
+	endToEnd(t)
 	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
 	stop := startClusterProcess(t, c)
 	produce := func(steps int) {

@@ -86,6 +86,7 @@ func (d *dashboardPipe) owns() []int {
 // every generator step of the span it did not own (filled in as history),
 // none twice.
 func TestTakebackHasNoHole(t *testing.T) {
+	endToEnd(t)
 	c := startCluster(t)
 	const interval = 50 * time.Millisecond
 	ctx, stopGen := context.WithCancel(context.Background())

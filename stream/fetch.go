@@ -1,0 +1,152 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// consumePartition fetches one partition for the life of a generation,
+// reconnecting after errors, and commits what was handed on.
+func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, partition int, offset int64) error {
+	cm := committer{commit: commit, partition: partition, committed: offset, interval: c.cfg.CommitInterval}
+	defer cm.flush()
+	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
+	var st partitionStart
+	for ctx.Err() == nil {
+		next, err := c.fetchLoop(ctx, partition, offset, &cm, &st)
+		if next >= 0 {
+			offset = next
+		}
+		if err == nil || ctx.Err() != nil {
+			return nil
+		}
+		var fatal handlerError
+		if errors.As(err, &fatal) {
+			return fatal.err
+		}
+		if errors.Is(err, kafka.OffsetOutOfRange) {
+			// The log was truncated, deleted or recreated: read it anew
+			// from its start (or end) per the reset policy.
+			if st.resetCause == "" {
+				st.resetCause = fmt.Sprintf("offset %d out of range", offset)
+			}
+			offset = c.start
+			continue
+		}
+		wait := backoff.next()
+		c.cfg.OnStatus(Status{Partition: partition, Err: err, Offset: offset, Text: fmt.Sprintf("reconnecting in %s: %v", wait.Round(10*time.Millisecond), err)})
+		if !sleep(ctx, wait) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// fetchLoop reads from one connection until an error. It returns the next
+// offset to read (-1 if unknown).
+func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, cm *committer, st *partitionStart) (int64, error) {
+	conn, err := c.dialLeader(ctx, partition)
+	if err != nil {
+		return -1, err
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer func() {
+		if stop() {
+			conn.Close()
+		}
+	}()
+	whence := kafka.SeekAbsolute
+	switch offset {
+	case kafka.FirstOffset:
+		whence = kafka.SeekStart
+		offset = 0
+	case kafka.LastOffset:
+		whence = kafka.SeekEnd
+		offset = 0
+	}
+	next, err := conn.Seek(offset, whence)
+	if err != nil {
+		return -1, fmt.Errorf("seek %s [%d]: %w", c.cfg.Topic, partition, err)
+	}
+	if err := c.begin(ctx, conn, partition, next, st); err != nil {
+		return next, err
+	}
+	c.cfg.OnPosition(partition, next)
+	c.cfg.OnStatus(Status{Partition: partition})
+	batch := make([]Record, 0, handOnChunk)
+	// handOn passes the records decoded so far on and moves next past them.
+	handOn := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		handed, err := c.handOn(ctx, batch)
+		if handed > 0 {
+			next = batch[handed-1].Offset + 1
+			cm.handedOn(next)
+			c.cfg.OnPosition(partition, next)
+		}
+		batch = batch[:0]
+		return err
+	}
+	for {
+		if err := conn.SetReadDeadline(time.Now().Add(c.cfg.MaxWait + 10*time.Second)); err != nil {
+			return next, err
+		}
+		fetched := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: c.cfg.MaxBytes, MaxWait: c.cfg.MaxWait})
+		for {
+			msg, err := fetched.ReadMessage()
+			if err != nil {
+				break
+			}
+			batch = append(batch, Record{})
+			c.decode(ctx, partition, &msg, &batch[len(batch)-1])
+			if len(batch) == cap(batch) {
+				if err := handOn(); err != nil {
+					fetched.Close()
+					return next, err
+				}
+			}
+		}
+		closeErr := fetched.Close()
+		if err := handOn(); err != nil {
+			return next, err
+		}
+		// An empty fetch (MaxWait passed) commits what the last batch left
+		// pending, so that an idle consumer's lag reads zero.
+		cm.due()
+		if closeErr != nil && !errors.Is(closeErr, io.EOF) {
+			if isTimeout(closeErr) {
+				continue
+			}
+			return next, closeErr
+		}
+		if ctx.Err() != nil {
+			return next, nil
+		}
+	}
+}
+
+// dialLeader connects to the leader of partition through the first broker
+// that answers.
+func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, error) {
+	dialer := c.cfg.Conn.Dialer()
+	var errs []error
+	for _, b := range c.cfg.Conn.Brokers {
+		conn, err := dialer.DialLeader(ctx, "tcp", b, c.cfg.Topic, partition)
+		if err == nil {
+			return conn, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("connect to leader of %s [%d]: %w", c.cfg.Topic, partition, errors.Join(errs...))
+}
+
+func isTimeout(err error) bool {
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
+}

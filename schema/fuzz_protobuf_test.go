@@ -100,11 +100,19 @@ func FuzzDecodeProtobuf(f *testing.F) {
 		var s Sensor
 		var rec Record
 		var sensorErr, genericErr error
-		used := allocatedBy(func() {
+		decode := func() {
 			_, sensorErr = d.DecodeSensor(ctx, payload, &s)
 			rec, genericErr = d.Decode(ctx, payload)
-		})
-		if limit := uint64(64<<10 + 256*len(payload)); used > limit {
+		}
+		// TotalAlloc counts the whole process, the fuzzing engine's
+		// goroutines too; decoding allocates the same each time, so the
+		// least of a few runs is what it allocates.
+		limit := uint64(64<<10 + 256*len(payload))
+		used := allocatedBy(decode)
+		for i := 0; i < 3 && used > limit; i++ {
+			used = min(used, allocatedBy(decode))
+		}
+		if used > limit {
 			t.Fatalf("decoding %d bytes allocated %d bytes (limit %d)", len(payload), used, limit)
 		}
 		if genericErr != nil {

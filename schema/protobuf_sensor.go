@@ -7,17 +7,23 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
 )
 
 // protoSensorPlan reads a Sensor straight from the wire form of a message
-// with the sensor's three fields, skipping every other field; it never
-// allocates. A field with another wire type than its declaration's is
-// skipped, as Protobuf parsers treat it as unknown.
+// with the sensor's three fields, skipping undeclared fields; it does not
+// allocate for a message that carries only those. A field with another wire
+// type than its declaration's is skipped, as Protobuf parsers treat it as
+// unknown. A record that also carries another declared field (a repeated
+// history, a nested message) is checked whole by the full parser, so that
+// the plan never accepts a body that Decode refuses.
 type protoSensorPlan struct {
 	ts, id, value protoField
 	tsMessage     bool // timestamp is a google.protobuf.Timestamp
 	checkUTF8     bool // id must be UTF-8 (proto3), as dynamicpb checks
+	desc          protoreflect.MessageDescriptor
 }
 
 // protoField is one field the plan reads.
@@ -39,7 +45,7 @@ var (
 // newProtoSensorPlan builds the plan for a message, or explains with
 // ErrNotSensor why it cannot carry a sensor reading.
 func newProtoSensorPlan(md protoreflect.MessageDescriptor) (*protoSensorPlan, error) {
-	p := &protoSensorPlan{}
+	p := &protoSensorPlan{desc: md}
 	var problems []string
 	field := func(name string) protoreflect.FieldDescriptor {
 		fd := md.Fields().ByName(protoreflect.Name(name))
@@ -152,6 +158,7 @@ func readProtoNumber(k protoreflect.Kind, b []byte) (i int64, f float64, n int) 
 // caller interns them); fields missing from body keep Protobuf's defaults.
 func (p *protoSensorPlan) run(body []byte, s *Sensor) (idBytes []byte, err error) {
 	var out Sensor
+	whole, checkWhole := body, false
 	for len(body) > 0 {
 		num, typ, n := protowire.ConsumeTag(body)
 		if n < 0 || num > protowire.MaxValidNumber {
@@ -176,6 +183,7 @@ func (p *protoSensorPlan) run(body []byte, s *Sensor) (idBytes []byte, err error
 			_, out.Value, n = readProtoNumber(p.value.kind, body)
 		default:
 			n = protowire.ConsumeFieldValue(num, typ, body)
+			checkWhole = checkWhole || p.desc.Fields().ByNumber(num) != nil
 		}
 		if n < 0 {
 			return nil, errProtoValue
@@ -184,6 +192,12 @@ func (p *protoSensorPlan) run(body []byte, s *Sensor) (idBytes []byte, err error
 	}
 	if p.checkUTF8 && !utf8.Valid(idBytes) {
 		return nil, errProtoUTF8
+	}
+	if checkWhole {
+		m := dynamicpb.NewMessage(p.desc)
+		if err := (proto.UnmarshalOptions{RecursionLimit: maxProtoNesting}).Unmarshal(whole, m); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrMalformedProto, p.desc.FullName(), err)
+		}
 	}
 	*s = out
 	return idBytes, nil

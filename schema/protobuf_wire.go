@@ -115,23 +115,17 @@ func AppendMessageIndexes(dst []byte, m MessageIndexes) []byte {
 	return dst
 }
 
-// readZigzag32 reads a zig-zag varint of at most 5 bytes at b[pos:].
+// readZigzag32 reads a zig-zag varint of at most 5 bytes at b[pos:]: an
+// Avro int's encoding (readInt), with the message index's errors.
 func readZigzag32(b []byte, pos int) (int32, int, error) {
-	var v uint32
-	var s uint
-	for range 5 {
-		if pos >= len(b) {
-			return 0, pos, errIndexTruncated
-		}
-		c := b[pos]
-		pos++
-		v |= uint32(c&0x7f) << s
-		if c < 0x80 {
-			return int32(v>>1) ^ -int32(v&1), pos, nil
-		}
-		s += 7
+	v, pos, err := readInt(b, pos)
+	switch err {
+	case errWalkTruncated:
+		err = errIndexTruncated
+	case errVarintInt:
+		err = errIndexLong
 	}
-	return 0, pos, errIndexLong
+	return v, pos, err
 }
 
 func appendZigzag32(dst []byte, v int32) []byte {

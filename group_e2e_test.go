@@ -2,13 +2,11 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +14,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkaplot/kafkaplot/internal/kgomember"
 )
 
 // groupMember is a member of a consumer group that a test starts and
@@ -303,88 +303,25 @@ func TestGroupWithLibrdkafka(t *testing.T) {
 	})
 }
 
-// kgoMember is franz-go's consumer in the test's process.
-type kgoMember struct {
-	client *kgo.Client
-	done   chan struct{}
+// kgoMember is franz-go's consumer in the test's process, as a groupMember.
+type kgoMember struct{ *kgomember.Member }
 
-	mu      sync.Mutex
-	owned   []int
-	said    bool
-	records map[int][]int64
-}
-
-func startKgo(t *testing.T, broker, group string, balancers ...kgo.GroupBalancer) *kgoMember {
+func startKgo(t *testing.T, broker, group string, balancers ...kgo.GroupBalancer) kgoMember {
 	t.Helper()
-	k := &kgoMember{done: make(chan struct{}), records: map[int][]int64{}}
-	change := func(m map[string][]int32, add bool) {
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		for _, p := range m["temperature"] {
-			k.owned = slices.DeleteFunc(k.owned, func(q int) bool { return q == int(p) })
-			if add {
-				k.owned = append(k.owned, int(p))
-			}
-		}
-		slices.Sort(k.owned)
-		k.said = true
-	}
-	opts := []kgo.Opt{
-		kgo.SeedBrokers(broker), kgo.ConsumerGroup(group), kgo.ConsumeTopics("temperature"), kgo.ClientID("franz-go"),
-		kgo.HeartbeatInterval(250 * time.Millisecond), kgo.SessionTimeout(6 * time.Second), kgo.FetchMaxWait(100 * time.Millisecond),
-		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { change(m, true) }),
-		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, m map[string][]int32) {
-			cl.CommitUncommittedOffsets(ctx)
-			change(m, false)
-		}),
-		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { change(m, false) }),
-	}
-	if len(balancers) > 0 {
-		opts = append(opts, kgo.Balancers(balancers...))
-	}
-	client, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.client = client
-	go func() {
-		defer close(k.done)
-		for {
-			fetches := client.PollFetches(context.Background())
-			if fetches.IsClientClosed() {
-				return
-			}
-			fetches.EachRecord(func(r *kgo.Record) {
-				k.mu.Lock()
-				k.records[int(r.Partition)] = append(k.records[int(r.Partition)], r.Offset)
-				k.mu.Unlock()
-			})
-		}
-	}()
-	t.Cleanup(k.stop)
-	return k
+	return kgoMember{kgomember.Start(t, kgomember.Config{Brokers: []string{broker}, Group: group, Topic: "temperature", Balancers: balancers})}
 }
 
-func (k *kgoMember) owns() (string, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	s := make([]string, len(k.owned))
-	for i, p := range k.owned {
+func (k kgoMember) owns() (string, bool) {
+	owned, assigned := k.Owned()
+	s := make([]string, len(owned))
+	for i, p := range owned {
 		s[i] = strconv.Itoa(p)
 	}
-	return strings.Join(s, ","), k.said
+	return strings.Join(s, ","), assigned
 }
 
 // stop commits, leaves the group and closes the client.
-func (k *kgoMember) stop() {
-	select {
-	case <-k.done:
-		return
-	default:
-	}
-	k.client.Close()
-	<-k.done
-}
+func (k kgoMember) stop() { k.Close() }
 
 // TestGroupWithFranzGo shares a two-partition group between kafkaplot
 // (consume and the dashboard) and franz-go's consumer, with its default
@@ -414,22 +351,13 @@ func TestGroupWithFranzGo(t *testing.T) {
 	}
 }
 
-// renamedBalancer offers a balancer under another protocol name, such as
-// kafkajs's default "RoundRobinAssigner".
-type renamedBalancer struct {
-	kgo.GroupBalancer
-	name string
-}
-
-func (b renamedBalancer) ProtocolName() string { return b.name }
-
 // TestConsumeRefusesGroupWithoutCommonAssignor runs consume against a group
 // whose member offers only kafkajs's default protocol: it stops at once with
 // one line naming both sides' offers and the setting to change.
 func TestConsumeRefusesGroupWithoutCommonAssignor(t *testing.T) {
 	endToEnd(t)
 	c := startCluster(t)
-	k := startKgo(t, c.broker, "js", renamedBalancer{kgo.RoundRobinBalancer(), "RoundRobinAssigner"})
+	k := startKgo(t, c.broker, "js", kgomember.Renamed{GroupBalancer: kgo.RoundRobinBalancer(), Name: "RoundRobinAssigner"})
 	waitOwns(t, "the kafkajs-like member", k, "0,1", 30*time.Second)
 	start := time.Now()
 	_, errOut, code := kafkaplot(t, append([]string{"consume", "--quiet", "--group", "js"}, c.flags()...)...)

@@ -225,10 +225,8 @@ func TestMixedGroupOwnershipAndDelivery(t *testing.T) {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			return cloneRecords(m.records)
-		case *kgoMember:
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			return cloneRecords(m.records)
+		case kgoMember:
+			return m.Records()
 		}
 		t.Fatalf("unknown member %T", m)
 		return nil

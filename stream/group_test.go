@@ -13,6 +13,8 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkaplot/kafkaplot/internal/kgomember"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkaplot/kafkaplot/schema"
@@ -96,101 +98,16 @@ func groupCluster(t *testing.T, partitions int32) []string {
 	return c.ListenAddrs()
 }
 
-// renamedBalancer is a balancer under another protocol name, such as
-// kafkajs's "RoundRobinAssigner".
-type renamedBalancer struct {
-	kgo.GroupBalancer
-	name string
-}
-
-func (b renamedBalancer) ProtocolName() string { return b.name }
-
-// kgoMember is a franz-go consumer in a group, tracking what it owns.
-type kgoMember struct {
-	client *kgo.Client
-	mu     sync.Mutex
-	owned  []int
-	revoke [][]int // each revocation
-	seen   map[int][]int64
-	done   chan struct{}
-}
-
-func startKgo(t *testing.T, brokers []string, group string, balancers ...kgo.GroupBalancer) *kgoMember {
+func startKgo(t *testing.T, brokers []string, group string, balancers ...kgo.GroupBalancer) *kgomember.Member {
 	t.Helper()
-	k := &kgoMember{seen: map[int][]int64{}, done: make(chan struct{})}
-	opts := []kgo.Opt{
-		kgo.SeedBrokers(brokers...), kgo.ConsumerGroup(group), kgo.ConsumeTopics("temperature"),
-		kgo.ClientID("franz-go"),
-		kgo.HeartbeatInterval(250 * time.Millisecond), kgo.SessionTimeout(2 * time.Second), kgo.RebalanceTimeout(3 * time.Second),
-		kgo.FetchMaxWait(100 * time.Millisecond),
-		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
-			k.mu.Lock()
-			defer k.mu.Unlock()
-			for _, p := range m["temperature"] {
-				k.owned = append(k.owned, int(p))
-			}
-			slices.Sort(k.owned)
-		}),
-		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, m map[string][]int32) {
-			cl.CommitUncommittedOffsets(ctx)
-			k.drop(m, true)
-		}),
-		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { k.drop(m, false) }),
-	}
-	if len(balancers) > 0 {
-		opts = append(opts, kgo.Balancers(balancers...))
-	}
-	client, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.client = client
-	go func() {
-		defer close(k.done)
-		for {
-			fetches := client.PollFetches(context.Background())
-			if fetches.IsClientClosed() {
-				return
-			}
-			fetches.EachRecord(func(r *kgo.Record) {
-				k.mu.Lock()
-				k.seen[int(r.Partition)] = append(k.seen[int(r.Partition)], r.Offset)
-				k.mu.Unlock()
-			})
-		}
-	}()
-	t.Cleanup(k.close)
-	return k
+	return kgomember.Start(t, kgomember.Config{Brokers: brokers, Group: group, Topic: "temperature",
+		Session: 2 * time.Second, Rebalance: 3 * time.Second, Balancers: balancers})
 }
 
-func (k *kgoMember) drop(m map[string][]int32, revoked bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	var gone []int
-	for _, p := range m["temperature"] {
-		gone = append(gone, int(p))
-	}
-	k.owned = slices.DeleteFunc(k.owned, func(p int) bool { return slices.Contains(gone, p) })
-	if revoked {
-		k.revoke = append(k.revoke, gone)
-	}
-}
-
-func (k *kgoMember) ownedNow() []int {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return slices.Clone(k.owned)
-}
-
-// close leaves the group (committing first) and stops the client.
-func (k *kgoMember) close() {
-	select {
-	case <-k.done:
-		return
-	default:
-	}
-	k.client.Close()
-	<-k.done
+// ownedNow returns what k owns now.
+func ownedNow(k *kgomember.Member) []int {
+	owned, _ := k.Owned()
+	return owned
 }
 
 // rawRecords produces records on every partition until the test ends; they
@@ -275,8 +192,8 @@ func groupConfig(brokers []string, group string, c *collector) ConsumerConfig {
 // naming both sides' offers and the setting.
 func TestAssignorMismatchIsClear(t *testing.T) {
 	brokers := groupCluster(t, 2)
-	k := startKgo(t, brokers, "js", renamedBalancer{kgo.RoundRobinBalancer(), "RoundRobinAssigner"})
-	waitFor(t, "the kafkajs-like member owns both partitions", 20*time.Second, func() bool { return len(k.ownedNow()) == 2 })
+	k := startKgo(t, brokers, "js", kgomember.Renamed{GroupBalancer: kgo.RoundRobinBalancer(), Name: "RoundRobinAssigner"})
+	waitFor(t, "the kafkajs-like member owns both partitions", 20*time.Second, func() bool { return len(ownedNow(k)) == 2 })
 
 	var c collector
 	cfg := groupConfig(brokers, "js", &c)
@@ -304,7 +221,7 @@ func TestAssignorMismatchIsClear(t *testing.T) {
 	if strings.Contains(err.Error(), "\n") {
 		t.Errorf("error %q is not one line", err)
 	}
-	if got := k.ownedNow(); len(got) != 2 {
+	if got := ownedNow(k); len(got) != 2 {
 		t.Errorf("the other member owns %v after the refusal, want both partitions", got)
 	}
 }
@@ -385,7 +302,7 @@ func TestSplitWithKgo(t *testing.T) {
 			before := len(a.events())
 			joined := time.Now()
 			k := startKgo(t, brokers, group, tt.balancers...)
-			waitFor(t, "kafkaplot and franz-go split the partitions", 20*time.Second, func() bool { return split(mine(&a), k.ownedNow()) })
+			waitFor(t, "kafkaplot and franz-go split the partitions", 20*time.Second, func() bool { return split(mine(&a), ownedNow(k)) })
 			settled := time.Now()
 			evs := a.events()
 			if want := map[bool]string{true: "cooperative-sticky", false: "range"}[tt.cooperative]; evs[len(evs)-1].Protocol != want {
@@ -416,28 +333,26 @@ func TestSplitWithKgo(t *testing.T) {
 					t.Errorf("no records of kept p%d arrived during the rebalance", kept)
 				}
 			}
-			k.close()
+			k.Close()
 			waitFor(t, "kafkaplot owns both after franz-go left", 20*time.Second, func() bool { return len(mine(&a)) == 2 })
 			stopA()
 
 			// franz-go first (and leading), kafkaplot joins.
 			k = startKgo(t, brokers, group, tt.balancers...)
-			waitFor(t, "franz-go owns both partitions", 20*time.Second, func() bool { return len(k.ownedNow()) == 2 })
+			waitFor(t, "franz-go owns both partitions", 20*time.Second, func() bool { return len(ownedNow(k)) == 2 })
 			var b collector
 			stopB := runConsumer(t, groupConfig(brokers, group, &b))
-			waitFor(t, "franz-go and kafkaplot split the partitions", 20*time.Second, func() bool { return split(mine(&b), k.ownedNow()) })
+			waitFor(t, "franz-go and kafkaplot split the partitions", 20*time.Second, func() bool { return split(mine(&b), ownedNow(k)) })
 			if tt.cooperative {
-				kept := k.ownedNow()[0]
-				k.mu.Lock()
-				for _, r := range k.revoke {
+				kept := ownedNow(k)[0]
+				for _, r := range k.Revoked() {
 					if slices.Contains(r, kept) {
 						t.Errorf("franz-go had p%d revoked (%v) though it kept it", kept, r)
 					}
 				}
-				k.mu.Unlock()
 			}
 			stopB()
-			waitFor(t, "franz-go owns both after kafkaplot left", 20*time.Second, func() bool { return len(k.ownedNow()) == 2 })
+			waitFor(t, "franz-go owns both after kafkaplot left", 20*time.Second, func() bool { return len(ownedNow(k)) == 2 })
 		})
 	}
 }
@@ -470,7 +385,7 @@ func TestSkipTags(t *testing.T) {
 func TestHeartbeatErrorIsRead(t *testing.T) {
 	brokers := groupCluster(t, 2)
 	k := startKgo(t, brokers, "hb") // makes the group exist
-	waitFor(t, "the group to exist", 20*time.Second, func() bool { return len(k.ownedNow()) == 2 })
+	waitFor(t, "the group to exist", 20*time.Second, func() bool { return len(ownedNow(k)) == 2 })
 	client := Connection{Brokers: brokers}.Client()
 	defer closeClient(client)
 	req := kmsg.NewPtrHeartbeatRequest()

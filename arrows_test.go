@@ -29,9 +29,11 @@ func goList(t *testing.T, args ...string) []string {
 
 // TestImportArrows checks DESIGN.md's one-way arrows on the non-test code
 // with go list -deps: stream and schema are client code (no kfake, srfake
-// or httptest); ui imports nothing of ours; config only tlsfiles (it states
-// which TLS files apply, tlsfiles loads them) and tlsfiles nothing of ours;
-// embedded only stream, schema and tlsfiles (and its own certs).
+// or httptest); ui imports only ui/chart, its drawing core, which has
+// neither bubbletea nor lipgloss in its dependencies; config only tlsfiles
+// (it states which TLS files apply, tlsfiles loads them) and tlsfiles
+// nothing of ours; embedded only stream, schema and tlsfiles (and its own
+// certs).
 func TestImportArrows(t *testing.T) {
 	servers := []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/twmb/franz-go/pkg/sr/srfake", "net/http/httptest"}
 	for _, tc := range []struct {
@@ -41,7 +43,8 @@ func TestImportArrows(t *testing.T) {
 	}{
 		{pkg: "stream", ours: []string{"schema", "tlsfiles"}, forbidden: servers},
 		{pkg: "schema", ours: []string{}, forbidden: servers},
-		{pkg: "ui", ours: []string{}},
+		{pkg: "ui", ours: []string{"ui/chart"}},
+		{pkg: "ui/chart", ours: []string{}, forbidden: []string{"github.com/charmbracelet/bubbletea", "github.com/charmbracelet/lipgloss"}},
 		{pkg: "config", ours: []string{"tlsfiles"}},
 		{pkg: "tlsfiles", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
@@ -62,8 +65,8 @@ func TestImportArrows(t *testing.T) {
 }
 
 // TestOnlyMainImportsEmbedded checks that no package but a command (package
-// main: kafkaplot, scripts' tools), the engines of the commands that start
-// the in-process cluster (dashboard, cluster) or embedded's own imports it.
+// main: kafkaplot, scripts' tools) or embedded's own imports the in-process
+// cluster.
 func TestOnlyMainImportsEmbedded(t *testing.T) {
 	lines, err := exec.Command("go", "list", "-f", "{{.Name}}:{{.ImportPath}}:{{join .Imports \",\"}}", "./...").Output()
 	if err != nil {
@@ -72,7 +75,7 @@ func TestOnlyMainImportsEmbedded(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(string(lines)), "\n") {
 		name, rest, _ := strings.Cut(line, ":")
 		pkg, imports, _ := strings.Cut(rest, ":")
-		if name == "main" || strings.HasPrefix(pkg, module+"/embedded") || pkg == module+"/internal/dashboard" || pkg == module+"/internal/cluster" {
+		if name == "main" || strings.HasPrefix(pkg, module+"/embedded") {
 			continue
 		}
 		for _, imp := range strings.Split(imports, ",") {

@@ -11,7 +11,6 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/kafkaplot/kafkaplot/config"
-	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -39,7 +38,7 @@ func TestBridgeProtobufUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := dashboard.ExtractorFor(config.Default())
+	ex := extractorFor(config.Default())
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	start := time.Date(2024, 5, 17, 12, 0, 0, 0, time.UTC)
 	var records []stream.Record
@@ -58,11 +57,11 @@ func TestBridgeProtobufUsers(t *testing.T) {
 		records = append(records, r)
 	}
 	var sent collect
-	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
-	if err := br.Records(ctx, records); err != nil {
+	br := newBridge(sent.send, ex, dec.Writer)
+	if err := br.records(ctx, records); err != nil {
 		t.Fatal(err)
 	}
-	br.Flush()
+	br.flush()
 	var plot *ui.PlotMsg
 	var status string
 	var got []string

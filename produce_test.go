@@ -16,7 +16,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkaplot/kafkaplot/embedded"
-	"github.com/kafkaplot/kafkaplot/internal/connect"
 )
 
 // produceLine matches a delivery report, good or bad.
@@ -137,7 +136,7 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 			if (runErr != nil) != tt.wantErr {
 				t.Fatalf("runProduce: %v, want error %v\n%s", runErr, tt.wantErr, stderr.String())
 			}
-			if tt.interrupt > 0 && !errors.Is(runErr, connect.ErrInterrupted) {
+			if tt.interrupt > 0 && !errors.Is(runErr, errInterrupted) {
 				t.Errorf("interrupted run returned %v, want errInterrupted", runErr)
 			}
 

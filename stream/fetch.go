@@ -132,14 +132,12 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 }
 
 // dialLeader connects to the leader of partition through the first broker
-// that answers, each within the connection's RequestTimeout.
+// that answers.
 func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, error) {
 	dialer := c.cfg.Conn.Dialer()
 	var errs []error
 	for _, b := range c.cfg.Conn.Brokers {
-		dialCtx, cancel := context.WithTimeout(ctx, c.cfg.Conn.requestTimeout())
-		conn, err := dialer.DialLeader(dialCtx, "tcp", b, c.cfg.Topic, partition)
-		cancel()
+		conn, err := dialer.DialLeader(ctx, "tcp", b, c.cfg.Topic, partition)
 		if err == nil {
 			return conn, nil
 		}

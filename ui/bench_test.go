@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // benchModel returns a 200×50 dashboard holding pointsPerSeries points for
@@ -96,7 +98,7 @@ func BenchmarkFrame64PartitionsFull(b *testing.B) {
 // event), in batches of 512 like main sends them.
 func BenchmarkIngest(b *testing.B) {
 	const batch = 512
-	s := newStore(DefaultCapacity)
+	s := chart.NewStore(DefaultCapacity)
 	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
 	now := testStart().UnixNano()
 	b.ReportAllocs()
@@ -111,6 +113,6 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		n := min(batch, b.N-i)
 		b.StartTimer()
-		s.ingest(events[:n], nil, now)
+		s.Ingest(events[:n], nil, now)
 	}
 }

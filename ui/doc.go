@@ -24,29 +24,16 @@
 // tea.WithoutRenderer and a Screen in Options.Screen (screen.go), which puts
 // the terminal in raw mode, reports its size and writes only changed lines.
 //
-// Data is kept per series in bounded ring buffers sorted by event time
-// (series.go); each frame decimates the visible part of a series to the pane's
-// width keeping every pixel column's minimum and maximum (downsample.go) and
-// rasterises the result into braille cells (raster.go). Two neighbouring
-// points further apart than five times the series' usual spacing (the median
-// of its newest spacings) and more than 3 s are not joined: time that was not
-// read is never drawn over. Until a pane holds a window's worth of data its
-// time axis starts at its first point, so young lines use the whole pane.
-// The package does not use ntcharts' linechart drawing: its
-// DrawBrailleLineWithStyle allocates and scans a full-size braille grid for
-// every segment (about 270 ms for one pane of 8 series × 400 segments), and
-// its timeserieslinechart truncates times to whole seconds; its canvas and
-// graph packages also need bubblezone, which this module does not require.
-// Only ntcharts' rune tables are used.
+// The data and its drawing (ring buffers per series, decimation, braille
+// rasterising, axes, colours) are package chart's; this package decides what
+// is drawn where. Until a pane holds a window's worth of data its time axis
+// starts at its first point, so young lines use the whole pane.
 //
 // Frame cost is bounded whatever arrives: a pane draws at most 24 series (the
 // first in natural order of their names, e.g. sensor2 before sensor10) and
 // its legend lists them with "+N more" for the rest; each drawn series costs
 // one pass over its points inside the window plus at most two points per
-// pixel column. Colours follow series names, not the order series appeared
-// in: a name hashes into the palette, and within a pane a name whose colour
-// an earlier name (in natural order) holds takes the next free one
-// (palette.go), so every instance draws sensor4 alike. Past ten series in a
-// pane colours are reused with another legend marker (● ◆ ▲ ■) and a dotted
-// line.
+// pixel column. Colours follow series names (chart.Palette); past ten
+// series in a pane colours are reused with another legend marker (● ◆ ▲ ■)
+// and a dotted line.
 package ui

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // testStart returns the fixed start of test data: just before midnight.
@@ -31,4 +33,4 @@ func colorStyles() *Styles {
 }
 
 // plainInks returns inks that write no escape sequences.
-func plainInks() []ink { return asciiStyles().compile() }
+func plainInks() []chart.Ink { return asciiStyles().compile() }

@@ -8,6 +8,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // mixedGroup is a cooperative-sticky group where partition 1 went from this
@@ -122,5 +124,89 @@ func TestGroupBarCooperativeSecondRound(t *testing.T) {
 	)
 	if bar := groupBarLine(t, m.View()); !strings.Contains(bar, "gen 3: p1 → rdkafka") {
 		t.Errorf("group bar %q does not say where p1 went", bar)
+	}
+}
+
+func TestFormatGroup(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"partitions none", formatPartitions(nil), "[]"},
+		{"partitions two", formatPartitions([]int{0, 1}), "[0,1]"},
+		{"rebalance", formatRebalance(chart.Rebalance{Generation: 3, Gained: []int{1}, Lost: []int{0}}), "gen 3: +p1 −p0"},
+		{"rebalance unchanged", formatRebalance(chart.Rebalance{Generation: 4}), "gen 4: no change"},
+		{"member by client id", memberLabel(Member{ClientID: "c", MemberID: "m", Host: "h"}), "c"},
+		{"member by member id", memberLabel(Member{MemberID: "m", Host: "h"}), "m"},
+		{"member by host", memberLabel(Member{Host: "h"}), "h"},
+		{"member unnamed", memberLabel(Member{}), "?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRebalanceText follows a cooperative rebalance as the group bar tells
+// it: this instance gives p1 up (nobody owns it yet), then the generation
+// that hands it on names the member it went to, also when the members are
+// described after the generation's first report; moves between other
+// members are told too.
+func TestRebalanceText(t *testing.T) {
+	member := func(client, id, host string, parts ...int) Member {
+		return Member{ClientID: client, MemberID: id, Host: host, Partitions: parts}
+	}
+	me := func(parts ...int) Member { return member("kafkaplot-1", "me", "/10.0.0.1", parts...) }
+	tests := []struct {
+		name string
+		msgs []chart.Group
+		want string
+	}{
+		{
+			name: "cooperative: given up, then handed on",
+			msgs: []chart.Group{
+				{Generation: 3, MemberID: "me", Owned: []int{0, 1}, Members: []Member{me(0, 1)}},
+				{Generation: 4, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("rdkafka", "rdkafka-1a2b", "/10.0.0.2")}},
+			},
+			want: "gen 4: −p1",
+		},
+		{
+			name: "the second round names the new owner",
+			msgs: []chart.Group{
+				{Generation: 4, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("rdkafka", "rdkafka-1a2b", "/10.0.0.2")}},
+				{Generation: 5, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("rdkafka", "rdkafka-1a2b", "/10.0.0.2", 1)}},
+			},
+			want: "gen 5: p1 → rdkafka",
+		},
+		{
+			name: "members described after the generation's first report",
+			msgs: []chart.Group{
+				{Generation: 6, MemberID: "me", Owned: []int{0, 1}, Members: []Member{me(0, 1)}},
+				{Generation: 7, MemberID: "me", Owned: []int{0}, Members: []Member{me(0, 1)}},
+				{Generation: 7, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("franz-go", "franz-go-9", "127.0.0.1:5000", 1)}},
+			},
+			want: "gen 7: p1 → franz-go",
+		},
+		{
+			name: "between other members, and a gain",
+			msgs: []chart.Group{
+				{Generation: 8, MemberID: "me", Owned: []int{0}, Members: []Member{me(0), member("a", "a-1", "h", 1, 2), member("b", "b-1", "h")}},
+				{Generation: 9, MemberID: "me", Owned: []int{0, 1}, Members: []Member{me(0, 1), member("a", "a-1", "h"), member("b", "b-1", "h", 2)}},
+			},
+			want: "gen 9: +p1, p2 → b",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := chart.NewStore(16)
+			for _, msg := range tt.msgs {
+				s.SetGroup(msg, testStart())
+			}
+			if got := formatRebalance(s.Group.Last); got != tt.want {
+				t.Errorf("rebalance = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -5,23 +5,25 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // seriesLabel names a line in legends: series.field when events carry
 // several fields and all are shown, else the series.
-func (m *Model) seriesLabel(sr *series) string {
-	if sr.field == "" || sr.base == "" {
-		return sr.name
+func (m *Model) seriesLabel(sr *chart.Series) string {
+	if sr.Field == "" || sr.Base == "" {
+		return sr.Name
 	}
-	if m.field != "" || len(m.st.fields) <= 1 {
-		return sr.base
+	if m.field != "" || len(m.st.Fields) <= 1 {
+		return sr.Base
 	}
-	return sr.name
+	return sr.Name
 }
 
 // legendEntry returns the ink, marker and name of series sr.
-func (m *Model) legendEntry(sr *series, dim bool) (inkID, string) {
-	id, marker, _ := m.styles.seriesInk(sr.color)
+func (m *Model) legendEntry(sr *chart.Series, dim bool) (chart.InkID, string) {
+	id, marker, _ := m.styles.seriesInk(sr.Color)
 	if dim {
 		id = inkDim
 	}
@@ -29,16 +31,16 @@ func (m *Model) legendEntry(sr *series, dim bool) (inkID, string) {
 }
 
 // statText formats a statistic, or "–" when the window holds no point.
-func statText(st windowStats, v float64, decimals int) string {
-	if st.n == 0 {
+func statText(st chart.Stats, v float64, decimals int) string {
+	if st.N == 0 {
 		return "–"
 	}
-	return formatValue(v, min(decimals, 6))
+	return chart.FormatValue(v, min(decimals, 6))
 }
 
 // legendColumn renders the legend as a table of w×h: marker and name in the
 // series' colour, then last, min and max over the window.
-func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, h int, dim bool) []string {
+func (m *Model) legendColumn(order []*chart.Series, stats []chart.Stats, decimals, w, h int, dim bool) []string {
 	out := make([]string, 0, h)
 	if h <= 0 {
 		return out
@@ -52,7 +54,7 @@ func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, 
 	texts := make([][3]string, shown)
 	for i := 0; i < shown; i++ {
 		st := stats[i]
-		texts[i] = [3]string{statText(st, st.last, decimals), statText(st, st.min, decimals), statText(st, st.max, decimals)}
+		texts[i] = [3]string{statText(st, st.Last, decimals), statText(st, st.Min, decimals), statText(st, st.Max, decimals)}
 		for _, s := range texts[i] {
 			vw = max(vw, len([]rune(s)))
 		}
@@ -72,29 +74,29 @@ func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, 
 	if dim {
 		mutedInk, valInk = inkDim, inkDim
 	}
-	head := newTextLine(m.inks, w)
-	head.field(mutedInk, "  series", nw+2)
+	head := chart.NewTextLine(m.inks, w)
+	head.Field(mutedInk, "  series", nw+2)
 	for _, name := range []string{"last", "min", "max"}[:cols] {
-		head.add(mutedInk, " "+leftPad(name, vw))
+		head.Add(mutedInk, " "+leftPad(name, vw))
 	}
-	head.pad()
+	head.Pad()
 	out = append(out, head.String())
 	for i := 0; i < shown; i++ {
 		sr := order[i]
 		id, marker := m.legendEntry(sr, dim)
-		l := newTextLine(m.inks, w)
-		l.add(id, marker+" ")
-		l.field(id, fitMiddle(m.seriesLabel(sr), nw), nw)
+		l := chart.NewTextLine(m.inks, w)
+		l.Add(id, marker+" ")
+		l.Field(id, fitMiddle(m.seriesLabel(sr), nw), nw)
 		for c := 0; c < cols; c++ {
-			l.add(valInk, " "+leftPad(texts[i][c], vw))
+			l.Add(valInk, " "+leftPad(texts[i][c], vw))
 		}
-		l.pad()
+		l.Pad()
 		out = append(out, l.String())
 	}
 	if more > 0 && len(out) < h {
-		l := newTextLine(m.inks, w)
-		l.add(mutedInk, fmt.Sprintf("  +%d more", more))
-		l.pad()
+		l := chart.NewTextLine(m.inks, w)
+		l.Add(mutedInk, fmt.Sprintf("  +%d more", more))
+		l.Pad()
 		out = append(out, l.String())
 	}
 	for len(out) < h {
@@ -105,19 +107,19 @@ func (m *Model) legendColumn(order []*series, stats []windowStats, decimals, w, 
 
 // legendRows renders the legend as rows lines of w cells: "● name last"
 // entries side by side, then "+N more" for the series that did not fit.
-func (m *Model) legendRows(order []*series, stats []windowStats, decimals, w, rows int, dim bool) []string {
+func (m *Model) legendRows(order []*chart.Series, stats []chart.Stats, decimals, w, rows int, dim bool) []string {
 	out := make([]string, 0, rows)
 	i := 0
 	for r := 0; r < rows; r++ {
-		l := newTextLine(m.inks, w)
+		l := chart.NewTextLine(m.inks, w)
 		for ; i < len(order); i++ {
 			sr := order[i]
 			id, marker := m.legendEntry(sr, dim)
 			entry := marker + " " + m.seriesLabel(sr)
 			if i < len(stats) {
-				entry += " " + statText(stats[i], stats[i].last, decimals)
+				entry += " " + statText(stats[i], stats[i].Last, decimals)
 			}
-			if l.width > 0 {
+			if l.Width() > 0 {
 				entry = "  " + entry
 			}
 			remaining := len(order) - i - 1
@@ -125,15 +127,15 @@ func (m *Model) legendRows(order []*series, stats []windowStats, decimals, w, ro
 			if remaining > 0 && r == rows-1 {
 				reserve = len(fmt.Sprintf("  +%d more", remaining))
 			}
-			if l.width+ansi.StringWidth(entry)+reserve > w {
+			if l.Width()+ansi.StringWidth(entry)+reserve > w {
 				break
 			}
-			l.add(id, entry)
+			l.Add(id, entry)
 		}
 		if r == rows-1 && i < len(order) {
-			l.add(inkMuted, fmt.Sprintf("  +%d more", len(order)-i))
+			l.Add(inkMuted, fmt.Sprintf("  +%d more", len(order)-i))
 		}
-		l.pad()
+		l.Pad()
 		out = append(out, l.String())
 	}
 	return out

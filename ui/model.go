@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // headerRefresh is how often the header is re-rendered without new data, so
@@ -84,11 +86,11 @@ func request[T any](a *actuator, slot *T, v T, set func(T)) tea.Cmd {
 type Model struct {
 	opts   Options
 	styles Styles
-	inks   []ink
+	inks   []chart.Ink
 	keys   KeyMap
 	help   help.Model
 
-	st  *store
+	st  *chart.Store
 	rc  *renderCache
 	act *actuator
 
@@ -141,7 +143,7 @@ func New(opts Options) Model {
 		inks:   styles.compile(),
 		keys:   keys,
 		help:   h,
-		st:     newStore(opts.Capacity),
+		st:     chart.NewStore(opts.Capacity),
 		rc:     &renderCache{},
 		act:    &actuator{on: opts.Generator, rate: opts.Rate},
 		window: opts.Window,
@@ -211,32 +213,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.handleKey(msg)
 	case EventsMsg:
-		m.st.ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
-		if len(m.st.fields) > 1 && !m.keys.Field.Enabled() {
+		m.st.Ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
+		if len(m.st.Fields) > 1 && !m.keys.Field.Enabled() {
 			m.keys.Field.SetEnabled(true)
 		}
 		m.dirty = true
 	case HistoryMsg:
-		m.st.ingestHistory(msg, m.opts.Now().UnixNano())
-		if len(m.st.fields) > 1 && !m.keys.Field.Enabled() {
+		m.st.IngestHistory(msg.Partition, msg.Events, msg.Sampled, m.opts.Now().UnixNano())
+		if len(m.st.Fields) > 1 && !m.keys.Field.Enabled() {
 			m.keys.Field.SetEnabled(true)
 		}
 		m.dirty = true
 	case LogResetMsg:
-		m.st.logReset(msg)
+		m.st.LogReset(msg.Partition, msg.From)
 		m.dirty = true
 	case PlotMsg:
 		m.plot = plotState{known: true, seriesBy: msg.SeriesBy, timeBy: msg.TimeBy, schemas: slices.Clone(msg.Schemas)}
 		m.dirty = true
 	case GroupMsg:
-		m.st.setGroup(msg, m.opts.Now())
+		m.st.SetGroup(msg, m.opts.Now())
 		m.dirty = true
 	case OffsetsMsg:
-		if m.st.setOffsets(msg.Stats) {
+		if m.st.SetOffsets(msg.Stats) {
 			m.dirty = true
 		}
 	case PartitionsMsg:
-		m.st.setPartitions(msg.Count)
+		m.st.SetPartitions(msg.Count)
 		m.dirty = true
 	case GeneratorMsg:
 		m.gen = generatorState{on: msg.On, rate: msg.Rate, step: msg.Step, err: msg.Err, reported: true}
@@ -317,7 +319,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		if m.paused {
-			m.frozenEnd = m.st.newest
+			m.frozenEnd = m.st.Newest
 		}
 	case key.Matches(msg, k.WindowShorter):
 		m.window = stepWindow(m.window, -1)
@@ -332,13 +334,13 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Right):
 		m.moveFocus(1, false)
 	case key.Matches(msg, k.Up):
-		m.moveFocus(-max(m.rc.grid.cols, 1), false)
+		m.moveFocus(-max(m.rc.grid.Cols, 1), false)
 	case key.Matches(msg, k.Down):
-		m.moveFocus(max(m.rc.grid.cols, 1), false)
+		m.moveFocus(max(m.rc.grid.Cols, 1), false)
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 	case key.Matches(msg, k.Field):
-		m.field = nextField(m.st.fields, m.field)
+		m.field = nextField(m.st.Fields, m.field)
 	default:
 		return m, nil
 	}
@@ -349,7 +351,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // moveFocus moves the focus by d panes, wrapping around the ends if wrap is
 // set and otherwise staying put at them.
 func (m *Model) moveFocus(d int, wrap bool) {
-	n := m.st.partitions()
+	n := m.st.Partitions()
 	if n == 0 {
 		return
 	}

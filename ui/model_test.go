@@ -490,7 +490,7 @@ func TestCooperativeRebalanceKeepsPaneDrawing(t *testing.T) {
 		}
 		return EventsMsg{Events: evs}
 	}
-	start := m.st.paneIfAny(0).events
+	start := m.st.PaneIfAny(0).Events
 	steps := []struct {
 		msgs []tea.Msg
 		want string
@@ -505,16 +505,16 @@ func TestCooperativeRebalanceKeepsPaneDrawing(t *testing.T) {
 		if !strings.Contains(view, step.want) {
 			t.Errorf("step %d: group bar lacks %q", i, step.want)
 		}
-		if owned, _ := m.st.ownerOf(0); !owned {
+		if owned, _, _ := m.st.OwnerOf(0); !owned {
 			t.Errorf("step %d: p0 not owned through the rebalance", i)
 		}
-		if n := m.st.paneIfAny(0).events; n <= drawn {
+		if n := m.st.PaneIfAny(0).Events; n <= drawn {
 			t.Errorf("step %d: p0 drew no new events (%d, had %d)", i, n, drawn)
 		} else {
 			drawn = n
 		}
 	}
-	if owned, label := m.st.ownerOf(1); owned || label != "rdkafka" {
-		t.Errorf("p1: owned %v by %q, want rdkafka's", owned, label)
+	if owned, owner, _ := m.st.OwnerOf(1); owned || owner.ClientID != "rdkafka" {
+		t.Errorf("p1: owned %v by %q, want rdkafka's", owned, owner.ClientID)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // TestColoursFollowNames checks that two models fed the same series in
@@ -52,9 +54,9 @@ func TestColoursFollowNames(t *testing.T) {
 	b := build(batches...)
 	colours := func(m Model) map[string]int {
 		out := map[string]int{}
-		for _, d := range m.st.panes {
-			for _, sr := range d.order {
-				out[fmt.Sprintf("p%d/%s", d.partition, sr.name)] = sr.color
+		for _, d := range m.st.Panes {
+			for _, sr := range d.Order {
+				out[fmt.Sprintf("p%d/%s", d.Partition, sr.Name)] = sr.Color
 			}
 		}
 		return out
@@ -84,40 +86,40 @@ func TestColoursFollowNames(t *testing.T) {
 // another marker).
 func TestPaletteAssign(t *testing.T) {
 	const colours = 10
-	mk := func(names ...string) []*series {
-		out := make([]*series, len(names))
+	mk := func(names ...string) []*chart.Series {
+		out := make([]*chart.Series, len(names))
 		for i, n := range names {
-			out[i] = newSeries(n, 1)
+			out[i] = chart.NewSeries(n, 1)
 		}
 		return out
 	}
-	var pl palette
+	var pl chart.Palette
 	for _, n := range []int{1, 5, 10, 11, 25} {
 		names := make([]string, n)
 		for i := range names {
 			names[i] = fmt.Sprintf("sensor%d", i)
 		}
 		order := mk(names...)
-		pl.assign(order, colours)
+		pl.Assign(order, colours)
 		seen := map[int]bool{}
 		for i, sr := range order {
-			if seen[sr.color] {
-				t.Errorf("%d series: colour %d given twice", n, sr.color)
+			if seen[sr.Color] {
+				t.Errorf("%d series: colour %d given twice", n, sr.Color)
 			}
-			seen[sr.color] = true
-			if i < colours && sr.color >= colours {
-				t.Errorf("%d series: %s got a repeated colour %d while free ones remained", n, sr.name, sr.color)
+			seen[sr.Color] = true
+			if i < colours && sr.Color >= colours {
+				t.Errorf("%d series: %s got a repeated colour %d while free ones remained", n, sr.Name, sr.Color)
 			}
 		}
-		if first := order[0]; first.color != int(nameHash(first.name)%colours) {
-			t.Errorf("%s colour = %d, want its hash slot %d", first.name, first.color, nameHash(first.name)%colours)
+		if first := order[0]; first.Color != int(chart.NameHash(first.Name)%colours) {
+			t.Errorf("%s colour = %d, want its hash slot %d", first.Name, first.Color, chart.NameHash(first.Name)%colours)
 		}
 	}
 	// A series alone in a pane, or beside others, keeps its hash colour when
 	// no earlier name collides with it.
 	alone := mk("sensor4")
-	pl.assign(alone, colours)
-	if want := int(nameHash("sensor4") % colours); alone[0].color != want {
-		t.Errorf("sensor4 alone: colour %d, want %d", alone[0].color, want)
+	pl.Assign(alone, colours)
+	if want := int(chart.NameHash("sensor4") % colours); alone[0].Color != want {
+		t.Errorf("sensor4 alone: colour %d, want %d", alone[0].Color, want)
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // paneText returns the title row and the body rows (inside the border) of
@@ -191,7 +193,7 @@ func TestHeaderStepFollowsGenerator(t *testing.T) {
 	for _, step := range []int{3, 17, 1234} {
 		m = update(m, GeneratorMsg{On: true, Rate: 2, Step: step}, FrameMsg{})
 		line := strings.Split(m.View(), "\n")[1]
-		if want := "generator on 2/s step " + groupDigits(int64(step)); !strings.Contains(line, want) {
+		if want := "generator on 2/s step " + chart.GroupDigits(int64(step)); !strings.Contains(line, want) {
 			t.Errorf("header line %q lacks %q", line, want)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // Styles holds every style the dashboard uses. Except Overlay, styles must be
@@ -80,10 +82,29 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	return s
 }
 
+// Ink identifiers. Series colours follow inkSeries.
+const (
+	inkPlain chart.InkID = iota
+	inkAxis
+	inkAxisLabel
+	inkDim
+	inkTitle
+	inkMuted
+	inkValue
+	inkGood
+	inkWarn
+	inkBad
+	inkPaused
+	inkBorder
+	inkFocusBorder
+	inkDimBorder
+	inkSeries
+)
+
 // compile turns the inline styles into inks indexed by inkID.
-func (s Styles) compile() []ink {
-	inks := make([]ink, int(inkSeries)+max(len(s.Series), 1))
-	set := func(id inkID, st lipgloss.Style) { inks[id] = inkOf(st) }
+func (s Styles) compile() []chart.Ink {
+	inks := make([]chart.Ink, int(inkSeries)+max(len(s.Series), 1))
+	set := func(id chart.InkID, st lipgloss.Style) { inks[id] = inkOf(st) }
 	set(inkAxis, s.Axis)
 	set(inkAxisLabel, s.AxisLabel)
 	set(inkDim, s.Dim)
@@ -98,20 +119,20 @@ func (s Styles) compile() []ink {
 	set(inkFocusBorder, s.FocusBorder)
 	set(inkDimBorder, s.DimBorder)
 	for i, st := range s.Series {
-		set(inkSeries+inkID(i), st)
+		set(inkSeries+chart.InkID(i), st)
 	}
 	return inks
 }
 
 // inkOf extracts the escape sequences an inline style wraps text with.
-func inkOf(st lipgloss.Style) ink {
+func inkOf(st lipgloss.Style) chart.Ink {
 	const probe = "X"
 	r := st.Inline(true).Render(probe)
 	i := strings.Index(r, probe)
 	if i < 0 {
-		return ink{}
+		return chart.Ink{}
 	}
-	return ink{pre: r[:i], post: r[i+len(probe):]}
+	return chart.Ink{Pre: r[:i], Post: r[i+len(probe):]}
 }
 
 // helpStyles returns the styles for the bubbles help view.
@@ -128,7 +149,7 @@ func (s Styles) helpStyles() help.Styles {
 }
 
 // seriesInk returns the ink, legend marker and dot period for colour index i.
-func (s Styles) seriesInk(i int) (inkID, string, int) {
+func (s Styles) seriesInk(i int) (chart.InkID, string, int) {
 	n := max(len(s.Series), 1)
 	if i < 0 {
 		i = 0
@@ -142,5 +163,5 @@ func (s Styles) seriesInk(i int) (inkID, string, int) {
 	if round > 0 {
 		period = 1 + round%3
 	}
-	return inkSeries + inkID(i%n), marker, period
+	return inkSeries + chart.InkID(i%n), marker, period
 }

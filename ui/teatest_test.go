@@ -61,11 +61,11 @@ func TestProgramGroupAndGenerator(t *testing.T) {
 	if !fm.gen.on || fm.gen.rate != 5 || fm.gen.step != 43 {
 		t.Errorf("generator = %+v, want on at 5/s step 43", fm.gen)
 	}
-	if fm.st.events != 1920 {
-		t.Errorf("events = %d, want 1920", fm.st.events)
+	if fm.st.Events != 1920 {
+		t.Errorf("events = %d, want 1920", fm.st.Events)
 	}
-	if g := fm.st.group; g.generation != 2 || len(g.owned) != 1 || g.owned[0] != 1 {
-		t.Errorf("group = gen %d owns %v, want gen 2 owns [1]", g.generation, g.owned)
+	if g := fm.st.Group; g.Generation != 2 || len(g.Owned) != 1 || g.Owned[0] != 1 {
+		t.Errorf("group = gen %d owns %v, want gen 2 owns [1]", g.Generation, g.Owned)
 	}
 }
 

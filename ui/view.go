@@ -5,17 +5,26 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
+)
+
+// Screen geometry.
+const (
+	minWidth     = 40 // narrowest usable terminal
+	minHeight    = 10 // lowest usable terminal
+	chromeHeight = 4  // header (2, 3 with the plot line) + group bar (1) + help line (1)
 )
 
 // renderCache holds what a frame reuses: the chart renderer's buffers and the
 // last rendered panes, kept while paused.
 type renderCache struct {
-	chart    chartRenderer
-	palette  palette
-	lines    []chartLine
-	shown    []*series // the series of the field shown (f key)
-	panes    []string  // the panes area of the last full render
-	grid     grid      // arrangement of the last full render
+	chart    chart.Renderer
+	palette  chart.Palette
+	lines    []chart.Line
+	shown    []*chart.Series // the series of the field shown (f key)
+	panes    []string        // the panes area of the last full render
+	grid     chart.Grid      // arrangement of the last full render
 	panesW   int
 	panesH   int
 	joinBuf  strings.Builder
@@ -78,27 +87,27 @@ func blankLines(w, n int) []string {
 }
 
 // centred returns a w×h block with msg on its middle line.
-func (m *Model) centred(w, h int, msg string, id inkID) []string {
+func (m *Model) centred(w, h int, msg string, id chart.InkID) []string {
 	return m.centredLines(w, h, []string{msg}, id)
 }
 
 // fillRune fills the rest of l with r.
-func fillRune(l *textLine, id inkID, r rune) {
-	if n := l.room(); n > 0 {
-		l.add(id, strings.Repeat(string(r), n))
+func fillRune(l *chart.TextLine, id chart.InkID, r rune) {
+	if n := l.Room(); n > 0 {
+		l.Add(id, strings.Repeat(string(r), n))
 	}
 }
 
 // borderLine returns left + mid + right with the corners in ink id.
-func (m *Model) borderLine(left rune, mid string, right rune, id inkID) string {
+func (m *Model) borderLine(left rune, mid string, right rune, id chart.InkID) string {
 	in := m.inks[id]
-	return in.pre + string(left) + in.post + mid + in.pre + string(right) + in.post
+	return in.Pre + string(left) + in.Post + mid + in.Pre + string(right) + in.Post
 }
 
 // centredLines returns a w×h block with lines, as a left-aligned block,
 // centred in it. Lines that do not fit in h are cut, the last one shown
 // ending in "…".
-func (m *Model) centredLines(w, h int, lines []string, id inkID) []string {
+func (m *Model) centredLines(w, h int, lines []string, id chart.InkID) []string {
 	out := blankLines(w, h)
 	if h == 0 || len(lines) == 0 {
 		return out
@@ -113,11 +122,10 @@ func (m *Model) centredLines(w, h int, lines []string, id inkID) []string {
 	left := max((w-bw)/2, 0)
 	top := (h - len(lines)) / 2
 	for i, msg := range lines {
-		l := newTextLine(m.inks, w)
-		l.w.spaces(left)
-		l.width = left
-		l.add(id, msg)
-		l.pad()
+		l := chart.NewTextLine(m.inks, w)
+		l.Indent(left)
+		l.Add(id, msg)
+		l.Pad()
 		out[top+i] = l.String()
 	}
 	return out

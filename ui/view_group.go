@@ -1,9 +1,14 @@
 package ui
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // groupParts are the optional parts of the group bar, each dropped in turn
@@ -35,68 +40,120 @@ func groupDegrade() []groupParts {
 // others: rdkafka 10.0.0.2 [1] · last rebalance gen 5: p1 → rdkafka, 3s ago",
 // dropping the parts that matter least first when w is short.
 func (m *Model) renderGroup(w int, now time.Time) string {
-	g := &m.st.group
-	l := newTextLine(m.inks, w)
+	g := &m.st.Group
+	l := chart.NewTextLine(m.inks, w)
 	switch {
-	case m.opts.Group == "" && !g.known:
-		l.add(inkMuted, "no consumer group")
-	case !g.known:
-		l.add(inkWarn, "joining group "+m.opts.Group+"…")
+	case m.opts.Group == "" && !g.Known:
+		l.Add(inkMuted, "no consumer group")
+	case !g.Known:
+		l.Add(inkWarn, "joining group "+m.opts.Group+"…")
 	default:
 		degrade := groupDegrade()
 		parts := degrade[len(degrade)-1]
 		for _, p := range degrade {
-			probe := newTextLine(m.inks, 1<<30)
+			probe := chart.NewTextLine(m.inks, 1<<30)
 			m.addGroup(probe, p, now)
-			if probe.width <= w {
+			if probe.Width() <= w {
 				parts = p
 				break
 			}
 		}
 		m.addGroup(l, parts, now)
 	}
-	l.pad()
+	l.Pad()
 	return l.String()
 }
 
 // addGroup adds the known group's state to l with the given parts.
-func (m *Model) addGroup(l *textLine, p groupParts, now time.Time) {
-	g := &m.st.group
+func (m *Model) addGroup(l *chart.TextLine, p groupParts, now time.Time) {
+	g := &m.st.Group
 	sep := " · "
-	l.add(inkMuted, "gen ")
-	l.add(inkValue, strconv.Itoa(g.generation))
-	l.add(inkMuted, sep+"owns ")
-	l.add(inkValue, formatPartitions(g.owned))
-	l.add(inkMuted, sep+"members ")
-	l.add(inkValue, strconv.Itoa(len(g.members)))
-	if p.assignor && g.assignor != "" {
-		l.add(inkMuted, " ("+g.assignor+")")
+	l.Add(inkMuted, "gen ")
+	l.Add(inkValue, strconv.Itoa(g.Generation))
+	l.Add(inkMuted, sep+"owns ")
+	l.Add(inkValue, formatPartitions(g.Owned))
+	l.Add(inkMuted, sep+"members ")
+	l.Add(inkValue, strconv.Itoa(len(g.Members)))
+	if p.assignor && g.Assignor != "" {
+		l.Add(inkMuted, " ("+g.Assignor+")")
 	}
 	if p.others {
 		first := true
-		for _, mb := range g.members {
-			if mb.MemberID == g.memberID && g.memberID != "" {
+		for _, mb := range g.Members {
+			if mb.MemberID == g.MemberID && g.MemberID != "" {
 				continue
 			}
 			if first {
-				l.add(inkMuted, sep+"others: ")
+				l.Add(inkMuted, sep+"others: ")
 				first = false
 			} else {
-				l.add(inkMuted, ", ")
+				l.Add(inkMuted, ", ")
 			}
-			l.add(inkPlain, memberLabel(mb)+" ")
+			l.Add(inkPlain, memberLabel(mb)+" ")
 			if host := strings.TrimPrefix(mb.Host, "/"); p.hosts && host != "" && host != memberLabel(mb) {
-				l.add(inkMuted, host+" ")
+				l.Add(inkMuted, host+" ")
 			}
-			l.add(inkValue, formatPartitions(mb.Partitions))
+			l.Add(inkValue, formatPartitions(mb.Partitions))
 		}
 	}
-	l.add(inkMuted, sep)
+	l.Add(inkMuted, sep)
 	if p.label {
-		l.add(inkMuted, "last rebalance ")
+		l.Add(inkMuted, "last rebalance ")
 	}
-	l.add(inkPlain, formatRebalance(g.last))
+	l.Add(inkPlain, formatRebalance(g.Last))
 	if p.age {
-		l.add(inkMuted, ", "+formatAge(now.Sub(g.last.at))+" ago")
+		l.Add(inkMuted, ", "+chart.FormatAge(now.Sub(g.Last.At))+" ago")
 	}
+}
+
+// memberLabel names a member by client id, else member id, else host.
+func memberLabel(m Member) string {
+	switch {
+	case m.ClientID != "":
+		return m.ClientID
+	case m.MemberID != "":
+		return m.MemberID
+	case m.Host != "":
+		return m.Host
+	default:
+		return "?"
+	}
+}
+
+// formatPartitions formats partitions as [0,1,2].
+func formatPartitions(ps []int) string {
+	b := make([]byte, 0, 2+4*len(ps))
+	b = append(b, '[')
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	return string(append(b, ']'))
+}
+
+// formatRebalance formats the last rebalance as "gen 3: +p1, p0 → rdkafka":
+// what this instance gained, then every partition that went to another
+// member (or −p2 when this instance gave one up that nobody owns yet).
+func formatRebalance(r chart.Rebalance) string {
+	var own, parts []string
+	for _, p := range r.Gained {
+		own = append(own, "+p"+strconv.Itoa(p))
+	}
+	for _, p := range r.Lost {
+		if _, ok := r.Moved[p]; !ok {
+			own = append(own, "−p"+strconv.Itoa(p))
+		}
+	}
+	if len(own) > 0 {
+		parts = append(parts, strings.Join(own, " "))
+	}
+	for _, p := range slices.Sorted(maps.Keys(r.Moved)) {
+		parts = append(parts, fmt.Sprintf("p%d → %s", p, memberLabel(r.Moved[p])))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no change")
+	}
+	return fmt.Sprintf("gen %d: %s", r.Generation, strings.Join(parts, ", "))
 }

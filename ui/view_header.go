@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // renderHeader renders the two header lines.
@@ -14,85 +16,85 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 	sep := " · "
 
 	// Right side of line 1: PAUSED badge and the window.
-	right := newTextLine(m.inks, w)
+	right := chart.NewTextLine(m.inks, w)
 	if m.paused {
-		right.add(inkPaused, " PAUSED ")
-		right.add(inkPlain, " ")
+		right.Add(inkPaused, " PAUSED ")
+		right.Add(inkPlain, " ")
 	}
-	right.add(inkMuted, "window ")
-	right.add(inkValue, formatWindow(m.window))
+	right.Add(inkMuted, "window ")
+	right.Add(inkValue, chart.FormatWindow(m.window))
 
 	// Line 1: who we are, the connection state and the last error. The
 	// connection state is never cut for the rest: when the line is short, the
 	// error is cut first, then the cluster, topic and group.
-	avail := max(w-right.width-1, 0)
-	conn := newTextLine(m.inks, avail)
+	avail := max(w-right.Width()-1, 0)
+	conn := chart.NewTextLine(m.inks, avail)
 	m.addConnection(conn, sep)
-	full := newTextLine(m.inks, w*4)
+	full := chart.NewTextLine(m.inks, w*4)
 	m.addIdentity(full, sep)
-	l1 := newTextLine(m.inks, 0)
-	if room := avail - conn.width - len([]rune(sep)); room > 0 {
-		l1.max = min(full.width, room)
+	l1 := chart.NewTextLine(m.inks, 0)
+	if room := avail - conn.Width() - len([]rune(sep)); room > 0 {
+		l1.Reopen(min(full.Width(), room))
 		m.addIdentity(l1, sep)
 	}
-	l1.max, l1.full = avail, false // the rest of the line is the state's
-	if l1.width > 0 {
-		l1.add(inkMuted, sep)
+	l1.Reopen(avail) // the rest of the line is the state's
+	if l1.Width() > 0 {
+		l1.Add(inkMuted, sep)
 	}
 	m.addConnection(l1, sep)
 	if m.fatal != "" {
-		l1.add(inkMuted, sep)
-		l1.add(inkBad, "error: "+m.fatal)
+		l1.Add(inkMuted, sep)
+		l1.Add(inkBad, "error: "+m.fatal)
 	}
-	l1.pad()
+	l1.Pad()
 	line1 := l1.String() + " " + right.String()
 
-	l2 := newTextLine(m.inks, w)
+	l2 := chart.NewTextLine(m.inks, w)
 	nowNs := now.UnixNano()
-	l2.add(inkMuted, "events ")
-	l2.add(inkValue, groupDigits(st.events))
-	l2.add(inkMuted, " at ")
-	l2.add(inkValue, formatRate(st.rate.rate(nowNs)))
-	l2.add(inkMuted, sep+"decode errors ")
-	if st.errors > 0 {
-		l2.add(inkBad, groupDigits(st.errors))
-		l2.add(inkMuted, " (")
-		l2.add(inkBad, st.lastError)
-		l2.add(inkMuted, ")")
+	l2.Add(inkMuted, "events ")
+	l2.Add(inkValue, chart.GroupDigits(st.Events))
+	l2.Add(inkMuted, " at ")
+	l2.Add(inkValue, chart.FormatRate(st.Meter.Rate(nowNs)))
+	l2.Add(inkMuted, sep+"decode errors ")
+	if st.Errors > 0 {
+		l2.Add(inkBad, chart.GroupDigits(st.Errors))
+		l2.Add(inkMuted, " (")
+		l2.Add(inkBad, st.LastError)
+		l2.Add(inkMuted, ")")
 	} else {
-		l2.add(inkValue, "0")
+		l2.Add(inkValue, "0")
 	}
-	if st.nonFinite > 0 {
-		l2.add(inkMuted, sep)
-		l2.add(inkWarn, "NaN/Inf "+groupDigits(st.nonFinite))
+	if st.NonFinite > 0 {
+		l2.Add(inkMuted, sep)
+		l2.Add(inkWarn, "NaN/Inf "+chart.GroupDigits(st.NonFinite))
 	}
-	if st.future > 0 {
-		l2.add(inkMuted, sep)
-		l2.add(inkWarn, "future-dated "+groupDigits(st.future))
+	if st.Future > 0 {
+		l2.Add(inkMuted, sep)
+		l2.Add(inkWarn, "future-dated "+chart.GroupDigits(st.Future))
 	}
-	if st.dups > 0 {
-		l2.add(inkMuted, sep)
-		l2.add(inkWarn, "re-delivered "+groupDigits(st.dups))
+	if st.Dups > 0 {
+		l2.Add(inkMuted, sep)
+		l2.Add(inkWarn, "re-delivered "+chart.GroupDigits(st.Dups))
 	}
 	if m.opts.SetGenerator != nil || m.gen.reported {
-		l2.add(inkMuted, sep+"generator ")
+		l2.Add(inkMuted, sep+"generator ")
 		if m.gen.on {
-			l2.add(inkGood, "on")
+			l2.Add(inkGood, "on")
 		} else {
-			l2.add(inkMuted, "off")
+			l2.Add(inkMuted, "off")
 		}
-		l2.add(inkMuted, " ")
-		l2.add(inkValue, strconv.FormatFloat(m.gen.rate, 'f', -1, 64)+"/s")
+		l2.Add(inkMuted, " ")
+		l2.Add(inkValue, strconv.FormatFloat(m.gen.rate, 'f', -1, 64)+"/s")
 		if m.gen.step > 0 {
-			l2.add(inkMuted, " step ")
-			l2.add(inkValue, groupDigits(int64(m.gen.step)))
+			l2.Add(inkMuted, " step ")
+			l2.Add(inkValue, chart.GroupDigits(int64(m.gen.step)))
 		}
 		if m.gen.err != "" {
-			l2.add(inkMuted, " ")
-			l2.add(inkBad, m.gen.err)
+			l2.Add(inkMuted, " ")
+			l2.Add(inkBad, m.gen.err)
 		}
 	}
-	l2.pad()
+	l2.Pad()
 	if !m.plot.known {
 		return []string{line1, l2.String()}
 	}
@@ -101,50 +103,50 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 
 // addIdentity adds "kafkaplot  cluster · topic T · group G" to l; a cluster
 // joined rather than started reads "joined embedded cluster on cluster".
-func (m *Model) addIdentity(l *textLine, sep string) {
-	l.add(inkTitle, "kafkaplot")
-	l.add(inkMuted, "  ")
+func (m *Model) addIdentity(l *chart.TextLine, sep string) {
+	l.Add(inkTitle, "kafkaplot")
+	l.Add(inkMuted, "  ")
 	cluster := m.opts.Cluster
 	if cluster == "" {
 		cluster = "?"
 	}
 	if m.opts.JoinedEmbedded {
-		l.add(inkMuted, "joined embedded cluster on ")
+		l.Add(inkMuted, "joined embedded cluster on ")
 	}
-	l.add(inkValue, cluster)
-	l.add(inkMuted, sep+"topic ")
-	l.add(inkValue, m.opts.Topic)
+	l.Add(inkValue, cluster)
+	l.Add(inkMuted, sep+"topic ")
+	l.Add(inkValue, m.opts.Topic)
 	if m.opts.Group != "" {
-		l.add(inkMuted, sep+"group ")
-		l.add(inkValue, m.opts.Group)
+		l.Add(inkMuted, sep+"group ")
+		l.Add(inkValue, m.opts.Group)
 	}
 }
 
 // addConnection adds the connection state to l: "● connected" when all is
 // well, "◌ text" for a condition of neither, else the broker and the
 // registry each with its own mark, then any other condition.
-func (m *Model) addConnection(l *textLine, sep string) {
+func (m *Model) addConnection(l *chart.TextLine, sep string) {
 	st := m.status
 	switch {
 	case st.Broker == "" && st.Registry == "" && st.Text == "":
-		l.add(inkGood, "● connected")
+		l.Add(inkGood, "● connected")
 	case st.Broker == "" && st.Registry == "":
-		l.add(inkWarn, "◌ "+st.Text)
+		l.Add(inkWarn, "◌ "+st.Text)
 	default:
 		if st.Broker == "" {
-			l.add(inkGood, "● broker")
+			l.Add(inkGood, "● broker")
 		} else {
-			l.add(inkBad, "✗ broker: "+st.Broker)
+			l.Add(inkBad, "✗ broker: "+st.Broker)
 		}
-		l.add(inkMuted, sep)
+		l.Add(inkMuted, sep)
 		if st.Registry == "" {
-			l.add(inkGood, "● registry")
+			l.Add(inkGood, "● registry")
 		} else {
-			l.add(inkBad, "✗ registry: "+st.Registry)
+			l.Add(inkBad, "✗ registry: "+st.Registry)
 		}
 		if st.Text != "" {
-			l.add(inkMuted, sep)
-			l.add(inkWarn, "◌ "+st.Text)
+			l.Add(inkMuted, sep)
+			l.Add(inkWarn, "◌ "+st.Text)
 		}
 	}
 }
@@ -162,39 +164,39 @@ func (m *Model) chromeHeight() int {
 // the schemas seen with their record counts, and the gaps counted.
 func (m *Model) renderPlotLine(w int) string {
 	sep := " · "
-	l := newTextLine(m.inks, w)
-	fields := m.st.fields
-	l.add(inkMuted, "plotting ")
+	l := chart.NewTextLine(m.inks, w)
+	fields := m.st.Fields
+	l.Add(inkMuted, "plotting ")
 	switch {
 	case m.field != "":
-		l.add(inkValue, m.field)
-		l.add(inkMuted, fmt.Sprintf(" (%d of %d, f: next)", slices.Index(fields, m.field)+1, len(fields)))
+		l.Add(inkValue, m.field)
+		l.Add(inkMuted, fmt.Sprintf(" (%d of %d, f: next)", slices.Index(fields, m.field)+1, len(fields)))
 	case len(fields) == 0:
-		l.add(inkMuted, "–")
+		l.Add(inkMuted, "–")
 	default:
-		l.add(inkValue, strings.Join(fields, ", "))
+		l.Add(inkValue, strings.Join(fields, ", "))
 	}
 	if m.plot.seriesBy != "" {
-		l.add(inkMuted, " by ")
-		l.add(inkValue, m.plot.seriesBy)
+		l.Add(inkMuted, " by ")
+		l.Add(inkValue, m.plot.seriesBy)
 	}
 	if m.plot.timeBy != "" {
-		l.add(inkMuted, " over ")
-		l.add(inkValue, m.plot.timeBy)
+		l.Add(inkMuted, " over ")
+		l.Add(inkValue, m.plot.timeBy)
 	}
-	if m.st.gaps > 0 {
-		l.add(inkMuted, sep)
-		l.add(inkWarn, "gaps "+groupDigits(m.st.gaps))
+	if m.st.Gaps > 0 {
+		l.Add(inkMuted, sep)
+		l.Add(inkWarn, "gaps "+chart.GroupDigits(m.st.Gaps))
 	}
 	for i, sc := range m.plot.schemas {
 		if i == 0 {
-			l.add(inkMuted, sep+"schemas ")
+			l.Add(inkMuted, sep+"schemas ")
 		} else {
-			l.add(inkMuted, ", ")
+			l.Add(inkMuted, ", ")
 		}
-		l.add(inkPlain, sc.Label)
-		l.add(inkValue, " ×"+groupDigits(sc.Records))
+		l.Add(inkPlain, sc.Label)
+		l.Add(inkValue, " ×"+chart.GroupDigits(sc.Records))
 	}
-	l.pad()
+	l.Pad()
 	return l.String()
 }

@@ -6,18 +6,20 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // renderHelpLine renders the one-line key help, with the page or zoom state
 // on the right.
 func (m *Model) renderHelpLine(w int) string {
 	var right string
-	n := m.st.partitions()
+	n := m.st.Partitions()
 	switch {
 	case m.zoom && n > 0:
 		right = fmt.Sprintf("p%d zoomed", min(m.focus, n-1))
-	case n > 0 && m.rc.grid.perPage() > 0 && n > m.rc.grid.perPage():
-		per := m.rc.grid.perPage()
+	case n > 0 && m.rc.grid.PerPage() > 0 && n > m.rc.grid.PerPage():
+		per := m.rc.grid.PerPage()
 		page := min(m.focus, n-1) / per
 		right = fmt.Sprintf("page %d/%d", page+1, (n+per-1)/per)
 	}
@@ -29,11 +31,11 @@ func (m *Model) renderHelpLine(w int) string {
 		s, sw = ansi.Truncate(s, w, ""), w
 	}
 	if right == "" || sw+len(right)+1 > w {
-		return padRight(s, sw, w)
+		return chart.PadRight(s, sw, w)
 	}
-	l := newTextLine(m.inks, len(right))
-	l.add(inkMuted, right)
-	return padRight(s, sw, w-len(right)) + l.String()
+	l := chart.NewTextLine(m.inks, len(right))
+	l.Add(inkMuted, right)
+	return chart.PadRight(s, sw, w-len(right)) + l.String()
 }
 
 // renderHelpOverlay renders the full help centred in the panes area.
@@ -56,7 +58,7 @@ func (m *Model) renderHelpOverlay(w, h int) []string {
 		if i < len(lines) {
 			s = ansi.Truncate(lines[i], w, "")
 		}
-		out[i] = padRight(s, ansi.StringWidth(s), w)
+		out[i] = chart.PadRight(s, ansi.StringWidth(s), w)
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // maxDrawnSeries bounds the lines drawn (and listed in the legend) per pane,
@@ -43,7 +45,7 @@ func paneBorder(focused, dim bool) borderSet {
 // paneLook is how a pane is drawn: its border and inks.
 type paneLook struct {
 	border                             borderSet
-	borderInk, titleInk, valInk, muted inkID
+	borderInk, titleInk, valInk, muted chart.InkID
 	dim                                bool
 }
 
@@ -66,33 +68,33 @@ func (m *Model) renderPanes(w, h int) []string {
 	if m.showHelp {
 		return m.renderHelpOverlay(w, h)
 	}
-	n := m.st.partitions()
+	n := m.st.Partitions()
 	if n == 0 {
-		m.rc.grid = grid{}
+		m.rc.grid = chart.Grid{}
 		return m.centred(w, h, "waiting for the partitions of "+m.opts.Topic+"…", inkMuted)
 	}
 	m.focus = min(max(m.focus, 0), n-1)
 	if m.zoom {
-		m.rc.grid = grid{cols: 1, rows: 1}
+		m.rc.grid = chart.Grid{Cols: 1, Rows: 1}
 		return m.renderPane(m.focus, w, h, true)
 	}
-	g := chooseGrid(n, w, h)
+	g := chart.ChooseGrid(n, w, h)
 	m.rc.grid = g
-	per := g.perPage()
+	per := g.PerPage()
 	first := (m.focus / per) * per
 	last := min(first+per, n)
 	out := make([]string, 0, h)
-	for r := 0; r < g.rows; r++ {
-		rh := span(h, g.rows, r)
-		lo := first + r*g.cols
-		hi := min(lo+g.cols, last)
+	for r := 0; r < g.Rows; r++ {
+		rh := chart.Span(h, g.Rows, r)
+		lo := first + r*g.Cols
+		hi := min(lo+g.Cols, last)
 		if lo >= hi {
 			out = append(out, blankLines(w, rh)...)
 			continue
 		}
 		rows := m.rc.paneRows[:0]
 		for p := lo; p < hi; p++ {
-			rows = append(rows, m.renderPane(p, span(w, hi-lo, p-lo), rh, p == m.focus))
+			rows = append(rows, m.renderPane(p, chart.Span(w, hi-lo, p-lo), rh, p == m.focus))
 		}
 		m.rc.paneRows = rows
 		for y := 0; y < rh; y++ {
@@ -114,8 +116,12 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	if w < 3 || h < 3 {
 		return blankLines(w, h)
 	}
-	d := m.st.paneIfAny(p)
-	owned, owner := m.st.ownerOf(p)
+	d := m.st.PaneIfAny(p)
+	owned, holder, held := m.st.OwnerOf(p)
+	owner := ""
+	if held {
+		owner = memberLabel(holder)
+	}
 	lk := newPaneLook(focused, !owned)
 	iw, ih := w-2, h-2
 
@@ -127,14 +133,14 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	}
 	out = append(out, m.borderLine(lk.border.tl, m.paneTitle(p, d, iw, lk, owner, tags), lk.border.tr, lk.borderInk))
 	bi := m.inks[lk.borderInk]
-	vert := bi.pre + string(lk.border.v) + bi.post
+	vert := bi.Pre + string(lk.border.v) + bi.Post
 	for _, row := range body {
 		out = append(out, vert+row+vert)
 	}
-	bottom := newTextLine(m.inks, iw)
+	bottom := chart.NewTextLine(m.inks, iw)
 	if total > drawn {
-		bottom.add(lk.borderInk, string(lk.border.h)+" ")
-		bottom.add(lk.muted, fmt.Sprintf("%d of %d series drawn ", drawn, total))
+		bottom.Add(lk.borderInk, string(lk.border.h)+" ")
+		bottom.Add(lk.muted, fmt.Sprintf("%d of %d series drawn ", drawn, total))
 	}
 	fillRune(bottom, lk.borderInk, lk.border.h)
 	out = append(out, m.borderLine(lk.border.bl, bottom.String(), lk.border.br, lk.borderInk))
@@ -145,15 +151,15 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 // reading went on from after its log was reset, and that the history in the
 // window is sampled; in full for the pane's body and in short for its title.
 // Both are empty when there is nothing to say.
-func (m *Model) paneInfo(d *paneData) (full string, short []string) {
+func (m *Model) paneInfo(d *chart.Pane) (full string, short []string) {
 	if d == nil {
 		return "", nil
 	}
 	var parts []string
-	if d.reset != "" {
-		parts, short = append(parts, d.reset), append(short, "log reset")
+	if d.ResetFrom >= 0 {
+		parts, short = append(parts, "log reset: reading from offset "+strconv.FormatInt(d.ResetFrom, 10)), append(short, "log reset")
 	}
-	if d.sampled(m.opts.Now().Add(-m.window).UnixNano()) {
+	if d.Sampled(m.opts.Now().Add(-m.window).UnixNano()) {
 		parts, short = append(parts, "history sampled: not every record is drawn"), append(short, "sampled")
 	}
 	return strings.Join(parts, " · "), short
@@ -163,55 +169,55 @@ func (m *Model) paneInfo(d *paneData) (full string, short []string) {
 // tags (paneInfo's short form, when the body has no room for the full one),
 // owner when not this instance, committed offset, lag, rate and the counts of
 // odd records.
-func (m *Model) paneTitle(p int, d *paneData, iw int, lk paneLook, owner string, tags []string) string {
-	top := newTextLine(m.inks, iw)
-	top.add(lk.borderInk, string(lk.border.h)+" ")
+func (m *Model) paneTitle(p int, d *chart.Pane, iw int, lk paneLook, owner string, tags []string) string {
+	top := chart.NewTextLine(m.inks, iw)
+	top.Add(lk.borderInk, string(lk.border.h)+" ")
 	name := "[p" + strconv.Itoa(p) + "]"
 	if iw >= compactTitleWidth && m.opts.Topic != "" {
 		name = m.opts.Topic + " " + name
 	}
-	top.add(lk.titleInk, name)
+	top.Add(lk.titleInk, name)
 	for _, tag := range tags {
-		top.add(lk.muted, " · ")
-		top.add(inkWarn, tag)
+		top.Add(lk.muted, " · ")
+		top.Add(inkWarn, tag)
 	}
 	if lk.dim {
-		top.add(lk.muted, " · ")
+		top.Add(lk.muted, " · ")
 		if owner == "" {
-			top.add(inkWarn, "unassigned")
+			top.Add(inkWarn, "unassigned")
 		} else {
-			top.add(inkWarn, "owned by "+owner)
+			top.Add(inkWarn, "owned by "+owner)
 		}
 	}
 	if d != nil {
-		if d.hasStat {
-			top.add(lk.muted, " · committed ")
-			if d.stat.Committed < 0 {
-				top.add(lk.valInk, "none")
+		if d.HasStat {
+			top.Add(lk.muted, " · committed ")
+			if d.Stat.Committed < 0 {
+				top.Add(lk.valInk, "none")
 			} else {
-				top.add(lk.valInk, groupDigits(d.stat.Committed))
+				top.Add(lk.valInk, chart.GroupDigits(d.Stat.Committed))
 			}
-			lag, _ := d.lag()
-			top.add(lk.muted, " · lag ")
-			top.add(lk.valInk, groupDigits(lag))
+			lag, _ := d.Lag()
+			top.Add(lk.muted, " · lag ")
+			top.Add(lk.valInk, chart.GroupDigits(lag))
 		}
-		top.add(lk.muted, " · ")
-		top.add(lk.valInk, formatRate(d.rate.rate(m.opts.Now().UnixNano())))
-		if d.nonFinite > 0 {
-			top.add(lk.muted, " · ")
-			top.add(inkWarn, "NaN/Inf "+groupDigits(d.nonFinite))
+		top.Add(lk.muted, " · ")
+		top.Add(lk.valInk, chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())))
+		if d.NonFinite > 0 {
+			top.Add(lk.muted, " · ")
+			top.Add(inkWarn, "NaN/Inf "+chart.GroupDigits(d.NonFinite))
 		}
-		if d.future > 0 {
-			top.add(lk.muted, " · ")
-			top.add(inkWarn, "future-dated "+groupDigits(d.future))
+		if d.Future > 0 {
+			top.Add(lk.muted, " · ")
+			top.Add(inkWarn, "future-dated "+chart.GroupDigits(d.Future))
 		}
-		if d.dups > 0 {
-			top.add(lk.muted, " · ")
-			top.add(inkWarn, "re-delivered "+groupDigits(d.dups))
+		if d.Dups > 0 {
+			top.Add(lk.muted, " · ")
+			top.Add(inkWarn, "re-delivered "+chart.GroupDigits(d.Dups))
 		}
 	}
-	if top.room() > 0 {
-		top.add(lk.muted, " ")
+	if top.Room() > 0 {
+		top.Add(lk.muted, " ")
 	}
 	fillRune(top, lk.borderInk, lk.border.h)
 	return top.String()
@@ -227,8 +233,8 @@ const minNoteChartRows = 3
 // below it; a pane without data of a partition another member reads says
 // so instead of waiting. It also returns how many series were drawn of how
 // many the partition has, and whether info was shown.
-func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook, status, owner, info string) ([]string, int, int, bool) {
-	hasData := d != nil && len(d.order) > 0
+func (m *Model) paneBody(d *chart.Pane, iw, ih int, lk paneLook, status, owner, info string) ([]string, int, int, bool) {
+	hasData := d != nil && len(d.Order) > 0
 	note, noteInk := status, inkWarn
 	if note == "" && !hasData && lk.dim {
 		note, noteInk = ownerNote(owner), lk.muted
@@ -258,11 +264,11 @@ func (m *Model) paneBody(d *paneData, iw, ih int, lk paneLook, status, owner, in
 }
 
 // noteRow returns a row of iw cells saying s in style id after a space.
-func (m *Model) noteRow(iw int, id inkID, s string) string {
-	l := newTextLine(m.inks, iw)
-	l.add(inkPlain, " ")
-	l.add(id, s)
-	l.pad()
+func (m *Model) noteRow(iw int, id chart.InkID, s string) string {
+	l := chart.NewTextLine(m.inks, iw)
+	l.Add(inkPlain, " ")
+	l.Add(id, s)
+	l.Pad()
 	return l.String()
 }
 
@@ -278,16 +284,16 @@ func ownerNote(owner string) string {
 // chartBody returns the ih rows (iw cells each) of a pane's chart, with the
 // legend on its right when the pane is wide or below it when the pane is
 // tall enough, and how many series were drawn of how many the partition has.
-func (m *Model) chartBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, int) {
-	var order []*series
+func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int, int) {
+	var order []*chart.Series
 	if d != nil {
-		order = d.order
-		m.rc.palette.assign(order, len(m.styles.Series))
+		order = d.Order
+		m.rc.palette.Assign(order, len(m.styles.Series))
 	}
 	if m.field != "" && len(order) > 0 {
 		shown := m.rc.shown[:0]
 		for _, sr := range order {
-			if sr.field == m.field {
+			if sr.Field == m.field {
 				shown = append(shown, sr)
 			}
 		}
@@ -314,36 +320,36 @@ func (m *Model) chartBody(d *paneData, iw, ih int, lk paneLook) ([]string, int, 
 		cw = iw - lw - 1
 	}
 
-	end := m.st.newest
+	end := m.st.Newest
 	if m.paused {
 		end = m.frozenEnd
 	}
 	lines := m.rc.lines[:0]
 	for _, sr := range drawn {
-		id, _, period := m.styles.seriesInk(sr.color)
+		id, _, period := m.styles.seriesInk(sr.Color)
 		if lk.dim {
 			id = inkDim
 		}
-		lines = append(lines, chartLine{s: sr, ink: id, period: period})
+		lines = append(lines, chart.Line{Series: sr, Ink: id, Period: period})
 	}
 	m.rc.lines = lines
-	spec := chartSpec{
-		w: cw, h: chh,
-		t0: windowStart(drawn, end, m.window), t1: end,
-		loc:      m.opts.Location,
-		lines:    lines,
-		axisInk:  inkAxis,
-		labelInk: inkAxisLabel,
-		emptyInk: inkMuted,
-		empty:    "no data in the last " + formatWindow(m.window),
+	spec := chart.Spec{
+		W: cw, H: chh,
+		T0: windowStart(drawn, end, m.window), T1: end,
+		Loc:      m.opts.Location,
+		Lines:    lines,
+		AxisInk:  inkAxis,
+		LabelInk: inkAxisLabel,
+		EmptyInk: inkMuted,
+		Empty:    "no data in the last " + chart.FormatWindow(m.window),
 	}
 	if lk.dim {
-		spec.axisInk, spec.labelInk, spec.emptyInk = inkDim, inkDim, inkDim
+		spec.AxisInk, spec.LabelInk, spec.EmptyInk = inkDim, inkDim, inkDim
 	}
 	if len(order) == 0 {
-		spec.empty = "waiting for data…"
+		spec.Empty = "waiting for data…"
 	}
-	chart, stats, decimals := m.rc.chart.render(&spec, m.inks)
+	chart, stats, decimals := m.rc.chart.Render(&spec, m.inks)
 	rows := make([]string, 0, ih)
 	switch {
 	case legendRight:
@@ -368,12 +374,12 @@ const minSpanDivisor = 10
 // once the lines hold a window's worth of data, before that their first
 // point, so that young lines use the whole pane (but the axis spans at least
 // window/minSpanDivisor).
-func windowStart(lines []*series, end int64, window time.Duration) int64 {
+func windowStart(lines []*chart.Series, end int64, window time.Duration) int64 {
 	t0 := end - int64(window)
 	first, found := end, false
 	for _, sr := range lines {
-		if sr.len() > 0 {
-			first, found = min(first, sr.at(0).t), true
+		if sr.Len() > 0 {
+			first, found = min(first, sr.At(0).T), true
 		}
 	}
 	if !found || first <= t0 {

@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/pflag"
+
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/extract"
+	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
+	"github.com/kafkaplot/kafkaplot/ui"
+)
+
+// maxPending bounds the events waiting for the next frame; past it the
+// consumer waits (backpressure) rather than dropping anything.
+const maxPending = 65_536
+
+// maxGapFields bounds the fields for which a record without them gets gap
+// events, so that a topic with very many fields costs no more per record.
+const maxGapFields = 64
+
+// writerFunc returns the writer schema of an id (schema.Decoder.Writer).
+type writerFunc func(ctx context.Context, id int) (*schema.Writer, error)
+
+// schemaSeen counts the records of one writer schema.
+type schemaSeen struct {
+	id      int
+	label   string
+	records int64
+}
+
+// bridge turns consumed records into batched ui messages, at most one batch
+// per frame interval, so the UI is never woken once per Kafka record. The
+// extractor chooses what each record plots.
+type bridge struct {
+	send    func(tea.Msg)
+	wake    chan struct{} // data is waiting for run to send it
+	ex      *extract.Extractor
+	writers writerFunc
+
+	mu         sync.Mutex
+	drained    *sync.Cond
+	events     []ui.Event
+	errs       []ui.DecodeError
+	queue      []tea.Msg // histories and log resets, with the events before them, to send in order
+	statuses   map[int]stream.Status
+	unplotted  int      // records with nothing to plot
+	skipped    []string // repeated and map fields of the schemas seen, never plotted
+	changed    bool
+	points     []extract.Point // scratch
+	fields     []string        // fields plotted so far, in order of first appearance
+	fieldSet   map[string]bool
+	schemas    map[int]*schemaSeen
+	last       *schemaSeen
+	source     extract.Source // where the last record's points came from
+	plotDirty  bool
+	recordSeen bool
+}
+
+// newBridge returns a bridge sending to send, choosing points with ex and
+// naming writer schemas through writers.
+func newBridge(send func(tea.Msg), ex *extract.Extractor, writers writerFunc) *bridge {
+	b := &bridge{send: send, ex: ex, writers: writers, statuses: map[int]stream.Status{},
+		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
+	b.drained = sync.NewCond(&b.mu)
+	b.wake = make(chan struct{}, 1)
+	return b
+}
+
+// records converts a consumed batch. It blocks while too much is pending.
+func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for len(b.events) > maxPending && ctx.Err() == nil {
+		b.drained.Wait()
+	}
+	b.convert(ctx, batch)
+	b.notify()
+	return nil
+}
+
+// history converts a partition's history into one ui.HistoryMsg, sent
+// after the events converted before it and before those after it.
+func (b *bridge) history(ctx context.Context, h stream.History) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cut()
+	b.convert(ctx, h.Records)
+	b.queue = append(b.queue, ui.HistoryMsg{Partition: h.Partition, Events: b.events, Sampled: h.Sampled})
+	b.events = nil
+	b.notify()
+	return nil
+}
+
+// logReset queues a partition's log reset, in order with its events.
+func (b *bridge) logReset(r stream.LogReset) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cut()
+	b.queue = append(b.queue, ui.LogResetMsg{Partition: r.Partition, From: r.From})
+	b.notify()
+}
+
+// cut queues the events and errors converted so far, so that what is
+// queued next is sent after them.
+func (b *bridge) cut() {
+	if len(b.events) > 0 || len(b.errs) > 0 {
+		b.queue = append(b.queue, ui.EventsMsg{Events: b.events, Errors: b.errs})
+		b.events, b.errs = nil, nil
+	}
+}
+
+// convert turns records into pending events and errors.
+func (b *bridge) convert(ctx context.Context, batch []stream.Record) {
+	for i := range batch {
+		r := &batch[i]
+		var src extract.Source
+		switch {
+		case r.Err != nil:
+			b.errs = append(b.errs, ui.DecodeError{Partition: r.Partition, Offset: r.Offset, Err: r.Err.Error()})
+			continue
+		case r.IsSensor:
+			b.points, src = b.ex.FromSensor(r.Sensor, r.Key, b.points[:0])
+			b.count(ctx, r.SchemaID, nil)
+		case r.Fields != nil:
+			b.points, src = b.ex.Extract(r.Fields, r.Key, r.Time, b.points[:0])
+			b.count(ctx, r.Fields.SchemaID, r.Fields.Writer)
+		default:
+			continue
+		}
+		if len(b.points) == 0 {
+			b.unplotted++
+			b.changed = true
+			continue
+		}
+		if src != b.source {
+			b.source, b.plotDirty = src, true
+		}
+		b.add(r, b.points)
+	}
+}
+
+// add queues the events of one record's points, and a gap for every field
+// plotted elsewhere that the record has no point for (a field missing in
+// its schema version).
+func (b *bridge) add(r *stream.Record, pts []extract.Point) {
+	for _, p := range pts {
+		if !b.fieldSet[p.Field] {
+			b.fieldSet[p.Field] = true
+			b.fields = append(b.fields, p.Field)
+		}
+		b.events = append(b.events, ui.Event{
+			Partition: r.Partition, Offset: r.Offset, Series: p.Series, Field: p.Field,
+			Time: p.Time, Value: p.Value, Gap: p.Null,
+		})
+	}
+	if len(b.fields) <= len(pts) || len(b.fields) > maxGapFields {
+		return
+	}
+	for _, f := range b.fields {
+		if !slices.ContainsFunc(pts, func(p extract.Point) bool { return p.Field == f }) {
+			b.events = append(b.events, ui.Event{
+				Partition: r.Partition, Offset: r.Offset, Series: pts[0].Series, Field: f, Time: pts[0].Time, Gap: true,
+			})
+		}
+	}
+}
+
+// count adds a record to its writer schema's count; w may be nil for a
+// record from the sensor fast path.
+func (b *bridge) count(ctx context.Context, id int, w *schema.Writer) {
+	b.recordSeen, b.plotDirty = true, true
+	if b.last != nil && b.last.id == id {
+		b.last.records++
+		return
+	}
+	sc, ok := b.schemas[id]
+	if !ok {
+		if w == nil && b.writers != nil {
+			w, _ = b.writers(ctx, id)
+		}
+		sc = &schemaSeen{id: id, label: schemaLabel(id, w)}
+		b.schemas[id] = sc
+		if w != nil {
+			for _, path := range b.ex.Plan(w).Skipped {
+				if !slices.Contains(b.skipped, path) {
+					b.skipped = append(b.skipped, path)
+					b.changed = true
+				}
+			}
+		}
+	}
+	sc.records++
+	b.last = sc
+}
+
+// schemaLabel names a writer schema in the header with its version and id:
+// "sensor v2 #2", "com.example.click #7", "plain JSON".
+func schemaLabel(id int, w *schema.Writer) string {
+	if w == nil {
+		return fmt.Sprintf("schema #%d", id)
+	}
+	label := w.Label()
+	if id != 0 && !strings.Contains(label, "#") {
+		label += fmt.Sprintf(" #%d", id)
+	}
+	return label
+}
+
+// status records a partition's (or, with -1, the consumer's) condition.
+func (b *bridge) status(st stream.Status) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if st.Text == "" {
+		delete(b.statuses, st.Partition)
+	} else {
+		b.statuses[st.Partition] = st
+	}
+	b.changed = true
+	b.notify()
+}
+
+// run sends what accumulates, at most once per interval, until ctx is
+// done. It sleeps while nothing arrives: no ticker wakes an idle dashboard.
+func (b *bridge) run(ctx context.Context, interval time.Duration) {
+	pause := time.NewTimer(interval)
+	defer pause.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			b.mu.Lock()
+			b.drained.Broadcast()
+			b.mu.Unlock()
+			return
+		case <-b.wake:
+		}
+		b.flush()
+		pause.Reset(interval)
+		select {
+		case <-ctx.Done():
+		case <-pause.C:
+		}
+	}
+}
+
+// notify wakes run; a wake-up already pending covers this one too.
+func (b *bridge) notify() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (b *bridge) flush() {
+	b.mu.Lock()
+	queue, events, errs := b.queue, b.events, b.errs
+	b.queue, b.events, b.errs = nil, nil, nil
+	var status *ui.StatusMsg
+	if b.changed {
+		b.changed = false
+		broker, registry := b.connState()
+		status = &ui.StatusMsg{Broker: broker, Registry: registry, Text: b.statusText(), Panes: b.paneStatuses()}
+	}
+	var plot *ui.PlotMsg
+	if b.plotDirty && b.recordSeen {
+		b.plotDirty = false
+		plot = b.plotMsg()
+	}
+	b.drained.Broadcast()
+	b.mu.Unlock()
+	if plot != nil {
+		b.send(*plot)
+	}
+	for _, msg := range queue {
+		b.send(msg)
+	}
+	if len(events) > 0 || len(errs) > 0 {
+		b.send(ui.EventsMsg{Events: events, Errors: errs})
+	}
+	if status != nil {
+		b.send(*status)
+	}
+}
+
+// plotMsg describes what is plotted: the last record's series and time, and
+// the schemas seen by id (plain JSON last).
+func (b *bridge) plotMsg() *ui.PlotMsg {
+	seen := make([]*schemaSeen, 0, len(b.schemas))
+	for _, sc := range b.schemas {
+		seen = append(seen, sc)
+	}
+	sort.Slice(seen, func(i, j int) bool {
+		a, c := seen[i].id, seen[j].id
+		if (a == 0) != (c == 0) {
+			return c == 0
+		}
+		return a < c
+	})
+	msg := &ui.PlotMsg{SeriesBy: b.source.SeriesBy, TimeBy: b.source.TimeBy}
+	for _, sc := range seen {
+		msg.Schemas = append(msg.Schemas, ui.SchemaCount{Label: sc.label, Records: sc.records})
+	}
+	return msg
+}
+
+// connState returns what is wrong with the broker and with the registry,
+// "" for healthy: the consumer's own condition, else the cause of the
+// lowest partition's; a partition paused on the registry names the
+// registry.
+func (b *bridge) connState() (broker, registry string) {
+	if st, ok := b.statuses[-1]; ok {
+		broker = st.Text
+	}
+	parts := make([]int, 0, len(b.statuses))
+	for p := range b.statuses {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
+	for _, p := range parts {
+		st := b.statuses[p]
+		cause := st.Text
+		if st.Err != nil {
+			cause = rootCause(st.Err)
+		}
+		switch {
+		case st.Registry && registry == "":
+			registry = cause
+		case !st.Registry && broker == "":
+			broker = cause
+		}
+	}
+	return broker, registry
+}
+
+func (b *bridge) statusText() string {
+	var parts []string
+	if b.unplotted > 0 {
+		parts = append(parts, fmt.Sprintf("%d records without a numeric value to plot", b.unplotted))
+	}
+	if len(b.skipped) > 0 {
+		parts = append(parts, "not plotted (repeated or map): "+strings.Join(b.skipped, ", "))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// paneStatuses returns the conditions of single partitions, for their panes.
+func (b *bridge) paneStatuses() map[int]string {
+	panes := map[int]string{}
+	for p, st := range b.statuses {
+		if p >= 0 {
+			panes[p] = st.Text
+		}
+	}
+	return panes
+}
+
+// groupMsg converts a consumer-group event for the UI.
+func groupMsg(ev stream.GroupEvent) ui.GroupMsg {
+	msg := ui.GroupMsg{Generation: ev.Generation, MemberID: ev.MemberID, Assignor: ev.Protocol, Owned: ev.Assigned}
+	for _, m := range ev.Members {
+		msg.Members = append(msg.Members, ui.Member{ClientID: m.ClientID, MemberID: m.MemberID, Host: m.Host, Partitions: m.Partitions})
+	}
+	return msg
+}
+
+// offsetsMsg converts partition offsets for the UI.
+func offsetsMsg(stats []stream.PartitionOffsets) ui.OffsetsMsg {
+	msg := ui.OffsetsMsg{Stats: make([]ui.PartitionStat, len(stats))}
+	for i, s := range stats {
+		msg.Stats[i] = ui.PartitionStat{Partition: s.Partition, Committed: s.Committed, High: s.High}
+	}
+	return msg
+}
+
+// plotFlags are the dashboard's field selection flags, over [plot].
+type plotFlags struct {
+	series, value, time string
+}
+
+func (f *plotFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field id, name or key)`)
+	fs.StringVar(&f.value, "value", "", "numeric fields to plot, comma-separated dotted paths (default: plot.value, else every numeric field)")
+	fs.StringVar(&f.time, "time", "", "time field, or @time for the Kafka record timestamp (default: plot.time, else the first timestamp field)")
+}
+
+// apply overrides the configuration's [plot] fields with the flags the user set.
+func (f *plotFlags) apply(fs *pflag.FlagSet, cfg *config.Config) {
+	if fs.Changed("series") {
+		cfg.Plot.Series = strings.TrimSpace(f.series)
+	}
+	if fs.Changed("value") {
+		cfg.Plot.Value = splitList(f.value)
+	}
+	if fs.Changed("time") {
+		cfg.Plot.Time = strings.TrimSpace(f.time)
+	}
+}
+
+// extractorFor returns the Extractor for the configuration's [plot] fields.
+func extractorFor(cfg config.Config) *extract.Extractor {
+	ec := extract.Config{Series: cfg.Plot.Series, Values: cfg.Plot.Value, Time: cfg.Plot.Time}
+	if ec.Series == config.SeriesKey {
+		ec.Series = extract.KeySeries
+	}
+	if ec.Time == config.TimeRecord {
+		ec.Time = extract.RecordTime
+	}
+	return extract.New(ec)
+}

@@ -1,0 +1,423 @@
+package chart
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// This file holds the dashboard's data: counts, per-partition series and the
+// consumer group's state.
+
+// maxPartitions bounds the partition numbers accepted; records of higher
+// partitions are counted as decode errors instead of growing the pane table.
+const maxPartitions = 4096
+
+// futureSlack is how far past the wall clock an event's time may lie and
+// still be drawn: one record stamped years ahead must not drag the sliding
+// window away from every other one. Such events are counted instead.
+const futureSlack = 10 * time.Minute
+
+// Earliest and latest event times accepted, in Unix seconds: the range in
+// which UnixNano is defined (years 1678 to 2262).
+const (
+	minEventUnix = -9_223_372_035
+	maxEventUnix = 9_223_372_035
+)
+
+// Pane is everything known about one partition. Its exported fields are
+// for reading; the Store changes them.
+type Pane struct {
+	Partition int
+	Series    map[string]*Series // by name (series or series.field)
+	Order     []*Series          // natural order of names: the legend's and drawing order
+	last      *Series            // series of the previous event, to skip the map lookup
+
+	Events    int64     // events received (non-finite ones included)
+	NonFinite int64     // NaN/±Inf values counted, not drawn
+	Future    int64     // events timestamped past futureSlack, counted, not drawn
+	Dups      int64     // events re-delivered (offset below one already seen), counted, not drawn
+	maxOffset int64     // highest offset seen, -1 before any
+	openBatch int64     // the ingest call whose record holds maxOffset
+	Meter     RateMeter // live events per second (histories not counted)
+
+	history      int64 // events filled in from the partition's history
+	sampledUntil int64 // newest event time of a sampled history (Unix ns), 0 if none
+	ResetFrom    int64 // the offset reading went on from after the last log reset, -1 if none
+
+	Stat    PartitionStat // committed offset and high watermark, if HasStat
+	HasStat bool
+}
+
+// Lag returns the partition's lag and whether it is known.
+func (p *Pane) Lag() (int64, bool) {
+	if !p.HasStat {
+		return 0, false
+	}
+	if p.Stat.Committed < 0 {
+		return p.Stat.High, true
+	}
+	return max(p.Stat.High-p.Stat.Committed, 0), true
+}
+
+// Rebalance records what moved in a new generation: what this instance
+// gained and lost, and which partitions went to other members.
+type Rebalance struct {
+	Generation   int
+	Gained, Lost []int          // partitions this instance gained and lost, sorted
+	Moved        map[int]Member // partition → the other member it went to
+	At           time.Time      // when the generation was first reported
+}
+
+// GroupState is the consumer group as last reported.
+type GroupState struct {
+	Known      bool   // a generation was reported
+	Generation int    // the generation id
+	MemberID   string // this instance's member id
+	Assignor   string // the group's assignor; "" if unknown
+	Owned      []int  // partitions this instance owns, sorted
+	Members    []Member
+	owner      map[int]Member // partition → the member that owns it
+	ownerID    map[int]string // partition → member id of its owner, when members are known
+	Last       Rebalance
+}
+
+// owns reports whether this instance owns partition p.
+func (g *GroupState) owns(p int) bool {
+	_, ok := slices.BinarySearch(g.Owned, p)
+	return ok
+}
+
+// Store is the dashboard's data: per-partition panes of series, counts and
+// the consumer group's state. Its exported fields are for reading; it
+// changes only through its methods. It is not safe for concurrent use.
+type Store struct {
+	capacity int
+	Panes    []*Pane // by partition; nil until the partition is seen
+	count    int     // partition count reported by SetPartitions
+
+	Newest    int64 // newest event time seen on the topic (Unix ns)
+	hasNewest bool
+
+	Events    int64 // events received, as Pane.Events, over all panes
+	NonFinite int64 // as Pane.NonFinite, over all panes
+	Future    int64 // as Pane.Future, over all panes
+	Dups      int64 // as Pane.Dups, over all panes
+	batches   int64 // ingest calls so far
+	Gaps      int64 // Gap events: nulls and missing fields
+	Meter     RateMeter
+	Errors    int64  // decode errors
+	LastError string // the last decode error, e.g. "p0@12: bad magic byte"
+
+	Fields []string        // non-empty event fields, in order of first appearance
+	field  map[string]bool // the same as a set
+
+	Group GroupState // the consumer group as last reported
+}
+
+// NewStore returns an empty store keeping capacity points per series.
+func NewStore(capacity int) *Store {
+	return &Store{capacity: capacity, field: make(map[string]bool)}
+}
+
+// seriesName returns the key of the line of series and field in a pane.
+func seriesName(series, field string) string {
+	if field == "" {
+		return series
+	}
+	return series + "." + field
+}
+
+// pane returns the data of partition p (0 <= p < maxPartitions), creating it.
+func (s *Store) pane(p int) *Pane {
+	if p >= len(s.Panes) {
+		s.Panes = append(s.Panes, make([]*Pane, p+1-len(s.Panes))...)
+	}
+	d := s.Panes[p]
+	if d == nil {
+		d = &Pane{Partition: p, Series: make(map[string]*Series), maxOffset: -1, ResetFrom: -1}
+		s.Panes[p] = d
+	}
+	return d
+}
+
+// PaneIfAny returns the data of partition p or nil.
+func (s *Store) PaneIfAny(p int) *Pane {
+	if p < 0 || p >= len(s.Panes) {
+		return nil
+	}
+	return s.Panes[p]
+}
+
+// validPartition reports whether p can have a pane.
+func validPartition(p int) bool { return p >= 0 && p < maxPartitions }
+
+// Partitions returns the number of panes to show.
+func (s *Store) Partitions() int {
+	return max(s.count, len(s.Panes))
+}
+
+// lookup returns the line of series base and field in pane d, creating it.
+func (s *Store) lookup(d *Pane, base, field string) *Series {
+	name := seriesName(base, field)
+	sr := d.Series[name]
+	if sr != nil {
+		return sr
+	}
+	sr = NewSeries(name, s.capacity)
+	sr.Base, sr.Field = base, field
+	d.Series[name] = sr
+	i := sort.Search(len(d.Order), func(i int) bool { return naturalLess(name, d.Order[i].Name) })
+	d.Order = slices.Insert(d.Order, i, sr)
+	return sr
+}
+
+// addError counts a decode error.
+func (s *Store) addError(partition int, offset int64, msg string) {
+	s.Errors++
+	s.LastError = "p" + strconv.Itoa(partition) + "@" + strconv.FormatInt(offset, 10) + ": " + msg
+}
+
+// Ingest adds a batch of events and decode errors received at now (Unix ns).
+func (s *Store) Ingest(events []Event, errs []DecodeError, now int64) {
+	s.batches++
+	for i := range events {
+		s.add(&events[i], now, false)
+	}
+	s.Meter.add(now, len(events))
+	for _, de := range errs {
+		if validPartition(de.Partition) {
+			s.pane(de.Partition)
+		}
+		s.addError(de.Partition, de.Offset, de.Err)
+	}
+}
+
+// IngestHistory adds a partition's history (its events in offset order;
+// sampled: an even sample of more records) received at now (Unix ns). Its
+// events at offsets already seen are what this instance read itself: they
+// are skipped, not counted as re-delivered; the rest is drawn like live
+// events but not counted in the rates.
+func (s *Store) IngestHistory(partition int, events []Event, sampled bool, now int64) {
+	s.batches++
+	if !validPartition(partition) {
+		return
+	}
+	d := s.pane(partition)
+	newest := int64(0)
+	for i := range events {
+		e := &events[i]
+		if e.Partition != partition {
+			continue
+		}
+		if s.add(e, now, true) {
+			d.history++
+			newest = max(newest, e.Time.UnixNano())
+		}
+	}
+	if sampled && newest > 0 {
+		d.sampledUntil = max(d.sampledUntil, newest)
+	}
+}
+
+// LogReset records that a partition's log was reset: its offsets start
+// again at from, so offsets below those seen before are new records, not
+// re-deliveries.
+func (s *Store) LogReset(partition int, from int64) {
+	if !validPartition(partition) {
+		return
+	}
+	d := s.pane(partition)
+	d.maxOffset, d.openBatch = -1, 0
+	d.ResetFrom = from
+}
+
+// Sampled reports whether the pane shows points of a sampled history in a
+// window starting at from (Unix ns).
+func (d *Pane) Sampled(from int64) bool {
+	return d.sampledUntil != 0 && d.sampledUntil >= from
+}
+
+// add adds one event received at now (Unix ns) and reports whether it was
+// new. At-least-once delivery repeats records after a rebalance or an
+// outage: those are counted as re-delivered, unless they come from a
+// history (this instance read them itself before).
+func (s *Store) add(e *Event, now int64, history bool) bool {
+	if !validPartition(e.Partition) {
+		s.addError(e.Partition, e.Offset, "partition out of range")
+		return false
+	}
+	d := s.pane(e.Partition)
+	// The several events of one record (one per plotted field) share its
+	// offset and arrive together, in one batch.
+	if e.Offset < d.maxOffset || e.Offset == d.maxOffset && d.openBatch != s.batches {
+		if !history {
+			d.Dups++
+			s.Dups++
+		}
+		return false
+	}
+	d.maxOffset, d.openBatch = e.Offset, s.batches
+	if e.Gap {
+		s.gap(d, e)
+		return true
+	}
+	d.Events++
+	if !history {
+		d.Meter.add(now, 1)
+	}
+	s.Events++
+	if e.Field != "" && !s.field[e.Field] {
+		s.field[e.Field] = true
+		s.Fields = append(s.Fields, e.Field)
+	}
+	if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+		d.NonFinite++
+		s.NonFinite++
+		return true
+	}
+	if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
+		s.addError(e.Partition, e.Offset, "event time out of range: "+e.Time.UTC().Format(time.RFC3339))
+		return true
+	}
+	if e.Time.UnixNano() > now+int64(futureSlack) {
+		d.Future++
+		s.Future++
+		return true
+	}
+	sr := d.last
+	if sr == nil || sr.Base != e.Series || sr.Field != e.Field {
+		sr = s.lookup(d, e.Series, e.Field)
+		d.last = sr
+	}
+	t := e.Time.UnixNano()
+	sr.Add(t, e.Value)
+	if !s.hasNewest || t > s.Newest {
+		s.Newest, s.hasNewest = t, true
+	}
+	return true
+}
+
+// gap counts a Gap event and breaks its line, if the line exists.
+func (s *Store) gap(d *Pane, e *Event) {
+	s.Gaps++
+	if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
+		return
+	}
+	if sr := d.Series[seriesName(e.Series, e.Field)]; sr != nil {
+		sr.Add(e.Time.UnixNano(), math.NaN())
+	}
+}
+
+// SetOffsets records committed offsets and high watermarks.
+func (s *Store) SetOffsets(stats []PartitionStat) (changed bool) {
+	for _, st := range stats {
+		if !validPartition(st.Partition) {
+			continue
+		}
+		d := s.pane(st.Partition)
+		changed = changed || !d.HasStat || d.Stat != st
+		d.Stat, d.HasStat = st, true
+	}
+	return changed
+}
+
+// SetPartitions records the topic's partition count.
+func (s *Store) SetPartitions(n int) {
+	s.count = min(max(n, 0), maxPartitions)
+}
+
+// SetGroup records a generation of the consumer group at time now.
+func (s *Store) SetGroup(msg Group, now time.Time) {
+	g := &s.Group
+	prevKnown, prevGen, prevOwned := g.Known, g.Generation, g.Owned
+
+	owned := make([]int, 0, len(msg.Owned))
+	for _, p := range msg.Owned {
+		if validPartition(p) {
+			owned = append(owned, p)
+			s.pane(p)
+		}
+	}
+	slices.Sort(owned)
+	owned = slices.Compact(owned)
+
+	members := make([]Member, len(msg.Members))
+	owner := make(map[int]Member)
+	// Members described (even with nothing assigned, as in the middle of a
+	// rebalance) say who owns what, so the next report can tell what moved.
+	var ownerID map[int]string
+	if len(msg.Members) > 0 {
+		ownerID = make(map[int]string)
+	}
+	for i, m := range msg.Members {
+		m.Partitions = slices.Clone(m.Partitions)
+		slices.Sort(m.Partitions)
+		members[i] = m
+		for _, p := range m.Partitions {
+			if validPartition(p) {
+				s.pane(p)
+				owner[p] = m
+				ownerID[p] = m.MemberID
+			}
+		}
+	}
+	// Partitions that went to another member since the last report (only
+	// when both reports name the members).
+	var moved map[int]Member
+	if prevKnown && g.ownerID != nil && ownerID != nil {
+		for p, id := range ownerID {
+			if id != msg.MemberID && g.ownerID[p] != id {
+				if moved == nil {
+					moved = make(map[int]Member)
+				}
+				moved[p] = owner[p]
+			}
+		}
+	}
+	g.Known, g.Generation, g.MemberID, g.Assignor = true, msg.Generation, msg.MemberID, msg.Assignor
+	g.Owned, g.Members, g.owner, g.ownerID = owned, members, owner, ownerID
+
+	if !prevKnown || msg.Generation != prevGen {
+		g.Last = Rebalance{
+			Generation: msg.Generation,
+			Gained:     diffSorted(owned, prevOwned),
+			Lost:       diffSorted(prevOwned, owned),
+			Moved:      moved,
+			At:         now,
+		}
+		return
+	}
+	// The members of this generation described later: what moved.
+	for p, m := range moved {
+		if g.Last.Moved == nil {
+			g.Last.Moved = make(map[int]Member)
+		}
+		g.Last.Moved[p] = m
+	}
+}
+
+// diffSorted returns the elements of sorted a that are not in sorted b.
+func diffSorted(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// OwnerOf returns who owns partition p as this instance sees it: owned is
+// true when this instance owns it (or no group state is known yet);
+// otherwise held says whether another member, owner, owns it.
+func (s *Store) OwnerOf(p int) (owned bool, owner Member, held bool) {
+	g := &s.Group
+	if !g.Known || g.owns(p) {
+		return true, Member{}, false
+	}
+	owner, held = g.owner[p]
+	return false, owner, held
+}

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -38,7 +39,7 @@ func TestBridgeProtobufUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := extractorFor(config.Default())
+	ex := dashboard.ExtractorFor(config.Default())
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	start := time.Date(2024, 5, 17, 12, 0, 0, 0, time.UTC)
 	var records []stream.Record
@@ -57,11 +58,11 @@ func TestBridgeProtobufUsers(t *testing.T) {
 		records = append(records, r)
 	}
 	var sent collect
-	br := newBridge(sent.send, ex, dec.Writer)
-	if err := br.records(ctx, records); err != nil {
+	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
+	if err := br.Records(ctx, records); err != nil {
 		t.Fatal(err)
 	}
-	br.flush()
+	br.Flush()
 	var plot *ui.PlotMsg
 	var status string
 	var got []string

@@ -19,11 +19,9 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
-	"github.com/spf13/pflag"
-
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
-	"github.com/kafkaplot/kafkaplot/extract"
+	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -232,7 +230,7 @@ func dashboardView(msgs []tea.Msg, now time.Time, w, h int) string {
 // schema and the broken record as a decode error.
 func TestBridgeMixedSchemasGolden(t *testing.T) {
 	c := testRegistry(t)
-	ex := extractorFor(config.Default())
+	ex := dashboard.ExtractorFor(config.Default())
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
 	records := mixedTopic(t, c, dec, start)
@@ -251,11 +249,11 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 	}
 
 	var sent collect
-	br := newBridge(sent.send, ex, dec.Writer)
-	if err := br.records(context.Background(), records); err != nil {
+	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
+	if err := br.Records(context.Background(), records); err != nil {
 		t.Fatal(err)
 	}
-	br.flush()
+	br.Flush()
 
 	var plot *ui.PlotMsg
 	events, gaps := 0, 0
@@ -323,7 +321,7 @@ func TestBridgeClicks(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.Plot.Series, cfg.Plot.Value = "creative_id", []string{"cost"}
-	ex := extractorFor(cfg)
+	ex := dashboard.ExtractorFor(cfg)
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	gen := clickGen{start: time.Date(2024, 5, 17, 23, 59, 0, 0, time.UTC)}
 	var records []stream.Record
@@ -336,11 +334,11 @@ func TestBridgeClicks(t *testing.T) {
 		records = append(records, decodeLikeConsumer(dec, 0, int64(i), key, payload, time.Time{}))
 	}
 	var sent collect
-	br := newBridge(sent.send, ex, dec.Writer)
-	if err := br.records(ctx, records); err != nil {
+	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
+	if err := br.Records(ctx, records); err != nil {
 		t.Fatal(err)
 	}
-	br.flush()
+	br.Flush()
 	perCreative := map[string]int{}
 	var plot ui.PlotMsg
 	for _, msg := range sent.msgs {
@@ -370,74 +368,11 @@ func TestBridgeClicks(t *testing.T) {
 	}
 }
 
-func TestPlotFlags(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		args []string
-		want config.Plot
-	}{
-		{"none keeps the file's", nil, config.Plot{Series: "id", Value: []string{"value"}}},
-		{"all", []string{"--series", "creative_id", "--value", "cost, location.lat", "--time", "@time"},
-			config.Plot{Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "@time"}},
-		{"empty value clears", []string{"--value", ""}, config.Plot{Series: "id"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-			var pf plotFlags
-			pf.register(fs)
-			if err := fs.Parse(tc.args); err != nil {
-				t.Fatal(err)
-			}
-			cfg := config.Config{Plot: config.Plot{Series: "id", Value: []string{"value"}}}
-			pf.apply(fs, &cfg)
-			if fmt.Sprint(cfg.Plot) != fmt.Sprint(tc.want) {
-				t.Errorf("plot = %+v, want %+v", cfg.Plot, tc.want)
-			}
-		})
-	}
-	ex := extractorFor(config.Config{Plot: config.Plot{Series: config.SeriesKey, Time: config.TimeRecord}})
-	if got := ex.Config(); got.Series != extract.KeySeries || got.Time != extract.RecordTime {
-		t.Errorf("extractor config = %+v", got)
-	}
-}
-
-func TestSubjectName(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		strategy string
-		subject  string
-		want     string
-		err      string
-	}{
-		{"config's default: record name", "", "", "sensor", ""},
-		{"topic name", "topic-name", "", "temperature-value", ""},
-		{"topic record, any case", "Topic-Record", "", "temperature-sensor", ""},
-		{"registry.subject wins", "topic-name", "mine", "mine", ""},
-		{"unknown", "TopicNameStrategy", "", "", `--subject-strategy "TopicNameStrategy": want record-name, topic-name or topic-record`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := config.Default()
-			cfg.Registry.Subject = tc.subject
-			got, err := subjectName(cfg, tc.strategy)
-			if tc.err != "" {
-				var ue usageError
-				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.As(err, &ue) {
-					t.Errorf("err = %v, want usage error %q", err, tc.err)
-				}
-				return
-			}
-			if err != nil || got != tc.want {
-				t.Errorf("subjectName = %q, %v; want %q", got, err, tc.want)
-			}
-		})
-	}
-}
-
 // BenchmarkBridgeSensors hands the bridge batches of tutorial sensor records
 // from the fast path, as the consumer does, and flushes them.
 func BenchmarkBridgeSensors(b *testing.B) {
-	ex := extractorFor(config.Default())
-	br := newBridge(func(tea.Msg) {}, ex, func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+	ex := dashboard.ExtractorFor(config.Default())
+	br := dashboard.NewBridge(func(tea.Msg) {}, ex, func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
 	batch := make([]stream.Record, 1024)
 	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
 	sensors := simulate.TutorialSensors()
@@ -449,10 +384,10 @@ func BenchmarkBridgeSensors(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := br.records(ctx, batch); err != nil {
+		if err := br.Records(ctx, batch); err != nil {
 			b.Fatal(err)
 		}
-		br.flush()
+		br.Flush()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/record")
 }
@@ -494,19 +429,19 @@ func TestBridgeStatuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []ui.StatusMsg
-			br := newBridge(func(msg tea.Msg) {
+			br := dashboard.NewBridge(func(msg tea.Msg) {
 				if st, ok := msg.(ui.StatusMsg); ok {
 					got = append(got, st)
 				}
-			}, extractorFor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+			}, dashboard.ExtractorFor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
 			for _, st := range tt.statuses {
-				br.status(st)
+				br.Status(st)
 			}
-			br.flush()
+			br.Flush()
 			for _, st := range tt.statuses {
-				br.status(stream.Status{Partition: st.Partition})
+				br.Status(stream.Status{Partition: st.Partition})
 			}
-			br.flush()
+			br.Flush()
 			if len(got) != 2 {
 				t.Fatalf("sent %d status messages, want 2", len(got))
 			}
@@ -524,7 +459,7 @@ func TestBridgeStatuses(t *testing.T) {
 // order with the events converted before and after them.
 func TestBridgeKeepsOrder(t *testing.T) {
 	var got []string
-	br := newBridge(func(msg tea.Msg) {
+	br := dashboard.NewBridge(func(msg tea.Msg) {
 		switch m := msg.(type) {
 		case ui.EventsMsg:
 			for _, e := range m.Events {
@@ -537,23 +472,23 @@ func TestBridgeKeepsOrder(t *testing.T) {
 		case ui.LogResetMsg:
 			got = append(got, fmt.Sprintf("reset p%d from %d", m.Partition, m.From))
 		}
-	}, extractorFor(config.Default()), nil)
+	}, dashboard.ExtractorFor(config.Default()), nil)
 	rec := func(p int, off int64) stream.Record {
 		return stream.Record{Partition: p, Offset: off, Key: []byte("sensor0"), IsSensor: true,
 			Sensor: schema.Sensor{ID: "sensor0", Timestamp: 1_700_000_000_000 + off, Value: 1}}
 	}
 	ctx := context.Background()
-	if err := br.records(ctx, []stream.Record{rec(0, 40)}); err != nil {
+	if err := br.Records(ctx, []stream.Record{rec(0, 40)}); err != nil {
 		t.Fatal(err)
 	}
-	br.logReset(stream.LogReset{Partition: 0, From: 2})
-	if err := br.history(ctx, stream.History{Partition: 0, From: 0, To: 2, Records: []stream.Record{rec(0, 0), rec(0, 1)}, Sampled: true}); err != nil {
+	br.LogReset(stream.LogReset{Partition: 0, From: 2})
+	if err := br.History(ctx, stream.History{Partition: 0, From: 0, To: 2, Records: []stream.Record{rec(0, 0), rec(0, 1)}, Sampled: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := br.records(ctx, []stream.Record{rec(0, 2)}); err != nil {
+	if err := br.Records(ctx, []stream.Record{rec(0, 2)}); err != nil {
 		t.Fatal(err)
 	}
-	br.flush()
+	br.Flush()
 	want := []string{"live p0@40", "reset p0 from 2", "history p0@0 sampled=true", "history p0@1 sampled=true", "live p0@2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sent\n%q\nwant\n%q", got, want)

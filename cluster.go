@@ -1,28 +1,16 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
-)
-
-// Default addresses of the secure rehearsal cluster, beside the plaintext one's.
-const (
-	defaultSecureBroker   = "127.0.0.1:19093"
-	defaultSecureRegistry = "127.0.0.1:18443"
+	clusterengine "github.com/kafkaplot/kafkaplot/internal/cluster"
 )
 
 // clusterFlags are cluster's flags.
@@ -52,12 +40,16 @@ Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
 --no-415 is given.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runCluster(c.Context(), &f, c.OutOrStdout())
+			o, err := f.options()
+			if err != nil {
+				return err
+			}
+			return clusterengine.Run(c.Context(), o, c.OutOrStdout())
 		},
 	}
 	inGroup(cmd.Flags(), "Cluster", func(fs *pflag.FlagSet) {
-		fs.StringVar(&f.broker, "broker", "", "broker `address`; kfake binds 127.0.0.1 only (default "+embedded.DefaultBroker+", "+defaultSecureBroker+" with --secure)")
-		fs.StringVar(&f.registry, "registry", "", "schema registry listen `address` (default "+embedded.DefaultRegistry+", "+defaultSecureRegistry+" with --secure)")
+		fs.StringVar(&f.broker, "broker", "", "broker `address`; kfake binds 127.0.0.1 only (default "+embedded.DefaultBroker+", "+clusterengine.DefaultSecureBroker+" with --secure)")
+		fs.StringVar(&f.registry, "registry", "", "schema registry listen `address` (default "+embedded.DefaultRegistry+", "+clusterengine.DefaultSecureRegistry+" with --secure)")
 		fs.IntVar(&f.partitions, "partitions", 2, "partitions of the topic")
 		fs.StringVarP(&f.topic, "topic", "t", "temperature", "topic to create")
 		fs.StringVar(&f.subject, "subject", "sensor", "subject to register the sensor schema under")
@@ -75,131 +67,24 @@ Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
 	return cmd
 }
 
-// runCluster runs the embedded broker and registry in the foreground; with
-// --secure DIR, as a local rehearsal of a Hopsworks cluster.
-func runCluster(ctx context.Context, f *clusterFlags, stdout io.Writer) error {
+// options checks cluster's flags: a bad value is a usage error.
+func (f *clusterFlags) options() (clusterengine.Options, error) {
 	if f.partitions < 1 || f.partitions > 1024 {
-		return usageError{fmt.Errorf("--partitions %d: want 1 to 1024", f.partitions)}
+		return clusterengine.Options{}, usageError{fmt.Errorf("--partitions %d: want 1 to 1024", f.partitions)}
 	}
-	broker, registry := f.broker, f.registry
-	if broker == "" {
-		broker = embedded.DefaultBroker
-		if f.secure != "" {
-			broker = defaultSecureBroker
-		}
-	}
-	if registry == "" {
-		registry = embedded.DefaultRegistry
-		if f.secure != "" {
-			registry = defaultSecureRegistry
-		}
-	}
-	cfg := embedded.Config{
-		BrokerAddr:   broker,
-		RegistryAddr: registry,
-		Topic:        f.topic,
-		Partitions:   f.partitions,
-		Subject:      f.subject,
-	}
-	var written []string
 	if f.no415 && f.secure == "" {
-		return usageError{errors.New("--no-415: only with --secure")}
+		return clusterengine.Options{}, usageError{errors.New("--no-415: only with --secure")}
 	}
 	if f.secure != "" {
 		if strings.ContainsAny(f.projectID, "/?#% ") || f.projectID == "" {
-			return usageError{fmt.Errorf("--project-id %q: want a plain id such as 1143", f.projectID)}
+			return clusterengine.Options{}, usageError{fmt.Errorf("--project-id %q: want a plain id such as 1143", f.projectID)}
 		}
-		var err error
-		if written, err = secureCluster(&cfg, f.secure, f.project, f.projectID); err != nil {
-			return err
-		}
-		cfg.RegistryAcceptsConfluentType = f.no415
-	}
-	emb, err := embedded.Start(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	broker, registry = emb.BrokerAddr(), emb.RegistryURL()
-	if f.secure != "" {
-		fmt.Fprintln(stdout, "secure rehearsal cluster: mutual TLS, Hopsworks-style registry")
-		broker += " (TLS, client certificate required)"
-		registry += " (API key required)"
-	}
-	lines := [][2]string{
-		{"kafka broker", broker},
-		{"schema registry", registry},
-		{"topic", fmt.Sprintf("%s (%d partitions)", f.topic, f.partitions)},
-		{"subject", f.subject},
-	}
-	if f.secure != "" {
-		names := make([]string, len(written))
-		for i, p := range written {
-			names[i] = filepath.Base(p)
-		}
-		lines = append(lines,
-			[2]string{"wrote", f.secure + ": " + strings.Join(names, " ")},
-			[2]string{"try", "kafkaplot produce -c " + filepath.Join(f.secure, embedded.FileConfig) + " -e 5 -d 0"})
-	}
-	printFields(stdout, lines)
-	fmt.Fprintln(stdout, "Press Ctrl-c to stop.")
-	if out, ok := stdout.(*os.File); ok {
-		out.Sync()
-	}
-	<-ctx.Done()
-	if err := emb.Close(); err != nil {
-		return fmt.Errorf("stop embedded cluster: %w", err)
-	}
-	return nil
-}
-
-// secureCluster generates the rehearsal's credentials, writes them to dir,
-// checks that both configurations load, and sets cfg up for mutual TLS and
-// a Hopsworks-style registry.
-func secureCluster(cfg *embedded.Config, dir, project, projectID string) ([]string, error) {
-	now := time.Now()
-	r, err := embedded.NewRehearsal(rand.Reader, now, project, projectID)
-	if err != nil {
-		return nil, fmt.Errorf("secure cluster credentials: %w", err)
-	}
-	if _, _, err := net.SplitHostPort(cfg.BrokerAddr); err != nil {
-		return nil, usageError{fmt.Errorf("--broker %q: %w", cfg.BrokerAddr, err)}
-	}
-	written, err := r.Write(rand.Reader, dir, *cfg, now)
-	if err != nil {
-		return written, err
-	}
-	if err := checkRehearsalConfigs(dir, now); err != nil {
-		return written, err
-	}
-	r.Secure(cfg)
-	return written, nil
-}
-
-// checkRehearsalConfigs loads the two configurations a rehearsal wrote, with
-// their TLS material: both must work as written.
-func checkRehearsalConfigs(dir string, now time.Time) error {
-	for _, name := range []string{embedded.FileConfig, embedded.FileConfigJKS} {
-		cfg, err := config.Load(filepath.Join(dir, name))
-		if err != nil {
-			return fmt.Errorf("check %s: %w", name, err)
-		}
-		if _, _, err := cfg.KafkaTLS().Load(now); err != nil {
-			return fmt.Errorf("check %s: %w", name, err)
-		}
-		if _, _, err := cfg.RegistryTLS().Load(now); err != nil {
-			return fmt.Errorf("check %s: %w", name, err)
+		if _, _, err := net.SplitHostPort(f.broker); f.broker != "" && err != nil {
+			return clusterengine.Options{}, usageError{fmt.Errorf("--broker %q: %w", f.broker, err)}
 		}
 	}
-	return nil
-}
-
-// printFields prints label and value pairs, the values in one column.
-func printFields(w io.Writer, fields [][2]string) {
-	width := 0
-	for _, f := range fields {
-		width = max(width, len(f[0]))
-	}
-	for _, f := range fields {
-		fmt.Fprintf(w, "%-*s %s\n", width, f[0], f[1])
-	}
+	return clusterengine.Options{
+		Broker: f.broker, Registry: f.registry, Topic: f.topic, Partitions: f.partitions, Subject: f.subject,
+		Secure: f.secure, Project: f.project, ProjectID: f.projectID, No415: f.no415,
+	}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/doctor"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
 
@@ -68,21 +69,21 @@ func TestDoctor(t *testing.T) {
 		{name: "SASL over TLS", config: c.variant(t, "sasl.toml", withSASL("alice-secret")...), wantOK: append([]string{"kafka sasl"}, allChecks...),
 			wantInOut: `user "alice" authenticated with SCRAM-SHA-512`},
 		{name: "SASL rejected", config: c.variant(t, "sasl-bad.toml", withSASL("wrong")...), wantOK: []string{"kafka tls", "registry auth"},
-			wantFail: "kafka sasl", wantCode: exitAuth, wantInOut: "check kafka.sasl_username and kafka.sasl_password"},
+			wantFail: "kafka sasl", wantCode: doctor.ExitAuth, wantInOut: "check kafka.sasl_username and kafka.sasl_password"},
 		{name: "unknown CA", config: c.variant(t, "ca.toml", "ca_file = 'trustStore.pem'", "ca_file = '"+stranger+"'"), wantOK: []string{"kafka tcp", "registry tls"},
-			wantFail: "kafka tls", wantCode: exitTLS, wantInOut: "set project.ca_file or tls.truststore"},
+			wantFail: "kafka tls", wantCode: doctor.ExitTLS, wantInOut: "set project.ca_file or tls.truststore"},
 		{name: "no such topic", config: c.path(embedded.FileConfig), args: []string{"--topic", "nope"}, wantOK: []string{"kafka metadata", "group"},
-			wantFail: "topic", wantCode: exitKafka, wantInOut: "check kafka.topic"},
+			wantFail: "topic", wantCode: doctor.ExitKafka, wantInOut: "check kafka.topic"},
 		{name: "no such subject", config: c.variant(t, "subject.toml", "schema = 'sensor'", "schema = 'nope'"), wantOK: []string{"registry auth"},
-			wantFail: "subject", wantCode: exitRegistry, wantInOut: "kafkaplot produce --register"},
+			wantFail: "subject", wantCode: doctor.ExitRegistry, wantInOut: "kafkaplot produce --register"},
 		{name: "registry unreachable", config: c.variant(t, "registry.toml", "url = '"+c.registry+"'", "url = '127.0.0.1:"+closedPort+"'"), wantOK: []string{"topic"},
-			wantFail: "registry tcp", wantCode: exitNetwork, wantInOut: "check hops.url and its port"},
+			wantFail: "registry tcp", wantCode: doctor.ExitNetwork, wantInOut: "check hops.url and its port"},
 		{name: "registry from an unknown CA", config: c.variant(t, "verify-ca.toml", "verify = 'trustStore.pem'", "verify = '"+stranger+"'"), wantOK: []string{"topic", "registry tcp"},
-			wantFail: "registry tls", wantCode: exitTLS, wantInOut: "set hops.verify to the registry's CA file"},
+			wantFail: "registry tls", wantCode: doctor.ExitTLS, wantInOut: "set hops.verify to the registry's CA file"},
 		{name: "registry not verified", config: c.variant(t, "verify.toml", "verify = 'trustStore.pem'", "verify = false"), wantOK: []string{"registry auth", "subject"},
 			wantInOut: "! registry tls"},
 		{name: "broken config", config: c.variant(t, "broken.toml", "[kafka]", "[kafka]\nprot = 1"),
-			wantFail: "config", wantCode: exitConfig, wantInOut: "unknown key kafka.prot"},
+			wantFail: "config", wantCode: doctor.ExitConfig, wantInOut: "unknown key kafka.prot"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,8 +104,8 @@ func TestDoctor(t *testing.T) {
 				}
 				return
 			}
-			var derr *doctorError
-			if !errors.As(err, &derr) || derr.first != tc.wantFail || derr.ExitCode() != tc.wantCode {
+			var derr *doctor.Error
+			if !errors.As(err, &derr) || derr.First != tc.wantFail || derr.ExitCode() != tc.wantCode {
 				t.Fatalf("got %v; want the first failure %s, exit %d:\n%s", err, tc.wantFail, tc.wantCode, text)
 			}
 			if !regexp.MustCompile(`(?m)^✗ ` + regexp.QuoteMeta(tc.wantFail) + ` `).MatchString(text) {

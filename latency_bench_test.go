@@ -14,6 +14,8 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -116,9 +118,9 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	}
 	defer producer.Close()
 
-	// The dashboard's wiring (runDashboard), without a terminal.
-	ex := extractorFor(cfg)
-	decoderOpts, err := decoderOptions(cfg, schema.WithSensorFilter(ex.SensorOK))
+	// The dashboard's wiring (dashboard.Run), without a terminal.
+	ex := dashboard.ExtractorFor(cfg)
+	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSensorFilter(ex.SensorOK))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -143,7 +145,7 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	program.Send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	program.Send(ui.PartitionsMsg{Count: producer.Partitions()})
 	decoder := schema.NewDecoder(reg, decoderOpts...)
-	br := newBridge(program.Send, ex, decoder.Writer)
+	br := dashboard.NewBridge(program.Send, ex, decoder.Writer)
 	positioned := make(chan int, producer.Partitions())
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn:      conn,
@@ -152,7 +154,7 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 		Reset:     stream.ResetLatest,
 		Decoder:   decoder,
 		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,
-		OnRecords: br.records,
+		OnRecords: br.Records,
 		OnPosition: func(p int, _ int64) {
 			select { // the first position of each partition is waited for
 			case positioned <- p:
@@ -165,7 +167,7 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { consumer.Run(runCtx) })
-	wg.Go(func() { br.run(runCtx, time.Second/30) })
+	wg.Go(func() { br.Run(runCtx, time.Second/30) })
 	for range producer.Partitions() {
 		select {
 		case <-positioned:

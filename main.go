@@ -18,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 )
 
 func main() {
@@ -45,24 +47,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// errInterrupted marks a run cut short by Ctrl-C or SIGTERM.
-var errInterrupted = errors.New("interrupted")
-
 // exitCode maps run's error to the process exit code, printing it: a usage
 // error on one line and a hint to the command's help.
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, errInterrupted):
+	case errors.Is(err, connect.ErrInterrupted):
 		return 130
 	}
 	code := 1
-	var derr *doctorError
+	var coded interface{ ExitCode() int }
 	var uerr usageError
 	switch {
-	case errors.As(err, &derr):
-		code = derr.ExitCode()
+	case errors.As(err, &coded):
+		code = coded.ExitCode()
 	case errors.As(err, &uerr):
 		code = 2
 	}

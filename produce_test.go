@@ -16,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 )
 
 // produceLine matches a delivery report, good or bad.
@@ -136,7 +137,7 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 			if (runErr != nil) != tt.wantErr {
 				t.Fatalf("runProduce: %v, want error %v\n%s", runErr, tt.wantErr, stderr.String())
 			}
-			if tt.interrupt > 0 && !errors.Is(runErr, errInterrupted) {
+			if tt.interrupt > 0 && !errors.Is(runErr, connect.ErrInterrupted) {
 				t.Errorf("interrupted run returned %v, want errInterrupted", runErr)
 			}
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/internal/steps"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -35,7 +36,7 @@ func TestSchemaFileEndToEnd(t *testing.T) {
 	}
 	protoEnc := schema.NewProtoSensorEncoder(1)
 	now := time.Now().Truncate(time.Millisecond)
-	bare := func(enc sensorEncoder, skip int) []stream.Message {
+	bare := func(enc steps.Encoder, skip int) []stream.Message {
 		var msgs []stream.Message
 		for step := range 2 {
 			ts := now.Add(time.Duration(step-2) * time.Second)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/doctor"
 )
 
 // secureBinaryCluster is a running "kafkaplot cluster --secure DIR".
@@ -209,9 +210,9 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 			wantFix   string
 			wantCode  int
 		}{
-			{"wrong password", c.writeVariant(t, "bad-password.toml", "key_password = '", "key_password = 'x"), "credentials", "project.key_password: ", exitConfig},
-			{"wrong port", c.writeVariant(t, "bad-port.toml", "port = '", "port = '"+port+"' # was '"), "kafka tcp", "check hops.url and kafka.port", exitNetwork},
-			{"wrong API key", c.writeVariant(t, "bad-key.toml", "key = '", "key = 'not-the-key' # was '"), "registry auth", "check api.key (or KAFKAPLOT_API_KEY)", exitAuth},
+			{"wrong password", c.writeVariant(t, "bad-password.toml", "key_password = '", "key_password = 'x"), "credentials", "project.key_password: ", doctor.ExitConfig},
+			{"wrong port", c.writeVariant(t, "bad-port.toml", "port = '", "port = '"+port+"' # was '"), "kafka tcp", "check hops.url and kafka.port", doctor.ExitNetwork},
+			{"wrong API key", c.writeVariant(t, "bad-key.toml", "key = '", "key = 'not-the-key' # was '"), "registry auth", "check api.key (or KAFKAPLOT_API_KEY)", doctor.ExitAuth},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/embedded/certs"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
@@ -153,21 +153,23 @@ func pkcs8KeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
 }
 
 // settingsFor wraps a configuration as a command resolves it.
-func settingsFor(cfg config.Config, warn *bytes.Buffer) settings {
-	return settings{cfg: cfg, source: "test", warn: warn, warned: new(sync.Map), dialTimeout: time.Second}
+func settingsFor(cfg config.Config, warn *bytes.Buffer) connect.Settings {
+	s := connect.New(cfg, "test")
+	s.Warn, s.DialTimeout = warn, time.Second
+	return s
 }
 
 // connectAndProduce opens the configured connection (which probes the
 // broker) and produces one record through it.
-func connectAndProduce(t *testing.T, s settings) error {
+func connectAndProduce(t *testing.T, s connect.Settings) error {
 	t.Helper()
-	conn, err := s.connection()
+	conn, err := s.Connection()
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	p, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: s.cfg.Kafka.Topic})
+	p, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: s.Cfg.Kafka.Topic})
 	if err != nil {
 		return err
 	}
@@ -233,7 +235,7 @@ func TestSecureFormatsConnect(t *testing.T) {
 			if err := connectAndProduce(t, s); err != nil {
 				t.Fatal(err)
 			}
-			reg, err := s.registryClient()
+			reg, err := s.RegistryClient()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -378,9 +380,9 @@ func TestSecureFailures(t *testing.T) {
 			s := settingsFor(tc.cfg(c), &warn)
 			var err error
 			if tc.registry {
-				_, err = s.registryClient()
+				_, err = s.RegistryClient()
 			} else {
-				_, err = s.connection()
+				_, err = s.Connection()
 			}
 			if err == nil {
 				t.Fatal("no error")
@@ -413,7 +415,7 @@ func TestSecureFailures(t *testing.T) {
 		brokers(&cfg, config.ProtocolSSL, otherHost.BrokerAddr())
 		cfg.TLS.InsecureSkipHostname = true
 		var warn bytes.Buffer
-		if _, err := settingsFor(cfg, &warn).connection(); err != nil {
+		if _, err := settingsFor(cfg, &warn).Connection(); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -477,7 +479,7 @@ func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 	var warn bytes.Buffer
 	s := settingsFor(cfg, &warn)
 	for range 3 {
-		if _, err := s.registryClient(); err != nil {
+		if _, err := s.RegistryClient(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -519,14 +521,14 @@ func TestSecretsFromEnvironment(t *testing.T) {
 			if err := fs.Parse([]string{"-c", path}); err != nil {
 				t.Fatal(err)
 			}
-			s, err := cf.resolve(fs, func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			s, err := connect.Resolve(cf.options(fs), func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
 			if err != nil {
 				t.Fatal(err)
 			}
 			var warn bytes.Buffer
-			s.warn, s.dialTimeout = &warn, time.Second
-			if _, err = s.connection(); err == nil {
-				_, err = s.registryClient()
+			s.Warn, s.DialTimeout = &warn, time.Second
+			if _, err = s.Connection(); err == nil {
+				_, err = s.RegistryClient()
 			}
 			switch {
 			case tc.wantErr == "" && err != nil:
@@ -552,7 +554,7 @@ func TestRegistryDownAtStart(t *testing.T) {
 	cfg.Kafka.Brokers = []string{"127.0.0.1:9"}
 	cfg.Registry.URL = "http://" + freeAddr(t)
 	var warn bytes.Buffer
-	client, err := settingsFor(cfg, &warn).registryClient()
+	client, err := settingsFor(cfg, &warn).RegistryClient()
 	if err != nil || client == nil {
 		t.Fatalf("got %v, %v; want a client", client, err)
 	}
@@ -584,7 +586,7 @@ func TestRegistryBasicAuth(t *testing.T) {
 			cfg.Registry = config.Registry{URL: srv.URL, Username: "SRKEY", Password: tc.password, SubjectStrategy: config.SubjectTopicName}
 			cfg.Hops.Verify = config.Verify{Enabled: true, CAFile: ca}
 			var warn bytes.Buffer
-			client, err := settingsFor(cfg, &warn).registryClient()
+			client, err := settingsFor(cfg, &warn).RegistryClient()
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)

@@ -135,7 +135,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 			tc.change(&cfg)
 			var warn bytes.Buffer
 			s := settingsFor(cfg, &warn)
-			_, info, err := s.dial()
+			_, info, err := s.Dial()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,7 +174,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 			cfg.Project.CAFile, cfg.Project.CertificateFile, cfg.Project.KeyFile, cfg.Project.KeyPassword = "", "", "", ""
 			tc.change(&cfg)
 			var warn bytes.Buffer
-			_, err := settingsFor(cfg, &warn).connection()
+			_, err := settingsFor(cfg, &warn).Connection()
 			if err == nil || !strings.HasPrefix(err.Error(), tc.wantKey) {
 				t.Fatalf("got %v, want an error naming %s", err, tc.wantKey)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -44,12 +45,12 @@ func startPipe(t *testing.T, c cluster, group string) (*dashboardPipe, context.C
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	decoder := schema.NewDecoder(reg)
-	br := newBridge(func(msg tea.Msg) { d.msgs <- msg }, extractorFor(config.Default()), decoder.Writer)
+	br := dashboard.NewBridge(func(msg tea.Msg) { d.msgs <- msg }, dashboard.ExtractorFor(config.Default()), decoder.Writer)
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn: stream.Connection{Brokers: []string{c.broker}}, Group: group, Topic: "temperature", Decoder: decoder,
 		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,
 		History:   2 * time.Minute,
-		OnRecords: br.records, OnHistory: br.history, OnReset: br.logReset, OnStatus: br.status,
+		OnRecords: br.Records, OnHistory: br.History, OnReset: br.LogReset, OnStatus: br.Status,
 		OnGroup: func(ev stream.GroupEvent) {
 			d.mu.Lock()
 			defer d.mu.Unlock()
@@ -60,7 +61,7 @@ func startPipe(t *testing.T, c cluster, group string) (*dashboardPipe, context.C
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { br.run(ctx, time.Second/30) })
+	wg.Go(func() { br.Run(ctx, time.Second/30) })
 	wg.Go(func() {
 		if err := consumer.Run(ctx); err != nil && ctx.Err() == nil {
 			t.Errorf("consumer: %v", err)
@@ -69,7 +70,7 @@ func startPipe(t *testing.T, c cluster, group string) (*dashboardPipe, context.C
 	stop := func() {
 		cancel()
 		wg.Wait()
-		br.flush()
+		br.Flush()
 		close(d.msgs)
 	}
 	return d, stop

@@ -32,9 +32,10 @@ type credentials struct {
 // the Decoder keeps each schema id's compiled schema. It is safe for
 // concurrent use.
 type Client struct {
-	sr   *sr.Client
-	base string
-	auth *credentials
+	sr      *sr.Client
+	base    string
+	auth    *credentials
+	timeout time.Duration // the http.Client's, for messages
 }
 
 // clientConfig collects ClientOptions.
@@ -63,9 +64,17 @@ func WithBasicAuth(user, pass string) ClientOption {
 }
 
 // WithHTTPClient makes the Client send its requests through hc (for TLS
-// settings, proxies or another timeout).
+// settings, proxies or another timeout). A zero hc.Timeout is taken as
+// DefaultTimeout: no request waits forever.
 func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) { c.http = hc }
+	return func(c *clientConfig) {
+		if hc.Timeout <= 0 {
+			bounded := *hc
+			bounded.Timeout = DefaultTimeout
+			hc = &bounded
+		}
+		c.http = hc
+	}
 }
 
 // NewClient returns a Client for the registry at baseURL, which may carry a
@@ -91,7 +100,7 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 		opt(&cfg)
 	}
 	base := url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimRight(u.Path, "/"), RawPath: strings.TrimRight(u.RawPath, "/")}
-	c := &Client{base: base.String(), auth: cfg.auth}
+	c := &Client{base: base.String(), auth: cfg.auth, timeout: cfg.http.Timeout}
 	c.sr, err = sr.NewClient(sr.URLs(c.base), sr.HTTPClient(cfg.http), sr.UserAgent("kafkaplot"), sr.PreReq(c.headers))
 	if err != nil {
 		return nil, fmt.Errorf("registry client: %w", err)

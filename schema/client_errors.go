@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -56,6 +57,16 @@ type transportError struct {
 func (e *transportError) Error() string { return "registry " + e.op + ": " + e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
+// noAnswerError is a request the registry did not answer within the
+// Client's timeout.
+type noAnswerError struct {
+	within time.Duration
+	err    error
+}
+
+func (e *noAnswerError) Error() string { return "no answer within " + e.within.String() }
+func (e *noAnswerError) Unwrap() error { return e.err }
+
 // redactedError keeps an error's chain with its text's secret masked.
 type redactedError struct {
 	msg string
@@ -80,7 +91,13 @@ func (c *Client) wrap(err error) error {
 	var ne net.Error
 	switch {
 	case errors.As(err, &ue):
-		return &transportError{op: strings.ToUpper(ue.Op) + " " + strings.TrimPrefix(ue.URL, c.base), err: c.redact(ue.Err)}
+		cause := c.redact(ue.Err)
+		// The caller's context ending is its own business; any other
+		// timeout is the http.Client's.
+		if ue.Timeout() && ue.Err != context.DeadlineExceeded && c.timeout > 0 {
+			cause = &noAnswerError{within: c.timeout, err: ue.Err}
+		}
+		return &transportError{op: strings.ToUpper(ue.Op) + " " + strings.TrimPrefix(ue.URL, c.base), err: cause}
 	case errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF):
 		return &transportError{op: "answer", err: c.redact(err)}
 	}

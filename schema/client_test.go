@@ -397,8 +397,27 @@ func TestClientNetworkErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Subjects(context.Background()); !IsRetryable(err) {
-			t.Errorf("err = %v, want retryable", err)
+		if _, err := c.Subjects(context.Background()); !IsRetryable(err) || !strings.Contains(err.Error(), "GET /subjects: no answer within 50ms") {
+			t.Errorf("err = %v, want retryable, naming the request and the time waited", err)
+		}
+		// A deadline of the caller's own is reported as such.
+		c, err = NewClient(srv.URL, WithHTTPClient(&http.Client{Timeout: time.Hour}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		if _, err := c.Subjects(ctx); !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "no answer within") {
+			t.Errorf("err = %v, want the caller's deadline", err)
+		}
+	})
+	t.Run("an http.Client without a timeout gets the default", func(t *testing.T) {
+		c, err := NewClient("http://127.0.0.1:1", WithHTTPClient(&http.Client{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.timeout != DefaultTimeout {
+			t.Errorf("timeout = %v, want %v", c.timeout, DefaultTimeout)
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -26,8 +27,12 @@ type Connection struct {
 	// ClientID is sent to the brokers and shown to other group members.
 	// Default: "kafkaplot-<host>-<pid>".
 	ClientID string
-	// DialTimeout bounds every connection attempt. Default: 5s.
+	// DialTimeout bounds every connection attempt, and each step of Probe.
+	// Default: 5s.
 	DialTimeout time.Duration
+	// RequestTimeout bounds each request that has no deadline of its own
+	// (a long-polling fetch has one). Default: 10s.
+	RequestTimeout time.Duration
 }
 
 // Validate reports the first problem with c.
@@ -69,22 +74,60 @@ func (c Connection) dialTimeout() time.Duration {
 	return 5 * time.Second
 }
 
-// Dialer returns a kafka-go dialer for the connection.
+func (c Connection) requestTimeout() time.Duration {
+	if c.RequestTimeout > 0 {
+		return c.RequestTimeout
+	}
+	return 10 * time.Second
+}
+
+// Dialer returns a kafka-go dialer for the connection. Its connections
+// bound each request by RequestTimeout unless the request sets a deadline
+// (kafka-go's Conn otherwise reads with none: SASL, metadata lookups).
 func (c Connection) Dialer() *kafka.Dialer {
+	limit := c.requestTimeout()
 	return &kafka.Dialer{
 		ClientID:      c.clientID(),
 		Timeout:       c.dialTimeout(),
-		DualStack:     true,
 		TLS:           c.TLS,
 		SASLMechanism: c.SASL,
+		DialFunc: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var d net.Dialer
+			conn, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &boundedConn{Conn: conn, limit: limit}, nil
+		},
 	}
+}
+
+// boundedConn is a connection on which "no deadline" means limit from now:
+// kafka-go's Conn sets the deadline it was given before each request, zero
+// when it was given none.
+type boundedConn struct {
+	net.Conn
+	limit time.Duration
+}
+
+func (b *boundedConn) bound(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now().Add(b.limit)
+	}
+	return t
+}
+
+func (b *boundedConn) SetDeadline(t time.Time) error     { return b.Conn.SetDeadline(b.bound(t)) }
+func (b *boundedConn) SetReadDeadline(t time.Time) error { return b.Conn.SetReadDeadline(b.bound(t)) }
+func (b *boundedConn) SetWriteDeadline(t time.Time) error {
+	return b.Conn.SetWriteDeadline(b.bound(t))
 }
 
 // Client returns a kafka-go client for admin-style requests.
 func (c Connection) Client() *kafka.Client {
 	return &kafka.Client{
 		Addr:    kafka.TCP(c.Brokers...),
-		Timeout: 10 * time.Second,
+		Timeout: c.requestTimeout(),
 		Transport: &kafka.Transport{
 			ClientID:    c.clientID(),
 			DialTimeout: c.dialTimeout(),
@@ -141,7 +184,8 @@ type ProbeError struct {
 	Broker string
 	// Stage is the step that failed: StageDNS, StageTCP, StageTLS, StageSASL or StageAPI.
 	Stage string
-	// Err is what went wrong.
+	// Err is what went wrong: a *NoAnswerError when the broker took the
+	// connection and sent nothing back in time.
 	Err error
 	// PeerTLS is set when a plaintext connection failed and the broker
 	// completes a TLS handshake: it wants TLS.
@@ -149,6 +193,9 @@ type ProbeError struct {
 	// PeerPlaintext is set when the TLS handshake failed and the broker
 	// answers a plaintext Kafka request: it does not speak TLS.
 	PeerPlaintext bool
+	// PeerHTTP is set when the first Kafka request failed and the address
+	// answers an HTTP request: it is a web server (a schema registry?).
+	PeerHTTP bool
 	// ClientCertificateSent is set when the server asked for a client
 	// certificate during the handshake and one was given.
 	ClientCertificateSent bool
@@ -161,6 +208,25 @@ func (e *ProbeError) Error() string {
 
 // Unwrap returns the problem.
 func (e *ProbeError) Unwrap() error { return e.Err }
+
+// NoAnswerError is a peer that took the connection and answered nothing
+// within Within. It is a timeout: errors.Is matches os.ErrDeadlineExceeded
+// and context.DeadlineExceeded.
+type NoAnswerError struct {
+	// Within is the time it was given.
+	Within time.Duration
+}
+
+// Error returns "no answer within <Within>".
+func (e *NoAnswerError) Error() string { return "no answer within " + e.Within.String() }
+
+// Timeout reports true.
+func (e *NoAnswerError) Timeout() bool { return true }
+
+// Is matches the standard timeouts.
+func (e *NoAnswerError) Is(target error) bool {
+	return target == os.ErrDeadlineExceeded || target == context.DeadlineExceeded
+}
 
 // BrokerProbe is what Probe learned about one broker.
 type BrokerProbe struct {
@@ -182,22 +248,28 @@ type BrokerProbe struct {
 // SASL, ApiVersions and a metadata request) and returns what it learned, or a *ProbeError naming
 // the step that failed. A TLS 1.3 server rejects a client certificate only
 // after the handshake, with an alert: Probe reports that as a StageTLS
-// failure too. Every step is bounded by the connection's DialTimeout.
+// failure too. The steps together are bounded by the connection's
+// DialTimeout, and a failed first request by as much again while Probe
+// asks whether the address speaks TLS or HTTP instead; cancelling ctx ends
+// Probe at any step.
 func (c Connection) Probe(ctx context.Context, broker string) (BrokerProbe, error) {
 	timeout := c.dialTimeout()
-	stepCtx, cancel := context.WithTimeout(ctx, timeout)
+	stepCtx, cancel := context.WithTimeoutCause(ctx, timeout, &NoAnswerError{Within: timeout})
 	defer cancel()
 	p, conn, err := c.transport(stepCtx, broker)
 	if err != nil {
 		var pe *ProbeError
-		if errors.As(err, &pe) && pe.Stage == StageTLS && !isCertificateError(pe.Err) {
+		if errors.As(err, &pe) && pe.Stage == StageTLS && !isCertificateError(pe.Err) && ctx.Err() == nil {
 			pe.PeerPlaintext = c.answersPlaintext(ctx, broker)
 		}
 		return p, err
 	}
+	// kafka-go's Conn takes no context and clears the deadline before each
+	// request: closing the connection when stepCtx ends bounds every step.
+	defer context.AfterFunc(stepCtx, func() { conn.Close() })()
 	defer func() { conn.Close() }()
 	fail := func(stage string, err error) (BrokerProbe, error) {
-		return p, &ProbeError{Broker: broker, Stage: stage, Err: err, ClientCertificateSent: p.ClientCertificateSent}
+		return p, &ProbeError{Broker: broker, Stage: stage, Err: ended(stepCtx, err), ClientCertificateSent: p.ClientCertificateSent}
 	}
 
 	kc := kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()})
@@ -223,9 +295,9 @@ func (c Connection) Probe(ctx context.Context, broker string) (BrokerProbe, erro
 		if isRemoteAlert(err) {
 			return fail(StageTLS, err)
 		}
-		pe := &ProbeError{Broker: broker, Stage: StageAPI, Err: err, ClientCertificateSent: p.ClientCertificateSent}
-		if c.TLS == nil {
-			pe.PeerTLS = speaksTLS(ctx, broker, timeout)
+		pe := &ProbeError{Broker: broker, Stage: StageAPI, Err: ended(stepCtx, err), ClientCertificateSent: p.ClientCertificateSent}
+		if ctx.Err() == nil {
+			pe.PeerTLS, pe.PeerHTTP = c.peerProtocol(ctx, broker)
 		}
 		return p, pe
 	}
@@ -239,6 +311,44 @@ func (c Connection) Probe(ctx context.Context, broker string) (BrokerProbe, erro
 		return fail(StageAPI, err)
 	}
 	return p, nil
+}
+
+// ended returns err, or, when ctx ended first (and closed the connection
+// under it), why ctx ended.
+func ended(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
+}
+
+// peerProtocol asks, both at once, whether broker completes a TLS handshake
+// (only when we spoke plaintext) and whether it answers HTTP.
+func (c Connection) peerProtocol(ctx context.Context, broker string) (peerTLS, peerHTTP bool) {
+	tlsDone := make(chan bool, 1)
+	go func() { tlsDone <- c.TLS == nil && speaksTLS(ctx, broker, c.dialTimeout()) }()
+	peerHTTP = c.speaksHTTP(ctx, broker)
+	return <-tlsDone, peerHTTP
+}
+
+// speaksHTTP reports whether addr answers an HTTP request (over the
+// connection's TLS, if any) with an HTTP status line.
+func (c Connection) speaksHTTP(ctx context.Context, addr string) bool {
+	stepCtx, cancel := context.WithTimeout(ctx, c.dialTimeout())
+	defer cancel()
+	_, conn, err := c.transport(stepCtx, addr)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	defer context.AfterFunc(stepCtx, func() { conn.Close() })()
+	host, _, _ := net.SplitHostPort(addr)
+	if _, err := io.WriteString(conn, "GET / HTTP/1.0\r\nHost: "+host+"\r\n\r\n"); err != nil {
+		return false
+	}
+	status := make([]byte, 5)
+	_, err = io.ReadFull(conn, status)
+	return err == nil && string(status) == "HTTP/"
 }
 
 // ProbeTransport takes Probe's first steps to any TLS or TCP endpoint (a
@@ -341,7 +451,13 @@ func (c Connection) answersPlaintext(ctx context.Context, broker string) bool {
 		return false
 	}
 	defer conn.Close()
-	_, err = kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()}).ApiVersions()
+	kc := kafka.NewConnWith(conn, kafka.ConnConfig{ClientID: c.clientID()})
+	// kafka-go's Conn would clear the deadline dialDeadline set.
+	if err := kc.SetDeadline(time.Now().Add(c.dialTimeout())); err != nil {
+		return false
+	}
+	defer context.AfterFunc(ctx, func() { conn.Close() })()
+	_, err = kc.ApiVersions()
 	return err == nil
 }
 

@@ -132,12 +132,14 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 }
 
 // dialLeader connects to the leader of partition through the first broker
-// that answers.
+// that answers, each within the connection's RequestTimeout.
 func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, error) {
 	dialer := c.cfg.Conn.Dialer()
 	var errs []error
 	for _, b := range c.cfg.Conn.Brokers {
-		conn, err := dialer.DialLeader(ctx, "tcp", b, c.cfg.Topic, partition)
+		dialCtx, cancel := context.WithTimeout(ctx, c.cfg.Conn.requestTimeout())
+		conn, err := dialer.DialLeader(dialCtx, "tcp", b, c.cfg.Topic, partition)
+		cancel()
 		if err == nil {
 			return conn, nil
 		}

@@ -117,9 +117,15 @@ type groupAnswer struct{ resp kmsg.Response }
 func (a *groupAnswer) ApiKey() protocol.ApiKey { return protocol.ApiKey(a.resp.Key()) }
 
 // groupRequest sends req to the coordinator of group through client's
-// transport and returns the response.
+// transport and returns the response; a ctx without a deadline gets the
+// client's Timeout, as the client's own requests do.
 func groupRequest[R kmsg.Response](ctx context.Context, client *kafka.Client, clientID, group string, req kmsg.Request) (R, error) {
 	var zero R
+	if _, ok := ctx.Deadline(); !ok && client.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, client.Timeout)
+		defer cancel()
+	}
 	transport := client.Transport
 	if transport == nil {
 		transport = kafka.DefaultTransport

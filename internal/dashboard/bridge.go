@@ -1,4 +1,4 @@
-package main
+package dashboard
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/extract"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -27,8 +27,8 @@ const maxPending = 65_536
 // events, so that a topic with very many fields costs no more per record.
 const maxGapFields = 64
 
-// writerFunc returns the writer schema of an id (schema.Decoder.Writer).
-type writerFunc func(ctx context.Context, id int) (*schema.Writer, error)
+// WriterFunc returns the writer schema of an id (schema.Decoder.Writer).
+type WriterFunc func(ctx context.Context, id int) (*schema.Writer, error)
 
 // schemaSeen counts the records of one writer schema.
 type schemaSeen struct {
@@ -37,14 +37,14 @@ type schemaSeen struct {
 	records int64
 }
 
-// bridge turns consumed records into batched ui messages, at most one batch
+// Bridge turns consumed records into batched ui messages, at most one batch
 // per frame interval, so the UI is never woken once per Kafka record. The
 // extractor chooses what each record plots.
-type bridge struct {
+type Bridge struct {
 	send    func(tea.Msg)
 	wake    chan struct{} // data is waiting for run to send it
 	ex      *extract.Extractor
-	writers writerFunc
+	writers WriterFunc
 
 	mu         sync.Mutex
 	drained    *sync.Cond
@@ -65,18 +65,18 @@ type bridge struct {
 	recordSeen bool
 }
 
-// newBridge returns a bridge sending to send, choosing points with ex and
+// NewBridge returns a Bridge sending to send, choosing points with ex and
 // naming writer schemas through writers.
-func newBridge(send func(tea.Msg), ex *extract.Extractor, writers writerFunc) *bridge {
-	b := &bridge{send: send, ex: ex, writers: writers, statuses: map[int]stream.Status{},
+func NewBridge(send func(tea.Msg), ex *extract.Extractor, writers WriterFunc) *Bridge {
+	b := &Bridge{send: send, ex: ex, writers: writers, statuses: map[int]stream.Status{},
 		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
 	b.wake = make(chan struct{}, 1)
 	return b
 }
 
-// records converts a consumed batch. It blocks while too much is pending.
-func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
+// Records converts a consumed batch. It blocks while too much is pending.
+func (b *Bridge) Records(ctx context.Context, batch []stream.Record) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for len(b.events) > maxPending && ctx.Err() == nil {
@@ -87,9 +87,9 @@ func (b *bridge) records(ctx context.Context, batch []stream.Record) error {
 	return nil
 }
 
-// history converts a partition's history into one ui.HistoryMsg, sent
+// History converts a partition's history into one ui.HistoryMsg, sent
 // after the events converted before it and before those after it.
-func (b *bridge) history(ctx context.Context, h stream.History) error {
+func (b *Bridge) History(ctx context.Context, h stream.History) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.cut()
@@ -100,8 +100,8 @@ func (b *bridge) history(ctx context.Context, h stream.History) error {
 	return nil
 }
 
-// logReset queues a partition's log reset, in order with its events.
-func (b *bridge) logReset(r stream.LogReset) {
+// LogReset queues a partition's log reset, in order with its events.
+func (b *Bridge) LogReset(r stream.LogReset) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.cut()
@@ -111,7 +111,7 @@ func (b *bridge) logReset(r stream.LogReset) {
 
 // cut queues the events and errors converted so far, so that what is
 // queued next is sent after them.
-func (b *bridge) cut() {
+func (b *Bridge) cut() {
 	if len(b.events) > 0 || len(b.errs) > 0 {
 		b.queue = append(b.queue, ui.EventsMsg{Events: b.events, Errors: b.errs})
 		b.events, b.errs = nil, nil
@@ -119,7 +119,7 @@ func (b *bridge) cut() {
 }
 
 // convert turns records into pending events and errors.
-func (b *bridge) convert(ctx context.Context, batch []stream.Record) {
+func (b *Bridge) convert(ctx context.Context, batch []stream.Record) {
 	for i := range batch {
 		r := &batch[i]
 		var src extract.Source
@@ -151,7 +151,7 @@ func (b *bridge) convert(ctx context.Context, batch []stream.Record) {
 // add queues the events of one record's points, and a gap for every field
 // plotted elsewhere that the record has no point for (a field missing in
 // its schema version).
-func (b *bridge) add(r *stream.Record, pts []extract.Point) {
+func (b *Bridge) add(r *stream.Record, pts []extract.Point) {
 	for _, p := range pts {
 		if !b.fieldSet[p.Field] {
 			b.fieldSet[p.Field] = true
@@ -176,7 +176,7 @@ func (b *bridge) add(r *stream.Record, pts []extract.Point) {
 
 // count adds a record to its writer schema's count; w may be nil for a
 // record from the sensor fast path.
-func (b *bridge) count(ctx context.Context, id int, w *schema.Writer) {
+func (b *Bridge) count(ctx context.Context, id int, w *schema.Writer) {
 	b.recordSeen, b.plotDirty = true, true
 	if b.last != nil && b.last.id == id {
 		b.last.records++
@@ -215,8 +215,8 @@ func schemaLabel(id int, w *schema.Writer) string {
 	return label
 }
 
-// status records a partition's (or, with -1, the consumer's) condition.
-func (b *bridge) status(st stream.Status) {
+// Status records a partition's (or, with -1, the consumer's) condition.
+func (b *Bridge) Status(st stream.Status) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if st.Text == "" {
@@ -228,9 +228,9 @@ func (b *bridge) status(st stream.Status) {
 	b.notify()
 }
 
-// run sends what accumulates, at most once per interval, until ctx is
+// Run sends what accumulates, at most once per interval, until ctx is
 // done. It sleeps while nothing arrives: no ticker wakes an idle dashboard.
-func (b *bridge) run(ctx context.Context, interval time.Duration) {
+func (b *Bridge) Run(ctx context.Context, interval time.Duration) {
 	pause := time.NewTimer(interval)
 	defer pause.Stop()
 	for {
@@ -242,7 +242,7 @@ func (b *bridge) run(ctx context.Context, interval time.Duration) {
 			return
 		case <-b.wake:
 		}
-		b.flush()
+		b.Flush()
 		pause.Reset(interval)
 		select {
 		case <-ctx.Done():
@@ -252,14 +252,16 @@ func (b *bridge) run(ctx context.Context, interval time.Duration) {
 }
 
 // notify wakes run; a wake-up already pending covers this one too.
-func (b *bridge) notify() {
+func (b *Bridge) notify() {
 	select {
 	case b.wake <- struct{}{}:
 	default:
 	}
 }
 
-func (b *bridge) flush() {
+// Flush sends what accumulated: the plot description, the queued
+// histories and resets, the events and the status, in that order.
+func (b *Bridge) Flush() {
 	b.mu.Lock()
 	queue, events, errs := b.queue, b.events, b.errs
 	b.queue, b.events, b.errs = nil, nil, nil
@@ -292,7 +294,7 @@ func (b *bridge) flush() {
 
 // plotMsg describes what is plotted: the last record's series and time, and
 // the schemas seen by id (plain JSON last).
-func (b *bridge) plotMsg() *ui.PlotMsg {
+func (b *Bridge) plotMsg() *ui.PlotMsg {
 	seen := make([]*schemaSeen, 0, len(b.schemas))
 	for _, sc := range b.schemas {
 		seen = append(seen, sc)
@@ -315,7 +317,7 @@ func (b *bridge) plotMsg() *ui.PlotMsg {
 // "" for healthy: the consumer's own condition, else the cause of the
 // lowest partition's; a partition paused on the registry names the
 // registry.
-func (b *bridge) connState() (broker, registry string) {
+func (b *Bridge) connState() (broker, registry string) {
 	if st, ok := b.statuses[-1]; ok {
 		broker = st.Text
 	}
@@ -328,7 +330,7 @@ func (b *bridge) connState() (broker, registry string) {
 		st := b.statuses[p]
 		cause := st.Text
 		if st.Err != nil {
-			cause = rootCause(st.Err)
+			cause = connect.RootCause(st.Err)
 		}
 		switch {
 		case st.Registry && registry == "":
@@ -340,7 +342,7 @@ func (b *bridge) connState() (broker, registry string) {
 	return broker, registry
 }
 
-func (b *bridge) statusText() string {
+func (b *Bridge) statusText() string {
 	var parts []string
 	if b.unplotted > 0 {
 		parts = append(parts, fmt.Sprintf("%d records without a numeric value to plot", b.unplotted))
@@ -352,7 +354,7 @@ func (b *bridge) statusText() string {
 }
 
 // paneStatuses returns the conditions of single partitions, for their panes.
-func (b *bridge) paneStatuses() map[int]string {
+func (b *Bridge) paneStatuses() map[int]string {
 	panes := map[int]string{}
 	for p, st := range b.statuses {
 		if p >= 0 {
@@ -380,32 +382,8 @@ func offsetsMsg(stats []stream.PartitionOffsets) ui.OffsetsMsg {
 	return msg
 }
 
-// plotFlags are the dashboard's field selection flags, over [plot].
-type plotFlags struct {
-	series, value, time string
-}
-
-func (f *plotFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field id, name or key)`)
-	fs.StringVar(&f.value, "value", "", "numeric fields to plot, comma-separated dotted paths (default: plot.value, else every numeric field)")
-	fs.StringVar(&f.time, "time", "", "time field, or @time for the Kafka record timestamp (default: plot.time, else the first timestamp field)")
-}
-
-// apply overrides the configuration's [plot] fields with the flags the user set.
-func (f *plotFlags) apply(fs *pflag.FlagSet, cfg *config.Config) {
-	if fs.Changed("series") {
-		cfg.Plot.Series = strings.TrimSpace(f.series)
-	}
-	if fs.Changed("value") {
-		cfg.Plot.Value = splitList(f.value)
-	}
-	if fs.Changed("time") {
-		cfg.Plot.Time = strings.TrimSpace(f.time)
-	}
-}
-
-// extractorFor returns the Extractor for the configuration's [plot] fields.
-func extractorFor(cfg config.Config) *extract.Extractor {
+// ExtractorFor returns the Extractor for the configuration's [plot] fields.
+func ExtractorFor(cfg config.Config) *extract.Extractor {
 	ec := extract.Config{Series: cfg.Plot.Series, Values: cfg.Plot.Value, Time: cfg.Plot.Time}
 	if ec.Series == config.SeriesKey {
 		ec.Series = extract.KeySeries

@@ -1,4 +1,4 @@
-package main
+package dashboard
 
 import (
 	"context"
@@ -143,4 +143,15 @@ func listen(t *testing.T, addr string, h http.Handler) {
 			mu.Unlock()
 		}
 	}()
+}
+
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

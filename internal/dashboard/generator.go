@@ -1,4 +1,4 @@
-package main
+package dashboard
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kafkaplot/kafkaplot/internal/steps"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -89,7 +90,7 @@ func (g *generatorControl) startLocked(ctx context.Context) {
 			return
 		}
 		g.producer = producer
-		g.sink = &generatorSink{stepSender: stepSender{producer: producer, encoder: enc}}
+		g.sink = &generatorSink{Sender: steps.Sender{Producer: producer, Encoder: enc}}
 	}
 	g.sink.report = &stepReporter{send: g.send, rate: g.rate, every: stepReportInterval}
 	runCtx, cancel := context.WithCancel(ctx)
@@ -133,13 +134,13 @@ func (g *generatorControl) reportLocked(errText string) {
 // generatorSink sends each step and reports the progress; failures stop the
 // generator.
 type generatorSink struct {
-	stepSender
+	steps.Sender
 	report *stepReporter // set by each start; nil reports nothing
 }
 
 // Emit implements simulate.Sink.
 func (s *generatorSink) Emit(ctx context.Context, events []simulate.Event) error {
-	_, err := s.send(ctx, events)
+	_, err := s.Send(ctx, events)
 	if err == nil && len(events) > 0 && s.report != nil {
 		s.report.step(events[len(events)-1].Step+1, time.Now())
 	}

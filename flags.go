@@ -1,0 +1,153 @@
+package main
+
+import (
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/schema"
+)
+
+// connFlags are the connection flags of every command but cluster.
+type connFlags struct {
+	config           string
+	brokers          string
+	registry         string
+	topic            string
+	embeddedBroker   string
+	embeddedRegistry string
+}
+
+// register adds the connection flags to fs; topicShort is --topic's short
+// form ("" in produce, whose -t is the tutorial's start step).
+func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
+	inGroup(fs, groupConnection, func(g *pflag.FlagSet) {
+		g.StringVarP(&f.config, "config", "c", "", "configuration `file` in the tutorial's TOML format (default ./config.toml if present)")
+		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host:port[,host:port...]")
+		g.StringVar(&f.registry, "registry", "", "schema registry base `URL`")
+		g.StringVarP(&f.topic, "topic", topicShort, "", "topic (default kafka.topic, else temperature)")
+		g.StringVar(&f.embeddedBroker, "embedded-broker", embedded.DefaultBroker, "`address` of the embedded cluster's broker, used when no cluster is configured")
+		g.StringVar(&f.embeddedRegistry, "embedded-registry", embedded.DefaultRegistry, "`address` of the embedded cluster's registry, used when no cluster is configured")
+	})
+}
+
+// completions registers the connection flags' value completions on cmd.
+func (f *connFlags) completions(cmd *cobra.Command) {
+	cmd.RegisterFlagCompletionFunc("config", completeFiles("toml"))
+	for _, name := range []string{"brokers", "registry", "topic", "embedded-broker", "embedded-registry"} {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+}
+
+// options returns the connection flags as connect takes them: a flag the
+// user did not set is nil.
+func (f *connFlags) options(fs *pflag.FlagSet) connect.Options {
+	o := connect.Options{ConfigFile: f.config, EmbeddedBroker: f.embeddedBroker, EmbeddedRegistry: f.embeddedRegistry}
+	if fs.Changed("brokers") {
+		o.Brokers = &f.brokers
+	}
+	if fs.Changed("registry") {
+		o.Registry = &f.registry
+	}
+	if fs.Changed("topic") {
+		o.Topic = &f.topic
+	}
+	return o
+}
+
+// resolve builds the configuration: defaults < config file < environment <
+// flags the user set.
+func (f *connFlags) resolve(fs *pflag.FlagSet) (connect.Settings, error) {
+	return connect.Resolve(f.options(fs), os.LookupEnv)
+}
+
+// groupFlags are the consumer-group flags of consume and the dashboard.
+type groupFlags struct{ group, from, assignors string }
+
+func (g *groupFlags) register(fs *pflag.FlagSet) {
+	inGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
+		fs.StringVarP(&g.group, "group", "g", "", "consumer group id (default kafka.consumer.group_id, else kafkaplot)")
+		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest)")
+		fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default kafka.consumer.partition_assignment_strategy)")
+	})
+}
+
+// completions registers the group flags' value completions on cmd.
+func (g *groupFlags) completions(cmd *cobra.Command) {
+	cmd.RegisterFlagCompletionFunc("group", cobra.NoFileCompletions)
+	cmd.RegisterFlagCompletionFunc("from", completeValues("earliest", "latest"))
+	cmd.RegisterFlagCompletionFunc("assignors", completeValues("cooperative-sticky", "range", "roundrobin"))
+}
+
+// assignorSetting names where the user chooses the assignors.
+const assignorSetting = "[kafka.consumer] partition_assignment_strategy (or --assignors)"
+
+// apply overrides the configuration with the flags that were given.
+func (g groupFlags) apply(cfg *config.Config) {
+	if g.group != "" {
+		cfg.Kafka.Consumer.GroupID = g.group
+	}
+	if g.from != "" {
+		cfg.Kafka.Consumer.AutoOffsetReset = g.from
+	}
+	if g.assignors != "" {
+		cfg.Kafka.Consumer.PartitionAssignmentStrategy = g.assignors
+	}
+}
+
+// plotFlags are the dashboard's field selection flags, over [plot].
+type plotFlags struct {
+	series, value, time string
+}
+
+func (f *plotFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field id, name or key)`)
+	fs.StringVar(&f.value, "value", "", "numeric fields to plot, comma-separated dotted paths (default: plot.value, else every numeric field)")
+	fs.StringVar(&f.time, "time", "", "time field, or @time for the Kafka record timestamp (default: plot.time, else the first timestamp field)")
+}
+
+// apply overrides the configuration's [plot] fields with the flags the user set.
+func (f *plotFlags) apply(fs *pflag.FlagSet, cfg *config.Config) {
+	if fs.Changed("series") {
+		cfg.Plot.Series = strings.TrimSpace(f.series)
+	}
+	if fs.Changed("value") {
+		cfg.Plot.Value = connect.SplitList(f.value)
+	}
+	if fs.Changed("time") {
+		cfg.Plot.Time = strings.TrimSpace(f.time)
+	}
+}
+
+// schemaFileFlag is --schema-file, over plot.schema_file: the writer schema
+// of a registry-less topic, whose values are bare bodies without the
+// Confluent header.
+type schemaFileFlag struct {
+	spec string
+}
+
+func (f *schemaFileFlag) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.spec, "schema-file", "", "read every value as a bare body (no header, no registry) of this schema: an Avro .avsc `file`, or file.proto:Message for Protobuf")
+}
+
+// apply overrides plot.schema_file with the flag when the user set it.
+func (f *schemaFileFlag) apply(fs *pflag.FlagSet, cfg *config.Config) {
+	if fs.Changed("schema-file") {
+		cfg.Plot.SchemaFile = strings.TrimSpace(f.spec)
+	}
+}
+
+// decoderOptions loads plot.schema_file, if set, into the Decoder's
+// options; a file that cannot be used is a usage error naming it.
+func decoderOptions(cfg config.Config) ([]schema.DecoderOption, error) {
+	opts, err := connect.DecoderOptions(cfg)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return opts, nil
+}

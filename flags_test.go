@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kafkaplot/kafkaplot/config"
+)
+
+// TestAssignorsFlag checks that --assignors overrides the configuration
+// and is checked as the key is.
+func TestAssignorsFlag(t *testing.T) {
+	tests := []struct {
+		name    string
+		flag    string
+		want    []string
+		wantErr string
+	}{
+		{name: "default", want: []string{"cooperative-sticky", "range", "roundrobin"}},
+		{name: "flag", flag: "range,roundrobin", want: []string{"range", "roundrobin"}},
+		{name: "unknown", flag: "sticky", wantErr: `kafka.consumer.partition_assignment_strategy: unknown name "sticky"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Kafka.Brokers = []string{"127.0.0.1:9092"}
+			groupFlags{assignors: tt.flag}.apply(&cfg)
+			err := cfg.Validate()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Validate = %v; want error %q", err, tt.wantErr)
+				}
+				return
+			}
+			if got := cfg.Kafka.Consumer.AssignmentStrategies(); err != nil || !slices.Equal(got, tt.want) {
+				t.Fatalf("assignors = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlotFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want config.Plot
+	}{
+		{"none keeps the file's", nil, config.Plot{Series: "id", Value: []string{"value"}}},
+		{"all", []string{"--series", "creative_id", "--value", "cost, location.lat", "--time", "@time"},
+			config.Plot{Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "@time"}},
+		{"empty value clears", []string{"--value", ""}, config.Plot{Series: "id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+			var pf plotFlags
+			pf.register(fs)
+			if err := fs.Parse(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			cfg := config.Config{Plot: config.Plot{Series: "id", Value: []string{"value"}}}
+			pf.apply(fs, &cfg)
+			if fmt.Sprint(cfg.Plot) != fmt.Sprint(tc.want) {
+				t.Errorf("plot = %+v, want %+v", cfg.Plot, tc.want)
+			}
+		})
+	}
+}
+
+func TestSubjectName(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		strategy string
+		subject  string
+		want     string
+		err      string
+	}{
+		{"config's default: record name", "", "", "sensor", ""},
+		{"topic name", "topic-name", "", "temperature-value", ""},
+		{"topic record, any case", "Topic-Record", "", "temperature-sensor", ""},
+		{"registry.subject wins", "topic-name", "mine", "mine", ""},
+		{"unknown", "TopicNameStrategy", "", "", `--subject-strategy "TopicNameStrategy": want record-name, topic-name or topic-record`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Registry.Subject = tc.subject
+			got, err := subjectName(cfg, tc.strategy)
+			if tc.err != "" {
+				var ue usageError
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.As(err, &ue) {
+					t.Errorf("err = %v, want usage error %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Errorf("subjectName = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}

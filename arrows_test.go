@@ -65,7 +65,7 @@ func TestImportArrows(t *testing.T) {
 }
 
 // TestOnlyMainImportsEmbedded checks that no package but a command (package
-// main: kafkaplot, scripts' tools), the engines of the commands that start
+// main: kafkaplot, the programs under tools/), the engines of the commands that start
 // the in-process cluster (dashboard, cluster) or embedded's own imports it.
 func TestOnlyMainImportsEmbedded(t *testing.T) {
 	lines, err := exec.Command("go", "list", "-f", "{{.Name}}:{{.ImportPath}}:{{join .Imports \",\"}}", "./...").Output()

@@ -43,7 +43,7 @@ command -v tmux >/dev/null || { say "tmux is not installed (.ci/run installs it)
 
 say "building"
 go build -o "$work/kafkaplot" .
-go build -o "$work/benchkit" ./scripts/benchkit
+go build -o "$work/benchkit" ./tools/benchkit
 kp=$work/kafkaplot
 bk=$work/benchkit
 

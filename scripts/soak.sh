@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$work/kafkaplot" .
-go build -o "$work/soakload" ./scripts/soakload
+go build -o "$work/soakload" ./tools/soakload
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 broker=127.0.0.1:$(port)
 registry=127.0.0.1:$(port)

@@ -1,8 +1,9 @@
-// Command demo runs the kafkaplot dashboard on synthetic sine data, without
-// Kafka, for looking at the layout by eye (for instance in tmux). It plays the
-// part main.go plays in kafkaplot: it converts its data into ui messages,
-// sends them in batches at most 20 times a second, simulates a consumer group
-// that rebalances, and runs a generator the g, + and - keys control.
+// Command uidemo runs the kafkaplot dashboard on synthetic sine data, without
+// Kafka, for looking at the layout by eye (for instance in tmux). It plays
+// the part internal/dashboard plays in kafkaplot: it converts its data into
+// ui messages, sends them in batches at most 20 times a second, simulates a
+// consumer group that rebalances, and runs a generator the g, + and - keys
+// control.
 package main
 
 import (
@@ -83,7 +84,8 @@ func main() {
 	flag.Float64Var(&cfg.noise, "noise", 0.3, "scale of the tutorial's noise levels")
 	flag.Parse()
 	if err := run(cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "demo:", err)
+		fmt.Fprintln(os.Stderr, "uidemo:", err)
+		os.Exit(1)
 	}
 }
 

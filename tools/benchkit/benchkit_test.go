@@ -15,7 +15,7 @@ func TestBenchScriptParses(t *testing.T) {
 	if err != nil {
 		t.Skip("no bash")
 	}
-	if out, err := exec.Command(bash, "-n", "../bench.sh").CombinedOutput(); err != nil {
+	if out, err := exec.Command(bash, "-n", "../../scripts/bench.sh").CombinedOutput(); err != nil {
 		t.Fatalf("bash -n scripts/bench.sh: %v\n%s", err, out)
 	}
 }

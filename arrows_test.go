@@ -47,6 +47,9 @@ func TestImportArrows(t *testing.T) {
 		{pkg: "ui/chart", ours: []string{}, forbidden: []string{"github.com/charmbracelet/bubbletea", "github.com/charmbracelet/lipgloss"}},
 		{pkg: "config", ours: []string{"tlsfiles"}},
 		{pkg: "tlsfiles", ours: []string{}},
+		{pkg: "extract", ours: []string{"schema"}},
+		{pkg: "simulate", ours: []string{}},
+		{pkg: "internal/flaghelp", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
@@ -61,6 +64,41 @@ func TestImportArrows(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// engines are the commands' engines, one package each.
+var engines = []string{"internal/cluster", "internal/consume", "internal/dashboard", "internal/doctor", "internal/produce"}
+
+// TestEngineArrows checks the arrows between the commands' engines with go
+// list -deps: an engine never depends on another (connect, the shared base,
+// and steps, the generator's sender, are not engines); connect depends on no
+// engine, on steps nor on ui; and no package but the root (the command
+// line) imports an engine.
+func TestEngineArrows(t *testing.T) {
+	forbidden := map[string][]string{"internal/connect": append([]string{"internal/steps", "ui"}, engines...)}
+	forbidden["internal/steps"] = engines
+	for _, e := range engines {
+		forbidden[e] = slices.DeleteFunc(slices.Clone(engines), func(o string) bool { return o == e })
+	}
+	for pkg, not := range forbidden {
+		for _, dep := range goList(t, "-deps", "-f", "{{.ImportPath}}", "./"+pkg) {
+			if own, ok := strings.CutPrefix(dep, module+"/"); ok && slices.Contains(not, own) {
+				t.Errorf("%s depends on %s", pkg, own)
+			}
+		}
+	}
+	lines := goList(t, "-f", "{{.ImportPath}}:{{join .Imports \",\"}}", "./...")
+	for _, line := range lines {
+		pkg, imports, _ := strings.Cut(line, ":")
+		if pkg == module {
+			continue
+		}
+		for _, imp := range strings.Split(imports, ",") {
+			if own, ok := strings.CutPrefix(imp, module+"/"); ok && slices.Contains(engines, own) {
+				t.Errorf("%s imports the engine %s: only the root may", pkg, own)
+			}
+		}
 	}
 }
 

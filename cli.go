@@ -10,22 +10,16 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
 
-// Help groups of flags, in the order help lists them.
+// Help groups of flags shared by commands.
 const (
 	groupConnection = "Connection"
 	groupGroup      = "Consumer group"
 	groupPlot       = "Plot"
-	groupOther      = "Other"
 )
-
-// flagGroupKey is the pflag annotation naming a flag's help group.
-const flagGroupKey = "kafkaplot-help-group"
-
-// helpWidth is the width help text is wrapped to (fixed, so that help is
-// the same on every terminal and in the golden files).
-const helpWidth = 100
 
 // newRootCmd builds the command tree: the dashboard at the root, the other
 // commands below it. Output goes to stdout (help, version, completion) and
@@ -42,8 +36,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetHelpFunc(printHelp)
-	root.SetUsageFunc(func(c *cobra.Command) error { printHelp(c, nil); return nil })
+	root.SetHelpFunc(flaghelp.Print)
+	root.SetUsageFunc(func(c *cobra.Command) error { flaghelp.Print(c, nil); return nil })
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
 	root.AddCommand(newProduceCmd(), newConsumeCmd(), newClusterCmd(), newDoctorCmd(), newCompletionCmd())
 	root.SetHelpCommand(&cobra.Command{
@@ -56,7 +50,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 				target = c.Root()
 			}
 			target.InitDefaultHelpFlag()
-			printHelp(target, nil)
+			flaghelp.Print(target, nil)
 		},
 	})
 	for _, c := range append(root.Commands(), root) {
@@ -126,68 +120,6 @@ func singleDashLong(fs *pflag.FlagSet, args []string) error {
 		}
 	}
 	return nil
-}
-
-// inGroup registers flags with register into fs, marked as belonging to
-// group in help.
-func inGroup(fs *pflag.FlagSet, group string, register func(*pflag.FlagSet)) {
-	g := pflag.NewFlagSet(group, pflag.ContinueOnError)
-	register(g)
-	g.SortFlags = false
-	g.VisitAll(func(f *pflag.Flag) {
-		if f.Annotations == nil {
-			f.Annotations = map[string][]string{}
-		}
-		f.Annotations[flagGroupKey] = []string{group}
-		fs.AddFlag(f)
-	})
-}
-
-// printHelp writes a command's help: what it does, usage, commands, and
-// its flags by group.
-func printHelp(c *cobra.Command, _ []string) {
-	w := c.OutOrStdout()
-	text := c.Long
-	if text == "" {
-		text = c.Short
-	}
-	fmt.Fprintf(w, "%s\n\nUsage:\n  %s\n", strings.TrimSpace(text), c.UseLine())
-	if c.HasAvailableSubCommands() {
-		fmt.Fprintf(w, "  %s COMMAND [flags]\n\nCommands:\n", c.CommandPath())
-		for _, sub := range c.Commands() {
-			if sub.IsAvailableCommand() || sub.Name() == "help" {
-				fmt.Fprintf(w, "  %-11s %s\n", sub.Name(), sub.Short)
-			}
-		}
-	}
-	var order []string
-	groups := map[string]*pflag.FlagSet{}
-	c.Flags().VisitAll(func(f *pflag.Flag) {
-		if f.Hidden {
-			return
-		}
-		name := groupOther
-		if g := f.Annotations[flagGroupKey]; len(g) > 0 {
-			name = g[0]
-		}
-		if groups[name] == nil {
-			groups[name] = pflag.NewFlagSet(name, pflag.ContinueOnError)
-			groups[name].SortFlags = false
-			if name != groupOther {
-				order = append(order, name)
-			}
-		}
-		groups[name].AddFlag(f)
-	})
-	if groups[groupOther] != nil {
-		order = append(order, groupOther)
-	}
-	for _, name := range order {
-		fmt.Fprintf(w, "\n%s flags:\n%s", name, groups[name].FlagUsagesWrapped(helpWidth))
-	}
-	if c.HasAvailableSubCommands() {
-		fmt.Fprintf(w, "\nRun \"%s COMMAND -h\" for a command's flags.\n", c.CommandPath())
-	}
 }
 
 // versionString names the module version and the VCS revision the binary

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/internal/consume"
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
 
 // consumeFlags are consume's flags.
@@ -38,7 +39,7 @@ func newConsumeCmd() *cobra.Command {
 	}
 	f.conn.register(cmd.Flags(), "t")
 	f.group.register(cmd.Flags())
-	inGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.untilEnd, "until-end", false, "exit once the high watermarks seen at start are reached")
 		fs.DurationVar(&f.outage, "outage-limit", 30*time.Second, "with --until-end: exit non-zero when a partition cannot go on (registry or broker unreachable) for longer than this")
 		fs.BoolVar(&f.quiet, "quiet", false, "print only the final summary line")

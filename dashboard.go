@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
 
 // dashboardFlags are the dashboard's flags.
@@ -42,14 +43,14 @@ generator on; later instances join it.`,
 	}
 	f.conn.register(cmd.Flags(), "t")
 	f.group.register(cmd.Flags())
-	inGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.generate, "generate", false, "switch the sensor generator on at start (default on when this instance starts the embedded cluster)")
 		fs.DurationVar(&f.window, "window", 0, "chart time window (default plot.window, else 2m)")
 		fs.StringVar(&f.history, "history", "", "what a partition's chart is filled with when it becomes ours: window (the records of the window), none, or a duration such as 5m (default plot.history, else window)")
 		f.plot.register(fs)
 		f.schemaFile.register(fs)
 	})
-	inGroup(cmd.Flags(), groupOther, func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(cmd.Flags(), flaghelp.Other, func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.log, "log", "", "log `file` (the dashboard owns the terminal; default kafkaplot/kafkaplot.log in the user cache directory, such as ~/.cache)")
 	})
 	f.conn.completions(cmd)

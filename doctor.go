@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/internal/doctor"
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
 
 const doctorSummary = `kafkaplot doctor: check each hop from the configuration to the consumer group
@@ -42,10 +43,10 @@ func newDoctorCmd() *cobra.Command {
 		},
 	}
 	f.conn.register(cmd.Flags(), "t")
-	inGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&f.group, "group", "g", "", "consumer group to describe (default kafka.consumer.group_id, else kafkaplot)")
 	})
-	inGroup(cmd.Flags(), "Doctor", func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(cmd.Flags(), "Doctor", func(fs *pflag.FlagSet) {
 		fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound of each network step")
 	})
 	f.conn.completions(cmd)

@@ -10,6 +10,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
@@ -26,7 +27,7 @@ type connFlags struct {
 // register adds the connection flags to fs; topicShort is --topic's short
 // form ("" in produce, whose -t is the tutorial's start step).
 func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
-	inGroup(fs, groupConnection, func(g *pflag.FlagSet) {
+	flaghelp.InGroup(fs, groupConnection, func(g *pflag.FlagSet) {
 		g.StringVarP(&f.config, "config", "c", "", "configuration `file` in the tutorial's TOML format (default ./config.toml if present)")
 		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host:port[,host:port...]")
 		g.StringVar(&f.registry, "registry", "", "schema registry base `URL`")
@@ -70,7 +71,7 @@ func (f *connFlags) resolve(fs *pflag.FlagSet) (connect.Settings, error) {
 type groupFlags struct{ group, from, assignors string }
 
 func (g *groupFlags) register(fs *pflag.FlagSet) {
-	inGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&g.group, "group", "g", "", "consumer group id (default kafka.consumer.group_id, else kafkaplot)")
 		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest)")
 		fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default kafka.consumer.partition_assignment_strategy)")

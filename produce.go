@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 	"github.com/kafkaplot/kafkaplot/internal/produce"
 )
 
@@ -41,7 +42,7 @@ func newProduceCmd() *cobra.Command {
 		},
 	}
 	f.conn.register(cmd.Flags(), "")
-	inGroup(cmd.Flags(), "Produce", func(fs *pflag.FlagSet) {
+	flaghelp.InGroup(cmd.Flags(), "Produce", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&f.events, "events", "e", -1, "number of events to generate per sensor; 0 or negative for no end")
 		fs.Float64VarP(&f.delay, "delay", "d", 0.5, "delay between events in `seconds` (can be a fraction)")
 		fs.IntVarP(&f.start, "time", "t", 0, "start time `step`, to resume the series after a stop")

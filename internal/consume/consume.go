@@ -41,7 +41,7 @@ type Options struct {
 // every record of the topic as a member of the consumer group.
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	s := o.Settings
-	decoderOpts := append(o.DecoderOptions, schema.WithSensorFilter(onlySensorFields))
+	decoderOpts := append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(onlySensorFields))
 	conn, reg, err := s.Clients()
 	if err != nil {
 		return err

@@ -11,8 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,11 +44,12 @@ type Options struct {
 	EmbeddedBroker, EmbeddedRegistry string
 }
 
-// Run is the default command: the live terminal dashboard.
+// Run is the default command: the live terminal dashboard. It opens the
+// log, starts or joins the embedded cluster when nothing names one,
+// connects, builds the screen and the model, and runs them with the
+// consumer until the user quits.
 func Run(ctx context.Context, o Options) error {
 	s := o.Settings
-	ex := ExtractorFor(s.Cfg)
-	decoderOpts := append(o.DecoderOptions, schema.WithSensorFilter(ex.SensorOK))
 	tuneMemory(os.Getenv)
 	logPath := o.LogFile
 	if logPath == "" {
@@ -62,36 +62,13 @@ func Run(ctx context.Context, o Options) error {
 	defer closeLog()
 	logger.Info("start", "source", s.Source, "brokers", s.Cfg.BrokerList(), "registry", s.Cfg.Redacted().RegistryURL(), "topic", s.Cfg.Kafka.Topic)
 
-	generatorOn := o.Generate
-	fast := false   // group timings for the embedded broker
-	joined := false // the embedded cluster was started by another process
+	cluster := embeddedCluster{generate: o.Generate}
 	if s.Embedded {
-		fast = true
-		join := embeddedJoin{
-			cfg: embedded.Config{
-				BrokerAddr:   o.EmbeddedBroker,
-				RegistryAddr: o.EmbeddedRegistry,
-				Topic:        s.Cfg.Kafka.Topic,
-				Subject:      s.Cfg.Subject(),
-			},
-			registryURL: s.Cfg.RegistryURL(),
-			detect:      embeddedDetect,
-			recheck:     embeddedRecheck,
-		}
-		var emb *embedded.Cluster
-		emb, joined, err = join.startOrJoin(ctx)
-		if err != nil {
+		if cluster, err = startOrJoin(ctx, o, logger); err != nil {
 			return err
 		}
-		if joined {
-			logger.Info("joining running embedded cluster", "broker", o.EmbeddedBroker)
-		} else {
-			defer emb.Close()
-			logger.Info("started embedded cluster", "broker", emb.BrokerAddr(), "registry", emb.RegistryURL())
-			generatorOn = true
-		}
+		defer cluster.close()
 	}
-
 	conn, reg, err := s.Clients()
 	if err != nil {
 		return err
@@ -100,63 +77,148 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	d, err := newSession(runCtx, o, conn, reg, cluster, logger)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	go d.program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
+	consumer, err := stream.NewConsumer(d.consumerConfig(o, conn, cluster.embedded))
+	if err != nil {
+		return err
+	}
+	return d.run(ctx, runCtx, consumer, cluster.generate)
+}
+
+// embeddedCluster is the embedded cluster this dashboard started or joined.
+type embeddedCluster struct {
+	emb      *embedded.Cluster // started here; nil when joined or none
+	embedded bool              // the cluster is embedded: its group timings apply
+	joined   bool              // another process started it
+	generate bool              // the generator starts on
+}
+
+// startOrJoin starts the embedded cluster, or joins the one another
+// kafkaplot started on the same addresses; the instance that starts it
+// switches the generator on.
+func startOrJoin(ctx context.Context, o Options, logger *slog.Logger) (embeddedCluster, error) {
+	s := o.Settings
+	join := embeddedJoin{
+		cfg: embedded.Config{
+			BrokerAddr:   o.EmbeddedBroker,
+			RegistryAddr: o.EmbeddedRegistry,
+			Topic:        s.Cfg.Kafka.Topic,
+			Subject:      s.Cfg.Subject(),
+		},
+		registryURL: s.Cfg.RegistryURL(),
+		detect:      embeddedDetect,
+		recheck:     embeddedRecheck,
+	}
+	emb, joined, err := join.startOrJoin(ctx)
+	if err != nil {
+		return embeddedCluster{}, err
+	}
+	c := embeddedCluster{emb: emb, embedded: true, joined: joined, generate: o.Generate}
+	if joined {
+		logger.Info("joining running embedded cluster", "broker", o.EmbeddedBroker)
+	} else {
+		logger.Info("started embedded cluster", "broker", emb.BrokerAddr(), "registry", emb.RegistryURL())
+		c.generate = true
+	}
+	return c, nil
+}
+
+// close stops the cluster if this dashboard started it.
+func (c embeddedCluster) close() {
+	if c.emb != nil {
+		c.emb.Close()
+	}
+}
+
+// session is a running dashboard's parts: the terminal, the model's
+// program, the bridge that feeds it and the generator it switches.
+type session struct {
+	logger        *slog.Logger
+	gen           *generatorControl
+	program       *tea.Program
+	bridge        *Bridge
+	decoder       *schema.Decoder
+	screen        *ui.Screen
+	closeKeyboard func() error
+}
+
+// newSession opens the terminal and builds the model, its program, the
+// generator control and the bridge.
+func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *schema.Client, cluster embeddedCluster, logger *slog.Logger) (*session, error) {
+	cfg := o.Settings.Cfg
 	gen := &generatorControl{
-		conn: conn, registry: reg, subject: s.Cfg.Subject(), topic: s.Cfg.Kafka.Topic,
-		rate: s.Cfg.Plot.Rate, logger: logger,
+		conn: conn, registry: reg, subject: cfg.Subject(), topic: cfg.Kafka.Topic,
+		rate: cfg.Plot.Rate, logger: logger,
 	}
 	// The Screen draws instead of bubbletea's renderer, which would wake 30
 	// times a second when nothing changes.
 	// Keys come from the same terminal the Screen puts in raw mode: /dev/tty
 	// when stdin is redirected, else they would need Enter.
 	keyboard, closeKeyboard := ui.OpenInput(os.Stdin)
-	defer closeKeyboard()
 	screen, err := ui.NewScreen(keyboard, os.Stdout)
 	if err != nil {
-		return err
+		closeKeyboard()
+		return nil, err
 	}
-	defer screen.Close()
 	model := ui.New(ui.Options{
 		Cluster:      conn.Brokers[0],
-		Topic:        s.Cfg.Kafka.Topic,
-		Group:        s.Cfg.Kafka.Consumer.GroupID,
-		Window:       s.Cfg.Plot.Window.Duration,
-		Capacity:     s.Cfg.Plot.Points,
-		Rate:         s.Cfg.Plot.Rate,
-		Generator:    generatorOn,
+		Topic:        cfg.Kafka.Topic,
+		Group:        cfg.Kafka.Consumer.GroupID,
+		Window:       cfg.Plot.Window.Duration,
+		Capacity:     cfg.Plot.Points,
+		Rate:         cfg.Plot.Rate,
+		Generator:    cluster.generate,
 		SetGenerator: func(on bool) { gen.set(runCtx, on) },
 		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
 		// The header says "joined embedded cluster on …".
-		JoinedEmbedded: joined,
+		JoinedEmbedded: cluster.joined,
 		Screen:         screen,
 	})
 	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx), tea.WithInput(keyboard))
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send = program.Send
-	go program.Send(ui.PartitionsMsg{Count: partitions}) // Send blocks until Run takes it
+	ex := ExtractorFor(cfg)
+	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))...)
+	return &session{
+		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer),
+		decoder: decoder, screen: screen, closeKeyboard: closeKeyboard,
+	}, nil
+}
 
-	decoder := schema.NewDecoder(reg, decoderOpts...)
-	br := NewBridge(program.Send, ex, decoder.Writer)
-	consumerCfg := stream.ConsumerConfig{
+// close gives the terminal back.
+func (d *session) close() {
+	d.screen.Close()
+	d.closeKeyboard()
+}
+
+// consumerConfig is the group member that feeds the bridge and the model;
+// fast applies the embedded cluster's group timings.
+func (d *session) consumerConfig(o Options, conn stream.Connection, fast bool) stream.ConsumerConfig {
+	cfg := o.Settings.Cfg
+	br, logger, program := d.bridge, d.logger, d.program
+	c := stream.ConsumerConfig{
 		Conn:            conn,
-		Group:           s.Cfg.Kafka.Consumer.GroupID,
-		Topic:           s.Cfg.Kafka.Topic,
-		Reset:           s.Cfg.Kafka.Consumer.AutoOffsetReset,
-		Decoder:         decoder,
-		Assignors:       s.Cfg.Kafka.Consumer.AssignmentStrategies(),
+		Group:           cfg.Kafka.Consumer.GroupID,
+		Topic:           cfg.Kafka.Topic,
+		Reset:           cfg.Kafka.Consumer.AutoOffsetReset,
+		Decoder:         d.decoder,
+		Assignors:       cfg.Kafka.Consumer.AssignmentStrategies(),
 		AssignorSetting: o.AssignorSetting,
-		OnRecords: func(ctx context.Context, batch []stream.Record) error {
-			return br.Records(ctx, batch)
-		},
-		OnGroup:   func(ev stream.GroupEvent) { program.Send(groupMsg(ev)) },
-		OnOffsets: func(stats []stream.PartitionOffsets) { program.Send(offsetsMsg(stats)) },
+		OnRecords:       br.Records,
+		OnGroup:         func(ev stream.GroupEvent) { program.Send(groupMsg(ev)) },
+		OnOffsets:       func(stats []stream.PartitionOffsets) { program.Send(offsetsMsg(stats)) },
 		OnStatus: func(st stream.Status) {
 			logger.Info("status", "partition", st.Partition, "text", st.Text)
 			br.Status(st)
 		},
-		HistoryBudget: s.Cfg.Plot.Points,
+		HistoryBudget: cfg.Plot.Points,
 		OnHistory: func(ctx context.Context, h stream.History) error {
 			logger.Info("history", "partition", h.Partition, "from", h.From, "to", h.To, "records", len(h.Records), "sampled", h.Sampled, "err", h.Err)
 			return br.History(ctx, h)
@@ -166,38 +228,41 @@ func Run(ctx context.Context, o Options) error {
 			br.LogReset(r)
 		},
 	}
-	_, consumerCfg.History = s.Cfg.Plot.HistoryMode()
+	_, c.History = cfg.Plot.HistoryMode()
 	if fast {
-		consumerCfg.Heartbeat, consumerCfg.Session, consumerCfg.Rebalance = embedded.Heartbeat, embedded.Session, embedded.Rebalance
+		c.Heartbeat, c.Session, c.Rebalance = embedded.Heartbeat, embedded.Session, embedded.Rebalance
 	}
-	consumer, err := stream.NewConsumer(consumerCfg)
-	if err != nil {
-		return err
-	}
+	return c
+}
 
+// run runs the consumer and the bridge beside the program until the user
+// quits or ctx ends, then stops the generator, leaves the group, and
+// returns what ended the run: a panic, an interrupt, the program's error
+// or the consumer's.
+func (d *session) run(ctx, runCtx context.Context, consumer *stream.Consumer, generate bool) error {
 	var wg sync.WaitGroup
-	guard := &panicGuard{stop: program.Kill}
+	guard := &panicGuard{stop: d.program.Kill}
 	consumerCtx, stopConsumer := context.WithCancel(runCtx)
 	var consumerErr error
 	wg.Go(guard.wrap(func() {
 		consumerErr = consumer.Run(consumerCtx)
 		if consumerErr != nil && !errors.Is(consumerErr, context.Canceled) {
-			logger.Error("consumer stopped", "err", consumerErr)
-			program.Send(ui.ErrorMsg{Err: consumerErr})
+			d.logger.Error("consumer stopped", "err", consumerErr)
+			d.program.Send(ui.ErrorMsg{Err: consumerErr})
 		}
 	}))
-	wg.Go(guard.wrap(func() { br.Run(consumerCtx, time.Second/30) }))
-	if generatorOn {
-		gen.set(runCtx, true)
+	wg.Go(guard.wrap(func() { d.bridge.Run(consumerCtx, time.Second/30) }))
+	if generate {
+		d.gen.set(runCtx, true)
 	}
 
-	_, runErr := program.Run()
-	gen.stop()
+	_, runErr := d.program.Run()
+	d.gen.stop()
 	stopConsumer() // commits what was handed on and leaves the group
 	wg.Wait()
-	logger.Info("stop", "err", runErr)
+	d.logger.Info("stop", "err", runErr)
 	if err := guard.Err(); err != nil {
-		logger.Error("panic", "err", err)
+		d.logger.Error("panic", "err", err)
 		return err
 	}
 	switch {
@@ -210,75 +275,3 @@ func Run(ctx context.Context, o Options) error {
 	}
 	return nil
 }
-
-func defaultLogPath() string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "kafkaplot", "kafkaplot.log")
-}
-
-// openLog opens the dashboard's log file for appending.
-func openLog(path string) (*slog.Logger, func(), error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, nil, fmt.Errorf("log file %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, nil, fmt.Errorf("log file: %w", err)
-	}
-	logger := slog.New(slog.NewTextHandler(f, nil)).With("pid", os.Getpid())
-	return logger, func() { f.Close() }, nil
-}
-
-// panicGuard turns a panic in one of the dashboard's goroutines into an
-// error and kills the program, so that the terminal is restored before the
-// error is printed. (bubbletea guards its own Update and View.)
-type panicGuard struct {
-	stop func()
-	mu   sync.Mutex
-	err  error
-}
-
-// wrap returns fn guarded.
-func (g *panicGuard) wrap(fn func()) func() {
-	return func() {
-		defer func() {
-			if r := recover(); r != nil {
-				g.mu.Lock()
-				if g.err == nil {
-					g.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
-				}
-				g.mu.Unlock()
-				g.stop()
-			}
-		}()
-		fn()
-	}
-}
-
-// Err returns the first panic, as an error.
-func (g *panicGuard) Err() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.err
-}
-
-// tuneMemory keeps the dashboard's heap small: the ring buffers are most of
-// it and live long, so the collector's default (run at 2× the live heap)
-// wastes memory. GOGC and GOMEMLIMIT, when set, win. 10M events over 1,000
-// sensors: 88 MiB RSS with the defaults, 57 MiB with these.
-func tuneMemory(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		// A soft limit: past it the collector runs more often (at most half
-		// a core), it never fails an allocation.
-		debug.SetMemoryLimit(dashboardMemoryLimit)
-	}
-}
-
-// dashboardMemoryLimit is the heap the dashboard aims to stay under.
-const dashboardMemoryLimit = 48 << 20

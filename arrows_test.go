@@ -27,7 +27,7 @@ func goList(t *testing.T, args ...string) []string {
 	return strings.Fields(string(out))
 }
 
-// TestImportArrows checks DESIGN.md's one-way arrows on the non-test code
+// TestImportArrows checks ARCHITECTURE.md's one-way arrows on the non-test code
 // with go list -deps: stream and schema are client code (no kfake, srfake
 // or httptest); ui imports only ui/chart, its drawing core, which has
 // neither bubbletea nor lipgloss in its dependencies; config only tlsfiles

@@ -33,9 +33,11 @@ func goList(t *testing.T, args ...string) []string {
 // neither bubbletea nor lipgloss in its dependencies; config only tlsfiles
 // (it states which TLS files apply, tlsfiles loads them) and tlsfiles
 // nothing of ours; embedded only stream, schema and tlsfiles (and its own
-// certs).
+// certs); render (pictures) nothing of ours and neither a terminal nor a
+// Kafka library.
 func TestImportArrows(t *testing.T) {
 	servers := []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/twmb/franz-go/pkg/sr/srfake", "net/http/httptest"}
+	leaf := []string{"github.com/charmbracelet/bubbletea", "github.com/charmbracelet/lipgloss", "github.com/segmentio/kafka-go", "github.com/twmb/franz-go/pkg/kgo"}
 	for _, tc := range []struct {
 		pkg       string
 		ours      []string // packages of this module it may depend on
@@ -51,6 +53,7 @@ func TestImportArrows(t *testing.T) {
 		{pkg: "simulate", ours: []string{}},
 		{pkg: "internal/flaghelp", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
+		{pkg: "render", ours: []string{}, forbidden: leaf},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
 			for _, dep := range goList(t, "-deps", "-f", "{{.ImportPath}}", "./"+tc.pkg) {

@@ -8,8 +8,9 @@
 #   - produce→drawn latency (generator at 2 steps/s) through the dashboard's
 #     own consumer, bridge, model and Screen: BenchmarkProduceToDrawn
 #   - history on assignment: 2 partitions x 2 minutes at 100 events/s each,
-#     and 1,000,000 records in one partition's window (sampled), from the
-#     assignment to the frame that draws them; BenchmarkHistory
+#     and 1,000,000 and 10,000,000 records in one partition's window (every
+#     record read), from the assignment to the frame that draws them;
+#     BenchmarkHistory, BenchmarkReadRange
 #   - rebalance timings of real dashboards in tmux (join, q, kill -9), and
 #     of a mixed group: the tutorial's library (librdkafka, through
 #     testdata/interop/group_member.py) joining and leaving a dashboard's
@@ -90,8 +91,9 @@ ingest_ns=$(metric "$work/b_ui.txt" BenchmarkIngest ns/op)
 frame_ns=$(metric "$work/b_ui.txt" BenchmarkFrame ns/op)
 consume_ns=$(metric "$work/b_stream.txt" BenchmarkConsume ns/record)
 send_ns=$(metric "$work/b_stream.txt" BenchmarkSend ns/op)
-history_all_ms=$(metric "$work/b_stream.txt" BenchmarkHistory/all/12000 ms/history)
-history_sampled_ms=$(metric "$work/b_stream.txt" BenchmarkHistory/sampled/200000-to-2048 ms/history)
+history_ms=$(metric "$work/b_stream.txt" BenchmarkHistory ms/history)
+range_ms=$(metric "$work/b_stream.txt" BenchmarkReadRange/whole ms/range)
+range_sliced_ms=$(metric "$work/b_stream.txt" BenchmarkReadRange/a_tenth_in_slices ms/range)
 
 # --- produce, and consume vs kcat --------------------------------------------
 produce_rates=() kp_rates=() kcat_rates=() ratios=() why_throughput="" why_ratio=""
@@ -146,7 +148,7 @@ say "latency: 30 s at 2 steps/s through the dashboard's bridge (BenchmarkProduce
 gobench "$work/latency.txt" -short -bench '^BenchmarkProduceToDrawn$' -benchtime 60x .
 
 # --- history on assignment --------------------------------------------------------
-say "backfill: 2 partitions x 2 min at 100 events/s; 1,000,000 records in one partition's window"
+say "backfill: 2 partitions x 2 min at 100 events/s; 1,000,000 and 10,000,000 records in one partition's window"
 start_cluster
 # shellcheck disable=SC2046
 "$bk" backfill $(flags) --records 12000 --prefix backfill > "$work/backfill.out" 2> "$work/backfill.log" ||
@@ -156,6 +158,11 @@ start_cluster
 # shellcheck disable=SC2046
 "$bk" backfill $(flags) --records 1000000 --partition 0 --batch 64 --prefix backfill_1m >> "$work/backfill.out" 2> "$work/backfill.log" ||
   why_backfill_1m="benchkit backfill failed: $(tail -n 1 "$work/backfill.log")"
+stop_cluster
+start_cluster
+# shellcheck disable=SC2046
+"$bk" backfill $(flags) --records 10000000 --partition 0 --batch 1024 --span 10m --prefix backfill_10m >> "$work/backfill.out" 2> "$work/backfill.log" ||
+  why_backfill_10m="benchkit backfill failed: $(tail -n 1 "$work/backfill.log")"
 stop_cluster
 
 # --- rebalance -----------------------------------------------------------------
@@ -273,11 +280,14 @@ row "BenchmarkFrame (2x8x2048 points at 200x50)" "<= 2 ms" "$( [ -n "$frame_ns" 
 row "BenchmarkIngest" "" "${ingest_ns:-?} ns/event" "$(measured "$ingest_ns" "$nobench")"
 row "BenchmarkConsume (in-process kfake)" "" "${consume_ns:-?} ns/record" "$(measured "$consume_ns" "$nobench")"
 row "BenchmarkSend (in-process kfake)" "" "${send_ns:-?} ns/event" "$(measured "$send_ns" "$nobench")"
-# (the history row is measured only when both of its figures are numbers)
-row "BenchmarkHistory (in-process kfake)" "" "12,000 whole ${history_all_ms:-?} ms; 200,000 sampled to 2,048 ${history_sampled_ms:-?} ms" "$(measured "${history_all_ms:+$history_sampled_ms}" "$nobench")"
-bf=$(value backfill_ms "$B") bf1m=$(value backfill_1m_ms "$B") nobackfill="no such figure in the output of benchkit backfill"
-row "history: 2 partitions x 2 min at 100/s each" "<= 500 ms" "${bf:-?} ms assignment->drawn ($(value backfill_drawn "$B") of $(value backfill_records "$B") records, sampled $(value backfill_sampled "$B"))" "$(check "$bf" "<=" 500 "${why_backfill:-$nobackfill}")"
-row "history: 1,000,000 records in the window" "<= 2 s" "${bf1m:-?} ms assignment->drawn ($(value backfill_1m_drawn "$B") drawn, sampled $(value backfill_1m_sampled "$B"))" "$(check "$bf1m" "<=" 2000 "${why_backfill_1m:-$nobackfill}")"
+# (the history row is measured only when all of its figures are numbers)
+row "BenchmarkHistory, BenchmarkReadRange (kfake)" "" "200,000 whole ${history_ms:-?} ms; range of 400,000 ${range_ms:-?} ms, in slices ${range_sliced_ms:-?} ms" "$(measured "${history_ms:+${range_ms:+$range_sliced_ms}}" "$nobench")"
+bf=$(value backfill_ms "$B") bf1m=$(value backfill_1m_ms "$B") bf10m=$(value backfill_10m_ms "$B") nobackfill="no such figure in the output of benchkit backfill"
+# drawn RECORDS PREFIX: "yes" when the history drew every record it holds.
+drawn() { [ "$(value "$2_drawn" "$B")" = "$1" ] && echo yes || echo "NO ($(value "$2_drawn" "$B") of $1 records drawn)"; }
+row "history: 2 partitions x 2 min at 100/s each" "<= 500 ms" "${bf:-?} ms assignment->drawn ($(value backfill_drawn "$B") of $(value backfill_records "$B") records, $(value backfill_read "$B"))" "$(check "$bf" "<=" 500 "${why_backfill:-$nobackfill}")"
+row "history: 1,000,000 records in the window" "<= 1 s, every record" "${bf1m:-?} ms assignment->drawn ($(value backfill_1m_drawn "$B") drawn, $(value backfill_1m_read "$B"))" "$(all "$(check "$bf1m" "<=" 1000 "${why_backfill_1m:-$nobackfill}")" "$(drawn 1000000 backfill_1m)")"
+row "history: 10,000,000 records in the window" "<= 5 s, every record" "${bf10m:-?} ms assignment->drawn ($(value backfill_10m_drawn "$B") drawn, $(value backfill_10m_read "$B"))" "$(all "$(check "$bf10m" "<=" 5000 "${why_backfill_10m:-$nobackfill}")" "$(drawn 10000000 backfill_10m)")"
 row "dashboard on 1 core at ${ingest_rate} events/s" "lag back to 0, max <= 1 s of events" "lag last ${lag_last:-?}, max ${lag_max:-?}; $(value ingest_rate "$I")/s consumed" "$(all "$(check "$lag_last" "==" 0 "$why_ingest")" "$(check "$lag_max" "<=" "$ingest_rate" "$why_ingest")")"
 row "RSS after 10,000,000 events, 1,000 sensors" "<= 64 MiB, flat (end <= 1.1x halfway)" "$(mib "$rss_end") MiB (halfway $(mib "$rss_half"), peak $(mib "$rss_max"))" "$(all "$(check "$rss_max" "<=" 65536 "$why_ingest")" "$(check "$rss_grown" "<=" 1.1 "$why_ingest")")"
 row "idle dashboard, 30 s" "<= 1% of a core" "${idle_pct:-?}% (headless consume: ${idle_consume_pct:-?}%)" "$(all "$(check "$idle_pct" ">=" 0 "$why_idle")" "$(check "$idle_pct" "<=" 1 "$why_idle")")"

@@ -154,12 +154,13 @@ type ConsumerConfig struct {
 	// committed. A partition taken back is read from where this consumer
 	// left it. Zero (default): no history.
 	History time.Duration
-	// HistoryBudget is the most records of history read per partition;
-	// past it an even sample is read. Default: DefaultHistoryBudget.
+	// HistoryBudget is the most records of a partition's history read
+	// whole; past it, evenly spaced time slices of the window are read,
+	// each whole. Default: DefaultHistoryBudget.
 	HistoryBudget int
-	// OnHistory receives a partition's history before any of its records
-	// is passed to OnRecords in that assignment. History is read only when
-	// it is set. An error stops the consumer.
+	// OnHistory receives a partition's history, in parts with progress,
+	// before any of its records is passed to OnRecords in that assignment.
+	// History is read only when it is set. An error stops the consumer.
 	OnHistory func(ctx context.Context, h History) error
 	// OnReset receives a partition whose log was reset under the consumer,
 	// before any record of the new log. Optional.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -15,24 +14,31 @@ import (
 // outside the group (nothing is committed), and notices a log that was
 // reset under the consumer (truncated, deleted or recreated).
 
-// DefaultHistoryBudget is the most records of history read per partition
-// when ConsumerConfig.HistoryBudget is zero.
-const DefaultHistoryBudget = 2048
+// DefaultHistoryBudget is the most records of a partition's history read
+// whole when ConsumerConfig.HistoryBudget is zero; a history holding more is
+// read in evenly spaced time slices, each whole.
+const DefaultHistoryBudget = 5_000_000
 
-// History is the records of a partition's recent past: those of the span
+// History is a part of a partition's recent past: the records of the span
 // [From, To) of offsets, where To is the group's position when the partition
 // became this consumer's. They were read outside the group; nothing of them
-// was committed.
+// was committed. A history comes in parts, in offset order, the last one
+// Done.
 type History struct {
 	Partition int
 	From, To  int64
-	// Records are the records read, in offset order: all of the span, or
-	// an even sample of it when Sampled.
+	// Records are the next records of the span, in offset order: at most
+	// a chunk, not to be retained.
 	Records []Record
-	// Sampled says the span held more records than the budget and Records
-	// are an even sample of it.
-	Sampled bool
-	// Err says why the history stopped short of To, nil if it did not.
+	// Read is how many offsets of the history are read so far, Records
+	// included, of Total: To-From when it is read whole, the offsets of
+	// its slices when it is not.
+	Read, Total int64
+	// Slicing says whether the span is read whole or in time slices.
+	Slicing Slicing
+	// Done marks the last part, which holds no records.
+	Done bool
+	// Err, on the last part, says why the history stopped short.
 	Err error
 }
 
@@ -136,16 +142,7 @@ func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, p
 	if c.cfg.History <= 0 || c.cfg.OnHistory == nil {
 		return nil
 	}
-	h, herr := c.readHistory(ctx, conn, partition, time.Now().Add(-c.cfg.History), floor, position)
-	if ctx.Err() == nil {
-		h.Err = herr
-	}
-	if len(h.Records) > 0 || h.Err != nil {
-		if err := c.cfg.OnHistory(ctx, h); err != nil {
-			return handlerError{fmt.Errorf("handle history of %s [%d]: %w", c.cfg.Topic, partition, err)}
-		}
-	}
-	return nil
+	return c.readHistory(ctx, conn, partition, time.Now().Add(-c.cfg.History), floor, position)
 }
 
 func (c *Consumer) reportReset(partition int, from int64, st *partitionStart) {
@@ -185,138 +182,71 @@ func logChanged(conn *kafka.Conn, prev handedOn) string {
 	return ""
 }
 
-// budget returns the most records of history read per partition.
-func (c *Consumer) budget() int {
+// historyBudget returns the most records of a partition's history read whole.
+func (c *Consumer) historyBudget() int64 {
 	if c.cfg.HistoryBudget > 0 {
-		return c.cfg.HistoryBudget
+		return int64(c.cfg.HistoryBudget)
 	}
 	return DefaultHistoryBudget
 }
 
-// readHistory reads partition's records with timestamps from since on,
-// at offsets from floor (if >= 0) up to position, through conn, decoded as
-// consumed records are. Past the budget it reads an even sample (see
-// sampleOffsets). It returns what it read before an error too.
-func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition int, since time.Time, floor, position int64) (History, error) {
+// readHistory hands on, through OnHistory, partition's records with
+// timestamps from since on, at offsets from floor (if >= 0) up to position,
+// read through conn and decoded as consumed records are. A history that
+// holds more than the budget is read in time slices. Only OnHistory's
+// errors are returned; a read error ends the history, on its last part.
+func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition int, since time.Time, floor, position int64) error {
 	h := History{Partition: partition, From: position, To: position}
-	from, err := conn.ReadOffset(since)
-	if err != nil {
-		return h, fmt.Errorf("find offset of %s in %s [%d]: %w", since.Format(time.RFC3339), c.cfg.Topic, partition, err)
-	}
-	if from < 0 || from > position {
-		from = position // no record that recent
-	}
-	from = max(from, floor)
-	h.From = from
-	if from >= position {
-		return h, nil
-	}
-	targets := sampleOffsets(from, position, c.budget())
-	h.Sampled = targets != nil
-	return c.readSpan(ctx, conn, &h, targets)
-}
-
-// sampleOffsets returns at most budget offsets evenly spread over [from,
-// to), ending with to-1, or nil when the span holds no more than budget
-// offsets (read them all). The stride between them is a prime, so that
-// series whose records take turns in the log (sensor0..3, then again) are
-// sampled in turn too, each at an even spacing, unless their number is a
-// multiple of the stride.
-func sampleOffsets(from, to int64, budget int) []int64 {
-	n := to - from
-	if budget <= 0 || n <= int64(budget) {
+	emit := func() error {
+		if err := c.cfg.OnHistory(ctx, h); err != nil {
+			return handlerError{fmt.Errorf("handle history of %s [%d]: %w", c.cfg.Topic, partition, err)}
+		}
 		return nil
 	}
-	stride := nextPrime((n + int64(budget) - 1) / int64(budget))
-	count := (n + stride - 1) / stride
-	out := make([]int64, count)
-	for i := range count {
-		out[i] = to - 1 - (count-1-i)*stride
+	finish := func(err error) error {
+		if ctx.Err() != nil {
+			err = nil
+		}
+		if h.From >= h.To && err == nil {
+			return nil
+		}
+		h.Records, h.Done, h.Err = nil, true, err
+		return emit()
 	}
-	return out
-}
-
-// nextPrime returns the smallest prime at least n (n >= 2).
-func nextPrime(n int64) int64 {
-	for ; ; n++ {
-		prime := n >= 2
-		for d := int64(2); d*d <= n && prime; d++ {
-			prime = n%d != 0
-		}
-		if prime {
-			return n
-		}
+	from, err := c.offsetAt(conn, partition, since, position)
+	if err != nil {
+		return finish(err)
 	}
-}
-
-// sparseRead is the stride (offsets between samples) above which a sample
-// is fetched alone, with a seek, rather than read through.
-const sparseRead = 64
-
-// readSpan reads the records of [h.From, h.To) into h.Records: every one,
-// or with targets the first record at or after each target.
-func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, h *History, targets []int64) (History, error) {
-	maxBytes := c.cfg.MaxBytes
-	if targets != nil && (h.To-h.From)/int64(len(targets)) > sparseRead {
-		maxBytes = min(maxBytes, 256<<10)
+	h.From = min(max(from, floor), position)
+	if h.From >= position {
+		return nil
 	}
-	capacity := int(h.To - h.From)
-	if targets != nil {
-		capacity = len(targets)
+	h.Slicing = slicing(time.Since(since), position-h.From, c.historyBudget())
+	spans, err := c.sliceSpans(conn, partition, since, time.Now(), h.Slicing, offsetSpan{from: h.From, to: position})
+	if err != nil {
+		return finish(err)
 	}
-	h.Records = make([]Record, 0, capacity)
-	cursor, k := h.From, 0
-	empty := 0
-	for cursor < h.To && ctx.Err() == nil {
-		if targets != nil {
-			if k == len(targets) {
-				break
-			}
-			if targets[k]-cursor > sparseRead {
-				cursor = targets[k]
-			}
-		}
-		if _, err := conn.Seek(cursor, kafka.SeekAbsolute|kafka.SeekDontCheck); err != nil {
-			return *h, fmt.Errorf("seek %s [%d] to %d: %w", c.cfg.Topic, h.Partition, cursor, err)
-		}
-		if err := conn.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
-			return *h, err
-		}
-		batch := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: maxBytes, MaxWait: 500 * time.Millisecond})
-		read := 0
-		for {
-			msg, err := batch.ReadMessage()
-			if err != nil || msg.Offset >= h.To {
-				break
-			}
-			read++
-			cursor = msg.Offset + 1
-			if targets != nil {
-				if msg.Offset < targets[k] {
-					continue
-				}
-				for k < len(targets) && targets[k] <= msg.Offset {
-					k++
-				}
-			}
-			h.Records = append(h.Records, Record{})
-			c.decode(ctx, h.Partition, &msg, &h.Records[len(h.Records)-1])
-			if targets != nil && k == len(targets) {
-				break
-			}
-		}
-		if err := batch.Close(); err != nil && !errors.Is(err, io.EOF) && !isTimeout(err) {
-			return *h, fmt.Errorf("read history of %s [%d] at %d: %w", c.cfg.Topic, h.Partition, cursor, err)
-		}
-		if read == 0 {
-			// Nothing at cursor (a gap in the offsets, or the broker had
-			// nothing to say): give up after a few tries rather than spin.
-			if empty++; empty == 3 {
-				break
-			}
-		} else {
-			empty = 0
-		}
+	for _, sp := range spans {
+		h.Total += sp.len()
 	}
-	return *h, nil
+	var done int64 // offsets of the spans read whole
+	for _, sp := range spans {
+		// Offsets a span's read stops short of hold no record the broker
+		// gives (control records of transactions): nothing is left there.
+		_, err := c.readSpan(ctx, conn, partition, sp, func(chunk []Record) error {
+			h.Records = chunk
+			h.Read = done + chunk[len(chunk)-1].Offset + 1 - sp.from
+			return emit()
+		})
+		var fatal handlerError
+		if errors.As(err, &fatal) {
+			return err
+		}
+		if err != nil || ctx.Err() != nil {
+			return finish(err)
+		}
+		done += sp.len()
+	}
+	h.Read = h.Total
+	return finish(nil)
 }

@@ -2,7 +2,7 @@ package stream
 
 import (
 	"context"
-	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,9 +10,8 @@ import (
 )
 
 // BenchmarkHistory reads a partition's history straight from an in-process
-// kfake broker through the range reader (ListOffsets by time, fetch,
-// decode): the whole span when it fits the budget, an even sample of it
-// when it does not. Time includes the in-process broker's.
+// kfake broker (ListOffsets by time, fetch, decode), every record of it.
+// Time includes the in-process broker's.
 func BenchmarkHistory(b *testing.B) {
 	const span = 400_000 // records in both partitions, 200,000 in each
 	emb := benchCluster(b, span)
@@ -24,56 +23,79 @@ func BenchmarkHistory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tests := []struct {
-		name   string
-		from   int64 // offset the span starts at
-		budget int
-	}{
-		{name: "all/12000", from: highs[0] - 12_000, budget: 12_000},
-		{name: "sampled/200000-to-2048", from: 0, budget: 2048},
+	var read int64
+	c, err := NewConsumer(ConsumerConfig{
+		Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Group: "bench", Topic: emb.Topic(),
+		Decoder:   schema.NewDecoder(reg),
+		OnRecords: func(context.Context, []Record) error { return nil },
+		OnHistory: func(_ context.Context, h History) error {
+			read += int64(len(h.Records))
+			return nil
+		},
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
-	for _, tt := range tests {
+	ctx := context.Background()
+	conn, err := c.dialLeader(ctx, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	since := time.UnixMilli(0) // every record: benchCluster's are stamped in 2023
+	b.ReportAllocs()
+	for b.Loop() {
+		read = 0
+		if err := c.readHistory(ctx, conn, 0, since, -1, highs[0]); err != nil {
+			b.Fatal(err)
+		}
+		if read != highs[0] {
+			b.Fatalf("read %d records of %d", read, highs[0])
+		}
+	}
+	b.ReportMetric(float64(read), "records")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/history")
+}
+
+// BenchmarkReadRange reads the time range of every record of both
+// partitions outside the group: whole, and in slices of a tenth.
+func BenchmarkReadRange(b *testing.B) {
+	const records = 400_000 // stamped 10 ms apart by 8, over 500 s of 2023
+	emb := benchCluster(b, records)
+	reg, err := schema.NewClient(emb.RegistryURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	from := time.UnixMilli(1_700_000_000_000)
+	for _, tt := range []struct {
+		name   string
+		budget int64
+	}{
+		{name: "whole", budget: records},
+		{name: "a tenth in slices", budget: records / 10},
+	} {
 		b.Run(tt.name, func(b *testing.B) {
-			c, err := NewConsumer(ConsumerConfig{
-				Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Group: "bench", Topic: emb.Topic(),
-				Decoder: schema.NewDecoder(reg), HistoryBudget: tt.budget,
-				OnRecords: func(context.Context, []Record) error { return nil },
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			c.cfg.defaults()
-			ctx := context.Background()
-			conn, err := c.dialLeader(ctx, 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer conn.Close()
-			since := time.UnixMilli(0) // every record: benchCluster's are stamped in 2023
+			var read atomic.Int64
 			b.ReportAllocs()
-			var kept int
 			for b.Loop() {
-				h, err := c.readHistory(ctx, conn, 0, since, tt.from, highs[0])
+				read.Store(0)
+				plan, err := ReadRange(context.Background(), RangeConfig{
+					Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic(), Decoder: schema.NewDecoder(reg),
+					From: from, To: from.Add(500 * time.Second), Budget: tt.budget,
+					OnRecords: func(_ context.Context, batch []Record) error {
+						read.Add(int64(len(batch)))
+						return nil
+					},
+				})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if n := int(highs[0] - tt.from); len(h.Records) > tt.budget || len(h.Records) < min(n, tt.budget/2) {
-					b.Fatalf("read %d records of %d, budget %d", len(h.Records), n, tt.budget)
+				if read.Load() != plan.Read || plan.Records != records {
+					b.Fatalf("read %d records of %d planned, %d in the range", read.Load(), plan.Read, plan.Records)
 				}
-				kept = len(h.Records)
 			}
-			b.ReportMetric(float64(kept), "records")
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/history")
+			b.ReportMetric(float64(read.Load()), "records")
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/range")
 		})
-	}
-}
-
-// BenchmarkSampleOffsets chooses 2048 offsets out of a million.
-func BenchmarkSampleOffsets(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if got := sampleOffsets(0, 1_000_000, 2048); len(got) > 2048 {
-			b.Fatal(fmt.Sprint(len(got)))
-		}
 	}
 }

@@ -17,67 +17,6 @@ import (
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
-func TestSampleOffsets(t *testing.T) {
-	tests := []struct {
-		name     string
-		from, to int64
-		budget   int
-		wantAll  bool
-	}{
-		{name: "fewer than the budget: all of them", from: 10, to: 20, budget: 16, wantAll: true},
-		{name: "exactly the budget: all of them", from: 0, to: 16, budget: 16, wantAll: true},
-		{name: "twice the budget", from: 100, to: 132, budget: 16},
-		{name: "12,000 into 2048", from: 0, to: 12_000, budget: 2048},
-		{name: "a million into 2048", from: 5, to: 1_000_005, budget: 2048},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := sampleOffsets(tt.from, tt.to, tt.budget)
-			if tt.wantAll {
-				if got != nil {
-					t.Fatalf("sampled %d offsets, want all", len(got))
-				}
-				return
-			}
-			if len(got) > tt.budget || len(got) < tt.budget/2 {
-				t.Fatalf("%d offsets, want between half the budget and the budget %d", len(got), tt.budget)
-			}
-			if got[0] < tt.from || got[len(got)-1] != tt.to-1 {
-				t.Errorf("offsets from %d to %d, want within [%d, %d) ending with the newest", got[0], got[len(got)-1], tt.from, tt.to)
-			}
-			stride := got[1] - got[0]
-			for i := 1; i < len(got); i++ {
-				if got[i]-got[i-1] != stride {
-					t.Fatalf("stride %d at %d, want %d throughout", got[i]-got[i-1], i, stride)
-				}
-			}
-			// Series taking turns in the log are each sampled at an even
-			// spacing, whatever their number (below the stride).
-			for _, period := range []int64{2, 3, 4, 8, 500} {
-				if period >= stride {
-					continue
-				}
-				last := map[int64]int64{}
-				spacing := map[int64]int64{}
-				for _, o := range got {
-					series := o % period
-					if prev, ok := last[series]; ok {
-						if d := o - prev; spacing[series] == 0 {
-							spacing[series] = d
-						} else if d != spacing[series] {
-							t.Fatalf("period %d: series %d spaced %d then %d", period, series, spacing[series], d)
-						}
-					}
-					last[series] = o
-				}
-				if int64(len(last)) != period {
-					t.Errorf("period %d: %d of the series sampled", period, len(last))
-				}
-			}
-		})
-	}
-}
-
 // produceSpread writes steps × 8 sensor events whose timestamps are spread
 // evenly over [from, to), and returns the high watermark of each partition.
 func produceSpread(t testing.TB, emb *testCluster, steps int, from, to time.Time) map[int]int64 {
@@ -111,26 +50,56 @@ func produceSpread(t testing.TB, emb *testCluster, steps int, from, to time.Time
 	return highs
 }
 
-// histories gathers the histories and resets a consumer reports.
+// histories gathers the histories and resets a consumer reports, each
+// history's parts put together.
 type histories struct {
-	mu     sync.Mutex
-	got    []History
-	resets []LogReset
+	mu      sync.Mutex
+	got     []History
+	partial map[int]*History
+	errs    []string // parts out of order or with wrong progress
+	resets  []LogReset
 }
 
 func (h *histories) attach(cfg *ConsumerConfig, window time.Duration, budget int) {
 	cfg.History, cfg.HistoryBudget = window, budget
-	cfg.OnHistory = func(_ context.Context, got History) error {
+	cfg.OnHistory = func(_ context.Context, part History) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		got.Records = slices.Clone(got.Records)
-		h.got = append(h.got, got)
+		if h.partial == nil {
+			h.partial = map[int]*History{}
+		}
+		whole := h.partial[part.Partition]
+		if whole == nil {
+			whole = &History{Partition: part.Partition, From: part.From, To: part.To, Slicing: part.Slicing, Total: part.Total}
+			h.partial[part.Partition] = whole
+		}
+		if part.Read < whole.Read || part.Read > part.Total || part.Total != whole.Total || part.From != whole.From || part.To != whole.To {
+			h.errs = append(h.errs, fmt.Sprintf("p%d part read %d of %d [%d, %d) after %d of %d [%d, %d)",
+				part.Partition, part.Read, part.Total, part.From, part.To, whole.Read, whole.Total, whole.From, whole.To))
+		}
+		whole.Read = part.Read
+		whole.Records = append(whole.Records, part.Records...)
+		if part.Done {
+			whole.Done, whole.Err = true, part.Err
+			h.got = append(h.got, *whole)
+			delete(h.partial, part.Partition)
+		}
 		return nil
 	}
 	cfg.OnReset = func(r LogReset) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.resets = append(h.resets, r)
+	}
+}
+
+// check fails t for parts that came out of order.
+func (h *histories) check(t *testing.T) {
+	t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, e := range h.errs {
+		t.Error(e)
 	}
 }
 
@@ -174,12 +143,15 @@ func TestHistoryOnAssignment(t *testing.T) {
 	}
 
 	tests := []struct {
-		name        string
-		budget      int
-		wantSampled bool
+		name   string
+		budget int
+		// slicing is the time slices read, zero for the whole span.
+		slicing Slicing
 	}{
 		{name: "all of the window", budget: 0},
-		{name: "over the budget: sampled", budget: 64, wantSampled: true},
+		// 480 records of each partition over 2 of the 3 minutes: one slice
+		// of a second in every 8 (480/64 rounded up) of the 3 minutes.
+		{name: "over the budget: time slices read whole", budget: 64, slicing: Slicing{Slice: time.Second, Every: 8 * time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,17 +162,32 @@ func TestHistoryOnAssignment(t *testing.T) {
 			stop := runConsumer(t, cfg)
 			waitFor(t, "both histories", 20*time.Second, func() bool { return len(h.of(0)) == 1 && len(h.of(1)) == 1 })
 			stop()
+			h.check(t)
 			for p := range 2 {
 				got := h.of(p)[0]
 				span := highs[p] - old[p]
-				if got.From != old[p] || got.To != highs[p] || got.Sampled != tt.wantSampled || got.Err != nil {
-					t.Errorf("p%d history [%d, %d) sampled %v err %v, want [%d, %d) sampled %v", p, got.From, got.To, got.Sampled, got.Err, old[p], highs[p], tt.wantSampled)
+				if got.From != old[p] || got.To != highs[p] || got.Slicing != tt.slicing || got.Err != nil || got.Read != got.Total {
+					t.Errorf("p%d history [%d, %d) read %d of %d in %v, err %v; want [%d, %d) all read in %v", p, got.From, got.To, got.Read, got.Total, got.Slicing, got.Err, old[p], highs[p], tt.slicing)
 				}
-				if !tt.wantSampled && len(got.Records) != int(span) {
-					t.Errorf("p%d: %d records of history, want all %d", p, len(got.Records), span)
+				if tt.slicing.Whole() && (len(got.Records) != int(span) || got.Total != span) {
+					t.Errorf("p%d: %d records of history (total %d), want all %d", p, len(got.Records), got.Total, span)
 				}
-				if tt.wantSampled && (len(got.Records) > tt.budget || len(got.Records) < tt.budget/2) {
-					t.Errorf("p%d: %d records of a sampled history, want at most the budget %d, at least half", p, len(got.Records), tt.budget)
+				if !tt.slicing.Whole() {
+					// Each slice is read whole: every step in it has all
+					// 4 sensors of the partition, and the steps read are
+					// spread over the window, a slice every 8 s.
+					steps := map[int64]int{}
+					for _, r := range got.Records {
+						steps[r.Time.UnixMilli()]++
+					}
+					for at, n := range steps {
+						if n != 4 {
+							t.Errorf("p%d: step at %d read %d of its 4 records", p, at, n)
+						}
+					}
+					if len(got.Records) > 2*tt.budget || len(steps) < 10 || len(got.Records) != int(got.Total) {
+						t.Errorf("p%d: %d records in %d steps (total %d), want about the budget %d over at least 10 slices", p, len(got.Records), len(steps), got.Total, tt.budget)
+					}
 				}
 				keys := map[string]bool{}
 				for i, r := range got.Records {
@@ -276,8 +263,8 @@ func TestHistoryFillsTakenBackSpan(t *testing.T) {
 	// At start a had nothing to fill in (the group began at offset 0).
 	waitFor(t, "the history of the partition taken back", 20*time.Second, func() bool { return len(h.of(owned)) == 1 })
 	got := h.of(owned)[0]
-	if got.From != 40 || got.To != highs[owned] || len(got.Records) != int(highs[owned]-40) || got.Sampled {
-		t.Errorf("history of p%d taken back: [%d, %d) with %d records, sampled %v; want [40, %d) whole", owned, got.From, got.To, len(got.Records), got.Sampled, highs[owned])
+	if got.From != 40 || got.To != highs[owned] || len(got.Records) != int(highs[owned]-40) || !got.Slicing.Whole() || got.Read != got.Total {
+		t.Errorf("history of p%d taken back: [%d, %d) with %d records, read %d of %d in %v; want [40, %d) whole", owned, got.From, got.To, len(got.Records), got.Read, got.Total, got.Slicing, highs[owned])
 	}
 	// Live reading goes on from the group's position: nothing of the span
 	// is handed on again.

@@ -51,6 +51,7 @@ type Bridge struct {
 	events     []ui.Event
 	errs       []ui.DecodeError
 	queue      []tea.Msg // histories and log resets, with the events before them, to send in order
+	queued     int       // events in queue
 	statuses   map[int]stream.Status
 	unplotted  int      // records with nothing to plot
 	skipped    []string // repeated and map fields of the schemas seen, never plotted
@@ -79,22 +80,33 @@ func NewBridge(send func(tea.Msg), ex *extract.Extractor, writers WriterFunc) *B
 func (b *Bridge) Records(ctx context.Context, batch []stream.Record) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for len(b.events) > maxPending && ctx.Err() == nil {
-		b.drained.Wait()
-	}
+	b.waitDrained(ctx)
 	b.convert(ctx, batch)
 	b.notify()
 	return nil
 }
 
-// History converts a partition's history into one ui.HistoryMsg, sent
-// after the events converted before it and before those after it.
+// waitDrained waits while too much is pending.
+func (b *Bridge) waitDrained(ctx context.Context) {
+	for len(b.events)+b.queued > maxPending && ctx.Err() == nil {
+		b.drained.Wait()
+	}
+}
+
+// History converts a part of a partition's history into one
+// ui.HistoryMsg, sent after the events converted before it and before
+// those after it. It blocks while too much is pending.
 func (b *Bridge) History(ctx context.Context, h stream.History) error {
+	if len(h.Records) == 0 {
+		return nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.waitDrained(ctx)
 	b.cut()
 	b.convert(ctx, h.Records)
-	b.queue = append(b.queue, ui.HistoryMsg{Partition: h.Partition, Events: b.events, Sampled: h.Sampled})
+	b.queue = append(b.queue, ui.HistoryMsg{Partition: h.Partition, Events: b.events})
+	b.queued += len(b.events)
 	b.events = nil
 	b.notify()
 	return nil
@@ -114,6 +126,7 @@ func (b *Bridge) LogReset(r stream.LogReset) {
 func (b *Bridge) cut() {
 	if len(b.events) > 0 || len(b.errs) > 0 {
 		b.queue = append(b.queue, ui.EventsMsg{Events: b.events, Errors: b.errs})
+		b.queued += len(b.events)
 		b.events, b.errs = nil, nil
 	}
 }
@@ -264,7 +277,7 @@ func (b *Bridge) notify() {
 func (b *Bridge) Flush() {
 	b.mu.Lock()
 	queue, events, errs := b.queue, b.events, b.errs
-	b.queue, b.events, b.errs = nil, nil, nil
+	b.queue, b.events, b.errs, b.queued = nil, nil, nil, 0
 	var status *ui.StatusMsg
 	if b.changed {
 		b.changed = false

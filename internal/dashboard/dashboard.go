@@ -218,9 +218,10 @@ func (d *session) consumerConfig(o Options, conn stream.Connection, fast bool) s
 			logger.Info("status", "partition", st.Partition, "text", st.Text)
 			br.Status(st)
 		},
-		HistoryBudget: cfg.Plot.Points,
 		OnHistory: func(ctx context.Context, h stream.History) error {
-			logger.Info("history", "partition", h.Partition, "from", h.From, "to", h.To, "records", len(h.Records), "sampled", h.Sampled, "err", h.Err)
+			if h.Done {
+				logger.Info("history", "partition", h.Partition, "from", h.From, "to", h.To, "read", h.Read, "of", h.Total, "slices", h.Slicing.String(), "err", h.Err)
+			}
 			return br.History(ctx, h)
 		},
 		OnReset: func(r stream.LogReset) {

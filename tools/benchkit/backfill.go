@@ -25,12 +25,13 @@ const frameInterval = time.Second / 30
 // of every partition that has one.
 type historyModel struct {
 	inner   tea.Model
-	want    int
-	got     int
+	done    bool // every history was sent
 	drawn   chan time.Time
 	records int
-	sampled bool
 }
+
+// historiesSent says every part of every history was sent to the model.
+type historiesSent struct{}
 
 func (m *historyModel) Init() tea.Cmd { return m.inner.Init() }
 
@@ -39,12 +40,12 @@ func (m *historyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.inner, cmd = m.inner.Update(msg)
 	switch msg := msg.(type) {
 	case ui.HistoryMsg:
-		m.got++
 		m.records += len(msg.Events)
-		m.sampled = m.sampled || msg.Sampled
+	case historiesSent:
+		m.done = true
 	case ui.FrameMsg:
-		if m.got == m.want && m.want > 0 {
-			m.want = 0 // once
+		if m.done {
+			m.done = false // once
 			m.drawn <- time.Now()
 		}
 	}
@@ -56,9 +57,9 @@ func (m *historyModel) View() string { return m.inner.View() }
 // runBackfill fills the topic with --records records per partition (or in
 // --partition alone) whose timestamps are spread over the --span before
 // now, then starts a consumer in a new group at the latest offsets with the
-// dashboard's history (window --span, budget --budget records per
-// partition, the ui's default points per series) and its model, and
-// reports how long after the assignment the histories were drawn.
+// dashboard's history (window --span, read whole up to --budget records
+// per partition) and its model, and reports how long after the assignment
+// the histories were drawn.
 func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer) error {
 	brokers := fs.String("brokers", "", "bootstrap broker")
 	registry := fs.String("registry", "", "schema registry URL")
@@ -66,7 +67,7 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 	records := fs.Int("records", 12_000, "records per partition")
 	only := fs.Int("partition", -1, "fill only this partition (-1: every one)")
 	span := fs.Duration("span", 2*time.Minute, "the records' timestamps are spread over this span before now")
-	budget := fs.Int("budget", ui.DefaultCapacity, "history budget per partition")
+	budget := fs.Int("budget", stream.DefaultHistoryBudget, "history budget per partition: most records read whole")
 	batch := fs.Int("batch", 4096, "records per produce request (the broker keeps one record batch per partition and request)")
 	prefix := fs.String("prefix", "backfill", "prefix of the reported keys")
 	if err := fs.Parse(args); err != nil {
@@ -83,7 +84,7 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 	}
 
 	drawn := make(chan time.Time, 1)
-	model := &historyModel{inner: ui.New(ui.Options{Topic: *topic, Group: "backfill", FPS: -1}), want: filled, drawn: drawn}
+	model := &historyModel{inner: ui.New(ui.Options{Topic: *topic, Group: "backfill", FPS: -1}), drawn: drawn}
 	program := tea.NewProgram(model, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignalHandler(), tea.WithContext(ctx))
 	uiDone := make(chan error, 1)
 	go func() {
@@ -97,6 +98,8 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 	var (
 		mu       sync.Mutex
 		assigned time.Time
+		finished int // partitions whose history is sent whole
+		sliced   stream.Slicing
 	)
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn:      conn,
@@ -119,7 +122,18 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 			if h.Err != nil {
 				return h.Err
 			}
-			msg := ui.HistoryMsg{Partition: h.Partition, Sampled: h.Sampled, Events: make([]ui.Event, 0, len(h.Records))}
+			if h.Done {
+				mu.Lock()
+				defer mu.Unlock()
+				if finished++; finished == filled {
+					program.Send(historiesSent{})
+				}
+				if !h.Slicing.Whole() {
+					sliced = h.Slicing
+				}
+				return nil
+			}
+			msg := ui.HistoryMsg{Partition: h.Partition, Events: make([]ui.Event, 0, len(h.Records))}
 			for _, r := range h.Records {
 				if r.IsSensor {
 					msg.Events = append(msg.Events, ui.Event{Partition: r.Partition, Offset: r.Offset, Series: r.Sensor.ID, Time: time.UnixMilli(r.Sensor.Timestamp), Value: r.Sensor.Value})
@@ -161,8 +175,8 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 	<-uiDone
 	mu.Lock()
 	defer mu.Unlock()
-	fmt.Fprintf(out, "%s_ms=%.1f\n%s_records=%d\n%s_drawn=%d\n%s_sampled=%v\n", *prefix, float64(at.Sub(assigned).Microseconds())/1000,
-		*prefix, filled**records, *prefix, model.records, *prefix, model.sampled)
+	fmt.Fprintf(out, "%s_ms=%.1f\n%s_records=%d\n%s_drawn=%d\n%s_read=%s\n", *prefix, float64(at.Sub(assigned).Microseconds())/1000,
+		*prefix, filled**records, *prefix, model.records, *prefix, sliced.String())
 	return nil
 }
 

@@ -111,12 +111,24 @@ type Slicing struct {
 // Whole reports whether the range is read whole.
 func (s Slicing) Whole() bool { return s.Slice <= 0 || s.Every <= s.Slice }
 
-// String says what is read: "every record", "1m0s in 12".
+// String says what is read: "every record", "1 minute in 12".
 func (s Slicing) String() string {
 	if s.Whole() {
 		return "every record"
 	}
-	return fmt.Sprintf("%s in %d", s.Slice, s.Every/s.Slice)
+	n, unit := int64(s.Slice/time.Second), "second"
+	switch {
+	case s.Slice%time.Hour == 0:
+		n, unit = int64(s.Slice/time.Hour), "hour"
+	case s.Slice%time.Minute == 0:
+		n, unit = int64(s.Slice/time.Minute), "minute"
+	case s.Slice < time.Second:
+		n, unit = s.Slice.Milliseconds(), "millisecond"
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s in %d", n, unit, s.Every/s.Slice)
 }
 
 // sliceSizes are the slice lengths slicing chooses from: round figures, so

@@ -42,41 +42,41 @@ type Options struct {
 
 // Run runs the embedded broker and registry in the foreground until ctx
 // is done; with Secure, as a local rehearsal of a Hopsworks cluster.
-func Run(ctx context.Context, f Options, stdout io.Writer) error {
-	broker, registry := f.Broker, f.Registry
+func Run(ctx context.Context, o Options, stdout io.Writer) error {
+	broker, registry := o.Broker, o.Registry
 	if broker == "" {
 		broker = embedded.DefaultBroker
-		if f.Secure != "" {
+		if o.Secure != "" {
 			broker = DefaultSecureBroker
 		}
 	}
 	if registry == "" {
 		registry = embedded.DefaultRegistry
-		if f.Secure != "" {
+		if o.Secure != "" {
 			registry = DefaultSecureRegistry
 		}
 	}
 	cfg := embedded.Config{
 		BrokerAddr:   broker,
 		RegistryAddr: registry,
-		Topic:        f.Topic,
-		Partitions:   f.Partitions,
-		Subject:      f.Subject,
+		Topic:        o.Topic,
+		Partitions:   o.Partitions,
+		Subject:      o.Subject,
 	}
 	var written []string
-	if f.Secure != "" {
+	if o.Secure != "" {
 		var err error
-		if written, err = secureCluster(&cfg, f.Secure, f.Project, f.ProjectID); err != nil {
+		if written, err = secureCluster(&cfg, o.Secure, o.Project, o.ProjectID); err != nil {
 			return err
 		}
-		cfg.RegistryAcceptsConfluentType = f.No415
+		cfg.RegistryAcceptsConfluentType = o.No415
 	}
 	emb, err := embedded.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	broker, registry = emb.BrokerAddr(), emb.RegistryURL()
-	if f.Secure != "" {
+	if o.Secure != "" {
 		fmt.Fprintln(stdout, "secure rehearsal cluster: mutual TLS, Hopsworks-style registry")
 		broker += " (TLS, client certificate required)"
 		registry += " (API key required)"
@@ -84,17 +84,17 @@ func Run(ctx context.Context, f Options, stdout io.Writer) error {
 	lines := [][2]string{
 		{"kafka broker", broker},
 		{"schema registry", registry},
-		{"topic", fmt.Sprintf("%s (%d partitions)", f.Topic, f.Partitions)},
-		{"subject", f.Subject},
+		{"topic", fmt.Sprintf("%s (%d partitions)", o.Topic, o.Partitions)},
+		{"subject", o.Subject},
 	}
-	if f.Secure != "" {
+	if o.Secure != "" {
 		names := make([]string, len(written))
 		for i, p := range written {
 			names[i] = filepath.Base(p)
 		}
 		lines = append(lines,
-			[2]string{"wrote", f.Secure + ": " + strings.Join(names, " ")},
-			[2]string{"try", "kafkaplot produce -c " + filepath.Join(f.Secure, embedded.FileConfig) + " -e 5 -d 0"})
+			[2]string{"wrote", o.Secure + ": " + strings.Join(names, " ")},
+			[2]string{"try", "kafkaplot produce -c " + filepath.Join(o.Secure, embedded.FileConfig) + " -e 5 -d 0"})
 	}
 	printFields(stdout, lines)
 	fmt.Fprintln(stdout, "Press Ctrl-c to stop.")

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 )
 
 // TestAssignorsFlag checks that --assignors overrides the configuration
@@ -98,6 +99,37 @@ func TestSubjectName(t *testing.T) {
 			}
 			if err != nil || got != tc.want {
 				t.Errorf("subjectName = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// codedError is an engine's error that chooses its exit code.
+type codedError struct{ code int }
+
+func (e codedError) Error() string { return "coded" }
+func (e codedError) ExitCode() int { return e.code }
+
+// TestExitCode checks the mapping of run's errors to exit codes and what
+// is printed.
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		err        error
+		wantCode   int
+		wantStderr string
+	}{
+		{"success", nil, 0, ""},
+		{"interrupted", fmt.Errorf("consume: %w", connect.ErrInterrupted), 130, ""},
+		{"an engine's code", fmt.Errorf("wrapped: %w", codedError{7}), 7, "kafkaplot: wrapped: coded\n"},
+		{"usage", helpHint{err: usageError{errors.New("bad flag")}, command: "kafkaplot consume"}, 2,
+			"kafkaplot: bad flag\nRun 'kafkaplot consume -h' for help.\n"},
+		{"other", errors.New("broken"), 1, "kafkaplot: broken\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr strings.Builder
+			if code := exitCode(tc.err, &stderr); code != tc.wantCode || stderr.String() != tc.wantStderr {
+				t.Errorf("exitCode = %d, printed %q; want %d, %q", code, stderr.String(), tc.wantCode, tc.wantStderr)
 			}
 		})
 	}

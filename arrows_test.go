@@ -33,8 +33,8 @@ func goList(t *testing.T, args ...string) []string {
 // neither bubbletea nor lipgloss in its dependencies; config only tlsfiles
 // (it states which TLS files apply, tlsfiles loads them) and tlsfiles
 // nothing of ours; embedded only stream, schema and tlsfiles (and its own
-// certs); render (pictures) nothing of ours and neither a terminal nor a
-// Kafka library.
+// certs); render (pictures) and export (CSV, JSON lines) nothing of ours
+// and neither a terminal nor a Kafka library.
 func TestImportArrows(t *testing.T) {
 	servers := []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/twmb/franz-go/pkg/sr/srfake", "net/http/httptest"}
 	leaf := []string{"github.com/charmbracelet/bubbletea", "github.com/charmbracelet/lipgloss", "github.com/segmentio/kafka-go", "github.com/twmb/franz-go/pkg/kgo"}
@@ -54,6 +54,7 @@ func TestImportArrows(t *testing.T) {
 		{pkg: "internal/flaghelp", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
 		{pkg: "render", ours: []string{}, forbidden: leaf},
+		{pkg: "export", ours: []string{}, forbidden: leaf},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
 			for _, dep := range goList(t, "-deps", "-f", "{{.ImportPath}}", "./"+tc.pkg) {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -39,7 +40,7 @@ func TestBridgeProtobufUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := dashboard.ExtractorFor(config.Default())
+	ex := connect.Extractor(config.Default())
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	start := time.Date(2024, 5, 17, 12, 0, 0, 0, time.UTC)
 	var records []stream.Record

@@ -21,6 +21,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
@@ -230,7 +231,7 @@ func dashboardView(msgs []tea.Msg, now time.Time, w, h int) string {
 // schema and the broken record as a decode error.
 func TestBridgeMixedSchemasGolden(t *testing.T) {
 	c := testRegistry(t)
-	ex := dashboard.ExtractorFor(config.Default())
+	ex := connect.Extractor(config.Default())
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
 	records := mixedTopic(t, c, dec, start)
@@ -321,7 +322,7 @@ func TestBridgeClicks(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.Plot.Series, cfg.Plot.Value = "creative_id", []string{"cost"}
-	ex := dashboard.ExtractorFor(cfg)
+	ex := connect.Extractor(cfg)
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
 	gen := clickGen{start: time.Date(2024, 5, 17, 23, 59, 0, 0, time.UTC)}
 	var records []stream.Record
@@ -371,7 +372,7 @@ func TestBridgeClicks(t *testing.T) {
 // BenchmarkBridgeSensors hands the bridge batches of tutorial sensor records
 // from the fast path, as the consumer does, and flushes them.
 func BenchmarkBridgeSensors(b *testing.B) {
-	ex := dashboard.ExtractorFor(config.Default())
+	ex := connect.Extractor(config.Default())
 	br := dashboard.NewBridge(func(tea.Msg) {}, ex, func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
 	batch := make([]stream.Record, 1024)
 	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
@@ -433,7 +434,7 @@ func TestBridgeStatuses(t *testing.T) {
 				if st, ok := msg.(ui.StatusMsg); ok {
 					got = append(got, st)
 				}
-			}, dashboard.ExtractorFor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+			}, connect.Extractor(config.Default()), func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
 			for _, st := range tt.statuses {
 				br.Status(st)
 			}
@@ -472,7 +473,7 @@ func TestBridgeKeepsOrder(t *testing.T) {
 		case ui.LogResetMsg:
 			got = append(got, fmt.Sprintf("reset p%d from %d", m.Partition, m.From))
 		}
-	}, dashboard.ExtractorFor(config.Default()), nil)
+	}, connect.Extractor(config.Default()), nil)
 	rec := func(p int, off int64) stream.Record {
 		return stream.Record{Partition: p, Offset: off, Key: []byte("sensor0"), IsSensor: true,
 			Sensor: schema.Sensor{ID: "sensor0", Timestamp: 1_700_000_000_000 + off, Value: 1}}

@@ -119,7 +119,7 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	defer producer.Close()
 
 	// The dashboard's wiring (dashboard.Run), without a terminal.
-	ex := dashboard.ExtractorFor(cfg)
+	ex := connect.Extractor(cfg)
 	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSensorFilter(ex.SensorOK))
 	if err != nil {
 		b.Fatal(err)

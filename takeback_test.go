@@ -12,6 +12,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -45,7 +46,7 @@ func startPipe(t *testing.T, c cluster, group string) (*dashboardPipe, context.C
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	decoder := schema.NewDecoder(reg)
-	br := dashboard.NewBridge(func(msg tea.Msg) { d.msgs <- msg }, dashboard.ExtractorFor(config.Default()), decoder.Writer)
+	br := dashboard.NewBridge(func(msg tea.Msg) { d.msgs <- msg }, connect.Extractor(config.Default()), decoder.Writer)
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn: stream.Connection{Brokers: []string{c.broker}}, Group: group, Topic: "temperature", Decoder: decoder,
 		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,

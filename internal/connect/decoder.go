@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
@@ -23,4 +24,17 @@ func DecoderOptions(cfg config.Config, opts ...schema.DecoderOption) ([]schema.D
 		return nil, err
 	}
 	return append(opts, schema.WithSchemaFile(sf)), nil
+}
+
+// Extractor returns the Extractor for the configuration's [plot] fields:
+// what the dashboard, `plot` and `consume --output` take from a record.
+func Extractor(cfg config.Config) *extract.Extractor {
+	ec := extract.Config{Series: cfg.Plot.Series, Values: cfg.Plot.Value, Time: cfg.Plot.Time}
+	if ec.Series == config.SeriesKey {
+		ec.Series = extract.KeySeries
+	}
+	if ec.Time == config.TimeRecord {
+		ec.Time = extract.RecordTime
+	}
+	return extract.New(ec)
 }

@@ -11,7 +11,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/schema"
@@ -393,16 +392,4 @@ func offsetsMsg(stats []stream.PartitionOffsets) ui.OffsetsMsg {
 		msg.Stats[i] = ui.PartitionStat{Partition: s.Partition, Committed: s.Committed, High: s.High}
 	}
 	return msg
-}
-
-// ExtractorFor returns the Extractor for the configuration's [plot] fields.
-func ExtractorFor(cfg config.Config) *extract.Extractor {
-	ec := extract.Config{Series: cfg.Plot.Series, Values: cfg.Plot.Value, Time: cfg.Plot.Time}
-	if ec.Series == config.SeriesKey {
-		ec.Series = extract.KeySeries
-	}
-	if ec.Time == config.TimeRecord {
-		ec.Time = extract.RecordTime
-	}
-	return extract.New(ec)
 }

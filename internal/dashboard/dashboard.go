@@ -184,7 +184,7 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx), tea.WithInput(keyboard))
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send = program.Send
-	ex := ExtractorFor(cfg)
+	ex := connect.Extractor(cfg)
 	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))...)
 	return &session{
 		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer),

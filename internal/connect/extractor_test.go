@@ -1,4 +1,4 @@
-package dashboard
+package connect
 
 import (
 	"testing"
@@ -7,10 +7,10 @@ import (
 	"github.com/kafkaplot/kafkaplot/extract"
 )
 
-// TestExtractorFor checks that the configuration's @key and @time reach
+// TestExtractor checks that the configuration's @key and @time reach
 // the extractor as its key series and record time.
-func TestExtractorFor(t *testing.T) {
-	ex := ExtractorFor(config.Config{Plot: config.Plot{Series: config.SeriesKey, Time: config.TimeRecord}})
+func TestExtractor(t *testing.T) {
+	ex := Extractor(config.Config{Plot: config.Plot{Series: config.SeriesKey, Time: config.TimeRecord}})
 	if got := ex.Config(); got.Series != extract.KeySeries || got.Time != extract.RecordTime {
 		t.Errorf("extractor config = %+v", got)
 	}

@@ -211,7 +211,7 @@ rate = 10
 			doc: "[registry]\nsubject_strategy = 'topic-record'\n[kafka]\ntopic = 'clicks-avro'\nschema = 'com.example.click'\n" +
 				"[plot]\nseries = 'creative_id'\nvalue = ['cost', 'location.lat']\ntime = 'timestamp'\n",
 			check: func(t *testing.T, c Config) {
-				want := Plot{Window: Duration{2 * time.Minute}, Points: 2048, Rate: 2, Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "timestamp", History: "window"}
+				want := Plot{Window: Duration{2 * time.Minute}, Points: 1024, Rate: 2, Series: "creative_id", Value: []string{"cost", "location.lat"}, Time: "timestamp", History: "window"}
 				if !reflect.DeepEqual(c.Plot, want) {
 					t.Errorf("plot %+v, want %+v", c.Plot, want)
 				}

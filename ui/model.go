@@ -137,7 +137,7 @@ func New(opts Options) Model {
 	keys.Field.SetEnabled(false) // until events carry several fields
 	h := help.New()
 	h.Styles = styles.helpStyles()
-	return Model{
+	m := Model{
 		opts:   opts,
 		styles: styles,
 		inks:   styles.compile(),
@@ -149,6 +149,22 @@ func New(opts Options) Model {
 		window: opts.Window,
 		gen:    generatorState{on: opts.Generator, rate: opts.Rate},
 	}
+	m.refold()
+	return m
+}
+
+// foldWidth is the terminal width assumed for the fold until the real one
+// is known.
+const foldWidth = 200
+
+// refold sets how the store folds older points for the window and the
+// terminal's width: buckets fine enough for a pane as wide as the terminal.
+func (m *Model) refold() {
+	w := m.width
+	if w <= 0 {
+		w = foldWidth
+	}
+	m.st.SetFold(chart.FoldFor(int64(m.window), 2*w))
 }
 
 // Init starts the frame ticker.
@@ -196,6 +212,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.frame()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.refold()
 		if m.opts.Screen != nil {
 			m.opts.Screen.redraw()
 		}
@@ -219,7 +236,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.dirty = true
 	case HistoryMsg:
-		m.st.IngestHistory(msg.Partition, msg.Events, msg.Sampled, m.opts.Now().UnixNano())
+		part := chart.HistoryPart{Read: msg.Read, Total: msg.Total, Done: msg.Done, Slices: msg.Slices}
+		m.st.IngestHistory(msg.Partition, msg.Events, part, m.opts.Now().UnixNano())
 		if len(m.st.Fields) > 1 && !m.keys.Field.Enabled() {
 			m.keys.Field.SetEnabled(true)
 		}
@@ -323,8 +341,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.WindowShorter):
 		m.window = stepWindow(m.window, -1)
+		m.refold()
 	case key.Matches(msg, k.WindowLonger):
 		m.window = stepWindow(m.window, 1)
+		m.refold()
 	case key.Matches(msg, k.Next):
 		m.moveFocus(1, true)
 	case key.Matches(msg, k.Prev):

@@ -27,18 +27,24 @@ type EventsMsg struct {
 	Errors []DecodeError
 }
 
-// HistoryMsg is a partition's recent past, read from the broker when the
-// partition became this instance's (at start, on joining the group, on
-// taking it back), delivered before the partition's live events. Its events
-// are drawn like live ones but not counted in the rates; those at offsets
-// this instance read before are skipped, not counted as re-delivered.
+// HistoryMsg is a part of a partition's recent past, read from the broker
+// when the partition became this instance's (at start, on joining the
+// group, on taking it back), delivered before the partition's live events.
+// Its events are drawn like live ones but not counted in the rates; those
+// at offsets this instance read before are skipped, not counted as
+// re-delivered. While it is read the pane says how far
+// ("reading history 3.1M of 10M").
 type HistoryMsg struct {
 	Partition int
-	Events    []Event // the events of the partition's history, in offset order
-	// Sampled says the history held more records than were read: the
-	// events are an even sample, and the pane says "sampled" while any of
-	// them is in the window.
-	Sampled bool
+	Events    []Event // the next events of the partition's history, in offset order
+	// Read is how many records of the history are read, these included,
+	// of Total.
+	Read, Total int64
+	// Done marks the history's last part.
+	Done bool
+	// Slices says which part of a history too long to read whole was
+	// read, each slice whole ("1 minute in 12"); "" when read whole.
+	Slices string
 }
 
 // LogResetMsg says a partition's log was truncated, deleted or recreated:
@@ -122,7 +128,7 @@ type Options struct {
 	Group          string // consumer group; "" means no group (no group bar state, no dimming)
 
 	Window   time.Duration // visible time window; default 2m
-	Capacity int           // points kept per series; default 2048
+	Capacity int           // points kept per series as they came (older ones are folded into time buckets); default 1024
 	Rate     float64       // generator steps/s shown and the start of +/-; default 2
 
 	// Generator tells whether the generator is on at start (display only;
@@ -149,7 +155,7 @@ type Options struct {
 // Defaults applied by New.
 const (
 	DefaultWindow   = 2 * time.Minute
-	DefaultCapacity = 2048
+	DefaultCapacity = 1024
 	DefaultRate     = 2.0
 	DefaultFPS      = 30
 	maxFPS          = 60

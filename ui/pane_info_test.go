@@ -8,8 +8,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// TestPaneInfoReadable checks that a pane says its log reset and that its
-// history is sampled in full: on a note line above the chart when the pane
+// TestPaneInfoReadable checks that a pane says its log reset and how far
+// its history is read in full: on a note line above the chart when the pane
 // has room for it and three chart rows, else in short in its title, before
 // the parts that are cut first.
 func TestPaneInfoReadable(t *testing.T) {
@@ -26,7 +26,7 @@ func TestPaneInfoReadable(t *testing.T) {
 	}
 	type said struct{ full, short string }
 	reset := said{"log reset: reading from offset 4096", "log r"}
-	sampled := said{"history sampled: not every record is drawn", "sampl"}
+	reading := said{"reading history 40 of 120", "readi"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &clock{now: testStart()}
@@ -37,14 +37,14 @@ func TestPaneInfoReadable(t *testing.T) {
 			m := update(New(testOptions(c)),
 				tea.WindowSizeMsg{Width: tt.w, Height: tt.h},
 				PartitionsMsg{Count: tt.partitions},
-				HistoryMsg{Partition: 0, Events: sensorEvents(4, 1, 40, testStart().Add(-time.Minute), time.Second), Sampled: true},
+				HistoryMsg{Partition: 0, Events: sensorEvents(4, 1, 40, testStart().Add(-time.Minute), time.Second), Read: 40, Total: 120},
 				LogResetMsg{Partition: 1, From: 4096},
 				EventsMsg{Events: live},
 				FrameMsg{},
 			)
 			view := m.View()
 			checkFrame(t, view, tt.w, tt.h)
-			for p, want := range map[int]said{0: sampled, 1: reset} {
+			for p, want := range map[int]said{0: reading, 1: reset} {
 				title, body := paneText(view, p)
 				joined := strings.Join(strings.Fields(strings.Join(body, " ")), " ") // wrapped lines as one
 				switch {

@@ -148,8 +148,9 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 }
 
 // paneInfo returns what a pane says about the history it shows: where
-// reading went on from after its log was reset, and that the history in the
-// window is sampled; in full for the pane's body and in short for its title.
+// reading went on from after its log was reset, how far its history is
+// read, and which slices of a history too long to read whole were read; in
+// full for the pane's body and in short for its title.
 // Both are empty when there is nothing to say.
 func (m *Model) paneInfo(d *chart.Pane) (full string, short []string) {
 	if d == nil {
@@ -159,8 +160,12 @@ func (m *Model) paneInfo(d *chart.Pane) (full string, short []string) {
 	if d.ResetFrom >= 0 {
 		parts, short = append(parts, "log reset: reading from offset "+strconv.FormatInt(d.ResetFrom, 10)), append(short, "log reset")
 	}
-	if d.Sampled(m.opts.Now().Add(-m.window).UnixNano()) {
-		parts, short = append(parts, "history sampled: not every record is drawn"), append(short, "sampled")
+	switch h := d.History; {
+	case h.Reading():
+		parts = append(parts, "reading history "+chart.ShortCount(h.Read)+" of "+chart.ShortCount(h.Total))
+		short = append(short, "reading "+strconv.FormatInt(100*h.Read/h.Total, 10)+"%")
+	case h.Done && h.Slices != "":
+		parts, short = append(parts, "history too long to read whole: read "+h.Slices), append(short, "read "+h.Slices)
 	}
 	return strings.Join(parts, " · "), short
 }

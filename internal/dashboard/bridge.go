@@ -93,18 +93,19 @@ func (b *Bridge) waitDrained(ctx context.Context) {
 }
 
 // History converts a part of a partition's history into one
-// ui.HistoryMsg, sent after the events converted before it and before
-// those after it. It blocks while too much is pending.
+// ui.HistoryMsg with its progress, sent after the events converted before
+// it and before those after it. It blocks while too much is pending.
 func (b *Bridge) History(ctx context.Context, h stream.History) error {
-	if len(h.Records) == 0 {
-		return nil
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.waitDrained(ctx)
 	b.cut()
 	b.convert(ctx, h.Records)
-	b.queue = append(b.queue, ui.HistoryMsg{Partition: h.Partition, Events: b.events})
+	msg := ui.HistoryMsg{Partition: h.Partition, Events: b.events, Read: h.Read, Total: h.Total, Done: h.Done}
+	if !h.Slicing.Whole() {
+		msg.Slices = h.Slicing.String()
+	}
+	b.queue = append(b.queue, msg)
 	b.queued += len(b.events)
 	b.events = nil
 	b.notify()

@@ -4,8 +4,11 @@
 // axes and braille lines; TextLine: one styled line; ChooseGrid: the panes'
 // arrangement; Palette: the series' colours).
 //
-// Data is kept per series in bounded ring buffers sorted by event time
-// (series.go); each frame decimates the visible part of a series to the
+// Data is kept per series in a bounded ring of its newest points sorted by
+// event time (series.go), older points folded into time buckets that keep
+// their first, lowest, highest and last point (fold.go), so that a window
+// holds its whole time range at any rate in memory bounded by its buckets;
+// each frame decimates the visible part of a series to the
 // chart's width keeping every pixel column's minimum and maximum
 // (downsample.go) and rasterises the result into braille cells (raster.go).
 // Two neighbouring points further apart than five times the series' usual

@@ -191,38 +191,53 @@ func (d *decimator) finish() ([]Point, Stats) {
 
 // decimate appends to dst the points of s to draw for the window [t0, t1]
 // split into cols columns: the min/max decimation of the points inside the
-// window, preceded by the newest point before it and followed by the oldest
-// point after it (so lines run to the window's edges). Neighbours further
-// apart than gap (ns; 0: no limit) are not joined: time that was not read
-// is not drawn over. The statistics cover only the points inside the window.
+// window (those folded into buckets fed as their buckets' extremes),
+// preceded by the newest point before it and followed by the oldest point
+// after it (so lines run to the window's edges). Neighbours further apart
+// than gap (ns; 0: no limit; at least two bucket widths where points are
+// folded) are not joined: time that was not read is not drawn over. The
+// statistics cover only the points inside the window.
 func decimate(dst []Point, s *Series, t0, t1 int64, cols int, gap int64) ([]Point, Stats) {
+	gap = s.foldGap(gap)
 	var d decimator
 	d.reset(dst, t0, t1, cols, gap)
 	i0 := s.search(t0)
 	i1 := s.searchAfter(t1)
-	if i0 >= i1 {
+	var before, after Point
+	hasBefore, hasAfter := i0 > 0, false
+	if hasBefore {
+		before = s.At(i0 - 1)
+	} else {
+		before, hasBefore = s.foldedBefore(t0)
+	}
+	// Folded points are older than the ring's: one after the window comes
+	// first from the buckets.
+	if after, hasAfter = s.foldedAfter(t1); !hasAfter && i1 < s.n {
+		after, hasAfter = s.At(i1), true
+	}
+	start := len(d.dst)
+	if hasBefore {
+		d.dst = append(d.dst, before)
+		d.prev, d.fed = before.T, true
+	}
+	inside := s.feedBuckets(&d, t0, t1) > 0 || i0 < i1
+	if !inside {
 		// Nothing inside the window: still draw the segment crossing it, if any.
-		if i0 > 0 && i1 < s.n {
-			if a, b := s.At(i0-1), s.At(i1); !(gap > 0 && b.T-a.T > gap) {
-				d.dst = append(d.dst, a, b)
-			}
+		d.dst = d.dst[:start]
+		if hasBefore && hasAfter && !(gap > 0 && after.T-before.T > gap) {
+			d.dst = append(d.dst, before, after)
 		}
 		return d.dst, d.stats
-	}
-	if i0 > 0 {
-		p := s.At(i0 - 1)
-		d.dst = append(d.dst, p)
-		d.prev, d.fed = p.T, true
 	}
 	a, b := s.slices(i0, i1)
 	d.feed(a)
 	d.feed(b)
 	out, st := d.finish()
-	if i1 < s.n {
-		if p := s.At(i1); d.breakAfter(p.T) {
+	if hasAfter {
+		if d.breakAfter(after.T) {
 			out = append(out, Point{T: d.prev, V: math.NaN()})
 		}
-		out = append(out, s.At(i1))
+		out = append(out, after)
 	}
 	return out, st
 }

@@ -15,11 +15,12 @@ type Point struct {
 // series' capacity so that sparse series stay small.
 const minRingAlloc = 64
 
-// Series is a bounded ring buffer of points kept sorted by time. When full, the
-// oldest point is evicted; a point older than every retained point of a full
-// series is dropped, since it would be the one evicted. Appending in time order
-// is O(1); an out-of-order point is inserted at its place by shifting the
-// points after it.
+// Series is a bounded ring buffer of recent points kept sorted by time, as
+// they came, and older points folded into time buckets (fold.go). When the
+// ring is full, its oldest point is folded; a point older than every point
+// of a full ring is folded at once. Without a fold (the zero Fold) such
+// points are dropped. Appending in time order is O(1); an out-of-order
+// point is inserted at its place by shifting the points after it.
 type Series struct {
 	Name  string // series, or series.field: the key in a pane and of the colour
 	Base  string // the event's Series
@@ -31,6 +32,9 @@ type Series struct {
 	head int     // index in buf of the oldest point
 	n    int     // number of points held
 	cap  int     // maximum number of points held
+
+	folding Fold     // how older points are folded
+	buckets []bucket // folded points, oldest first, all older than buf's
 }
 
 // NewSeries returns an empty series holding at most capacity points (at least 1).
@@ -41,7 +45,7 @@ func NewSeries(name string, capacity int) *Series {
 	return &Series{Name: name, hash: NameHash(name), cap: capacity}
 }
 
-// Len returns the number of points held.
+// Len returns the number of points held as they came (not those folded).
 func (s *Series) Len() int { return s.n }
 
 // idx maps a logical index (0 = oldest) to an index in buf.
@@ -73,12 +77,13 @@ func (s *Series) grow() {
 }
 
 // Add inserts a point at its place in time order (after points with an equal
-// time) and reports whether it was kept.
+// time) and reports whether it was kept, as it came or folded.
 func (s *Series) Add(t int64, v float64) bool {
 	if s.n == s.cap {
 		if t < s.buf[s.head].T {
-			return false
+			return s.fold(Point{t, v})
 		}
+		s.fold(s.buf[s.head])
 		s.head++
 		if s.head == len(s.buf) {
 			s.head = 0

@@ -43,9 +43,9 @@ type Pane struct {
 	openBatch int64     // the ingest call whose record holds maxOffset
 	Meter     RateMeter // live events per second (histories not counted)
 
-	history      int64 // events filled in from the partition's history
-	sampledUntil int64 // newest event time of a sampled history (Unix ns), 0 if none
-	ResetFrom    int64 // the offset reading went on from after the last log reset, -1 if none
+	history   int64       // events filled in from the partition's history
+	History   HistoryPart // the last part of the partition's history received
+	ResetFrom int64       // the offset reading went on from after the last log reset, -1 if none
 
 	Stat    PartitionStat // committed offset and high watermark, if HasStat
 	HasStat bool
@@ -95,6 +95,7 @@ func (g *GroupState) owns(p int) bool {
 // changes only through its methods. It is not safe for concurrent use.
 type Store struct {
 	capacity int
+	fold     Fold    // how series fold the points that leave their ring
 	Panes    []*Pane // by partition; nil until the partition is seen
 	count    int     // partition count reported by SetPartitions
 
@@ -117,7 +118,8 @@ type Store struct {
 	Group GroupState // the consumer group as last reported
 }
 
-// NewStore returns an empty store keeping capacity points per series.
+// NewStore returns an empty store keeping capacity points per series as
+// they came; older points are dropped until SetFold says how to fold them.
 func NewStore(capacity int) *Store {
 	return &Store{capacity: capacity, field: make(map[string]bool)}
 }
@@ -168,10 +170,28 @@ func (s *Store) lookup(d *Pane, base, field string) *Series {
 	}
 	sr = NewSeries(name, s.capacity)
 	sr.Base, sr.Field = base, field
+	sr.SetFold(s.fold)
 	d.Series[name] = sr
 	i := sort.Search(len(d.Order), func(i int) bool { return naturalLess(name, d.Order[i].Name) })
 	d.Order = slices.Insert(d.Order, i, sr)
 	return sr
+}
+
+// SetFold sets how every series folds the points that leave its ring of
+// recent points (see FoldFor), re-folding what they hold.
+func (s *Store) SetFold(f Fold) {
+	if f == s.fold {
+		return
+	}
+	s.fold = f
+	for _, d := range s.Panes {
+		if d == nil {
+			continue
+		}
+		for _, sr := range d.Order {
+			sr.SetFold(f)
+		}
+	}
 }
 
 // addError counts a decode error.
@@ -195,18 +215,31 @@ func (s *Store) Ingest(events []Event, errs []DecodeError, now int64) {
 	}
 }
 
-// IngestHistory adds a partition's history (its events in offset order;
-// sampled: an even sample of more records) received at now (Unix ns). Its
-// events at offsets already seen are what this instance read itself: they
-// are skipped, not counted as re-delivered; the rest is drawn like live
-// events but not counted in the rates.
-func (s *Store) IngestHistory(partition int, events []Event, sampled bool, now int64) {
+// HistoryPart says how far the reading of a partition's history got.
+type HistoryPart struct {
+	// Read is how many records of the history are read so far, of Total.
+	Read, Total int64
+	// Done says the history is read.
+	Done bool
+	// Slices says which part of a history too long to read whole was
+	// read ("1 minute in 12"); "" when read whole.
+	Slices string
+}
+
+// Reading reports whether the history is being read.
+func (h HistoryPart) Reading() bool { return !h.Done && h.Total > 0 }
+
+// IngestHistory adds a part of a partition's history (its events in offset
+// order) received at now (Unix ns). Its events at offsets already seen are
+// what this instance read itself: they are skipped, not counted as
+// re-delivered; the rest is drawn like live events but not counted in the
+// rates.
+func (s *Store) IngestHistory(partition int, events []Event, part HistoryPart, now int64) {
 	s.batches++
 	if !validPartition(partition) {
 		return
 	}
 	d := s.pane(partition)
-	newest := int64(0)
 	for i := range events {
 		e := &events[i]
 		if e.Partition != partition {
@@ -214,12 +247,9 @@ func (s *Store) IngestHistory(partition int, events []Event, sampled bool, now i
 		}
 		if s.add(e, now, true) {
 			d.history++
-			newest = max(newest, e.Time.UnixNano())
 		}
 	}
-	if sampled && newest > 0 {
-		d.sampledUntil = max(d.sampledUntil, newest)
-	}
+	d.History = part
 }
 
 // LogReset records that a partition's log was reset: its offsets start
@@ -232,12 +262,6 @@ func (s *Store) LogReset(partition int, from int64) {
 	d := s.pane(partition)
 	d.maxOffset, d.openBatch = -1, 0
 	d.ResetFrom = from
-}
-
-// Sampled reports whether the pane shows points of a sampled history in a
-// window starting at from (Unix ns).
-func (d *Pane) Sampled(from int64) bool {
-	return d.sampledUntil != 0 && d.sampledUntil >= from
 }
 
 // add adds one event received at now (Unix ns) and reports whether it was

@@ -273,7 +273,7 @@ type (
 	history struct {
 		Partition int
 		Events    []Event
-		Sampled   bool
+		Part      HistoryPart
 	}
 	logReset struct {
 		Partition int
@@ -301,7 +301,7 @@ func TestStoreHistoryAndResets(t *testing.T) {
 		wantPoints  int
 		wantDups    int64
 		wantHistory int64
-		wantSampled bool
+		wantReading bool
 		wantReset   int64 // offset reading went on from after a reset, -1 for none
 	}{
 		{
@@ -323,12 +323,23 @@ func TestStoreHistoryAndResets(t *testing.T) {
 			wantHistory: 5,
 		},
 		{
-			name:        "a sampled history says so",
+			name:        "a history in parts says how far it is read",
 			wantReset:   -1,
-			msgs:        []any{history{Partition: 0, Events: evs(0, 3), Sampled: true}},
+			msgs:        []any{history{Partition: 0, Events: evs(0, 3), Part: HistoryPart{Read: 3, Total: 6}}},
 			wantPoints:  3,
 			wantHistory: 3,
-			wantSampled: true,
+			wantReading: true,
+		},
+		{
+			name:      "a history's last part ends the reading",
+			wantReset: -1,
+			msgs: []any{
+				history{Partition: 0, Events: evs(0, 3), Part: HistoryPart{Read: 3, Total: 6}},
+				history{Partition: 0, Events: evs(3, 6), Part: HistoryPart{Read: 6, Total: 6}},
+				history{Partition: 0, Part: HistoryPart{Read: 6, Total: 6, Done: true}},
+			},
+			wantPoints:  6,
+			wantHistory: 6,
 		},
 		{
 			name:       "live records below the offsets seen are re-delivered",
@@ -369,7 +380,7 @@ func TestStoreHistoryAndResets(t *testing.T) {
 				case []Event:
 					s.Ingest(m, nil, now)
 				case history:
-					s.IngestHistory(m.Partition, m.Events, m.Sampled, now)
+					s.IngestHistory(m.Partition, m.Events, m.Part, now)
 				case logReset:
 					s.LogReset(m.Partition, m.From)
 				}
@@ -384,8 +395,8 @@ func TestStoreHistoryAndResets(t *testing.T) {
 			if d.history != tt.wantHistory {
 				t.Errorf("history events = %d, want %d", d.history, tt.wantHistory)
 			}
-			if got := d.Sampled(at.UnixNano()); got != tt.wantSampled {
-				t.Errorf("sampled = %v, want %v", got, tt.wantSampled)
+			if got := d.History.Reading(); got != tt.wantReading {
+				t.Errorf("reading = %v, want %v", got, tt.wantReading)
 			}
 			if d.ResetFrom != tt.wantReset {
 				t.Errorf("reset from = %d, want %d", d.ResetFrom, tt.wantReset)

@@ -3,6 +3,7 @@ package chart
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -247,4 +248,26 @@ func FormatWindow(d time.Duration) string {
 	default:
 		return d.String()
 	}
+}
+
+// ShortCount formats a count in at most four figures: 950, 12.3k, 3.1M, 10M.
+func ShortCount(n int64) string {
+	f := float64(n)
+	switch {
+	case n < 0:
+		return "-" + ShortCount(-n)
+	case n < 1000:
+		return strconv.FormatInt(n, 10)
+	case n < 999_950:
+		return trimZero(strconv.FormatFloat(f/1e3, 'f', 1, 64)) + "k"
+	case n < 999_950_000:
+		return trimZero(strconv.FormatFloat(f/1e6, 'f', 1, 64)) + "M"
+	}
+	return trimZero(strconv.FormatFloat(f/1e9, 'f', 1, 64)) + "G"
+}
+
+// trimZero drops a fraction of ".0".
+func trimZero(s string) string {
+	s, _ = strings.CutSuffix(s, ".0")
+	return s
 }

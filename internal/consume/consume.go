@@ -26,6 +26,8 @@ import (
 
 // Options are what consume reads and prints.
 type Options struct {
+	// Settings are the resolved configuration, the command's flags applied
+	// and checked.
 	Settings connect.Settings
 	// DecoderOptions are the decoder's (connect.DecoderOptions); consume
 	// adds its own sensor filter.

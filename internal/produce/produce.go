@@ -21,6 +21,7 @@ import (
 
 // Options are what produce sends and how.
 type Options struct {
+	// Settings are the resolved configuration.
 	Settings connect.Settings
 	Subject  string  // the subject of the sensor schema (Avro)
 	Format   string  // FormatAvro or FormatProtobuf

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -46,15 +47,16 @@ func registryClient(t *testing.T, c cluster) *schema.Client {
 	return reg
 }
 
-// waitDashboard starts a dashboard in tmux and waits until its screen holds
-// every string of want.
+// waitDashboard starts a dashboard in tmux with args, waits until its
+// screen holds every string of want and a chart, quits it (it must exit 0)
+// and returns that screen.
 func waitDashboard(t *testing.T, args []string, want ...string) string {
 	t.Helper()
-	tm := newTmux(t)
+	needBinary(t)
+	tm := testsupport.NewTmux(t)
 	dir := t.TempDir()
-	command := fmt.Sprintf("cd %s && TERM=xterm-256color %s %s --log %s/kafkaplot.log", dir, kafkaplotBin, strings.Join(args, " "), dir)
-	tm.start("dash", 200, 50, command)
-	screen := tm.waitScreen("dash", strings.Join(want, ", "), 20*time.Second, func(s string) bool {
+	dash := tm.Start("dash", 200, 50, dir, nil, kafkaplotBin, append(args, "--log", dir+"/kafkaplot.log")...)
+	screen := tm.WaitScreen("dash", strings.Join(want, ", "), 20*time.Second, func(s string) bool {
 		for _, w := range want {
 			if !strings.Contains(s, w) {
 				return false
@@ -62,7 +64,7 @@ func waitDashboard(t *testing.T, args []string, want ...string) string {
 		}
 		return hasBraille(s)
 	})
-	tm.run("send-keys", "-t", "main:dash", "q")
+	dash.Quit()
 	return screen
 }
 
@@ -74,18 +76,18 @@ func TestClickStreamEndToEnd(t *testing.T) {
 	c := startCluster(t, "--topic", "clicks-avro")
 	reg := registryClient(t, c)
 	ctx := context.Background()
-	id, err := reg.Register(ctx, "clicks-avro-value", clickSchema)
+	id, err := reg.Register(ctx, "clicks-avro-value", testsupport.ClickSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc, err := schema.NewEncoder(id, clickSchema)
+	enc, err := schema.NewEncoder(id, testsupport.ClickSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen := clickGen{start: time.Now().Add(-20 * time.Second).Truncate(time.Second)}
+	gen := testsupport.ClickGen{Start: time.Now().Add(-20 * time.Second).Truncate(time.Second)}
 	var msgs []stream.Message
 	for range 40 {
-		key, click := gen.next()
+		key, click := gen.Next()
 		payload, err := enc.Append(nil, click)
 		if err != nil {
 			t.Fatal(err)
@@ -104,7 +106,7 @@ func TestClickStreamEndToEnd(t *testing.T) {
 	}
 	title := fmt.Sprintf("Event record click-00000: clicks-avro-value v1 (schema %d)\n", id)
 	first := title + "\tid: click-00000\n\timpression_id: imp-00000\n\tcreative_id: cr-1\n\tplacement_id: top\n" +
-		"\ttimestamp: " + gen.start.Local().Format("2006-01-02 15:04:05.000") + "\n" +
+		"\ttimestamp: " + gen.Start.Local().Format("2006-01-02 15:04:05.000") + "\n" +
 		"\tuser_agent: null\n\tip: null\n\treferrer: null\n\tcost: 0.05\n\n"
 	if !strings.Contains(out, first) {
 		t.Errorf("consume output lacks the first click as\n%s\ngot:\n%s", first, out)
@@ -134,11 +136,11 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 	}
 	reg := registryClient(t, c)
 	ctx := context.Background()
-	v2, err := reg.Register(ctx, "sensor", sensorV2Humidity)
+	v2, err := reg.Register(ctx, "sensor", testsupport.SensorV2Humidity)
 	if err != nil {
 		t.Fatalf("register v2: %v", err)
 	}
-	jid, err := reg.RegisterType(ctx, "sensor-json", schema.FormatJSON, sensorJSONSchema)
+	jid, err := reg.RegisterType(ctx, "sensor-json", schema.FormatJSON, testsupport.SensorJSONSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +152,7 @@ func TestMixedTopicEndToEnd(t *testing.T) {
 		t.Fatalf("produce --format protobuf registered %+v, %v; want schema.SensorProto under sensor-protobuf", proto, err)
 	}
 	pid := proto.ID
-	enc, err := schema.NewEncoder(v2, sensorV2Humidity)
+	enc, err := schema.NewEncoder(v2, testsupport.SensorV2Humidity)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,12 +117,32 @@ func TestOnlyMainImportsEmbedded(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(string(lines)), "\n") {
 		name, rest, _ := strings.Cut(line, ":")
 		pkg, imports, _ := strings.Cut(rest, ":")
-		if name == "main" || strings.HasPrefix(pkg, module+"/embedded") || pkg == module+"/internal/dashboard" || pkg == module+"/internal/cluster" {
+		if name == "main" || strings.HasPrefix(pkg, module+"/embedded") || pkg == module+"/internal/dashboard" || pkg == module+"/internal/cluster" ||
+			strings.HasPrefix(pkg, testsupportPath) { // the test-support packages are for tests only: TestOnlyTestsImportTestsupport
 			continue
 		}
 		for _, imp := range strings.Split(imports, ",") {
 			if imp == module+"/embedded" || strings.HasPrefix(imp, module+"/embedded/") {
 				t.Errorf("%s imports %s: only main and tests may", pkg, imp)
+			}
+		}
+	}
+}
+
+// testsupportPath is the import path of the test-support packages.
+const testsupportPath = module + "/internal/testsupport"
+
+// TestOnlyTestsImportTestsupport checks that no package's non-test code
+// imports internal/testsupport (or its subpackages) but their own.
+func TestOnlyTestsImportTestsupport(t *testing.T) {
+	for _, line := range goList(t, "-f", "{{.ImportPath}}:{{join .Imports \",\"}}", "./...") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		if strings.HasPrefix(pkg, testsupportPath) {
+			continue
+		}
+		for _, imp := range strings.Split(imports, ",") {
+			if strings.HasPrefix(imp, testsupportPath) {
+				t.Errorf("%s imports %s: only tests may", pkg, imp)
 			}
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
 // TestHelp keeps every command's -h in testdata/TestHelp (refresh with
@@ -285,7 +287,7 @@ func commandLines(readme string) [][]string {
 func TestClusterOutputColumns(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out lockedBuffer
+	var out testsupport.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"cluster", "--broker", freeAddr(t), "--registry", freeAddr(t), "-t", "columns"}, &out, io.Discard)

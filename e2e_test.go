@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/simulate"
 )
 
@@ -59,16 +57,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// endToEnd marks a test that starts processes, clusters or external tools:
-// it is skipped by go test -short and runs in parallel with the others
-// (each uses free ports, its own temporary directory and tmux socket, and
-// passes environment variables to the binary only: kafkaplotEnv).
+// endToEnd marks a test that starts processes, clusters or external tools
+// (testsupport.EndToEnd: skipped by -short, run in parallel).
 func endToEnd(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end: skipped by -short")
-	}
-	t.Parallel()
+	testsupport.EndToEnd(t)
 }
 
 // needBinary fails a test that runs the binary without being marked
@@ -80,55 +73,43 @@ func needBinary(t *testing.T) {
 	}
 }
 
-// needTool skips a test when a tool is missing, except in CI where .ci/run
-// installs it and a missing tool is a failure.
+// needTool is testsupport.NeedTool.
 func needTool(t *testing.T, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed (CI must install it): %v", name, err)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return path
+	return testsupport.NeedTool(t, name)
 }
 
+// freeAddr is testsupport.FreeAddr, under the name the package's unit
+// tests use.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return testsupport.FreeAddr(t)
 }
 
 // cluster is a running "kafkaplot cluster" process.
 type cluster struct {
 	broker, registry string
+	proc             *testsupport.Proc
 }
 
 func (c cluster) flags() []string {
 	return []string{"--brokers", c.broker, "--registry", "http://" + c.registry}
 }
 
+// startCluster starts "kafkaplot cluster" on free ports with extra flags.
 func startCluster(t *testing.T, extra ...string) cluster {
 	t.Helper()
+	return startClusterAt(t, freeAddr(t), freeAddr(t), extra...)
+}
+
+// startClusterAt starts "kafkaplot cluster" on the given addresses and
+// waits until it is ready; it is interrupted (and must exit 0) when the
+// test ends, or earlier by c.stop.
+func startClusterAt(t *testing.T, broker, registry string, extra ...string) cluster {
+	t.Helper()
 	needBinary(t)
-	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"cluster", "--broker", c.broker, "--registry", c.registry}, extra...)...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
+	c := cluster{broker: broker, registry: registry}
+	c.proc = testsupport.Start(t, exec.Command(kafkaplotBin, append([]string{"cluster", "--broker", c.broker, "--registry", c.registry}, extra...)...), os.Interrupt, 0)
 	// Ready once the registry lists the subject the cluster registers on
 	// start (accepting connections comes before that).
 	deadline := time.Now().Add(15 * time.Second)
@@ -141,12 +122,23 @@ func startCluster(t *testing.T, extra ...string) cluster {
 				break
 			}
 		}
+		select {
+		case <-c.proc.Done():
+			t.Fatalf("cluster exited at start: %s%s", c.proc.Stdout(), c.proc.Stderr())
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("cluster did not start: %s", out.String())
+			t.Fatalf("cluster did not start: %s%s", c.proc.Stdout(), c.proc.Stderr())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	return c
+}
+
+// stop interrupts the cluster and waits for it to exit 0.
+func (c cluster) stop(t *testing.T) {
+	t.Helper()
+	c.proc.Stop(os.Interrupt, 0)
 }
 
 // kafkaplot runs the binary and returns stdout, stderr and the exit code.
@@ -156,30 +148,15 @@ func kafkaplot(t *testing.T, args ...string) (stdout, stderr string, code int) {
 }
 
 // kafkaplotEnv is kafkaplot with variables (KEY=value) added to the
-// environment of the binary only, so that the test may run in parallel.
+// environment of the binary only, so that the test may run in parallel. A
+// data race in its output, or a run over 60 s, fails the test.
 func kafkaplotEnv(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	needBinary(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, kafkaplotBin, args...)
+	cmd := exec.Command(kafkaplotBin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Dir = t.TempDir() // no ./config.toml
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("kafkaplot %s: timed out\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), o.String(), e.String())
-	}
-	code = 0
-	if err != nil {
-		exit, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatal(err)
-		}
-		code = exit.ExitCode()
-	}
-	return o.String(), e.String(), code
+	return testsupport.Run(t, cmd, 60*time.Second)
 }
 
 var deliveryLine = regexp.MustCompile(`^Sensor Event (sensor\d) successfully produced to temperature \[(\d)\] at offset (\d+)$`)
@@ -284,8 +261,4 @@ func TestProduceContinuesSeries(t *testing.T) {
 			}
 		}
 	}
-}
-
-func dialTCP(addr string) (net.Conn, error) {
-	return net.DialTimeout("tcp", addr, 200*time.Millisecond)
 }

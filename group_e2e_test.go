@@ -15,7 +15,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kafkaplot/kafkaplot/internal/kgomember"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport/kgomember"
 )
 
 // groupMember is a member of a consumer group that a test starts and
@@ -32,7 +33,7 @@ type groupMember interface {
 func waitOwns(t *testing.T, what string, m groupMember, want string, within time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
-	waitUntil(t, fmt.Sprintf("%s to own [%s]", what, want), within, func() bool {
+	testsupport.WaitUntil(t, fmt.Sprintf("%s to own [%s]", what, want), within, func() bool {
 		got, ok := m.owns()
 		return ok && got == want
 	})
@@ -42,48 +43,45 @@ func waitOwns(t *testing.T, what string, m groupMember, want string, within time
 // waitSplit waits until a and b own one partition each, not the same.
 func waitSplit(t *testing.T, what string, a, b groupMember, within time.Duration) {
 	t.Helper()
-	waitUntil(t, what+" to split the partitions", within, func() bool {
+	testsupport.WaitUntil(t, what+" to split the partitions", within, func() bool {
 		x, okx := a.owns()
 		y, oky := b.owns()
 		return okx && oky && len(x) == 1 && len(y) == 1 && x != y
 	})
 }
 
-func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // splitBothWays checks a two-partition group of kafkaplot and another
 // client in both join orders: the first member owns both partitions, the
-// second joining splits them 1+1, and when either leaves the other owns
-// both again within its session timeout.
-func splitBothWays(t *testing.T, ours, theirs func() groupMember, oursSession, theirsSession time.Duration) {
+// second joining splits them 1+1 with the group on protocol, and when
+// either leaves the other owns both again well within the leaver's
+// session timeout (half of it: a member that does not leave the group is
+// noticed only when its session times out).
+func splitBothWays(t *testing.T, broker, group, protocol string, ours, theirs func() groupMember, oursSession, theirsSession time.Duration) {
 	t.Helper()
 	const join = 30 * time.Second
 	a := ours()
 	waitOwns(t, "kafkaplot alone", a, "0,1", join)
 	b := theirs()
 	waitSplit(t, "kafkaplot (leading) and the other client", a, b, join)
+	testsupport.WaitGroupProtocol(t, []string{broker}, group, protocol, 5*time.Second)
+	left := time.Now()
 	b.stop()
-	took := waitOwns(t, "kafkaplot after the other client left", a, "0,1", oursSession)
+	waitOwns(t, "kafkaplot after the other client left", a, "0,1", theirsSession/2-time.Since(left))
+	took := time.Since(left)
 	a.stop()
-	t.Logf("kafkaplot owned both %s after the other client left", took.Round(time.Millisecond))
+	t.Logf("kafkaplot owned both %s after the other client was asked to leave", took.Round(time.Millisecond))
 
 	b = theirs()
 	waitOwns(t, "the other client alone", b, "0,1", join)
 	a = ours()
 	waitSplit(t, "the other client (leading) and kafkaplot", a, b, join)
+	testsupport.WaitGroupProtocol(t, []string{broker}, group, protocol, 5*time.Second)
+	left = time.Now()
 	a.stop()
-	took = waitOwns(t, "the other client after kafkaplot left", b, "0,1", theirsSession)
+	waitOwns(t, "the other client after kafkaplot left", b, "0,1", oursSession/2-time.Since(left))
+	took = time.Since(left)
 	b.stop()
-	t.Logf("the other client owned both %s after kafkaplot left", took.Round(time.Millisecond))
+	t.Logf("the other client owned both %s after kafkaplot was asked to leave", took.Round(time.Millisecond))
 }
 
 // kafkaplotSession is the session timeout of consume and the dashboard
@@ -93,13 +91,16 @@ const kafkaplotSession = 10 * time.Second
 // rdkafkaSession is the session timeout group_member.py sets.
 const rdkafkaSession = 6 * time.Second
 
+// kgoSession is the session timeout of kgomember's franz-go consumer.
+const kgoSession = 6 * time.Second
+
 // pyMember is testdata/interop/group_member.py: the tutorial's library as a
 // subscribed consumer.
 type pyMember struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
-	stderr lockedBuffer
+	stderr testsupport.Buffer
 	done   chan struct{}
 
 	mu      sync.Mutex
@@ -187,117 +188,113 @@ func (p *pyMember) checkLog() {
 
 // consumeMember is a running "kafkaplot consume".
 type consumeMember struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	done chan struct{}
+	t     *testing.T
+	group string
+	proc  *testsupport.Proc
 
-	mu    sync.Mutex
-	owned string
-	said  bool
-	log   strings.Builder
+	mu      sync.Mutex
+	parsed  int // bytes of stderr read into records
+	records map[int][]int64
 }
 
 var partitionsLine = regexp.MustCompile(`^group \S+: generation \d+ \((\S*)\): partitions \[([0-9 ]*)\]$`)
 
+// errorLine is consume's line for a record it could not decode.
+var errorLine = regexp.MustCompile(`(?m)^error: \S+ \[(\d+)\] at offset (\d+): `)
+
 func startConsume(t *testing.T, c cluster, group string, extra ...string) *consumeMember {
 	t.Helper()
-	m := &consumeMember{t: t, done: make(chan struct{})}
-	m.cmd = exec.Command(kafkaplotBin, append(append([]string{"consume", "--quiet", "--group", group}, c.flags()...), extra...)...)
-	m.cmd.Dir = t.TempDir()
-	errOut, err := m.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(m.done)
-		sc := bufio.NewScanner(errOut)
-		for sc.Scan() {
-			m.mu.Lock()
-			m.log.WriteString(sc.Text() + "\n")
-			if p := partitionsLine.FindStringSubmatch(sc.Text()); p != nil {
-				m.owned, m.said = strings.ReplaceAll(p[2], " ", ","), true
-			}
-			m.mu.Unlock()
-		}
-		m.cmd.Wait()
-	}()
-	t.Cleanup(m.stop)
-	return m
+	needBinary(t)
+	cmd := exec.Command(kafkaplotBin, append(append([]string{"consume", "--quiet", "--group", group}, c.flags()...), extra...)...)
+	cmd.Dir = t.TempDir()
+	// Interrupted, consume commits, leaves the group and exits 130.
+	return &consumeMember{t: t, group: group, proc: testsupport.Start(t, cmd, os.Interrupt, 130), records: map[int][]int64{}}
 }
 
+// owns reports the partitions of consume's last assignment line.
 func (m *consumeMember) owns() (string, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.owned, m.said
+	errOut := m.proc.Stderr()
+	for {
+		i := strings.LastIndex(errOut, "group "+m.group+": ")
+		if i < 0 {
+			return "", false
+		}
+		line, _, _ := strings.Cut(errOut[i:], "\n")
+		if p := partitionsLine.FindStringSubmatch(line); p != nil {
+			return strings.ReplaceAll(p[2], " ", ","), true
+		}
+		errOut = errOut[:i]
+	}
 }
 
-// stop interrupts consume, which commits, leaves the group and exits.
-func (m *consumeMember) stop() {
-	select {
-	case <-m.done:
-		return
-	default:
-	}
-	m.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-m.done:
-	case <-time.After(20 * time.Second):
-		m.cmd.Process.Kill()
-		<-m.done
-		m.t.Errorf("consume did not stop on interrupt")
-	}
+// read returns the offsets consume reported, per partition: the records
+// of these tests are not Avro, so consume names each in an error line.
+func (m *consumeMember) read() map[int][]int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if strings.Contains(m.log.String(), "status:") {
-		m.t.Errorf("consume reported trouble:\n%s", m.log.String())
+	errOut := m.proc.Stderr()
+	if end := strings.LastIndexByte(errOut, '\n'); end >= m.parsed {
+		for _, e := range errorLine.FindAllStringSubmatch(errOut[m.parsed:end+1], -1) {
+			p, _ := strconv.Atoi(e[1])
+			o, _ := strconv.ParseInt(e[2], 10, 64)
+			m.records[p] = append(m.records[p], o)
+		}
+		m.parsed = end + 1
+	}
+	return cloneRecords(m.records)
+}
+
+// stop interrupts consume, which commits, leaves the group and exits 130,
+// and checks that it reported no trouble.
+func (m *consumeMember) stop() {
+	m.t.Helper()
+	m.proc.Stop(os.Interrupt, 130)
+	if strings.Contains(m.proc.Stderr(), "status:") {
+		m.t.Errorf("consume reported trouble:\n%s", m.proc.Stderr())
 	}
 }
 
 // dashboardMember is a dashboard running in a tmux window.
 type dashboardMember struct {
-	tm   *tmuxServer
+	tm   *testsupport.Tmux
 	name string
+	prog *testsupport.Program
 }
 
-func startDashboard(tm *tmuxServer, c cluster, group, name string) *dashboardMember {
-	dir := tm.t.TempDir()
-	tm.start(name, 120, 40, fmt.Sprintf("cd %s && TERM=xterm-256color %s --group %s %s --log %s/kafkaplot.log",
-		dir, kafkaplotBin, group, strings.Join(c.flags(), " "), dir))
-	return &dashboardMember{tm: tm, name: name}
+func startDashboard(t *testing.T, tm *testsupport.Tmux, c cluster, group, name string) *dashboardMember {
+	t.Helper()
+	needBinary(t)
+	dir := t.TempDir()
+	prog := tm.Start(name, 120, 40, dir, nil, kafkaplotBin, append([]string{"--group", group, "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
+	return &dashboardMember{tm: tm, name: name, prog: prog}
 }
 
-func (d *dashboardMember) owns() (string, bool) { return owns(d.tm.screen(d.name)) }
+func (d *dashboardMember) owns() (string, bool) { return owns(d.tm.Screen(d.name)) }
 
-// stop quits the dashboard with q and waits until its window shows it
-// exited.
-func (d *dashboardMember) stop() {
-	d.tm.run("send-keys", "-t", "main:"+d.name, "q")
-	d.tm.waitScreen(d.name, "the dashboard to exit", 20*time.Second, func(s string) bool { return !strings.Contains(s, "owns [") })
-}
+// stop quits the dashboard with q and waits for it to exit 0.
+func (d *dashboardMember) stop() { d.prog.Quit() }
 
 // TestGroupWithLibrdkafka shares a two-partition group between kafkaplot
 // (consume and the dashboard) and the tutorial's library as a subscribed
-// consumer with its default assignment strategy, in both join orders.
+// consumer with its default assignment strategy (range,roundrobin: the
+// group agrees on range), in both join orders.
 func TestGroupWithLibrdkafka(t *testing.T) {
 	endToEnd(t)
 	needPythonKafka(t)
 	c := startCluster(t)
 	t.Run("consume", func(t *testing.T) {
 		t.Parallel()
-		splitBothWays(t,
+		splitBothWays(t, c.broker, "rd-consume", "range",
 			func() groupMember { return startConsume(t, c, "rd-consume") },
 			func() groupMember { return startPython(t, c.broker, "rd-consume") },
 			kafkaplotSession, rdkafkaSession)
 	})
 	t.Run("dashboard", func(t *testing.T) {
 		t.Parallel()
-		tm := newTmux(t)
+		tm := testsupport.NewTmux(t)
 		n := 0
-		splitBothWays(t,
-			func() groupMember { n++; return startDashboard(tm, c, "rd-dashboard", fmt.Sprint("dashboard", n)) },
+		splitBothWays(t, c.broker, "rd-dashboard", "range",
+			func() groupMember { n++; return startDashboard(t, tm, c, "rd-dashboard", fmt.Sprint("dashboard", n)) },
 			func() groupMember { return startPython(t, c.broker, "rd-dashboard") },
 			kafkaplotSession, rdkafkaSession)
 	})
@@ -334,19 +331,19 @@ func TestGroupWithFranzGo(t *testing.T) {
 		t.Run(protocol+"/consume", func(t *testing.T) {
 			t.Parallel()
 			group := "kgo-consume-" + protocol
-			splitBothWays(t,
+			splitBothWays(t, c.broker, group, protocol,
 				func() groupMember { return startConsume(t, c, group) },
 				func() groupMember { return startKgo(t, c.broker, group, balancers[protocol]...) },
-				kafkaplotSession, 6*time.Second)
+				kafkaplotSession, kgoSession)
 		})
 		t.Run(protocol+"/dashboard", func(t *testing.T) {
 			t.Parallel()
-			tm := newTmux(t)
+			tm := testsupport.NewTmux(t)
 			group, n := "kgo-dashboard-"+protocol, 0
-			splitBothWays(t,
-				func() groupMember { n++; return startDashboard(tm, c, group, fmt.Sprint("dashboard", n)) },
+			splitBothWays(t, c.broker, group, protocol,
+				func() groupMember { n++; return startDashboard(t, tm, c, group, fmt.Sprint("dashboard", n)) },
 				func() groupMember { return startKgo(t, c.broker, group, balancers[protocol]...) },
-				kafkaplotSession, 6*time.Second)
+				kafkaplotSession, kgoSession)
 		})
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
@@ -94,77 +94,29 @@ func joinInts(xs []int) string {
 	return strings.Join(s, ",")
 }
 
-// rawProducer writes records with keys spread over every partition until
-// stopped, and returns how many each partition got.
-func rawProducer(t *testing.T, broker string) (stop func() map[int]int64) {
-	t.Helper()
-	p, err := stream.NewProducer(context.Background(), stream.ProducerConfig{Conn: stream.Connection{Brokers: []string{broker}}, Topic: "temperature"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan map[int]int64, 1)
-	go func() {
-		produced := map[int]int64{}
-		defer func() { done <- produced }()
-		var msgs []stream.Message
-		for i := range 24 {
-			msgs = append(msgs, stream.Message{Key: fmt.Appendf(nil, "sensor%d", i), Value: []byte("raw")})
-		}
-		for ctx.Err() == nil {
-			ds, err := p.Send(ctx, msgs, nil)
-			for _, d := range ds {
-				if d.Err == nil {
-					produced[d.Partition] = max(produced[d.Partition], d.Offset+1)
-				}
-			}
-			if err != nil && ctx.Err() == nil {
-				t.Errorf("produce: %v", err)
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	var once sync.Once
-	var produced map[int]int64
-	stop = func() map[int]int64 {
-		once.Do(func() {
-			cancel()
-			produced = <-done
-			p.Close()
-		})
-		return produced
-	}
-	t.Cleanup(func() { stop() })
-	return stop
-}
-
-// TestMixedGroupOwnershipAndDelivery runs a group of four members — two
-// kafkaplot consumers, the tutorial's library (librdkafka) and franz-go
-// (cooperative-sticky and range, as Java's default offers) — on a
-// six-partition topic while a producer writes: after every join and leave
-// each partition has exactly one owner, and every record produced is read
-// (some twice after a revoke, none lost). The group's protocol moves
-// between range (while librdkafka is in) and cooperative-sticky.
+// TestMixedGroupOwnershipAndDelivery runs a group of four members — the
+// kafkaplot binary (consume), kafkaplot's consumer in the test's process,
+// the tutorial's library (librdkafka) and franz-go (cooperative-sticky and
+// range, as Java's default offers) — on a six-partition topic while a
+// producer writes: after every join and leave each partition has exactly
+// one owner, and every record produced is read (some twice after a revoke,
+// none lost). The group's protocol is range while librdkafka (range,
+// roundrobin) is in, and cooperative-sticky among kafkaplots and franz-go.
 func TestMixedGroupOwnershipAndDelivery(t *testing.T) {
 	endToEnd(t)
 	needPythonKafka(t)
 	const partitions = 6
-	kc, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "temperature"), kfake.GroupMinSessionTimeout(500*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer kc.Close()
-	broker := kc.ListenAddrs()[0]
+	c := startCluster(t, "--partitions", fmt.Sprint(partitions))
+	broker := c.broker
 	const group = "mixed"
-	stopProducing := rawProducer(t, broker)
+	stopProducing := testsupport.RawProducer(t, []string{broker}, "temperature", 24, 50*time.Millisecond)
 
 	members := map[string]groupMember{}
 	var left []groupMember // members that left, whose records count too
-	settle := func(step string) {
+	settle := func(step, protocol string) {
 		t.Helper()
 		start := time.Now()
-		waitUntil(t, step+": every partition owned by exactly one member", 60*time.Second, func() bool {
+		testsupport.WaitUntil(t, step+": every partition owned by exactly one member", 60*time.Second, func() bool {
 			count := map[string]int{}
 			total := 0
 			for _, m := range members {
@@ -187,29 +139,31 @@ func TestMixedGroupOwnershipAndDelivery(t *testing.T) {
 			owners = append(owners, fmt.Sprintf("%s [%s]", name, got))
 		}
 		slices.Sort(owners)
-		t.Logf("%s: settled in %s: %s", step, time.Since(start).Round(time.Millisecond), strings.Join(owners, ", "))
+		testsupport.WaitGroupProtocol(t, []string{broker}, group, protocol, 10*time.Second)
+		t.Logf("%s: settled in %s on %s: %s", step, time.Since(start).Round(time.Millisecond), protocol, strings.Join(owners, ", "))
 	}
-	join := func(name string, m groupMember) {
+	join := func(name string, m groupMember, protocol string) {
 		t.Helper()
 		members[name] = m
-		settle(name + " joined")
+		settle(name+" joined", protocol)
 	}
-	leave := func(name string) {
+	leave := func(name, protocol string) {
 		t.Helper()
 		members[name].stop()
 		left = append(left, members[name])
 		delete(members, name)
-		settle(name + " left")
+		settle(name+" left", protocol)
 	}
 
-	join("kafkaplot-1", startStreamMember(t, broker, group, "kafkaplot-1"))
-	join("rdkafka", startPython(t, broker, group))
-	join("franz-go", startKgo(t, broker, group, kgo.CooperativeStickyBalancer(), kgo.RangeBalancer()))
-	join("kafkaplot-2", startStreamMember(t, broker, group, "kafkaplot-2"))
-	leave("rdkafka")
-	leave("kafkaplot-1")
-	join("rdkafka-again", startPython(t, broker, group))
-	leave("franz-go")
+	const librdkafkaIn, librdkafkaOut = "range", "cooperative-sticky"
+	join("kafkaplot-1", startStreamMember(t, broker, group, "kafkaplot-1"), librdkafkaOut)
+	join("rdkafka", startPython(t, broker, group), librdkafkaIn)
+	join("franz-go", startKgo(t, broker, group, kgo.CooperativeStickyBalancer(), kgo.RangeBalancer()), librdkafkaIn)
+	join("kafkaplot-binary", startConsume(t, c, group), librdkafkaIn)
+	leave("rdkafka", librdkafkaOut)
+	leave("kafkaplot-1", librdkafkaOut)
+	join("rdkafka-again", startPython(t, broker, group), librdkafkaIn)
+	leave("franz-go", librdkafkaIn)
 
 	produced := stopProducing()
 	if len(produced) != partitions {
@@ -227,12 +181,14 @@ func TestMixedGroupOwnershipAndDelivery(t *testing.T) {
 			return cloneRecords(m.records)
 		case kgoMember:
 			return m.Records()
+		case *consumeMember:
+			return m.read()
 		}
 		t.Fatalf("unknown member %T", m)
 		return nil
 	}
 	var total, unique, highest int64
-	waitUntil(t, "every produced record read", 60*time.Second, func() bool {
+	testsupport.WaitUntil(t, "every produced record read", 60*time.Second, func() bool {
 		seen := make([]map[int64]bool, partitions)
 		for p := range seen {
 			seen[p] = map[int64]bool{}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
@@ -135,7 +136,7 @@ func TestHistoryInTmux(t *testing.T) {
 		{group: "at-end", want: highs},
 		{group: "new-latest", want: []int64{-1, -1}},
 	}
-	tm := newTmux(t)
+	tm := testsupport.NewTmux(t)
 	for _, tt := range tests {
 		t.Run(tt.group, func(t *testing.T) {
 			if got := committed(t, c, tt.group); !slices.Equal(got, tt.want) {
@@ -143,15 +144,14 @@ func TestHistoryInTmux(t *testing.T) {
 			}
 			dir := t.TempDir()
 			started := time.Now()
-			tm.start(tt.group, 120, 40, fmt.Sprintf("cd %s && TERM=xterm-256color %s --group %s --from latest %s --log %s/kafkaplot.log",
-				dir, kafkaplotBin, tt.group, strings.Join(c.flags(), " "), dir))
+			dash := tm.Start(tt.group, 120, 40, dir, nil, kafkaplotBin, append([]string{"--group", tt.group, "--from", "latest", "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
 			var coverage float64
-			tm.waitScreen(tt.group, "lines across 80% of both plots", 20*time.Second, func(s string) bool {
+			tm.WaitScreen(tt.group, "lines across 80% of both plots", 20*time.Second, func(s string) bool {
 				coverage = lineCoverage(s)
 				return coverage >= 0.8
 			})
 			t.Logf("lines across %.0f%% of the plot width %s after start", 100*coverage, time.Since(started).Round(time.Millisecond))
-			(&dashboardMember{tm: tm, name: tt.group}).stop()
+			dash.Quit()
 			if got := committed(t, c, tt.group); !slices.Equal(got, tt.want) {
 				t.Errorf("committed %v after the dashboard, want %v (unchanged)", got, tt.want)
 			}

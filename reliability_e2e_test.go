@@ -1,18 +1,18 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
 // TestProducerGivesUpWhenBrokerDies stops the cluster under a running
@@ -20,59 +20,24 @@ import (
 // and its resume line names the first step not acknowledged.
 func TestProducerGivesUpWhenBrokerDies(t *testing.T) {
 	endToEnd(t)
-	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
-	clusterCmd := exec.Command(kafkaplotBin, "cluster", "--broker", c.broker, "--registry", c.registry)
-	if err := clusterCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer clusterCmd.Process.Kill()
-	waitListening(t, c.registry)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	producer := exec.CommandContext(ctx, kafkaplotBin, append([]string{"produce", "-e", "0", "-d", "0.05"}, c.flags()...)...)
+	c := startCluster(t)
+	producer := exec.Command(kafkaplotBin, append([]string{"produce", "-e", "0", "-d", "0.05"}, c.flags()...)...)
 	producer.Dir = t.TempDir()
-	stdout, err := producer.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	p := testsupport.Start(t, producer, os.Interrupt, 130)
+	// Ten steps delivered, then the broker goes away.
+	testsupport.WaitUntil(t, "ten steps delivered", 30*time.Second, func() bool {
+		return len(deliveryLine.FindAllString(p.Stdout(), -1)) >= 80
+	})
+	c.proc.Kill()
+	code := p.Wait(90 * time.Second)
+	if code == 0 || code == testsupport.Killed {
+		t.Fatalf("producer exit code %d, want it to give up with a non-zero one", code)
 	}
-	var stderr strings.Builder
-	producer.Stderr = &stderr
-	if err := producer.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 4096)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	var out []string
-	for len(out) < 80 { // ten steps delivered, then the broker goes away
-		line, ok := <-lines
-		if !ok {
-			t.Fatalf("producer ended early: %s", stderr.String())
-		}
-		out = append(out, line)
-	}
-	clusterCmd.Process.Kill()
-	clusterCmd.Wait()
-	for line := range lines {
-		out = append(out, line)
-	}
-	err = producer.Wait()
-	if ctx.Err() != nil {
-		t.Fatal("producer did not give up within 90 s")
-	}
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() == 0 {
-		t.Fatalf("producer exit: %v, want a non-zero exit code", err)
-	}
-	if !strings.Contains(stderr.String(), "produce to temperature") {
-		t.Errorf("stderr does not say what failed: %q", stderr.String())
+	if !strings.Contains(p.Stderr(), "produce to temperature") {
+		t.Errorf("stderr does not say what failed: %q", p.Stderr())
 	}
 	// Deliveries per step, and the resume line.
+	out := strings.Split(strings.TrimSpace(p.Stdout()), "\n")
 	delivered := map[int]int{}
 	var step, resume = 0, -1
 	for _, line := range out {
@@ -85,7 +50,7 @@ func TestProducerGivesUpWhenBrokerDies(t *testing.T) {
 		}
 	}
 	if resume < 10 {
-		t.Fatalf("resume line says %d, want at least the 10 steps seen delivered:\n%s", resume, strings.Join(out[len(out)-10:], "\n"))
+		t.Fatalf("resume line says %d, want at least the 10 steps seen delivered:\n%s", resume, strings.Join(out[max(0, len(out)-10):], "\n"))
 	}
 	total := 0
 	for _, n := range delivered {
@@ -94,22 +59,6 @@ func TestProducerGivesUpWhenBrokerDies(t *testing.T) {
 	// Every step before the resume point was acknowledged in full, and not more.
 	if total < resume*8 || total >= (resume+1)*8 {
 		t.Errorf("%d delivery lines but resume from step %d: steps before it must be complete, it must not be", total, resume)
-	}
-}
-
-func waitListening(t *testing.T, addr string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		conn, err := dialTCP(addr)
-		if err == nil {
-			conn.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never listened", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -126,28 +75,14 @@ func TestConsumerKillResumesWithoutGap(t *testing.T) {
 	}
 	first := exec.Command(kafkaplotBin, append([]string{"consume", "--group", "crash"}, c.flags()...)...)
 	first.Dir = t.TempDir()
-	pipe, err := first.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := testsupport.Start(t, first, os.Interrupt, 130)
 	// Let it print part of the topic and commit some of it, then kill it.
-	var firstOut strings.Builder
-	r := bufio.NewReader(pipe)
-	for strings.Count(firstOut.String(), "Event record") < 1200 {
-		line, err := r.ReadString('\n')
-		firstOut.WriteString(line)
-		if err != nil {
-			break
-		}
-	}
+	testsupport.WaitUntil(t, "the first run to print 1200 records", 60*time.Second, func() bool {
+		return strings.Count(p.Stdout(), "Event record") >= 1200
+	})
 	time.Sleep(300 * time.Millisecond)
-	first.Process.Signal(syscall.SIGKILL)
-	rest, _ := io.ReadAll(r)
-	firstOut.Write(rest)
-	first.Wait()
+	p.Kill()
+	firstOut := p.Stdout()
 
 	second, errOut, code := kafkaplot(t, append([]string{"consume", "--group", "crash", "--until-end"}, c.flags()...)...)
 	if code != 0 {
@@ -163,7 +98,7 @@ func TestConsumerKillResumesWithoutGap(t *testing.T) {
 		}
 		return n
 	}
-	before, after := perSensor(firstOut.String()), perSensor(second)
+	before, after := perSensor(firstOut), perSensor(second)
 	for i := range 8 {
 		id := fmt.Sprintf("sensor%d", i)
 		if before[id]+after[id] < 400 {
@@ -179,33 +114,32 @@ func TestConsumerKillResumesWithoutGap(t *testing.T) {
 // dashboards: the first takes its partition within the session timeout.
 func TestDashboardKilledMemberIsReplaced(t *testing.T) {
 	endToEnd(t)
-	tm := newTmux(t)
+	needBinary(t)
+	tm := testsupport.NewTmux(t)
 	dir := t.TempDir()
-	flags := fmt.Sprintf("--embedded-broker %s --embedded-registry %s", freeAddr(t), freeAddr(t))
-	cmd := func(n int) string {
-		return fmt.Sprintf("cd %s && echo $$ > pid%d && exec env TERM=xterm-256color %s %s --log %s/kafkaplot%d.log", dir, n, kafkaplotBin, flags, dir, n)
+	flags := []string{"--embedded-broker", freeAddr(t), "--embedded-registry", freeAddr(t)}
+	start := func(name string, n int) *testsupport.Program {
+		return tm.Start(name, 120, 40, dir, nil, kafkaplotBin, append(slices.Clone(flags), "--log", fmt.Sprintf("%s/kafkaplot%d.log", dir, n))...)
 	}
-	tm.start("first", 120, 40, cmd(1))
-	tm.waitScreen("first", "the first instance to own both partitions", 20*time.Second, func(s string) bool {
+	first := start("first", 1)
+	tm.WaitScreen("first", "the first instance to own both partitions", 20*time.Second, func(s string) bool {
 		got, _ := owns(s)
 		return got == "0,1"
 	})
-	tm.start("second", 120, 40, cmd(2))
-	tm.waitScreen("first", "a re-split", 20*time.Second, func(s string) bool {
+	second := start("second", 2)
+	tm.WaitScreen("first", "a re-split", 20*time.Second, func(s string) bool {
 		got, _ := owns(s)
 		return got == "0" || got == "1"
 	})
-	pidText, err := os.ReadFile(dir + "/pid2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(pidText)))
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+	second.Want(128 + int(syscall.SIGKILL))
+	if err := syscall.Kill(second.Pid(), syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	// Session timeout 2 s on the embedded cluster, plus a heartbeat.
-	tm.waitScreen("first", "the survivor to own both partitions", 4*time.Second, func(s string) bool {
+	tm.WaitScreen("first", "the survivor to own both partitions", 4*time.Second, func(s string) bool {
 		got, _ := owns(s)
 		return got == "0,1"
 	})
+	second.WaitExit(5 * time.Second)
+	first.Quit()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -10,13 +9,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/doctor"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
 // secureBinaryCluster is a running "kafkaplot cluster --secure DIR".
@@ -26,23 +25,13 @@ type secureBinaryCluster struct {
 }
 
 // startSecureBinaryCluster starts "kafkaplot cluster --secure" on free
-// ports, with extra flags.
+// ports, with extra flags; it is interrupted (and must exit 0) when the
+// test ends.
 func startSecureBinaryCluster(t *testing.T, extra ...string) secureBinaryCluster {
 	t.Helper()
 	needBinary(t)
 	c := secureBinaryCluster{dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"cluster", "--secure", c.dir, "--broker", c.broker, "--registry", c.registry}, extra...)...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
+	p := testsupport.Start(t, exec.Command(kafkaplotBin, append([]string{"cluster", "--secure", c.dir, "--broker", c.broker, "--registry", c.registry}, extra...)...), os.Interrupt, 0)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if _, err := os.Stat(filepath.Join(c.dir, embedded.FileConfigJKS)); err == nil {
@@ -52,7 +41,7 @@ func startSecureBinaryCluster(t *testing.T, extra ...string) secureBinaryCluster
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("secure cluster did not start: %s", out.String())
+			t.Fatalf("secure cluster did not start: %s%s", p.Stdout(), p.Stderr())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -71,26 +60,8 @@ func startSecureBinaryCluster(t *testing.T, extra ...string) secureBinaryCluster
 			}
 		}
 	}
-	c.checkNoSecrets(t, "the cluster's output", out.String())
+	c.checkNoSecrets(t, "the cluster's output", p.Stdout()+p.Stderr())
 	return c
-}
-
-// lockedBuffer is a bytes.Buffer a process writes to while the test reads.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func (c secureBinaryCluster) path(name string) string { return filepath.Join(c.dir, name) }
@@ -111,18 +82,7 @@ func (c secureBinaryCluster) checkNoSecrets(t *testing.T, what string, outputs .
 // string replaced by its new one.
 func (c secureBinaryCluster) writeVariant(t *testing.T, name string, oldNew ...string) string {
 	t.Helper()
-	data, err := os.ReadFile(c.path(embedded.FileConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	for i := 0; i < len(oldNew); i += 2 {
-		if !strings.Contains(text, oldNew[i]) {
-			t.Fatalf("config.toml has no %q", oldNew[i])
-		}
-		text = strings.Replace(text, oldNew[i], oldNew[i+1], 1)
-	}
-	return writeTestFile(t, c.path(name), []byte(text))
+	return testsupport.WriteVariant(t, c.path(embedded.FileConfig), c.path(name), oldNew...)
 }
 
 // TestSecureClusterEndToEnd runs the rehearsal the issue describes: produce
@@ -171,8 +131,8 @@ func TestSecureClusterEndToEnd(t *testing.T) {
 		{"missing CA file", []string{"consume", "--until-end", "-c", c.writeVariant(t, "missing-ca.toml", "ca_file = 'trustStore.pem'", "ca_file = '"+filepath.Join(t.TempDir(), "x")+"'")}, "project.ca_file: "},
 	}
 	// A CA file that exists but holds another CA.
-	other := newCA(t, "another CA")
-	otherCA := writeTestFile(t, c.path("other-ca.pem"), certsPEM(other.Cert))
+	other := testsupport.NewCA(t, "another CA")
+	otherCA := testsupport.WriteFile(t, c.path("other-ca.pem"), testsupport.CertsPEM(other.Cert))
 	refusals = append(refusals, struct {
 		name string
 		args []string
@@ -284,7 +244,8 @@ func TestSecurePythonInterop(t *testing.T) {
 // screen nor log shows a secret.
 func TestSecureDashboardInTmux(t *testing.T) {
 	endToEnd(t)
-	tm := newTmux(t)
+	needBinary(t)
+	tm := testsupport.NewTmux(t)
 	c := startSecureBinaryCluster(t)
 	dir := t.TempDir()
 	cfg, err := config.Load(c.path(embedded.FileConfig))
@@ -298,9 +259,9 @@ func TestSecureDashboardInTmux(t *testing.T) {
 	const urlSecret = "url-secret-d41d8cd9"
 	c.secrets = append(c.secrets, urlSecret)
 	registryURL := strings.Replace(cfg.RegistryURL(), "https://", "https://kafkaplot:"+urlSecret+"@", 1)
-	tm.start("secure", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color KAFKAPLOT_PROJECT_KEY_PASSWORD=%s KAFKAPLOT_REGISTRY_URL=%s %s -c %s --generate --log %s",
-		dir, cfg.Project.KeyPassword, registryURL, kafkaplotBin, noSecret, logPath))
-	screen := tm.waitScreen("secure", "all eight sensors charted", 30*time.Second, func(s string) bool {
+	secure := tm.Start("secure", 160, 48, dir, []string{"KAFKAPLOT_PROJECT_KEY_PASSWORD=" + cfg.Project.KeyPassword, "KAFKAPLOT_REGISTRY_URL=" + registryURL},
+		kafkaplotBin, "-c", noSecret, "--generate", "--log", logPath)
+	screen := tm.WaitScreen("secure", "all eight sensors charted", 30*time.Second, func(s string) bool {
 		for i := range 8 {
 			if !strings.Contains(s, fmt.Sprintf("sensor%d", i)) {
 				return false
@@ -313,8 +274,8 @@ func TestSecureDashboardInTmux(t *testing.T) {
 	}
 	// The same with the JKS stores, in its own group.
 	jksLog := filepath.Join(dir, "dashboard-jks.log")
-	tm.start("jks", 160, 48, fmt.Sprintf("cd %s && TERM=xterm-256color %s -c %s --group jks --log %s", dir, kafkaplotBin, c.path(embedded.FileConfigJKS), jksLog))
-	jksScreen := tm.waitScreen("jks", "all eight sensors charted from the JKS configuration", 30*time.Second, func(s string) bool {
+	jks := tm.Start("jks", 160, 48, dir, nil, kafkaplotBin, "-c", c.path(embedded.FileConfigJKS), "--group", "jks", "--log", jksLog)
+	jksScreen := tm.WaitScreen("jks", "all eight sensors charted from the JKS configuration", 30*time.Second, func(s string) bool {
 		for i := range 8 {
 			if !strings.Contains(s, fmt.Sprintf("sensor%d", i)) {
 				return false
@@ -323,9 +284,8 @@ func TestSecureDashboardInTmux(t *testing.T) {
 		got, ok := owns(s)
 		return ok && got == "0,1" && hasBraille(s)
 	})
-	tm.run("send-keys", "-t", "main:jks", "q")
-	tm.run("send-keys", "-t", "main:secure", "q")
-	time.Sleep(500 * time.Millisecond)
+	jks.Quit()
+	secure.Quit()
 	var logs []string
 	for _, p := range []string{logPath, jksLog} {
 		log, err := os.ReadFile(p)
@@ -334,5 +294,5 @@ func TestSecureDashboardInTmux(t *testing.T) {
 		}
 		logs = append(logs, string(log))
 	}
-	c.checkNoSecrets(t, "the dashboard", append(logs, screen, jksScreen)...)
+	c.checkNoSecrets(t, "the dashboard", append(logs, screen, jksScreen, secure.Stderr(), jks.Stderr())...)
 }

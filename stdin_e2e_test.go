@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
 // TestDashboardKeysWithoutTerminalStdin runs the dashboard in tmux with stdin
@@ -15,6 +17,7 @@ import (
 // one it had before.
 func TestDashboardKeysWithoutTerminalStdin(t *testing.T) {
 	endToEnd(t)
+	needBinary(t)
 	tests := []struct {
 		name          string
 		before, after string // around the command
@@ -24,22 +27,22 @@ func TestDashboardKeysWithoutTerminalStdin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tm := newTmux(t)
+			tm := testsupport.NewTmux(t)
 			dir := t.TempDir()
-			tm.start("shell", 120, 40, "env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='$ ' bash --norc --noprofile")
-			tm.run("send-keys", "-t", "main:shell", fmt.Sprintf("stty -g > %s/before", dir), "Enter")
-			command := fmt.Sprintf("cd %s && %s%s --embedded-broker %s --embedded-registry %s --log %s/kafkaplot.log%s; echo exit=$?",
-				dir, tt.before, kafkaplotBin, freeAddr(t), freeAddr(t), dir, tt.after)
-			tm.run("send-keys", "-t", "main:shell", command, "Enter")
-			tm.waitScreen("shell", "the dashboard", 30*time.Second, func(s string) bool {
+			tm.Window("shell", 120, 40, "env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='$ ' bash --norc --noprofile")
+			tm.Keys("shell", fmt.Sprintf("stty -g > %s/before", dir), "Enter")
+			dash := tm.Wrap("dash", dir, nil, kafkaplotBin, "--embedded-broker", freeAddr(t), "--embedded-registry", freeAddr(t), "--log", dir+"/kafkaplot.log")
+			tm.Keys("shell", fmt.Sprintf("%s%s%s; echo exit=$?", tt.before, dash.Command(), tt.after), "Enter")
+			tm.WaitScreen("shell", "the dashboard", 30*time.Second, func(s string) bool {
 				got, _ := owns(s)
 				return got == "0,1"
 			})
-			tm.run("send-keys", "-t", "main:shell", "q")
-			tm.waitScreen("shell", "the dashboard to quit on a bare q", 15*time.Second, func(s string) bool {
+			tm.Keys("shell", "q")
+			tm.WaitScreen("shell", "the dashboard to quit on a bare q", 15*time.Second, func(s string) bool {
 				return strings.Contains(s, "exit=0")
 			})
-			tm.run("send-keys", "-t", "main:shell", fmt.Sprintf("stty -g > %s/after", dir), "Enter")
+			dash.WaitExit(5 * time.Second)
+			tm.Keys("shell", fmt.Sprintf("stty -g > %s/after", dir), "Enter")
 			var before, after []byte
 			deadline := time.Now().Add(5 * time.Second)
 			for {

@@ -14,6 +14,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -97,16 +98,16 @@ func TestTakebackHasNoHole(t *testing.T) {
 	go func() { genDone <- generateSteps(t, ctx, c, t0, interval) }()
 
 	first, stopFirst := startPipe(t, c, "takeback")
-	waitUntil(t, "the first instance to own both partitions", 20*time.Second, func() bool { return slices.Equal(first.owns(), []int{0, 1}) })
+	testsupport.WaitUntil(t, "the first instance to own both partitions", 20*time.Second, func() bool { return slices.Equal(first.owns(), []int{0, 1}) })
 	time.Sleep(time.Second)
 	second, stopSecond := startPipe(t, c, "takeback")
-	waitUntil(t, "the partitions split", 20*time.Second, func() bool { return len(first.owns()) == 1 && len(second.owns()) == 1 })
+	testsupport.WaitUntil(t, "the partitions split", 20*time.Second, func() bool { return len(first.owns()) == 1 && len(second.owns()) == 1 })
 	lost := 1 - first.owns()[0]
 	lostAt := time.Now()
 	time.Sleep(3 * time.Second)
 	backAt := time.Now()
 	stopSecond()
-	waitUntil(t, "the first instance to take both back", 20*time.Second, func() bool { return len(first.owns()) == 2 })
+	testsupport.WaitUntil(t, "the first instance to take both back", 20*time.Second, func() bool { return len(first.owns()) == 2 })
 	time.Sleep(time.Second)
 	stopGen()
 	steps := <-genDone

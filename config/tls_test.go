@@ -4,9 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/embedded/certs"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
@@ -67,31 +66,6 @@ func getTLS(t *testing.T) tlsMaterial {
 	return m
 }
 
-func writeFile(t *testing.T, path string, data []byte) string {
-	t.Helper()
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func pemCerts(certs ...*x509.Certificate) []byte {
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	return out
-}
-
-func pemKey(t *testing.T, kp tlsfiles.KeyPair) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-}
-
 // credentialFiles writes every form of the test credentials into dir.
 type credentialFiles struct {
 	dir                                string
@@ -114,37 +88,37 @@ func writeCredentials(t *testing.T) credentialFiles {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.keyStorePEM = writeFile(t, path("keyStore.pem"), ks)
-	f.trustStorePEM = writeFile(t, path("trustStore.pem"), tlsfiles.EncodePEMCertificates([]*x509.Certificate{m.ca.Cert}, "hops_root_ca"))
-	f.certPEM = writeFile(t, path("client.pem"), pemCerts(m.client.Leaf, m.ca.Cert))
-	f.keyPEM = writeFile(t, path("client.key"), pemKey(t, m.client))
-	f.otherCertPEM = writeFile(t, path("other.pem"), pemCerts(m.other.Leaf))
-	f.expiredPEM = writeFile(t, path("expired.pem"), append(pemCerts(m.expired.Leaf), pemKey(t, m.expired)...))
+	f.keyStorePEM = testsupport.WriteFile(t, path("keyStore.pem"), ks)
+	f.trustStorePEM = testsupport.WriteFile(t, path("trustStore.pem"), tlsfiles.EncodePEMCertificates([]*x509.Certificate{m.ca.Cert}, "hops_root_ca"))
+	f.certPEM = testsupport.WriteFile(t, path("client.pem"), testsupport.CertsPEM(m.client.Leaf, m.ca.Cert))
+	f.keyPEM = testsupport.WriteFile(t, path("client.key"), testsupport.KeyPEM(t, m.client))
+	f.otherCertPEM = testsupport.WriteFile(t, path("other.pem"), testsupport.CertsPEM(m.other.Leaf))
+	f.expiredPEM = testsupport.WriteFile(t, path("expired.pem"), append(testsupport.CertsPEM(m.expired.Leaf), testsupport.KeyPEM(t, m.expired)...))
 	jks, err := tlsfiles.EncodeJKSKeystore(rand.Reader, "kafka_tutorial__meb10000", m.client, []byte(f.storePassword), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.keyStoreJKS = writeFile(t, path("keyStore.jks"), jks)
+	f.keyStoreJKS = testsupport.WriteFile(t, path("keyStore.jks"), jks)
 	trust, err := tlsfiles.EncodeJKSTruststore("hops_root_ca", []*x509.Certificate{m.ca.Cert}, []byte(f.storePassword), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.trustStoreJKS = writeFile(t, path("trustStore.jks"), trust)
+	f.trustStoreJKS = testsupport.WriteFile(t, path("trustStore.jks"), trust)
 	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, m.client, []byte(f.storePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.keyStoreP12 = writeFile(t, path("keyStore.p12"), p12)
+	f.keyStoreP12 = testsupport.WriteFile(t, path("keyStore.p12"), p12)
 	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, []*x509.Certificate{m.ca.Cert}, []byte(f.storePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.trustStoreP12 = writeFile(t, path("trustStore.p12"), p12Trust)
+	f.trustStoreP12 = testsupport.WriteFile(t, path("trustStore.p12"), p12Trust)
 	expiredJKS, err := tlsfiles.EncodeJKSKeystore(rand.Reader, "old", m.expired, []byte(f.storePassword), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.expiredKeyStore = writeFile(t, path("expired.jks"), expiredJKS)
+	f.expiredKeyStore = testsupport.WriteFile(t, path("expired.jks"), expiredJKS)
 	return f
 }
 

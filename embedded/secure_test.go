@@ -18,6 +18,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/embedded/certs"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
@@ -92,19 +93,9 @@ func (p pki) clientTLS(kp *tlsfiles.KeyPair, roots *certs.Authority) *tls.Config
 	return tc
 }
 
-func loopback(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func startSecure(t *testing.T, cfg embedded.Config) *embedded.Cluster {
 	t.Helper()
-	cfg.BrokerAddr, cfg.RegistryAddr = loopback(t), loopback(t)
+	cfg.BrokerAddr, cfg.RegistryAddr = testsupport.FreeAddr(t), testsupport.FreeAddr(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	e, err := embedded.Start(ctx, cfg)
@@ -134,7 +125,7 @@ func TestProbeMutualTLS(t *testing.T) {
 		{name: "server from an unknown CA", broker: secure.BrokerAddr(), tls: p.clientTLS(&p.client, p.stranger), wantStage: stream.StageTLS},
 		{name: "plaintext client, TLS broker", broker: secure.BrokerAddr(), wantStage: stream.StageAPI, wantPeerTLS: true},
 		{name: "TLS client, plaintext broker", broker: plain.BrokerAddr(), tls: p.clientTLS(&p.client, p.ca), wantStage: stream.StageTLS, wantPlaintext: true},
-		{name: "nobody listening", broker: loopback(t), tls: p.clientTLS(&p.client, p.ca), wantStage: stream.StageTCP},
+		{name: "nobody listening", broker: testsupport.FreeAddr(t), tls: p.clientTLS(&p.client, p.ca), wantStage: stream.StageTCP},
 		{name: "unknown host", broker: "no-such-host.invalid:9092", wantStage: stream.StageDNS},
 	}
 	for _, c := range cases {
@@ -356,7 +347,7 @@ func TestProbeTransport(t *testing.T) {
 		{name: "TLS handshake", addr: registry, tls: p.clientTLS(nil, p.ca)},
 		{name: "TCP only", addr: registry},
 		{name: "server from an unknown CA", addr: registry, tls: p.clientTLS(nil, p.stranger), wantStage: stream.StageTLS},
-		{name: "nobody listening", addr: loopback(t), wantStage: stream.StageTCP},
+		{name: "nobody listening", addr: testsupport.FreeAddr(t), wantStage: stream.StageTCP},
 		{name: "unknown host", addr: "no-such-host.invalid:443", wantStage: stream.StageDNS},
 	} {
 		t.Run(c.name, func(t *testing.T) {

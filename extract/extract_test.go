@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
@@ -22,20 +23,6 @@ const (
 	sensorJSONID
 	microsID
 )
-
-// clickSchema is seed 003's click record (namespace com.example, nullable
-// strings, float cost, timestamp-millis), without its stray trailing comma.
-const clickSchema = `{"type":"record","namespace":"com.example","name":"click","version":1,"fields":[
- {"name":"id","type":"string"},{"name":"impression_id","type":"string"},{"name":"creative_id","type":"string"},
- {"name":"placement_id","type":"string"},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},
- {"name":"user_agent","type":["string","null"]},{"name":"ip","type":["string","null"]},{"name":"referrer","type":["string","null"]},
- {"name":"cost","type":"float"}]}`
-
-// sensorV2 is the sensor record evolved: a unit with a default and a
-// humidity.
-const sensorV2 = `{"type":"record","name":"sensor","fields":[
- {"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"id","type":"string"},
- {"name":"value","type":"double"},{"name":"unit","type":"string","default":"celsius"},{"name":"humidity","type":"double","default":0}]}`
 
 const nestedSchema = `{"type":"record","name":"reading","namespace":"x","fields":[
  {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"site","type":"string"},
@@ -71,9 +58,9 @@ func newRegistry() registry {
 		return schema.SubjectSchema{ID: id, Subject: subject, Version: version, Schema: text, Type: schema.FormatAvro}
 	}
 	return registry{
-		clickID:      avro(clickID, "clicks-avro-value", 1, clickSchema),
+		clickID:      avro(clickID, "clicks-avro-value", 1, testsupport.ClickSchema),
 		sensorV1ID:   avro(sensorV1ID, "sensor", 1, schema.TutorialSensorSchema),
-		sensorV2ID:   avro(sensorV2ID, "sensor", 2, sensorV2),
+		sensorV2ID:   avro(sensorV2ID, "sensor", 2, testsupport.SensorV2Humidity),
 		nestedID:     avro(nestedID, "reading", 1, nestedSchema),
 		sensorJSONID: {ID: sensorJSONID, Subject: "sensor-json", Version: 1, Schema: sensorJSON, Type: schema.FormatJSON},
 		microsID:     avro(microsID, "m", 1, microsSchema),

@@ -9,29 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// clickSchema is the kafka-demo README's click record (seed 003) with the
-// stray trailing comma after its last field removed.
-const clickSchema = `{
-     "type": "record",
-     "namespace": "com.example",
-     "name": "click",
-     "version": 1,
-     "fields": [
-       { "name": "id", "type": "string" },
-       { "name": "impression_id", "type": "string" },
-       { "name": "creative_id", "type": "string" },
-       { "name": "placement_id", "type": "string" },
-       { "name": "timestamp", "type":
-          { "type": "long", "logicalType": "timestamp-millis" }
-       },
-       { "name": "user_agent", "type": ["string", "null"] },
-       { "name": "ip", "type": ["string", "null"] },
-       { "name": "referrer", "type": ["string", "null"] },
-       { "name": "cost", "type": "float" }
-     ]
-}`
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+)
 
 // nestedSchema has nested and nullable records, decimals, an enum, a union
 // of several kinds, an array, a map and a recursive field.
@@ -57,7 +37,7 @@ func TestDescribeAvro(t *testing.T) {
 	}{
 		{
 			name:   "click",
-			schema: clickSchema,
+			schema: testsupport.ClickSchema,
 			want: []Field{
 				{Path: "id", Type: "string", Kind: KindString},
 				{Path: "impression_id", Type: "string", Kind: KindString},
@@ -352,7 +332,7 @@ func TestDecoderWriter(t *testing.T) {
 	src := &infoSource{infos: map[int]SubjectSchema{
 		1: {ID: 1, Type: FormatJSON, Schema: sensorJSONSchema},
 		2: {ID: 2, Type: FormatProtobuf, Schema: "syntax"},
-		3: {ID: 3, Type: FormatAvro, Schema: clickSchema, Subject: "com.example.click", Version: 2},
+		3: {ID: 3, Type: FormatAvro, Schema: testsupport.ClickSchema, Subject: "com.example.click", Version: 2},
 	}}
 	d := NewDecoder(src)
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
@@ -131,7 +132,7 @@ func (o *offsetsSeen) sawStatus(substr string) bool {
 // be fetched while the registry is down are held, not dropped or committed
 // past, and delivered once it is back.
 func TestRegistryOutagePausesPartition(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	broker := startBroker(t, addr, t.TempDir())
 	defer broker.Close()
 	reg := newFlakyRegistry(t)
@@ -174,7 +175,7 @@ func TestRegistryOutagePausesPartition(t *testing.T) {
 // one on the same address and data: the consumer reconnects by itself and
 // sees every event, before and after.
 func TestBrokerRestartReconnects(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	dataDir := t.TempDir()
 	broker := startBroker(t, addr, dataDir)
 	reg := newFlakyRegistry(t)

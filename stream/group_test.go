@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -14,7 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kafkaplot/kafkaplot/internal/kgomember"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport/kgomember"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkaplot/kafkaplot/schema"
@@ -108,58 +108,6 @@ func startKgo(t *testing.T, brokers []string, group string, balancers ...kgo.Gro
 func ownedNow(k *kgomember.Member) []int {
 	owned, _ := k.Owned()
 	return owned
-}
-
-// rawRecords produces records on every partition until the test ends; they
-// are not Avro (the consumer counts them as decode errors) so that no
-// registry is needed.
-func rawRecords(t *testing.T, brokers []string, partitions int) (stop func() map[int]int64) {
-	t.Helper()
-	p, err := NewProducer(context.Background(), ProducerConfig{Conn: Connection{Brokers: brokers}, Topic: "temperature"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan map[int]int64, 1)
-	go func() {
-		produced := map[int]int64{}
-		defer func() { done <- produced }()
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var msgs []Message
-			for i := range partitions * 4 {
-				msgs = append(msgs, Message{Key: fmt.Appendf(nil, "key%d", i), Value: []byte("raw"), Time: time.Now()})
-			}
-			ds, err := p.Send(ctx, msgs, nil)
-			for _, d := range ds {
-				if d.Err == nil {
-					produced[d.Partition] = max(produced[d.Partition], d.Offset+1)
-				}
-			}
-			if err != nil && ctx.Err() == nil {
-				t.Errorf("produce: %v", err)
-				return
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	var once sync.Once
-	var produced map[int]int64
-	stop = func() map[int]int64 {
-		once.Do(func() {
-			cancel()
-			produced = <-done
-			p.Close()
-		})
-		return produced
-	}
-	t.Cleanup(func() { stop() })
-	return stop
 }
 
 // groupConfig is a Consumer's configuration for the group tests, reporting
@@ -272,7 +220,7 @@ func split(a, b []int) bool { return len(a) == 1 && len(b) == 1 && a[0] != b[0] 
 // while the moved partition is handed on.
 func TestSplitWithKgo(t *testing.T) {
 	brokers := groupCluster(t, 2)
-	rawRecords(t, brokers, 2)
+	testsupport.RawProducer(t, brokers, "temperature", 8, 10*time.Millisecond)
 	tests := []struct {
 		name        string
 		balancers   []kgo.GroupBalancer

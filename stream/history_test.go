@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 )
 
@@ -297,7 +298,7 @@ func TestHistoryFillsTakenBackSpan(t *testing.T) {
 // embedded cluster restarted) is a log reset, reported before the new log's
 // records, which are all handed on.
 func TestLogReset(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	broker := startBroker(t, addr, t.TempDir())
 	reg := newFlakyRegistry(t)
 	brokers := []string{addr}

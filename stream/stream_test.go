@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"sync"
 	"testing"
@@ -11,17 +10,6 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // sensorProducer returns a producer to the topic and an encoder for the
 // latest schema of subject "sensor" (registered first when register is set).

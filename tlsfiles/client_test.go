@@ -5,9 +5,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
@@ -17,8 +19,8 @@ import (
 func TestVerifyChainOnly(t *testing.T) {
 	m := getMaterial(t)
 	dir := t.TempDir()
-	projectCA := write(t, dir, "ca.pem", certPEM(m.ca.Cert))
-	strangerCA := write(t, dir, "stranger-ca.pem", certPEM(m.stranger.Cert))
+	projectCA := testsupport.WriteFile(t, filepath.Join(dir, "ca.pem"), testsupport.CertsPEM(m.ca.Cert))
+	strangerCA := testsupport.WriteFile(t, filepath.Join(dir, "stranger-ca.pem"), testsupport.CertsPEM(m.stranger.Cert))
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{m.server.TLSCertificate()}})
 	if err != nil {
 		t.Fatal(err)

@@ -2,14 +2,12 @@ package tlsfiles_test
 
 import (
 	"bytes"
-	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"io/fs"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/embedded/certs"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
@@ -83,58 +82,6 @@ func getMaterial(t *testing.T) material {
 	return m
 }
 
-func write(t *testing.T, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func certPEM(certs ...*x509.Certificate) []byte {
-	var b bytes.Buffer
-	for _, c := range certs {
-		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
-	}
-	return b.Bytes()
-}
-
-func keyPEM(t *testing.T, kp tlsfiles.KeyPair) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-}
-
-func legacyKeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
-	t.Helper()
-	der, err := x509.MarshalECPrivateKey(kp.Key.(*ecdsa.PrivateKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", der, []byte(password), x509.PEMCipherAES256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(b)
-}
-
-func pkcs8KeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := tlsfiles.EncryptPKCS8(rand.Reader, der, []byte(password), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc})
-}
-
 func TestLoadKeyPair(t *testing.T) {
 	m := getMaterial(t)
 	dir := t.TempDir()
@@ -144,17 +91,17 @@ func TestLoadKeyPair(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"cert":          write(t, dir, "cert.pem", certPEM(m.client.Leaf, m.ca.Cert)),
-		"ca first":      write(t, dir, "cafirst.pem", certPEM(m.ca.Cert, m.client.Leaf)),
-		"other cert":    write(t, dir, "other.pem", certPEM(m.other.Leaf)),
-		"plain key":     write(t, dir, "key.pem", keyPEM(t, m.client)),
-		"legacy key":    write(t, dir, "legacy.pem", legacyKeyPEM(t, m.client, pw)),
-		"pkcs8 key":     write(t, dir, "pkcs8.pem", pkcs8KeyPEM(t, m.client, pw)),
-		"combined":      write(t, dir, "keyStore.pem", combined),
-		"key then cert": write(t, dir, "keycert.pem", append(keyPEM(t, m.client), certPEM(m.client.Leaf)...)),
-		"two keys":      write(t, dir, "twokeys.pem", append(keyPEM(t, m.client), keyPEM(t, m.other)...)),
-		"empty":         write(t, dir, "empty.pem", nil),
-		"not pem":       write(t, dir, "keyStore.jks", []byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2}),
+		"cert":          testsupport.WriteFile(t, filepath.Join(dir, "cert.pem"), testsupport.CertsPEM(m.client.Leaf, m.ca.Cert)),
+		"ca first":      testsupport.WriteFile(t, filepath.Join(dir, "cafirst.pem"), testsupport.CertsPEM(m.ca.Cert, m.client.Leaf)),
+		"other cert":    testsupport.WriteFile(t, filepath.Join(dir, "other.pem"), testsupport.CertsPEM(m.other.Leaf)),
+		"plain key":     testsupport.WriteFile(t, filepath.Join(dir, "key.pem"), testsupport.KeyPEM(t, m.client)),
+		"legacy key":    testsupport.WriteFile(t, filepath.Join(dir, "legacy.pem"), testsupport.LegacyKeyPEM(t, m.client, pw)),
+		"pkcs8 key":     testsupport.WriteFile(t, filepath.Join(dir, "pkcs8.pem"), testsupport.PKCS8KeyPEM(t, m.client, pw)),
+		"combined":      testsupport.WriteFile(t, filepath.Join(dir, "keyStore.pem"), combined),
+		"key then cert": testsupport.WriteFile(t, filepath.Join(dir, "keycert.pem"), append(testsupport.KeyPEM(t, m.client), testsupport.CertsPEM(m.client.Leaf)...)),
+		"two keys":      testsupport.WriteFile(t, filepath.Join(dir, "twokeys.pem"), append(testsupport.KeyPEM(t, m.client), testsupport.KeyPEM(t, m.other)...)),
+		"empty":         testsupport.WriteFile(t, filepath.Join(dir, "empty.pem"), nil),
+		"not pem":       testsupport.WriteFile(t, filepath.Join(dir, "keyStore.jks"), []byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2}),
 		"missing":       filepath.Join(dir, "missing.pem"),
 	}
 	cases := []struct {
@@ -255,16 +202,16 @@ func TestKeystoresAndTruststores(t *testing.T) {
 	}
 	// Names lie on purpose: the format comes from the content.
 	files := map[string]string{
-		"jks":       write(t, dir, "keyStore.p12", jks),
-		"jks trust": write(t, dir, "trustStore.p12", jksTrust),
-		"p12":       write(t, dir, "keyStore.jks", p12),
-		"p12 trust": write(t, dir, "trustStore.jks", p12Trust),
-		"pem":       write(t, dir, "keyStore.pem", pemStore),
-		"pem trust": write(t, dir, "trustStore.pem", tlsfiles.EncodePEMCertificates([]*x509.Certificate{m.ca.Cert}, "hops_root_ca")),
+		"jks":       testsupport.WriteFile(t, filepath.Join(dir, "keyStore.p12"), jks),
+		"jks trust": testsupport.WriteFile(t, filepath.Join(dir, "trustStore.p12"), jksTrust),
+		"p12":       testsupport.WriteFile(t, filepath.Join(dir, "keyStore.jks"), p12),
+		"p12 trust": testsupport.WriteFile(t, filepath.Join(dir, "trustStore.jks"), p12Trust),
+		"pem":       testsupport.WriteFile(t, filepath.Join(dir, "keyStore.pem"), pemStore),
+		"pem trust": testsupport.WriteFile(t, filepath.Join(dir, "trustStore.pem"), tlsfiles.EncodePEMCertificates([]*x509.Certificate{m.ca.Cert}, "hops_root_ca")),
 		// openssl x509 -trustout: the certificate followed by its trust settings.
-		"pem trusted": write(t, dir, "trusted.pem", pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(bytes.Clone(m.ca.Cert.Raw), 0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01)})),
-		"garbage":     write(t, dir, "garbage.bin", []byte("\x00\x01 not a store")),
-		"jceks":       write(t, dir, "store.jceks", []byte{0xce, 0xce, 0xce, 0xce, 0, 0, 0, 2}),
+		"pem trusted": testsupport.WriteFile(t, filepath.Join(dir, "trusted.pem"), pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(bytes.Clone(m.ca.Cert.Raw), 0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01)})),
+		"garbage":     testsupport.WriteFile(t, filepath.Join(dir, "garbage.bin"), []byte("\x00\x01 not a store")),
+		"jceks":       testsupport.WriteFile(t, filepath.Join(dir, "store.jceks"), []byte{0xce, 0xce, 0xce, 0xce, 0, 0, 0, 2}),
 	}
 	t.Run("keystore", func(t *testing.T) {
 		cases := []struct {

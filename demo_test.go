@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,7 +31,8 @@ func TestDemoTapeValid(t *testing.T) {
 // TestDemoGIF checks the rendered docs/demo.gif against demo.tape: it plays
 // in real time (within 20% of what the tape sleeps and types while shown),
 // lasts under 45 s, weighs under 5 MB, its text is readable at the README's
-// 900 px, and the README's first screen shows it.
+// 900 px, the README's first screen shows it, and it shows what the tape
+// means at its three holds (checkDemoScenes).
 func TestDemoGIF(t *testing.T) {
 	tape, err := os.ReadFile("demo.tape")
 	if err != nil {
@@ -71,6 +73,10 @@ func TestDemoGIF(t *testing.T) {
 	if px := plan.fontSize * 900 / float64(plan.width); px < 12 {
 		t.Errorf("at 900 px wide the text is %.1f px high, want at least 12 (Set FontSize, Set Width)", px)
 	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	checkDemoScenes(t, f, plan, g.duration)
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -95,14 +101,15 @@ Sleep 1.5s
 Ctrl+B
 Type '"'
 Sleep 500ms
+Sleep 5s
 Hide
 Sleep 1m
 `)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := tapePlan{shown: 2300 * time.Millisecond, width: 800, height: 600, fontSize: 14}
-	if plan != want {
+	want := tapePlan{shown: 7300 * time.Millisecond, width: 800, height: 600, fontSize: 14, holds: []time.Duration{7300 * time.Millisecond}}
+	if !reflect.DeepEqual(plan, want) {
 		t.Errorf("plan = %+v, want %+v", plan, want)
 	}
 }
@@ -112,7 +119,12 @@ type tapePlan struct {
 	shown         time.Duration // sleeping and typing while shown
 	width, height int
 	fontSize      float64
+	holds         []time.Duration // where each shown Sleep of 5 s or more ends, in shown time
 }
+
+// longHold is the shortest Sleep that planTape counts as a hold: a scene
+// the tape stops to show.
+const longHold = 5 * time.Second
 
 var typeCommand = regexp.MustCompile(`^Type(?:@(\S+))? (?:"([^"]*)"|'([^']*)'|` + "`([^`]*)`" + `)`)
 
@@ -136,6 +148,9 @@ func planTape(tape string) (tapePlan, error) {
 			}
 			if shown {
 				p.shown += d
+				if d >= longHold {
+					p.holds = append(p.holds, p.shown)
+				}
 			}
 		case strings.HasPrefix(words[0], "Type"):
 			m := typeCommand.FindStringSubmatch(line)

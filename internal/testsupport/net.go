@@ -1,20 +1,31 @@
 package testsupport
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net"
 	"testing"
 	"time"
 )
 
-// FreeAddr returns a loopback address that was free a moment ago.
+// FreeAddr returns a loopback address that was free a moment ago. Its
+// port is drawn at random below Linux's ephemeral range (32768 and up), so
+// that neither another test's FreeAddr (the kernel hands out ephemeral
+// ports in turn) nor an outgoing connection takes it before the test binds
+// it.
 func FreeAddr(tb testing.TB) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("find a free port: %v", err)
+	const low, high = 20000, 32768
+	var err error
+	for range 100 {
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", low+rand.IntN(high-low))); err == nil {
+			defer ln.Close()
+			return ln.Addr().String()
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	tb.Fatalf("find a free port in %d-%d: %v", low, high-1, err)
+	return ""
 }
 
 // WaitListening waits until addr accepts connections, failing the test

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kafkaplot/kafkaplot/export"
 	"github.com/kafkaplot/kafkaplot/internal/consume"
 	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
@@ -18,6 +19,7 @@ type consumeFlags struct {
 	untilEnd   bool
 	outage     time.Duration
 	quiet      bool
+	output     string
 	schemaFile schemaFileFlag
 }
 
@@ -43,11 +45,13 @@ func newConsumeCmd() *cobra.Command {
 		fs.BoolVar(&f.untilEnd, "until-end", false, "exit once the high watermarks seen at start are reached")
 		fs.DurationVar(&f.outage, "outage-limit", 30*time.Second, "with --until-end: exit non-zero when a partition cannot go on (registry or broker unreachable) for longer than this")
 		fs.BoolVar(&f.quiet, "quiet", false, "print only the final summary line")
+		fs.StringVar(&f.output, "output", "text", "print records as `format`: text (the tutorial's), csv or jsonl (one row per plotted value: time, partition, offset, series, field, value; the summary on stderr)")
 		f.schemaFile.register(fs)
 	})
 	f.conn.completions(cmd)
 	f.group.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
+	cmd.RegisterFlagCompletionFunc("output", completeValues("text", "csv", "jsonl"))
 	return cmd
 }
 
@@ -70,8 +74,14 @@ func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
 	if f.outage <= 0 {
 		return consume.Options{}, usageError{fmt.Errorf("--outage-limit %s: must be positive", f.outage)}
 	}
+	var output export.Format
+	if f.output != "text" {
+		if output, err = export.ParseFormat(f.output); err != nil {
+			return consume.Options{}, usageError{fmt.Errorf("--output %q: want text, csv or jsonl", f.output)}
+		}
+	}
 	return consume.Options{
 		Settings: s, DecoderOptions: decoderOpts, AssignorSetting: assignorSetting,
-		UntilEnd: f.untilEnd, OutageLimit: f.outage, Quiet: f.quiet,
+		UntilEnd: f.untilEnd, OutageLimit: f.outage, Quiet: f.quiet, Output: output,
 	}, nil
 }

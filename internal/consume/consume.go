@@ -1,5 +1,6 @@
 // Package consume is kafkaplot consume's engine: it prints the topic's
-// records as a member of the consumer group, the tutorial's way, reports
+// records as a member of the consumer group, the tutorial's way or as rows
+// of CSV or JSON lines (one per plotted value, package export), reports
 // the partitions assigned, and with UntilEnd stops at the high watermarks
 // seen at start or when an outage lasts too long. It does not parse flags
 // or decide exit codes.
@@ -18,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kafkaplot/kafkaplot/export"
 	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/schema"
@@ -37,6 +39,10 @@ type Options struct {
 	UntilEnd        bool          // exit once the high watermarks seen at start are reached
 	OutageLimit     time.Duration // with UntilEnd: the longest a partition may not go on
 	Quiet           bool          // print only the final summary line
+	// Output is the rows' format (export.CSV, export.JSONL): one row per
+	// value the dashboard would plot, and the summary on stderr; 0 prints
+	// the records the tutorial's way.
+	Output export.Format
 }
 
 // Run is the tutorial's avro_consumer.py without the plot: it prints
@@ -44,6 +50,11 @@ type Options struct {
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	s := o.Settings
 	decoderOpts := append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(onlySensorFields))
+	var ex *extract.Extractor
+	if o.Output != 0 {
+		ex = connect.Extractor(s.Cfg)
+		decoderOpts = append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))
+	}
 	conn, reg, err := s.Clients()
 	if err != nil {
 		return err
@@ -58,6 +69,11 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	defer cancel(nil)
 	outages := newOutageWatch(stderr, s.Cfg.Kafka.Topic, o.OutageLimit, time.Now)
 	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: o.Quiet, topic: s.Cfg.Kafka.Topic}
+	summary := printer.out
+	if o.Output != 0 {
+		printer.rows, printer.ex = export.NewWriter(printer.out, o.Output), ex
+		summary = bufio.NewWriter(stderr)
+	}
 	assignment := &assignmentReporter{out: stderr, group: s.Cfg.Kafka.Consumer.GroupID}
 	var end *endTracker
 	if o.UntilEnd {
@@ -97,9 +113,11 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	}
 	started := time.Now()
 	runErr := consumer.Run(runCtx)
-	records, failed := printer.counts()
-	fmt.Fprintf(printer.out, "consumed %d records (%d errors) in %.2fs\n", records, failed, time.Since(started).Seconds())
-	if err := printer.out.Flush(); err != nil {
+	if err := printer.flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(summary, "consumed %s in %.2fs\n", printer.summary(), time.Since(started).Seconds())
+	if err := summary.Flush(); err != nil {
 		return err
 	}
 	switch {
@@ -121,6 +139,12 @@ type recordPrinter struct {
 	topic   string
 	records int
 	failed  int
+
+	rows      *export.Writer     // non-nil: rows of plotted values instead of the tutorial's text
+	ex        *extract.Extractor // with rows: what a record plots
+	points    []extract.Point    // scratch
+	written   int                // rows written
+	unplotted int                // records with nothing to plot
 }
 
 func (p *recordPrinter) print(batch []stream.Record) error {
@@ -133,6 +157,12 @@ func (p *recordPrinter) print(batch []stream.Record) error {
 			fmt.Fprintf(p.errOut, "error: %s [%d] at offset %d: %v\n", p.topic, r.Partition, r.Offset, r.Err)
 			continue
 		}
+		if p.rows != nil {
+			if err := p.row(&r); err != nil {
+				return err
+			}
+			continue
+		}
 		if p.quiet {
 			continue
 		}
@@ -142,6 +172,11 @@ func (p *recordPrinter) print(batch []stream.Record) error {
 				r.Key, r.Sensor.ID, time.UnixMilli(r.Sensor.Timestamp).Format("2006-01-02 15:04:05.000"), pythonFloat(r.Sensor.Value))
 		case r.Fields != nil:
 			printGeneric(p.out, r.Key, r.Fields)
+		}
+	}
+	if p.rows != nil && !p.quiet {
+		if err := p.rows.Flush(); err != nil {
+			return err
 		}
 	}
 	return p.out.Flush()
@@ -192,10 +227,54 @@ func printGeneric(out io.Writer, key []byte, rec *schema.Record) {
 	fmt.Fprintln(out)
 }
 
-func (p *recordPrinter) counts() (records, failed int) {
+// row writes a row for every value record r plots.
+func (p *recordPrinter) row(r *stream.Record) error {
+	switch {
+	case r.IsSensor:
+		p.points, _ = p.ex.FromSensor(r.Sensor, r.Key, p.points[:0])
+	case r.Fields != nil:
+		p.points, _ = p.ex.Extract(r.Fields, r.Key, r.Time, p.points[:0])
+	default:
+		p.points = p.points[:0]
+	}
+	if len(p.points) == 0 {
+		p.unplotted++
+	}
+	if p.quiet {
+		return nil
+	}
+	for _, pt := range p.points {
+		err := p.rows.Write(export.Row{Time: pt.Time, Partition: r.Partition, Offset: r.Offset,
+			Series: pt.Series, Field: pt.Field, Value: pt.Value, Null: pt.Null})
+		if err != nil {
+			return err
+		}
+		p.written++
+	}
+	return nil
+}
+
+// flush writes what is buffered: rows (and an empty CSV's header) or text.
+func (p *recordPrinter) flush() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.records, p.failed
+	if p.rows != nil && !p.quiet {
+		if err := p.rows.Flush(); err != nil {
+			return err
+		}
+	}
+	return p.out.Flush()
+}
+
+// summary says what was consumed: "4800 records (0 errors)", with rows
+// "4800 records (0 errors, 0 without a value to plot), 4800 rows".
+func (p *recordPrinter) summary() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.rows == nil {
+		return fmt.Sprintf("%d records (%d errors)", p.records, p.failed)
+	}
+	return fmt.Sprintf("%d records (%d errors, %d without a value to plot), %d rows", p.records, p.failed, p.unplotted, p.written)
 }
 
 // assignmentReporter prints this member's partitions to stderr when they

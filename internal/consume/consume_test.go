@@ -1,8 +1,19 @@
 package consume
 
 import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
 	"math"
 	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/export"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
 )
 
 func TestPythonFloat(t *testing.T) {
@@ -30,5 +41,62 @@ func TestPythonFloat(t *testing.T) {
 		if got := pythonFloat(tt.in); got != tt.want {
 			t.Errorf("pythonFloat(%v) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestRows checks consume's rows: one per plotted value, in the order
+// read, decode errors on stderr and counted, the summary kept apart.
+func TestRows(t *testing.T) {
+	at := time.Date(2026, 12, 6, 5, 40, 0, 0, time.UTC)
+	sensor := func(p int, off int64, id string, v float64) stream.Record {
+		return stream.Record{Partition: p, Offset: off, Key: []byte(id), IsSensor: true,
+			Sensor: schema.Sensor{ID: id, Timestamp: at.Add(time.Duration(off) * time.Second).UnixMilli(), Value: v}}
+	}
+	batch := []stream.Record{
+		sensor(0, 0, "sensor1", 50.125),
+		sensor(0, 1, "sensor2", math.NaN()),
+		{Partition: 0, Offset: 2, Err: errors.New("unknown magic byte 0x7b")},
+		sensor(1, 3, "sensor5", 1e21),
+		{Partition: 1, Offset: 4}, // nothing decoded: nothing to plot
+	}
+	for _, tc := range []struct {
+		f     export.Format
+		quiet bool
+		want  string
+	}{
+		{export.CSV, false, "time,partition,offset,series,field,value\n" +
+			"2026-12-06T05:40:00.000Z,0,0,sensor1,value,50.125\n" +
+			"2026-12-06T05:40:01.000Z,0,1,sensor2,value,NaN\n" +
+			"2026-12-06T05:40:03.000Z,1,3,sensor5,value,1e+21\n"},
+		{export.JSONL, false, `{"time":"2026-12-06T05:40:00.000Z","partition":0,"offset":0,"series":"sensor1","field":"value","value":50.125}` + "\n" +
+			`{"time":"2026-12-06T05:40:01.000Z","partition":0,"offset":1,"series":"sensor2","field":"value","value":"NaN"}` + "\n" +
+			`{"time":"2026-12-06T05:40:03.000Z","partition":1,"offset":3,"series":"sensor5","field":"value","value":1e+21}` + "\n"},
+		{export.CSV, true, ""},
+	} {
+		t.Run(fmt.Sprintf("%v quiet=%v", tc.f, tc.quiet), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			p := &recordPrinter{out: bufio.NewWriter(&out), errOut: &errOut, quiet: tc.quiet, topic: "temperature",
+				ex: connect.Extractor(config.Default())}
+			p.rows = export.NewWriter(p.out, tc.f)
+			if err := p.print(batch); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.flush(); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("rows:\n%s\nwant:\n%s", out.String(), tc.want)
+			}
+			if want := "error: temperature [0] at offset 2: unknown magic byte 0x7b\n"; errOut.String() != want {
+				t.Errorf("stderr %q, want %q", errOut.String(), want)
+			}
+			wantRows := 3
+			if tc.quiet {
+				wantRows = 0
+			}
+			if got, want := p.summary(), fmt.Sprintf("5 records (1 errors, 1 without a value to plot), %d rows", wantRows); got != want {
+				t.Errorf("summary %q, want %q", got, want)
+			}
+		})
 	}
 }

@@ -81,6 +81,7 @@ type Record struct {
 
 // entry is everything the Decoder keeps per writer schema id.
 type entry struct {
+	id        int
 	format    Format
 	schema    avro.Schema // Avro only
 	name      string
@@ -90,6 +91,10 @@ type entry struct {
 	sensorErr error
 	proto     *protoSchema // Protobuf only
 	err       error        // the schema could not be parsed or compiled, or is not decodable
+
+	plotOnce sync.Once
+	avroPlot atomic.Pointer[avroReader] // Avro only, compiled on first use
+	shapes   *jsonShapes                // JSON Schema only
 }
 
 // call is an in-flight schema fetch that other callers may wait for.
@@ -111,10 +116,14 @@ type Decoder struct {
 	src          Source
 	api          avro.API // own hamba configuration, unaffected by avro.Register elsewhere
 	sensorFilter func(*Writer) bool
+	choose       func(*Writer) Selection
+	plainOnce    sync.Once
+	plainPlot    *jsonShapes // readers of plain JSON records by shape
 	plain        *Writer     // the Writer of plain JSON records
 	file         *SchemaFile // every value is a bare body of this schema
 
 	entries atomic.Pointer[map[int]*entry] // copy-on-write, read without locks
+	last    atomic.Pointer[entry]          // the entry looked up last
 	ids     atomic.Pointer[map[string]string]
 
 	mu       sync.Mutex // guards writers of entries and ids, and inflight
@@ -287,8 +296,12 @@ func lenOf[K comparable, V any](m *map[K]V) int {
 // entry returns the cached entry for id, fetching and compiling the schema
 // on first use. Concurrent first uses of one id share a single fetch.
 func (d *Decoder) entry(ctx context.Context, id int) (*entry, error) {
+	if e := d.last.Load(); e != nil && e.id == id {
+		return e, nil
+	}
 	if m := d.entries.Load(); m != nil {
 		if e, ok := (*m)[id]; ok {
+			d.last.Store(e)
 			return e, nil
 		}
 	}
@@ -392,8 +405,9 @@ func (d *Decoder) newEntry(ctx context.Context, id int, info SubjectSchema) (*en
 			return nil, err
 		}
 	default:
-		return &entry{err: fmt.Errorf("%w %s", ErrUnsupportedType, info.Type)}, nil
+		return &entry{id: id, err: fmt.Errorf("%w %s", ErrUnsupportedType, info.Type)}, nil
 	}
+	e.id = id
 	d.finishEntry(e, id, info.Subject, info.Version)
 	return e, nil
 }

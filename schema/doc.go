@@ -13,6 +13,14 @@
 // hamba/avro's generic form. Both reject truncated bodies and trailing bytes,
 // which hamba/avro's Unmarshal alone does not.
 //
+// DecodePlotted reads only what a dashboard plots (WithSelection: the
+// series, the values and the time, by dotted path) straight from the wire
+// bytes, with a reader compiled once per writer schema (Avro by id,
+// Protobuf by id and message index, JSON by the shape of its records),
+// skipping the rest without allocating. It checks the whole body as Decode
+// does, so a malformed record is an error, never a wrong value; fuzz
+// targets compare the two on every input.
+//
 // The generic path also decodes JSON: Confluent's JSON Schema wire format
 // (magic byte, schema id of a registered JSON Schema, JSON text) and plain
 // JSON objects without a header. Every generic Record carries a Writer: the

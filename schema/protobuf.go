@@ -45,6 +45,8 @@ type protoMessage struct {
 	writer    *Writer
 	sensor    *protoSensorPlan
 	sensorErr error
+	plotOnce  sync.Once
+	plot      *protoReader // compiled on first use
 }
 
 // message returns the message at the path m, or an error naming the path.

@@ -161,6 +161,10 @@ var (
 // readLong reads a zigzag varint long at b[pos:], returning the value and the
 // position after it.
 func readLong(b []byte, pos int) (int64, int, error) {
+	if pos < len(b) && b[pos] < 0x80 { // one byte: most lengths, indexes and small numbers
+		c := b[pos]
+		return int64(c>>1) ^ -int64(c&1), pos + 1, nil
+	}
 	var v uint64
 	var s uint
 	for i := 0; i < 10; i++ {

@@ -1,0 +1,55 @@
+package schema
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+)
+
+// BenchmarkDecodePlotted reads the fields a dashboard plots (series,
+// value, time) with the compiled reader: seed 003's click (Avro, 9 fields),
+// the tutorial's sensor in Avro (fixed and tutorial forms), Protobuf and
+// plain JSON.
+func BenchmarkDecodePlotted(b *testing.B) {
+	sensor := map[string]any{"timestamp": int64(1700000000123), "id": "sensor4", "value": 35.45084971874737}
+	protoSensor, _ := NewProtoSensorEncoder(100043).AppendSensor(nil, Sensor{Timestamp: 1700000000123, ID: "sensor4", Value: 35.45084971874737})
+	sensorSel := func(*Writer) Selection {
+		return Selection{Series: "id", Values: []string{"value"}, Time: "timestamp", Unit: time.Millisecond}
+	}
+	for _, bc := range []struct {
+		name    string
+		src     Source
+		payload []byte
+		sel     func(*Writer) Selection
+	}{
+		{"click", &memSource{schemas: map[int]string{100044: testsupport.ClickSchema}}, frame(b, 100044, testsupport.ClickSchema, clickRecord()),
+			func(*Writer) Selection {
+				return Selection{Series: "id", Values: []string{"cost"}, Time: "timestamp", Unit: time.Millisecond}
+			}},
+		{"sensor", &memSource{schemas: map[int]string{100042: SensorSchema}}, frame(b, 100042, SensorSchema, sensor), sensorSel},
+		{"tutorial", &memSource{schemas: map[int]string{100042: TutorialSensorSchema}}, frame(b, 100042, TutorialSensorSchema, sensor), sensorSel},
+		{"protobuf", &protoSource{byID: map[int]regSchema{100043: {typ: FormatProtobuf, text: SensorProto}}}, protoSensor, sensorSel},
+		{"json", &memSource{}, []byte(`{"timestamp":1700000000123,"id":"sensor4","value":35.45084971874737}`), sensorSel},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			d := NewDecoder(bc.src, WithSelection(bc.sel))
+			ctx := context.Background()
+			var p Plotted
+			if err := d.DecodePlotted(ctx, bc.payload, &p); err != nil {
+				b.Fatal(err)
+			}
+			if p.SeriesState != Set || p.TimeState != Set || p.Values[0].State != Set {
+				b.Fatalf("read %+v", p)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.payload)))
+			for b.Loop() {
+				if err := d.DecodePlotted(ctx, bc.payload, &p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,529 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
+)
+
+// maxDenseField bounds the field numbers a protoProg looks up by index.
+const maxDenseField = 256
+
+// errors of the Protobuf reader without context.
+var (
+	errProtoDecode = fmt.Errorf("%w: bad tag or field value", ErrMalformedProto)
+	errProtoDepth  = fmt.Errorf("%w: nested deeper than %d messages", ErrMalformedProto, maxProtoNesting)
+	errProtoString = fmt.Errorf("%w: string field is not valid UTF-8", ErrMalformedProto)
+	// errProtoWhole hands a record over to the full parser.
+	errProtoWhole = errors.New("record needs the full parser")
+)
+
+// protoReader reads the selected fields of one Protobuf message straight
+// from the wire. A record that carries what the reader does not follow
+// itself (a map or group field, a message whose type has required fields,
+// a selected message field given twice, which Protobuf merges, a file in
+// editions syntax) is parsed whole by the full parser instead, so the
+// reader never accepts a body Decode refuses nor reads other values.
+type protoReader struct {
+	pm      *protoMessage
+	ix      *selIndex
+	top     *protoProg // nil: every record goes to the full parser
+	nCounts int
+}
+
+// protoProg reads or checks one message type at one path.
+type protoProg struct {
+	dense    []*pfield
+	sparse   map[protowire.Number]*pfield
+	defaults []pdefault // selected fields without presence: their value when absent
+}
+
+// pdefault is the value of an absent field without presence.
+type pdefault struct {
+	targets []target
+	s       scalar
+}
+
+// pfield is one declared field of a protoProg's message.
+type pfield struct {
+	kind      protoreflect.Kind
+	wire      protowire.Type
+	list      bool
+	whole     bool // present: hand the record to the full parser
+	utf8      bool
+	msg       *protoProg // message kinds: its contents
+	timestamp bool       // a google.protobuf.Timestamp read as a point in time
+	wrapped   bool       // a wrapper whose value field fills targets itself
+	targets   []target   // selected: the slots this field fills
+	names     map[int32][]byte
+	count     int      // >= 0: counter of a selected message field or oneof
+	clear     []target // slots under the other members of its oneof
+}
+
+// plotReader returns the message's compiled reader, compiling it on first
+// use.
+func (pm *protoMessage) plotReader(d *Decoder) *protoReader {
+	pm.plotOnce.Do(func() {
+		c := protoCompiler{checks: map[protoreflect.FullName]*protoProg{}, whole: map[protoreflect.FullName]bool{}}
+		r := &protoReader{pm: pm, ix: d.selection(pm.writer)}
+		if !c.needsWhole(pm.desc) {
+			r.top = c.prog(pm.desc, "", r.ix, true)
+			r.nCounts = c.counts
+		}
+		pm.plot = r
+	})
+	return pm.plot
+}
+
+// protoCompiler builds protoProgs, sharing the check-only program of each
+// message type (so that recursive types compile).
+type protoCompiler struct {
+	checks map[protoreflect.FullName]*protoProg
+	whole  map[protoreflect.FullName]bool
+	counts int
+}
+
+// needsWhole reports whether a message's records always need the full
+// parser: editions syntax, required fields, message-set wire format.
+func (c *protoCompiler) needsWhole(md protoreflect.MessageDescriptor) bool {
+	if w, ok := c.whole[md.FullName()]; ok {
+		return w
+	}
+	c.whole[md.FullName()] = false // a cycle adds nothing
+	opts, _ := md.Options().(*descriptorpb.MessageOptions)
+	w := md.Syntax() == protoreflect.Editions || md.RequiredNumbers().Len() > 0 || opts.GetMessageSetWireFormat()
+	c.whole[md.FullName()] = w
+	return w
+}
+
+// prog builds the program of message md at path; selected says the path
+// is on a selected route (else the program only checks).
+func (c *protoCompiler) prog(md protoreflect.MessageDescriptor, path string, ix *selIndex, selected bool) *protoProg {
+	if !selected {
+		if g, ok := c.checks[md.FullName()]; ok {
+			return g
+		}
+	}
+	g := &protoProg{}
+	if !selected {
+		c.checks[md.FullName()] = g
+	}
+	fields := md.Fields()
+	maxNum := 0
+	for i := range fields.Len() {
+		maxNum = max(maxNum, int(fields.Get(i).Number()))
+	}
+	g.dense = make([]*pfield, min(maxNum, maxDenseField)+1)
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		f := c.field(fd, path, ix, selected)
+		if int(fd.Number()) < len(g.dense) {
+			g.dense[fd.Number()] = f
+		} else {
+			if g.sparse == nil {
+				g.sparse = map[protowire.Number]*pfield{}
+			}
+			g.sparse[fd.Number()] = f
+		}
+		if len(f.targets) > 0 && !fd.HasPresence() {
+			g.defaults = append(g.defaults, pdefault{targets: f.targets, s: protoDefault(fd)})
+		}
+	}
+	if selected {
+		for i := range fields.Len() {
+			fd := fields.Get(i)
+			oo := fd.ContainingOneof()
+			if oo == nil || oo.IsSynthetic() {
+				continue
+			}
+			f := g.byNum(fd.Number())
+			for j := range oo.Fields().Len() {
+				other := oo.Fields().Get(j)
+				if other.Number() != fd.Number() {
+					f.clear = append(f.clear, ix.within(joinPath(path, string(other.Name())))...)
+				}
+			}
+		}
+	}
+	return g
+}
+
+func (g *protoProg) byNum(num protowire.Number) *pfield {
+	if int(num) < len(g.dense) {
+		return g.dense[num]
+	}
+	return g.sparse[num]
+}
+
+// field builds one field of a message program.
+func (c *protoCompiler) field(fd protoreflect.FieldDescriptor, prefix string, ix *selIndex, selected bool) *pfield {
+	path := joinPath(prefix, string(fd.Name()))
+	f := &pfield{kind: fd.Kind(), wire: wireTypeOf(fd.Kind()), list: fd.IsList(), count: -1,
+		utf8: fd.Kind() == protoreflect.StringKind && fd.Syntax() == protoreflect.Proto3}
+	if selected {
+		f.targets = ix.targets[path]
+	}
+	descend := selected && ix.under[path]
+	switch {
+	case fd.IsMap(), fd.Kind() == protoreflect.GroupKind:
+		f.whole = true
+		return f
+	case fd.Kind() == protoreflect.EnumKind:
+		if len(f.targets) > 0 {
+			f.names = map[int32][]byte{}
+			vals := fd.Enum().Values()
+			for i := range vals.Len() {
+				v := vals.Get(i)
+				if _, dup := f.names[int32(v.Number())]; !dup {
+					f.names[int32(v.Number())] = []byte(v.Name())
+				}
+			}
+		}
+	case fd.Kind() == protoreflect.MessageKind:
+		md := fd.Message()
+		if c.needsWhole(md) {
+			f.whole = true
+			return f
+		}
+		if fd.IsList() {
+			f.msg = c.prog(md, "", ix, false)
+			return f
+		}
+		_, wrapper := wrapperValue(md)
+		switch {
+		case len(f.targets) > 0 && wrapper:
+			// The wrapper stands for its value: compile it with the value
+			// field at this path.
+			f.msg, f.wrapped = c.wrapperProg(md, path, ix), true
+		case md.FullName() == wktTimestamp && len(f.targets) > 0:
+			f.timestamp = true
+			f.msg = c.prog(md, "", ix, false)
+		case descend && !wrapper && md.FullName() != wktTimestamp && md.FullName() != wktDuration:
+			f.msg = c.prog(md, path, ix, true)
+		default:
+			f.msg = c.prog(md, "", ix, false)
+		}
+		if len(f.targets) > 0 || descend {
+			f.count = c.counts
+			c.counts++
+		}
+	}
+	return f
+}
+
+// wrapperProg compiles a google.protobuf wrapper whose value field fills
+// the targets at path.
+func (c *protoCompiler) wrapperProg(md protoreflect.MessageDescriptor, path string, ix *selIndex) *protoProg {
+	vf, _ := wrapperValue(md)
+	g := &protoProg{dense: make([]*pfield, int(vf.Number())+1)}
+	f := &pfield{kind: vf.Kind(), wire: wireTypeOf(vf.Kind()), count: -1, targets: ix.targets[path],
+		utf8: vf.Kind() == protoreflect.StringKind && vf.Syntax() == protoreflect.Proto3}
+	g.dense[vf.Number()] = f
+	g.defaults = []pdefault{{targets: f.targets, s: protoDefault(vf)}}
+	return g
+}
+
+// protoDefault is the value of an unset field without presence.
+func protoDefault(fd protoreflect.FieldDescriptor) scalar {
+	if fd.IsList() || fd.IsMap() {
+		return scalar{kind: sOther}
+	}
+	switch fd.Kind() {
+	case protoreflect.EnumKind:
+		n := fd.Default().Enum()
+		if ev := fd.Enum().Values().ByNumber(n); ev != nil {
+			return scalar{kind: sText, b: []byte(ev.Name())}
+		}
+		return scalar{kind: sInt, i: int64(n)}
+	case protoreflect.StringKind:
+		return scalar{kind: sText, b: []byte(fd.Default().String())}
+	case protoreflect.BoolKind:
+		if fd.Default().Bool() {
+			return scalar{kind: sBool, i: 1}
+		}
+		return scalar{kind: sBool}
+	case protoreflect.FloatKind:
+		return scalar{kind: sFloat32, f: fd.Default().Float()}
+	case protoreflect.DoubleKind:
+		return scalar{kind: sFloat, f: fd.Default().Float()}
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return scalar{kind: sUint, u: fd.Default().Uint()}
+	case protoreflect.BytesKind, protoreflect.MessageKind, protoreflect.GroupKind:
+		return scalar{kind: sOther}
+	}
+	return scalar{kind: sInt, i: fd.Default().Int()}
+}
+
+// wireTypeOf is the wire type of one value of kind k.
+func wireTypeOf(k protoreflect.Kind) protowire.Type {
+	switch k {
+	case protoreflect.StringKind, protoreflect.BytesKind, protoreflect.MessageKind:
+		return protowire.BytesType
+	case protoreflect.GroupKind:
+		return protowire.StartGroupType
+	}
+	return wireType(k)
+}
+
+// read reads the selected fields of a message body into p.
+func (r *protoReader) read(body []byte, id int, w *Writer, p *Plotted) error {
+	if r.top != nil {
+		p.begin(id, w, r.ix.sel)
+		if cap(p.counts) < r.nCounts {
+			p.counts = make([]uint8, r.nCounts)
+		}
+		p.counts = p.counts[:r.nCounts]
+		clear(p.counts)
+		err := r.top.run(body, 1, p, true)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, errProtoWhole) {
+			return err
+		}
+	}
+	fields, err := decodeProto(r.pm, body)
+	if err != nil {
+		return err
+	}
+	rec := Record{SchemaID: id, Name: r.pm.writer.Name, Fields: fields, Writer: w}
+	p.fromRecord(&rec, r.ix.sel)
+	return nil
+}
+
+// run reads one message occurrence at depth (the top message is 1); read
+// says whether it fills slots.
+func (g *protoProg) run(b []byte, depth int, p *Plotted, read bool) error {
+	if depth > maxProtoNesting {
+		return errProtoDepth
+	}
+	if read {
+		for i := range g.defaults {
+			p.apply(g.defaults[i].targets, &g.defaults[i].s)
+		}
+	}
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 || num > protowire.MaxValidNumber {
+			return errProtoDecode
+		}
+		b = b[n:]
+		f := g.byNum(num)
+		if f != nil && f.whole {
+			return errProtoWhole
+		}
+		if f == nil || !f.accepts(typ) {
+			if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+				return errProtoDecode
+			}
+			b = b[n:]
+			continue
+		}
+		if f.list {
+			n, err := f.element(b, typ, depth)
+			if err != nil {
+				return err
+			}
+			b = b[n:]
+			continue
+		}
+		if read && f.count >= 0 {
+			if p.counts[f.count]++; p.counts[f.count] > 1 {
+				return errProtoWhole
+			}
+		}
+		if read && f.clear != nil {
+			p.clear(f.clear)
+		}
+		n, err := f.one(b, depth, p, read)
+		if err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+// accepts reports whether a value of wire type typ is this field's (else
+// it is an unknown field).
+func (f *pfield) accepts(typ protowire.Type) bool {
+	if typ == f.wire {
+		return true
+	}
+	// A packed repeated scalar.
+	return f.list && typ == protowire.BytesType && f.wire != protowire.BytesType && f.wire != protowire.StartGroupType
+}
+
+// element checks one element (or a packed run) of a repeated field.
+func (f *pfield) element(b []byte, typ protowire.Type, depth int) (int, error) {
+	if typ == protowire.BytesType && f.wire != protowire.BytesType {
+		v, n := protowire.ConsumeBytes(b)
+		if n < 0 {
+			return 0, errProtoDecode
+		}
+		for len(v) > 0 {
+			m := consumeScalar(f.wire, v)
+			if m < 0 {
+				return 0, errProtoDecode
+			}
+			v = v[m:]
+		}
+		return n, nil
+	}
+	if f.wire != protowire.BytesType {
+		n := consumeScalar(f.wire, b)
+		if n < 0 {
+			return 0, errProtoDecode
+		}
+		return n, nil
+	}
+	v, n := protowire.ConsumeBytes(b)
+	if n < 0 {
+		return 0, errProtoDecode
+	}
+	switch {
+	case f.msg != nil:
+		if err := f.msg.run(v, depth+1, nil, false); err != nil {
+			return 0, err
+		}
+	case f.utf8 && !utf8.Valid(v):
+		return 0, errProtoString
+	}
+	return n, nil
+}
+
+func consumeScalar(typ protowire.Type, b []byte) int {
+	switch typ {
+	case protowire.VarintType:
+		_, n := protowire.ConsumeVarint(b)
+		return n
+	case protowire.Fixed32Type:
+		_, n := protowire.ConsumeFixed32(b)
+		return n
+	}
+	_, n := protowire.ConsumeFixed64(b)
+	return n
+}
+
+// one reads a singular field's value.
+func (f *pfield) one(b []byte, depth int, p *Plotted, read bool) (int, error) {
+	var s scalar
+	var n int
+	switch f.wire {
+	case protowire.BytesType:
+		var v []byte
+		if v, n = protowire.ConsumeBytes(b); n < 0 {
+			return 0, errProtoDecode
+		}
+		switch {
+		case f.msg != nil:
+			sub := read && (f.count >= 0 && !f.timestamp)
+			if err := f.msg.run(v, depth+1, p, sub); err != nil {
+				return 0, err
+			}
+			if !read || len(f.targets) == 0 || f.wrapped {
+				return n, nil
+			}
+			if f.timestamp {
+				s.kind, s.t = sTime, timestampOf(v)
+			} else {
+				s.kind = sOther
+			}
+		case f.kind == protoreflect.StringKind:
+			if f.utf8 && !utf8.Valid(v) {
+				return 0, errProtoString
+			}
+			s.kind, s.b = sText, v[:len(v):len(v)]
+		default:
+			s.kind = sOther
+		}
+	case protowire.VarintType:
+		var v uint64
+		if v, n = protowire.ConsumeVarint(b); n < 0 {
+			return 0, errProtoDecode
+		}
+		switch f.kind {
+		case protoreflect.BoolKind:
+			s.kind = sBool
+			if v != 0 {
+				s.i = 1
+			}
+		case protoreflect.EnumKind:
+			if name, ok := f.names[int32(v)]; ok {
+				s.kind, s.b = sText, name
+			} else {
+				s.kind, s.i = sInt, int64(int32(v))
+			}
+		case protoreflect.Int32Kind:
+			s.kind, s.i = sInt, int64(int32(v))
+		case protoreflect.Sint32Kind:
+			s.kind, s.i = sInt, int64(int32(protowire.DecodeZigZag(v&math.MaxUint32)))
+		case protoreflect.Uint32Kind:
+			s.kind, s.u = sUint, uint64(uint32(v))
+		case protoreflect.Sint64Kind:
+			s.kind, s.i = sInt, protowire.DecodeZigZag(v)
+		case protoreflect.Uint64Kind:
+			s.kind, s.u = sUint, v
+		default: // Int64Kind
+			s.kind, s.i = sInt, int64(v)
+		}
+	case protowire.Fixed32Type:
+		var v uint32
+		if v, n = protowire.ConsumeFixed32(b); n < 0 {
+			return 0, errProtoDecode
+		}
+		switch f.kind {
+		case protoreflect.FloatKind:
+			s.kind, s.f = sFloat32, float64(math.Float32frombits(v))
+		case protoreflect.Sfixed32Kind:
+			s.kind, s.i = sInt, int64(int32(v))
+		default:
+			s.kind, s.u = sUint, uint64(v)
+		}
+	default: // Fixed64Type
+		var v uint64
+		if v, n = protowire.ConsumeFixed64(b); n < 0 {
+			return 0, errProtoDecode
+		}
+		switch f.kind {
+		case protoreflect.DoubleKind:
+			s.kind, s.f = sFloat, math.Float64frombits(v)
+		case protoreflect.Sfixed64Kind:
+			s.kind, s.i = sInt, int64(v)
+		default:
+			s.kind, s.u = sUint, v
+		}
+	}
+	if read && len(f.targets) > 0 {
+		p.apply(f.targets, &s)
+	}
+	return n, nil
+}
+
+// timestampOf reads a checked google.protobuf.Timestamp's wire form as
+// dynamicpb would: the last seconds and nanos given win.
+func timestampOf(b []byte) time.Time {
+	var sec, nanos int64
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		b = b[n:]
+		switch {
+		case num == 1 && typ == protowire.VarintType:
+			v, m := protowire.ConsumeVarint(b)
+			sec, n = int64(v), m
+		case num == 2 && typ == protowire.VarintType:
+			v, m := protowire.ConsumeVarint(b)
+			nanos, n = int64(int32(v)), m
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		b = b[n:]
+	}
+	return time.Unix(sec, nanos).UTC()
+}

@@ -73,10 +73,7 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 		Overlay: r.NewStyle().Border(lipgloss.RoundedBorder()).
 			BorderForeground(c("#FFD54F")).Padding(1, 2),
 	}
-	for _, hex := range []string{
-		"#4FC3F7", "#FFB74D", "#81C784", "#F06292", "#BA68C8",
-		"#FFF176", "#4DB6AC", "#E57373", "#A1887F", "#90A4AE",
-	} {
+	for _, hex := range chart.SeriesColors() {
 		s.Series = append(s.Series, r.NewStyle().Foreground(c(hex)))
 	}
 	return s

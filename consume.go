@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/export"
 	"github.com/kafkaplot/kafkaplot/internal/consume"
 	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/timespec"
 )
 
 // consumeFlags are consume's flags.
@@ -20,6 +22,7 @@ type consumeFlags struct {
 	outage     time.Duration
 	quiet      bool
 	output     string
+	to         string
 	schemaFile schemaFileFlag
 }
 
@@ -29,7 +32,7 @@ func newConsumeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "consume [flags]",
 		Short: "print the topic's records, headless (the tutorial's avro_consumer.py)",
-		Long:  "kafkaplot consume: print the topic's records as a member of a consumer group.",
+		Long:  "kafkaplot consume: print the topic's records as a member of a consumer group,\nor with --from [--to] a time range of every partition, read outside the group.",
 		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o, err := f.options(c.Flags())
@@ -46,6 +49,7 @@ func newConsumeCmd() *cobra.Command {
 		fs.DurationVar(&f.outage, "outage-limit", 30*time.Second, "with --until-end: exit non-zero when a partition cannot go on (registry or broker unreachable) for longer than this")
 		fs.BoolVar(&f.quiet, "quiet", false, "print only the final summary line")
 		fs.StringVar(&f.output, "output", "text", "print records as `format`: text (the tutorial's), csv or jsonl (one row per plotted value: time, partition, offset, series, field, value; the summary on stderr)")
+		fs.StringVar(&f.to, "to", "", "with --from TIME: stop at the first record at or after this time (default: the end of the log at start), then exit")
 		f.schemaFile.register(fs)
 	})
 	f.conn.completions(cmd)
@@ -61,6 +65,10 @@ func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
 	s, err := f.conn.resolve(fs)
 	if err != nil {
 		return consume.Options{}, err
+	}
+	from, to, err := f.timeRange(fs, time.Now())
+	if err != nil {
+		return consume.Options{}, usageError{err}
 	}
 	f.group.apply(&s.Cfg)
 	f.schemaFile.apply(fs, &s.Cfg)
@@ -82,6 +90,33 @@ func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
 	}
 	return consume.Options{
 		Settings: s, DecoderOptions: decoderOpts, AssignorSetting: assignorSetting,
-		UntilEnd: f.untilEnd, OutageLimit: f.outage, Quiet: f.quiet, Output: output,
+		UntilEnd: f.untilEnd, OutageLimit: f.outage, Quiet: f.quiet, Output: output, From: from, To: to,
 	}, nil
+}
+
+// timeRange reads --from TIME and --to at now: both zero when --from is
+// not a time (earliest, latest or not set).
+func (f *consumeFlags) timeRange(fs *pflag.FlagSet, now time.Time) (from, to time.Time, err error) {
+	from, isTime, perr := f.group.timeFrom(now)
+	switch {
+	case perr != nil:
+		return from, to, fmt.Errorf("--from: want earliest, latest or a time: %w", perr)
+	case !isTime && fs.Changed("to"):
+		return from, to, errors.New("--to: needs --from TIME")
+	case !isTime:
+		return from, to, nil
+	case f.untilEnd:
+		return from, to, errors.New("--from TIME and --until-end: choose one (a time range read ends by itself)")
+	case from.After(now):
+		return from, to, fmt.Errorf("--from %s: in the future", f.group.from)
+	}
+	if fs.Changed("to") {
+		if to, err = timespec.Parse(f.to, now); err != nil {
+			return from, to, fmt.Errorf("--to: %w", err)
+		}
+		if !to.After(from) {
+			return from, to, fmt.Errorf("--to %s: not after --from %s", f.to, f.group.from)
+		}
+	}
+	return from, to, nil
 }

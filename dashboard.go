@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -69,6 +70,9 @@ func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
 	s, err := f.conn.resolve(fs)
 	if err != nil {
 		return dashboard.Options{}, err
+	}
+	if _, isTime, _ := f.group.timeFrom(time.Now()); isTime {
+		return dashboard.Options{}, usageError{fmt.Errorf("--from %s: a new group starts at earliest or latest; consume --from reads a time range", f.group.from)}
 	}
 	f.group.apply(&s.Cfg)
 	if f.window > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -11,7 +12,9 @@ import (
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/timespec"
 	"github.com/kafkaplot/kafkaplot/schema"
+	"github.com/kafkaplot/kafkaplot/stream"
 )
 
 // connFlags are the connection flags of every command but cluster.
@@ -73,7 +76,7 @@ type groupFlags struct{ group, from, assignors string }
 func (g *groupFlags) register(fs *pflag.FlagSet) {
 	flaghelp.InGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&g.group, "group", "g", "", "consumer group id (default kafka.consumer.group_id, else kafkaplot)")
-		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest)")
+		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest); consume also takes a time: "+timespec.Forms+", to print the records from then on read outside the group")
 		fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default kafka.consumer.partition_assignment_strategy)")
 	})
 }
@@ -85,6 +88,18 @@ func (g *groupFlags) completions(cmd *cobra.Command) {
 	cmd.RegisterFlagCompletionFunc("assignors", completeValues("cooperative-sticky", "range", "roundrobin"))
 }
 
+// timeFrom returns --from as a time, and whether it is one: a value that is
+// not earliest or latest but reads as a time (an error says why it does not
+// read as one).
+func (g groupFlags) timeFrom(now time.Time) (t time.Time, isTime bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(g.from)) {
+	case "", stream.ResetEarliest, stream.ResetLatest:
+		return t, false, nil
+	}
+	t, err = timespec.Parse(g.from, now)
+	return t, err == nil, err
+}
+
 // assignorSetting names where the user chooses the assignors.
 const assignorSetting = "[kafka.consumer] partition_assignment_strategy (or --assignors)"
 
@@ -93,7 +108,7 @@ func (g groupFlags) apply(cfg *config.Config) {
 	if g.group != "" {
 		cfg.Kafka.Consumer.GroupID = g.group
 	}
-	if g.from != "" {
+	if _, isTime, _ := g.timeFrom(time.Now()); g.from != "" && !isTime {
 		cfg.Kafka.Consumer.AutoOffsetReset = g.from
 	}
 	if g.assignors != "" {

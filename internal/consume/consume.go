@@ -2,7 +2,8 @@
 // records as a member of the consumer group, the tutorial's way or as rows
 // of CSV or JSON lines (one per plotted value, package export), reports
 // the partitions assigned, and with UntilEnd stops at the high watermarks
-// seen at start or when an outage lasts too long. It does not parse flags
+// seen at start or when an outage lasts too long; with From it prints a
+// time range of every partition, read outside the group. It does not parse flags
 // or decide exit codes.
 package consume
 
@@ -43,6 +44,10 @@ type Options struct {
 	// value the dashboard would plot, and the summary on stderr; 0 prints
 	// the records the tutorial's way.
 	Output export.Format
+	// From, when set, reads the records of every partition from the first
+	// whose timestamp is at or after From, outside the group, and stops at
+	// the first at or after To (zero: the end of the log at start).
+	From, To time.Time
 }
 
 // Run is the tutorial's avro_consumer.py without the plot: it prints
@@ -65,15 +70,18 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		}
 	}
 
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	outages := newOutageWatch(stderr, s.Cfg.Kafka.Topic, o.OutageLimit, time.Now)
 	printer := &recordPrinter{out: bufio.NewWriterSize(stdout, 64<<10), errOut: stderr, quiet: o.Quiet, topic: s.Cfg.Kafka.Topic}
 	summary := printer.out
 	if o.Output != 0 {
 		printer.rows, printer.ex = export.NewWriter(printer.out, o.Output), ex
 		summary = bufio.NewWriter(stderr)
 	}
+	if !o.From.IsZero() {
+		return runRange(ctx, o, schema.NewDecoder(reg, decoderOpts...), conn, printer, summary, stderr)
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	outages := newOutageWatch(stderr, s.Cfg.Kafka.Topic, o.OutageLimit, time.Now)
 	assignment := &assignmentReporter{out: stderr, group: s.Cfg.Kafka.Consumer.GroupID}
 	var end *endTracker
 	if o.UntilEnd {

@@ -52,6 +52,7 @@ func TestImportArrows(t *testing.T) {
 		{pkg: "extract", ours: []string{"schema"}},
 		{pkg: "simulate", ours: []string{}},
 		{pkg: "internal/flaghelp", ours: []string{}},
+		{pkg: "internal/stall", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
 		{pkg: "render", ours: []string{}, forbidden: leaf},
 		{pkg: "export", ours: []string{}, forbidden: leaf},
@@ -72,7 +73,7 @@ func TestImportArrows(t *testing.T) {
 }
 
 // engines are the commands' engines, one package each.
-var engines = []string{"internal/cluster", "internal/consume", "internal/dashboard", "internal/doctor", "internal/produce"}
+var engines = []string{"internal/cluster", "internal/consume", "internal/dashboard", "internal/doctor", "internal/group", "internal/produce"}
 
 // TestEngineArrows checks the arrows between the commands' engines with go
 // list -deps: an engine never depends on another (connect, the shared base,

@@ -63,6 +63,12 @@ type PartitionOffsets struct {
 	Committed int64
 	// High is the partition's high watermark (the next offset to be written).
 	High int64
+	// Behind is how far behind in time the group is: the newest record's
+	// timestamp minus that of the record at Committed (0 without lag).
+	// BehindKnown says whether it was measured: not without a committed
+	// offset, nor before the records' timestamps were read.
+	Behind      time.Duration
+	BehindKnown bool
 }
 
 // Status reports a condition worth showing, such as a reconnect or a paused
@@ -139,8 +145,9 @@ type ConsumerConfig struct {
 	OnRecords func(ctx context.Context, batch []Record) error
 	// OnGroup receives generations and membership changes. Optional.
 	OnGroup func(GroupEvent)
-	// OnOffsets receives committed offsets and high watermarks of all
-	// partitions every StatsInterval. Optional.
+	// OnOffsets receives committed offsets, high watermarks and how far
+	// behind in time the group is on every partition, every
+	// StatsInterval. Optional.
 	OnOffsets func([]PartitionOffsets)
 	// OnPosition receives a partition's next offset to read, once it is
 	// known and after every batch. Optional.
@@ -206,6 +213,7 @@ type Consumer struct {
 	clientID string
 	start    int64
 	handed   positions
+	lag      *lagClock
 }
 
 // NewConsumer checks cfg; Run does the work.
@@ -237,7 +245,8 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	default:
 		return nil, fmt.Errorf("consumer: offset reset %q: want %s or %s", cfg.Reset, ResetEarliest, ResetLatest)
 	}
-	return &Consumer{cfg: cfg, client: cfg.Conn.Client(), clientID: cfg.Conn.clientID(), start: start}, nil
+	client := cfg.Conn.Client()
+	return &Consumer{cfg: cfg, client: client, clientID: cfg.Conn.clientID(), start: start, lag: newLagClock(client, cfg.Topic)}, nil
 }
 
 // Run joins the group and consumes until ctx is done or OnRecords fails. On

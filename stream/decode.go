@@ -89,5 +89,6 @@ func (c *Consumer) handOn(ctx context.Context, batch []Record) (int, error) {
 	}
 	last := &batch[len(batch)-1]
 	c.handed.set(last.Partition, handedOn{next: last.Offset + 1, time: last.Time})
+	c.lag.read(last.Partition, stamp{batch[0].Offset, batch[0].Time}, stamp{last.Offset, last.Time})
 	return len(batch), stopped
 }

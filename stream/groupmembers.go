@@ -68,6 +68,9 @@ type groupDescription struct {
 	ProtocolType string
 	Protocol     string
 	Members      []Member
+	// Generation is one past the newest generation a member's
+	// subscription names (see joinedFrom), -1 if none names one.
+	Generation int
 }
 
 // describeGroup describes a group, reading its members' assignments of
@@ -86,11 +89,14 @@ func describeGroup(ctx context.Context, client *kafka.Client, clientID, group, t
 	if g.ErrorCode != 0 {
 		return groupDescription{}, fmt.Errorf("describe group %s: %w", group, kafka.Error(g.ErrorCode))
 	}
-	d := groupDescription{State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol}
+	d := groupDescription{State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, Generation: -1}
 	for _, gm := range g.Members {
 		mem := Member{MemberID: gm.MemberID, ClientID: gm.ClientID, Host: gm.ClientHost}
 		if g.ProtocolType == consumerProtocol || g.ProtocolType == "" {
 			mem.Partitions = assignedPartitions(gm.MemberAssignment, topic)
+			if from := joinedFrom(gm.ProtocolMetadata, g.Protocol); from >= 0 {
+				d.Generation = max(d.Generation, from+1)
+			}
 		}
 		d.Members = append(d.Members, mem)
 	}
@@ -104,6 +110,31 @@ func describeGroup(ctx context.Context, client *kafka.Client, clientID, group, t
 		return cmp.Compare(a.MemberID, b.MemberID)
 	})
 	return d, nil
+}
+
+// joinedFrom returns the generation a member's subscription names, -1 if
+// it names none: a member sends the generation it is in (-1 when new) with
+// each JoinGroup, in the subscription from version 2 on (franz-go, Java,
+// kafkaplot) or in the sticky assignors' user data (librdkafka too). Every
+// generation ends with its members joining the next one, so the group's
+// generation is one past the newest a member names, unless every member
+// joined new.
+func joinedFrom(metadata []byte, protocol string) int {
+	var m kmsg.ConsumerMemberMetadata
+	if len(metadata) == 0 || m.ReadFrom(metadata) != nil {
+		return -1
+	}
+	gen := int32(-1)
+	if m.Version >= 2 {
+		gen = m.Generation
+	}
+	if protocol == "sticky" || protocol == "cooperative-sticky" {
+		var sticky kmsg.StickyMemberMetadata
+		if len(m.UserData) > 0 && sticky.ReadFrom(m.UserData) == nil {
+			gen = max(gen, sticky.Generation)
+		}
+	}
+	return int(gen)
 }
 
 // assignedPartitions decodes a consumer protocol assignment of any version

@@ -14,6 +14,7 @@ func (c *Consumer) pollOffsets(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		if stats, err := c.Offsets(ctx); err == nil {
+			c.lag.fill(ctx, stats)
 			c.cfg.OnOffsets(stats)
 		}
 		select {
@@ -25,7 +26,7 @@ func (c *Consumer) pollOffsets(ctx context.Context) {
 }
 
 // Offsets returns the group's committed offset and the high watermark of
-// every partition of the topic.
+// every partition of the topic (Behind is not measured).
 func (c *Consumer) Offsets(ctx context.Context) ([]PartitionOffsets, error) {
 	return groupOffsets(ctx, c.client, c.cfg.Group, c.cfg.Topic)
 }

@@ -18,6 +18,12 @@ import (
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
+// freeAddr is testsupport.FreeAddr for this package's tests.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	return testsupport.FreeAddr(t)
+}
+
 // TestHelp keeps every command's -h in testdata/TestHelp (refresh with
 // go test -run TestHelp -update).
 func TestHelp(t *testing.T) {
@@ -113,39 +119,6 @@ func TestVersionString(t *testing.T) {
 	}
 }
 
-// TestVersionFlag builds kafkaplot with VCS stamping on and checks that
-// --version names the commit it was built from. (Go stamps a clone, as CI
-// checks out; in a git worktree it stamps nothing, and the revision is
-// "unknown".)
-func TestVersionFlag(t *testing.T) {
-	endToEnd(t)
-	git := needTool(t, "git")
-	bin := filepath.Join(t.TempDir(), "kafkaplot")
-	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	out, err := exec.Command(bin, "--version").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	line := strings.TrimSpace(string(out))
-	if !regexp.MustCompile(`^kafkaplot \S+ \(revision \S+`).MatchString(line) || strings.Contains(line, "\n") {
-		t.Fatalf("--version: %q", line)
-	}
-	head, err := exec.Command(git, "rev-parse", "HEAD").Output()
-	if err != nil {
-		t.Skipf("not in a git checkout: %v", err)
-	}
-	if info, err := os.Stat(".git"); err == nil && info.IsDir() {
-		if rev := strings.TrimSpace(string(head)); !strings.Contains(line, "revision "+rev) {
-			t.Errorf("--version %q does not name HEAD %s", line, rev)
-		}
-	} else if !strings.Contains(line, "revision unknown") {
-		t.Errorf("--version %q: want revision unknown in a worktree", line)
-	}
-}
-
 // TestCompletion: each shell's script is generated, bash's is valid bash,
 // and flag values complete from what the flag takes.
 func TestCompletion(t *testing.T) {
@@ -162,7 +135,7 @@ func TestCompletion(t *testing.T) {
 			if err := os.WriteFile(script, out.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if msg, err := exec.Command(needTool(t, "bash"), "-n", script).CombinedOutput(); err != nil {
+			if msg, err := exec.Command(testsupport.NeedTool(t, "bash"), "-n", script).CombinedOutput(); err != nil {
 				t.Errorf("bash -n: %v\n%s", err, msg)
 			}
 		}

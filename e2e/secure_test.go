@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -203,7 +203,7 @@ func TestSecurePythonInterop(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, python, append([]string{"testdata/interop/secure_client.py", c.path(embedded.FileConfig)}, args...)...)
+		cmd := exec.CommandContext(ctx, python, append([]string{"../testdata/interop/secure_client.py", c.path(embedded.FileConfig)}, args...)...)
 		// requests lets these override hops.verify.
 		for _, kv := range os.Environ() {
 			if !strings.HasPrefix(kv, "REQUESTS_CA_BUNDLE=") && !strings.HasPrefix(kv, "CURL_CA_BUNDLE=") {

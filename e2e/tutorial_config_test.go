@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func TestTutorialScriptsReadSecureConfig(t *testing.T) {
 			c := startSecureBinaryCluster(t, tc.flags...)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, python, "testdata/interop/tutorial_config.py", c.dir)
+			cmd := exec.CommandContext(ctx, python, "../testdata/interop/tutorial_config.py", c.dir)
 			// requests lets these override the scripts' ssl.ca.location.
 			for _, kv := range os.Environ() {
 				if !strings.HasPrefix(kv, "REQUESTS_CA_BUNDLE=") && !strings.HasPrefix(kv, "CURL_CA_BUNDLE=") {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func protocPython(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{
-		{"--proto_path=testdata/interop", "--python_out=" + dir, "user.proto"},
+		{"--proto_path=../testdata/interop", "--python_out=" + dir, "user.proto"},
 		{"--proto_path=" + dir, "--python_out=" + dir, "sensor.proto"},
 	} {
 		if out, err := exec.Command(protoc, args...).CombinedOutput(); err != nil {
@@ -68,7 +68,7 @@ func TestProtobufSeedInterop(t *testing.T) {
 
 	t.Run("users from python", func(t *testing.T) {
 		c := startCluster(t, "--topic", "mytopic_protobuf")
-		out, err := exec.CommandContext(ctx, python, "testdata/interop/protobuf_producer.py", pb2, c.broker, "http://"+c.registry, "mytopic_protobuf", "6").CombinedOutput()
+		out, err := exec.CommandContext(ctx, python, "../testdata/interop/protobuf_producer.py", pb2, c.broker, "http://"+c.registry, "mytopic_protobuf", "6").CombinedOutput()
 		if err != nil {
 			t.Fatalf("python producer: %v\n%s", err, out)
 		}
@@ -102,7 +102,7 @@ func TestProtobufSeedInterop(t *testing.T) {
 
 	t.Run("a Timestamp through a reference, from python", func(t *testing.T) {
 		c := startCluster(t, "--topic", "events")
-		out, err := exec.CommandContext(ctx, python, "testdata/interop/protobuf_event_producer.py", c.broker, "http://"+c.registry, "events", "3").CombinedOutput()
+		out, err := exec.CommandContext(ctx, python, "../testdata/interop/protobuf_event_producer.py", c.broker, "http://"+c.registry, "events", "3").CombinedOutput()
 		if err != nil {
 			t.Fatalf("python producer: %v\n%s", err, out)
 		}
@@ -127,7 +127,7 @@ func TestProtobufSeedInterop(t *testing.T) {
 		if _, errOut, code := kafkaplot(t, append([]string{"produce", "--format", "protobuf", "-e", "3", "-d", "0", "--noise=false"}, c.flags()...)...); code != 0 {
 			t.Fatalf("produce --format protobuf: exit %d: %s", code, errOut)
 		}
-		out, err := exec.CommandContext(ctx, python, "testdata/interop/protobuf_consumer.py", pb2, "sensor_pb2", "sensor", c.broker, "temperature", "24").CombinedOutput()
+		out, err := exec.CommandContext(ctx, python, "../testdata/interop/protobuf_consumer.py", pb2, "sensor_pb2", "sensor", c.broker, "temperature", "24").CombinedOutput()
 		if err != nil {
 			t.Fatalf("python consumer: %v\n%s", err, out)
 		}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -22,7 +22,9 @@ import (
 func TestDemoTapeValid(t *testing.T) {
 	endToEnd(t)
 	vhs := needTool(t, "vhs")
-	out, err := exec.Command(vhs, "validate", "demo.tape").CombinedOutput()
+	validate := exec.Command(vhs, "validate", "demo.tape")
+	validate.Dir = ".." // the tape names its output relative to the repository
+	out, err := validate.CombinedOutput()
 	if err != nil {
 		t.Fatalf("vhs validate demo.tape: %v\n%s", err, out)
 	}
@@ -34,7 +36,7 @@ func TestDemoTapeValid(t *testing.T) {
 // 900 px, the README's first screen shows it, and it shows what the tape
 // means at its three holds (checkDemoScenes).
 func TestDemoGIF(t *testing.T) {
-	tape, err := os.ReadFile("demo.tape")
+	tape, err := os.ReadFile("../demo.tape")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func TestDemoGIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("docs/demo.gif")
+	f, err := os.Open("../docs/demo.gif")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func TestDemoGIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDemoScenes(t, f, plan, g.duration)
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

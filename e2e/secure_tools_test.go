@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -17,6 +17,9 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport/rehearsal"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
@@ -46,7 +49,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	endToEnd(t)
 	keytool := needTool(t, "keytool")
 	openssl := needTool(t, "openssl")
-	c := startSecureCluster(t)
+	c := rehearsal.Start(t)
 	dir := t.TempDir()
 	const (
 		storePass = "MQJNW833YNBR9C0OZYGBGAB09P2PP4H5EHIALGWIT98I2PNSPTIXFCEI72FT0VLE"
@@ -68,12 +71,12 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	if block == nil {
 		t.Fatalf("keytool wrote no PEM request:\n%s", csrPEM)
 	}
-	signed, err := c.r.CA.SignRequest(rand.Reader, block.Bytes, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
+	signed, err := c.R.CA.SignRequest(rand.Reader, block.Bytes, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, dir+"/ca.crt", certsPEM(c.r.CA.Cert))
-	writeTestFile(t, dir+"/client.crt", certsPEM(signed))
+	testsupport.WriteFile(t, dir+"/ca.crt", testsupport.CertsPEM(c.R.CA.Cert))
+	testsupport.WriteFile(t, dir+"/client.crt", testsupport.CertsPEM(signed))
 	keytoolRun("-importcert", "-alias", "hops_root_ca", "-file", "ca.crt", "-keystore", "keyStore.jks", "-storepass", storePass, "-noprompt")
 	keytoolRun("-importcert", "-alias", alias, "-file", "client.crt", "-keystore", "keyStore.jks", "-storepass", storePass, "-noprompt")
 	keytoolRun("-importcert", "-alias", "hops_root_ca", "-file", "ca.crt", "-keystore", "trustStore.jks", "-storetype", "JKS", "-storepass", storePass, "-noprompt")
@@ -130,11 +133,12 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := c.config(t, embedded.FileConfig)
+			cfg := c.Config(t, embedded.FileConfig)
 			cfg.Project.CAFile, cfg.Project.CertificateFile, cfg.Project.KeyFile, cfg.Project.KeyPassword = "", "", "", ""
 			tc.change(&cfg)
 			var warn bytes.Buffer
-			s := settingsFor(cfg, &warn)
+			s := connect.New(cfg, "test")
+			s.Warn, s.DialTimeout = &warn, time.Second
 			_, info, err := s.Dial()
 			if err != nil {
 				t.Fatal(err)
@@ -142,7 +146,11 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 			if info.Certificate == nil || !info.Certificate.Equal(signed) {
 				t.Fatalf("client certificate %v, want the one keytool requested", info.Certificate)
 			}
-			if err := connectAndProduce(t, s); err != nil {
+			conn, err := s.Connection()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rehearsal.ProduceOne(conn, s.Cfg.Kafka.Topic); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -170,11 +178,13 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := c.config(t, embedded.FileConfig)
+			cfg := c.Config(t, embedded.FileConfig)
 			cfg.Project.CAFile, cfg.Project.CertificateFile, cfg.Project.KeyFile, cfg.Project.KeyPassword = "", "", "", ""
 			tc.change(&cfg)
 			var warn bytes.Buffer
-			_, err := settingsFor(cfg, &warn).Connection()
+			s := connect.New(cfg, "test")
+			s.Warn, s.DialTimeout = &warn, time.Second
+			_, err := s.Connection()
 			if err == nil || !strings.HasPrefix(err.Error(), tc.wantKey) {
 				t.Fatalf("got %v, want an error naming %s", err, tc.wantKey)
 			}
@@ -214,8 +224,8 @@ func TestKeytoolReadsOurStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, filepath.Join(dir, "ours.p12"), p12)
-	writeTestFile(t, filepath.Join(dir, "ours-trust.p12"), p12Trust)
+	testsupport.WriteFile(t, filepath.Join(dir, "ours.p12"), p12)
+	testsupport.WriteFile(t, filepath.Join(dir, "ours-trust.p12"), p12Trust)
 
 	jvm := []string{"-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"}
 	list := func(path, storetype string) string {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -113,7 +113,7 @@ func startPython(t *testing.T, broker, group string, strategy ...string) *pyMemb
 	t.Helper()
 	needPythonKafka(t)
 	p := &pyMember{t: t, done: make(chan struct{}), records: map[int][]int64{}}
-	p.cmd = exec.Command(python, append([]string{"testdata/interop/group_member.py", broker, group, "temperature"}, strategy...)...)
+	p.cmd = exec.Command(python, append([]string{"../testdata/interop/group_member.py", broker, group, "temperature"}, strategy...)...)
 	p.cmd.Stderr = &p.stderr
 	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -93,7 +93,7 @@ func TestPythonInterop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	registry := "http://" + c.registry
-	out, err := exec.CommandContext(ctx, python, "testdata/interop/avro_consumer.py", c.broker, registry, "temperature", "24").CombinedOutput()
+	out, err := exec.CommandContext(ctx, python, "../testdata/interop/avro_consumer.py", c.broker, registry, "temperature", "24").CombinedOutput()
 	if err != nil {
 		t.Fatalf("python consumer: %v\n%s", err, out)
 	}
@@ -125,7 +125,7 @@ func TestPythonInterop(t *testing.T) {
 		}
 	}
 
-	out, err = exec.CommandContext(ctx, python, "testdata/interop/avro_producer.py", c.broker, registry, "temperature", "sensor", "2").CombinedOutput()
+	out, err = exec.CommandContext(ctx, python, "../testdata/interop/avro_producer.py", c.broker, registry, "temperature", "sensor", "2").CombinedOutput()
 	if err != nil {
 		t.Fatalf("python producer: %v\n%s", err, out)
 	}

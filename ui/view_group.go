@@ -19,19 +19,22 @@ type groupParts struct {
 	assignor bool // the group's assignor
 	others   bool // the other members and their partitions
 	label    bool // "last rebalance " before what moved
+	worst    bool // the partition the group is furthest behind on
 }
 
 // groupDegrade lists the group bar's parts from all to the fewest: the less a
 // part matters, the earlier it goes. Generation, owned partitions, the member
-// count and what moved in the last rebalance always stay.
+// count and what moved in the last rebalance always stay; the partition
+// furthest behind goes last.
 func groupDegrade() []groupParts {
 	return []groupParts{
-		{hosts: true, age: true, assignor: true, others: true, label: true},
-		{age: true, assignor: true, others: true, label: true},
-		{assignor: true, others: true, label: true},
-		{others: true, label: true},
-		{others: true},
-		{label: true},
+		{hosts: true, age: true, assignor: true, others: true, label: true, worst: true},
+		{age: true, assignor: true, others: true, label: true, worst: true},
+		{assignor: true, others: true, label: true, worst: true},
+		{others: true, label: true, worst: true},
+		{others: true, worst: true},
+		{label: true, worst: true},
+		{worst: true},
 		{},
 	}
 }
@@ -77,6 +80,10 @@ func (m *Model) addGroup(l *chart.TextLine, p groupParts, now time.Time) {
 	if p.assignor && g.Assignor != "" {
 		l.Add(inkMuted, " ("+g.Assignor+")")
 	}
+	if part, what, ink := m.worstPartition(now); p.worst && what != "" {
+		l.Add(inkMuted, sep+"worst ")
+		l.Add(ink, "p"+strconv.Itoa(part)+" "+what)
+	}
 	if p.others {
 		first := true
 		for _, mb := range g.Members {
@@ -104,6 +111,28 @@ func (m *Model) addGroup(l *chart.TextLine, p groupParts, now time.Time) {
 	if p.age {
 		l.Add(inkMuted, ", "+chart.FormatAge(now.Sub(g.Last.At))+" ago")
 	}
+}
+
+// worstPartition returns the partition the group is furthest behind on:
+// the one stalled longest ("no commit for 7s"), else the one furthest
+// behind in time ("3.2s behind"); what is "" when the group is behind on
+// none.
+func (m *Model) worstPartition(now time.Time) (part int, what string, ink chart.InkID) {
+	var stalled time.Time
+	var behind time.Duration
+	for _, d := range m.st.Panes {
+		if d == nil || !d.HasStat {
+			continue
+		}
+		lag, _ := d.Lag()
+		switch since := d.Stat.NoCommitSince; {
+		case !since.IsZero() && (stalled.IsZero() || since.Before(stalled)):
+			stalled, part, what, ink = since, d.Partition, "no commit for "+formatStall(now.Sub(since)), inkWarn
+		case stalled.IsZero() && d.Stat.BehindKnown && lag > 0 && d.Stat.Behind > behind:
+			behind, part, what, ink = d.Stat.Behind, d.Partition, chart.FormatAge(d.Stat.Behind)+" behind", inkValue
+		}
+	}
+	return part, what, ink
 }
 
 // memberLabel names a member by client id, else member id, else host.

@@ -172,8 +172,9 @@ func (m *Model) paneInfo(d *chart.Pane) (full string, short []string) {
 
 // paneTitle returns the middle of a pane's top border (iw cells): partition,
 // tags (paneInfo's short form, when the body has no room for the full one),
-// owner when not this instance, committed offset, lag, rate and the counts of
-// odd records.
+// owner when not this instance, committed offset, lag in records and in time,
+// how long a stalled owner has committed nothing, rate and the counts of odd
+// records.
 func (m *Model) paneTitle(p int, d *chart.Pane, iw int, lk paneLook, owner string, tags []string) string {
 	top := chart.NewTextLine(m.inks, iw)
 	top.Add(lk.borderInk, string(lk.border.h)+" ")
@@ -205,6 +206,14 @@ func (m *Model) paneTitle(p int, d *chart.Pane, iw int, lk paneLook, owner strin
 			lag, _ := d.Lag()
 			top.Add(lk.muted, " · lag ")
 			top.Add(lk.valInk, chart.GroupDigits(lag))
+			if d.Stat.BehindKnown && lag > 0 {
+				top.Add(lk.muted, " · ")
+				top.Add(lk.valInk, chart.FormatAge(d.Stat.Behind)+" behind")
+			}
+			if since := d.Stat.NoCommitSince; !since.IsZero() {
+				top.Add(lk.muted, " · ")
+				top.Add(inkWarn, "no commit for "+formatStall(m.opts.Now().Sub(since)))
+			}
 		}
 		top.Add(lk.muted, " · ")
 		top.Add(lk.valInk, chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())))
@@ -391,4 +400,12 @@ func windowStart(lines []*chart.Series, end int64, window time.Duration) int64 {
 		return t0
 	}
 	return max(min(first, end-int64(window)/minSpanDivisor), t0)
+}
+
+// formatStall formats how long an owner has committed nothing: 7s, 2m5s.
+func formatStall(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(int(max(d, 0)/time.Second)) + "s"
+	}
+	return chart.FormatAge(d)
 }

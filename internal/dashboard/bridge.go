@@ -390,7 +390,7 @@ func groupMsg(ev stream.GroupEvent) ui.GroupMsg {
 func offsetsMsg(stats []stream.PartitionOffsets) ui.OffsetsMsg {
 	msg := ui.OffsetsMsg{Stats: make([]ui.PartitionStat, len(stats))}
 	for i, s := range stats {
-		msg.Stats[i] = ui.PartitionStat{Partition: s.Partition, Committed: s.Committed, High: s.High}
+		msg.Stats[i] = ui.PartitionStat{Partition: s.Partition, Committed: s.Committed, High: s.High, Behind: s.Behind, BehindKnown: s.BehindKnown}
 	}
 	return msg
 }

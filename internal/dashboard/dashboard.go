@@ -203,6 +203,7 @@ func (d *session) close() {
 func (d *session) consumerConfig(o Options, conn stream.Connection, fast bool) stream.ConsumerConfig {
 	cfg := o.Settings.Cfg
 	br, logger, program := d.bridge, d.logger, d.program
+	watch := newGroupWatch(time.Now)
 	c := stream.ConsumerConfig{
 		Conn:            conn,
 		Group:           cfg.Kafka.Consumer.GroupID,
@@ -212,8 +213,8 @@ func (d *session) consumerConfig(o Options, conn stream.Connection, fast bool) s
 		Assignors:       cfg.Kafka.Consumer.AssignmentStrategies(),
 		AssignorSetting: o.AssignorSetting,
 		OnRecords:       br.Records,
-		OnGroup:         func(ev stream.GroupEvent) { program.Send(groupMsg(ev)) },
-		OnOffsets:       func(stats []stream.PartitionOffsets) { program.Send(offsetsMsg(stats)) },
+		OnGroup:         func(ev stream.GroupEvent) { program.Send(watch.group(ev)) },
+		OnOffsets:       func(stats []stream.PartitionOffsets) { program.Send(watch.offsets(stats)) },
 		OnStatus: func(st stream.Status) {
 			logger.Info("status", "partition", st.Partition, "text", st.Text)
 			br.Status(st)

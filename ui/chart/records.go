@@ -48,4 +48,11 @@ type PartitionStat struct {
 	Partition int
 	Committed int64 // next offset to consume as committed by the group; -1 = none yet
 	High      int64 // high watermark
+	// Behind is how far behind in time the group is (the newest record's
+	// timestamp minus that of the record at Committed), if BehindKnown.
+	Behind      time.Duration
+	BehindKnown bool
+	// NoCommitSince is set while the partition is stalled: its owner has
+	// committed nothing since then as its lag grew.
+	NoCommitSince time.Time
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -122,16 +120,11 @@ func TestRegisterIncompatibleIsRefused(t *testing.T) {
 	if status, body := register(t, registry, "other", incompatible); status != http.StatusOK {
 		t.Fatalf("register first version: %d %s", status, body)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, kafkaplotBin, append([]string{"produce", "--register", "-e", "1", "-d", "0"}, c.flags()...)...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "KAFKAPLOT_KAFKA_SCHEMA=other")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("produce --register of an incompatible schema succeeded:\n%s", out)
+	out, errOut, code := kafkaplotEnv(t, []string{"KAFKAPLOT_KAFKA_SCHEMA=other"}, append([]string{"produce", "--register", "-e", "1", "-d", "0"}, c.flags()...)...)
+	text := out + errOut
+	if code == 0 {
+		t.Fatalf("produce --register of an incompatible schema succeeded:\n%s", text)
 	}
-	text := string(out)
 	if !strings.Contains(text, "409") || !strings.Contains(strings.ToLower(text), "incompatible") {
 		t.Errorf("want the registry's 409 and its message, got:\n%s", text)
 	}

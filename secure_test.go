@@ -23,6 +23,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/embedded/certs"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
@@ -155,7 +156,7 @@ func pkcs8KeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
 // settingsFor wraps a configuration as a command resolves it.
 func settingsFor(cfg config.Config, warn *bytes.Buffer) connect.Settings {
 	s := connect.New(cfg, "test")
-	s.Warn, s.DialTimeout = warn, time.Second
+	s.Warn, s.DialTimeout, s.RequestTimeout = warn, time.Second, time.Second
 	return s
 }
 
@@ -163,7 +164,7 @@ func settingsFor(cfg config.Config, warn *bytes.Buffer) connect.Settings {
 // broker) and produces one record through it.
 func connectAndProduce(t *testing.T, s connect.Settings) error {
 	t.Helper()
-	conn, err := s.Connection()
+	conn, err := s.Connection(context.Background())
 	if err != nil {
 		return err
 	}
@@ -235,7 +236,7 @@ func TestSecureFormatsConnect(t *testing.T) {
 			if err := connectAndProduce(t, s); err != nil {
 				t.Fatal(err)
 			}
-			reg, err := s.RegistryClient()
+			reg, err := s.RegistryClient(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -299,6 +300,7 @@ func TestSecureFailures(t *testing.T) {
 		fmt.Fprint(w, `{"errorCode":160000,"errorMsg":"Client not authorized for this invocation."}`)
 	}))
 	defer forbidden.Close()
+	silent := testsupport.SilentListener(t)
 
 	secrets := []string{c.r.StorePassword, c.r.KeyPassword, c.r.APIKey, "alice-sasl-secret", "wrong-sasl-secret", "wrong-store-secret", "wrong-pem-secret", "wrong-api-key"}
 	tutorial := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
@@ -362,6 +364,15 @@ func TestSecureFailures(t *testing.T) {
 		}), false, []string{"rejected SASL SCRAM-SHA-256 authentication of user \"alice\"", "check kafka.sasl_username and kafka.sasl_password"}},
 		{"SASL missing", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolPlaintext, withSASL.BrokerAddr()) }),
 			false, []string{"closed the connection on the first request", "kafka.security_protocol = SASL_SSL or SASL_PLAINTEXT"}},
+		{"broker never answers", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolPlaintext, silent) }),
+			false, []string{"kafka broker " + silent, "took the connection but answered nothing within 1s", "check kafka.brokers (-b)"}},
+		{"HTTP on the broker port", tutorial(func(cfg *config.Config) {
+			brokers(cfg, config.ProtocolPlaintext, strings.TrimPrefix(plain.RegistryURL(), "http://"))
+		}), false, []string{"answers HTTP, not Kafka", "check kafka.brokers (-b)", "registry.url or --registry"}},
+		{"registry never answers", tutorial(func(cfg *config.Config) { cfg.Registry.URL = "http://" + silent }),
+			true, []string{"registry http://" + silent, "took the connection but answered nothing within 1s", "check registry.url (--registry)"}},
+		{"registry on a broker port", tutorial(func(cfg *config.Config) { cfg.Registry.URL = "http://" + plain.BrokerAddr() }),
+			true, []string{"registry http://" + plain.BrokerAddr(), "check registry.url (--registry)"}},
 		{"registry 401", tutorial(func(cfg *config.Config) { cfg.API.Key = "wrong-api-key" }),
 			true, []string{"registry https://", "refused the API key from api.key (401", "check api.key (or KAFKAPLOT_API_KEY)"}},
 		{"registry 401 without a key", tutorial(func(cfg *config.Config) { cfg.API.Key, cfg.API.KeyFile = "", "" }),
@@ -380,9 +391,9 @@ func TestSecureFailures(t *testing.T) {
 			s := settingsFor(tc.cfg(c), &warn)
 			var err error
 			if tc.registry {
-				_, err = s.RegistryClient()
+				_, err = s.RegistryClient(context.Background())
 			} else {
-				_, err = s.Connection()
+				_, err = s.Connection(context.Background())
 			}
 			if err == nil {
 				t.Fatal("no error")
@@ -415,7 +426,7 @@ func TestSecureFailures(t *testing.T) {
 		brokers(&cfg, config.ProtocolSSL, otherHost.BrokerAddr())
 		cfg.TLS.InsecureSkipHostname = true
 		var warn bytes.Buffer
-		if _, err := settingsFor(cfg, &warn).Connection(); err != nil {
+		if _, err := settingsFor(cfg, &warn).Connection(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -479,7 +490,7 @@ func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 	var warn bytes.Buffer
 	s := settingsFor(cfg, &warn)
 	for range 3 {
-		if _, err := s.RegistryClient(); err != nil {
+		if _, err := s.RegistryClient(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -527,8 +538,8 @@ func TestSecretsFromEnvironment(t *testing.T) {
 			}
 			var warn bytes.Buffer
 			s.Warn, s.DialTimeout = &warn, time.Second
-			if _, err = s.Connection(); err == nil {
-				_, err = s.RegistryClient()
+			if _, err = s.Connection(context.Background()); err == nil {
+				_, err = s.RegistryClient(context.Background())
 			}
 			switch {
 			case tc.wantErr == "" && err != nil:
@@ -554,7 +565,7 @@ func TestRegistryDownAtStart(t *testing.T) {
 	cfg.Kafka.Brokers = []string{"127.0.0.1:9"}
 	cfg.Registry.URL = "http://" + freeAddr(t)
 	var warn bytes.Buffer
-	client, err := settingsFor(cfg, &warn).RegistryClient()
+	client, err := settingsFor(cfg, &warn).RegistryClient(context.Background())
 	if err != nil || client == nil {
 		t.Fatalf("got %v, %v; want a client", client, err)
 	}
@@ -586,7 +597,7 @@ func TestRegistryBasicAuth(t *testing.T) {
 			cfg.Registry = config.Registry{URL: srv.URL, Username: "SRKEY", Password: tc.password, SubjectStrategy: config.SubjectTopicName}
 			cfg.Hops.Verify = config.Verify{Enabled: true, CAFile: ca}
 			var warn bytes.Buffer
-			client, err := settingsFor(cfg, &warn).RegistryClient()
+			client, err := settingsFor(cfg, &warn).RegistryClient(context.Background())
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
@@ -146,7 +147,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 			if info.Certificate == nil || !info.Certificate.Equal(signed) {
 				t.Fatalf("client certificate %v, want the one keytool requested", info.Certificate)
 			}
-			conn, err := s.Connection()
+			conn, err := s.Connection(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,7 +185,7 @@ func TestToolMadeCredentialsConnect(t *testing.T) {
 			var warn bytes.Buffer
 			s := connect.New(cfg, "test")
 			s.Warn, s.DialTimeout = &warn, time.Second
-			_, err := s.Connection()
+			_, err := s.Connection(context.Background())
 			if err == nil || !strings.HasPrefix(err.Error(), tc.wantKey) {
 				t.Fatalf("got %v, want an error naming %s", err, tc.wantKey)
 			}

@@ -57,15 +57,19 @@ type transportError struct {
 func (e *transportError) Error() string { return "registry " + e.op + ": " + e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
-// noAnswerError is a request the registry did not answer within the
-// Client's timeout.
-type noAnswerError struct {
-	within time.Duration
+// NoAnswerError is a request the registry did not answer within the
+// Client's timeout. It unwraps to the http.Client's timeout error.
+type NoAnswerError struct {
+	// Within is the time the request was given.
+	Within time.Duration
 	err    error
 }
 
-func (e *noAnswerError) Error() string { return "no answer within " + e.within.String() }
-func (e *noAnswerError) Unwrap() error { return e.err }
+// Error returns "no answer within <Within>".
+func (e *NoAnswerError) Error() string { return "no answer within " + e.Within.String() }
+
+// Unwrap returns the http.Client's error.
+func (e *NoAnswerError) Unwrap() error { return e.err }
 
 // redactedError keeps an error's chain with its text's secret masked.
 type redactedError struct {
@@ -95,7 +99,7 @@ func (c *Client) wrap(err error) error {
 		// The caller's context ending is its own business; any other
 		// timeout is the http.Client's.
 		if ue.Timeout() && ue.Err != context.DeadlineExceeded && c.timeout > 0 {
-			cause = &noAnswerError{within: c.timeout, err: ue.Err}
+			cause = &NoAnswerError{Within: c.timeout, err: ue.Err}
 		}
 		return &transportError{op: strings.ToUpper(ue.Op) + " " + strings.TrimPrefix(ue.URL, c.base), err: cause}
 	case errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF):

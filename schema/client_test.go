@@ -397,7 +397,7 @@ func TestClientNetworkErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Subjects(context.Background()); !IsRetryable(err) || !strings.Contains(err.Error(), "GET /subjects: no answer within 50ms") {
+		if _, err := c.Subjects(context.Background()); !IsRetryable(err) || !strings.Contains(err.Error(), "GET /subjects: no answer within 50ms") || !errors.As(err, new(*NoAnswerError)) {
 			t.Errorf("err = %v, want retryable, naming the request and the time waited", err)
 		}
 		// A deadline of the caller's own is reported as such.

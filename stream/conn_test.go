@@ -3,47 +3,15 @@ package stream
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-)
 
-// silentListener accepts connections and never writes a byte, like a
-// broker address that a firewall or a wedged process holds open.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+)
 
 // returns runs f and fails the test if it has not returned after a
 // minute: f must end by itself.
@@ -70,7 +38,7 @@ func TestProbeSilentAndHTTPPeers(t *testing.T) {
 		noAnswer bool
 		http     bool
 	}{
-		{name: "accepts and never answers", addr: silentListener(t), noAnswer: true},
+		{name: "accepts and never answers", addr: testsupport.SilentListener(t), noAnswer: true},
 		// Go's HTTP server waits for the end of a request line that a
 		// Kafka request never sends.
 		{name: "an HTTP server", addr: strings.TrimPrefix(web.URL, "http://"), noAnswer: true, http: true},
@@ -102,7 +70,7 @@ func TestProbeSilentAndHTTPPeers(t *testing.T) {
 }
 
 func TestProbeEndsWhenCancelled(t *testing.T) {
-	addr := silentListener(t)
+	addr := testsupport.SilentListener(t)
 	conn := Connection{Brokers: []string{addr}, DialTimeout: time.Hour}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -117,7 +85,7 @@ func TestProbeEndsWhenCancelled(t *testing.T) {
 // of their own (a leader lookup through the Dialer, a group description)
 // end with an error after RequestTimeout.
 func TestRequestsToSilentBrokerEnd(t *testing.T) {
-	addr := silentListener(t)
+	addr := testsupport.SilentListener(t)
 	conn := Connection{Brokers: []string{addr}, DialTimeout: time.Second, RequestTimeout: 300 * time.Millisecond}
 	tests := []struct {
 		name string

@@ -59,7 +59,7 @@ func (e *HopError) Unwrap() error { return e.Err }
 // brokerSetting names the setting the broker addresses come from.
 func brokerSetting(cfg config.Config) string {
 	if len(cfg.Kafka.Brokers) > 0 {
-		return "kafka.brokers"
+		return "kafka.brokers (-b)"
 	}
 	return "hops.url and kafka.port"
 }
@@ -117,10 +117,17 @@ func ExplainProbe(err error, cfg config.Config, info tlsfiles.Info) error {
 			h.Fix = "check kafka.security_protocol and kafka.sasl_mechanism"
 		}
 	default: // stream.StageAPI
+		var silent *stream.NoAnswerError
 		switch {
+		case pe.PeerHTTP:
+			h.What = fmt.Sprintf("%s answers HTTP, not Kafka (a schema registry or another web server?)", b)
+			h.Fix = "check " + brokerSetting(cfg) + ": give a Kafka listener's port (the registry's URL goes in registry.url or --registry)"
 		case pe.PeerTLS:
 			h.What = fmt.Sprintf("%s speaks TLS, but kafka.security_protocol is %s", b, cfg.Kafka.SecurityProtocol)
 			h.Fix = "set kafka.security_protocol = SSL (or SASL_SSL) with the cluster's CA (project.ca_file or tls.truststore) and client certificate"
+		case errors.As(pe.Err, &silent):
+			h.What = fmt.Sprintf("%s took the connection but answered nothing within %s", b, silent.Within)
+			h.Fix = "check " + brokerSetting(cfg) + ": is it a Kafka broker's address, and is the broker alive?"
 		case cfg.UsesSASL():
 			h.What = fmt.Sprintf("%s refused the first request after authentication (%v)", b, RootCause(pe.Err))
 			h.Fix = "check that user " + fmt.Sprintf("%q", cfg.Kafka.SASLUsername) + " may describe the cluster"
@@ -207,7 +214,7 @@ func OneLine(s string) string {
 // registrySetting names the setting the registry URL comes from.
 func registrySetting(cfg config.Config) string {
 	if cfg.Registry.URL != "" {
-		return "registry.url"
+		return "registry.url (--registry)"
 	}
 	return "hops.url"
 }
@@ -245,6 +252,7 @@ func ExplainRegistry(err error, cfg config.Config, info tlsfiles.Info) error {
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var rh tls.RecordHeaderError
+	var silent *schema.NoAnswerError
 	h := &HopError{Err: err}
 	switch {
 	case errors.As(err, &unknown):
@@ -259,6 +267,12 @@ func ExplainRegistry(err error, cfg config.Config, info tlsfiles.Info) error {
 	case errors.As(err, &rh) || errors.Is(err, http.ErrSchemeMismatch):
 		h.What = fmt.Sprintf("registry %s speaks plain HTTP, not HTTPS", base)
 		h.Fix = "use http:// in registry.url"
+	case errors.As(err, &silent):
+		h.What = fmt.Sprintf("registry %s took the connection but answered nothing within %s", base, silent.Within)
+		h.Fix = "check " + registrySetting(cfg) + ": is it the registry's address, and is the registry alive?"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		h.What = fmt.Sprintf("registry %s closed the connection without an HTTP answer", base)
+		h.Fix = "check " + registrySetting(cfg) + ": is the port the registry's, not a Kafka broker's?"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		h.Class = ErrRegistryUnreachable
 		h.What = fmt.Sprintf("registry %s: connection refused", base)

@@ -6,6 +6,7 @@
 package connect
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -54,6 +55,9 @@ type Settings struct {
 	Now func() time.Time
 	// DialTimeout bounds each step of connecting to a broker; 0: stream's default.
 	DialTimeout time.Duration
+	// RequestTimeout bounds each request to a broker or the registry that
+	// has no deadline of its own; 0: stream's and schema's defaults.
+	RequestTimeout time.Duration
 }
 
 // New returns Settings of a configuration from source whose copies give
@@ -129,14 +133,17 @@ const preflightTimeout = 15 * time.Second
 // checked by connecting to the brokers once, so that a wrong CA, a refused
 // certificate, a wrong SASL password or a broker that speaks another
 // protocol is reported on one line naming the setting to fix.
-func (s Settings) Connection() (stream.Connection, error) {
+func (s Settings) Connection(ctx context.Context) (stream.Connection, error) {
 	conn, info, err := s.Dial()
 	if err != nil {
 		return conn, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
+	checkCtx, cancel := context.WithTimeout(ctx, preflightTimeout)
 	defer cancel()
-	if err := preflight(ctx, conn); err != nil {
+	if err := preflight(checkCtx, conn); err != nil {
+		if ctx.Err() != nil {
+			return conn, ErrInterrupted
+		}
 		return conn, ExplainProbe(err, s.Cfg, info)
 	}
 	return conn, nil
@@ -145,7 +152,7 @@ func (s Settings) Connection() (stream.Connection, error) {
 // Dial builds the Kafka connection from the configuration, loading its TLS
 // material, without connecting.
 func (s Settings) Dial() (stream.Connection, tlsfiles.Info, error) {
-	conn := stream.Connection{Brokers: s.Cfg.BrokerList(), DialTimeout: s.DialTimeout}
+	conn := stream.Connection{Brokers: s.Cfg.BrokerList(), DialTimeout: s.DialTimeout, RequestTimeout: s.RequestTimeout}
 	if err := conn.Validate(); err != nil {
 		return conn, tlsfiles.Info{}, err
 	}
@@ -164,17 +171,35 @@ func (s Settings) Dial() (stream.Connection, tlsfiles.Info, error) {
 	return conn, info, nil
 }
 
-// preflight probes the brokers in order until one answers; when none does,
-// it returns the failure that got furthest (a TLS problem says more than a
-// refused connection to another broker).
+// preflight probes the brokers, all at once, until one answers; when none
+// does, it returns the failure that got furthest (a TLS problem says more
+// than a refused connection to another broker), the first broker's among
+// equals.
 func preflight(ctx context.Context, conn stream.Connection) error {
-	var worst error
-	depth := -1
-	for _, b := range conn.Brokers {
-		_, err := conn.Probe(ctx, b)
-		if err == nil {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		i   int
+		err error
+	}
+	results := make(chan result, len(conn.Brokers))
+	for i, b := range conn.Brokers {
+		go func() {
+			_, err := conn.Probe(ctx, b)
+			results <- result{i, err}
+		}()
+	}
+	errs := make([]error, len(conn.Brokers))
+	for range conn.Brokers {
+		r := <-results
+		if r.err == nil {
 			return nil
 		}
+		errs[r.i] = r.err
+	}
+	var worst error
+	depth := -1
+	for _, err := range errs {
 		d := 0
 		var pe *stream.ProbeError
 		if errors.As(err, &pe) {
@@ -240,11 +265,12 @@ func (s Settings) NewRegistryClient() (*schema.Client, tlsfiles.Info, error) {
 	if err != nil {
 		return nil, info, err
 	}
-	if tc != nil {
-		opts = append(opts, schema.WithHTTPClient(&http.Client{
-			Timeout:   schema.DefaultTimeout,
-			Transport: &http.Transport{TLSClientConfig: tc, Proxy: http.ProxyFromEnvironment},
-		}))
+	if tc != nil || s.RequestTimeout > 0 {
+		hc := &http.Client{Timeout: cmp.Or(s.RequestTimeout, schema.DefaultTimeout)}
+		if tc != nil {
+			hc.Transport = &http.Transport{TLSClientConfig: tc, Proxy: http.ProxyFromEnvironment}
+		}
+		opts = append(opts, schema.WithHTTPClient(hc))
 	}
 	client, err := schema.NewClient(url, opts...)
 	return client, info, err
@@ -253,16 +279,20 @@ func (s Settings) NewRegistryClient() (*schema.Client, tlsfiles.Info, error) {
 // RegistryClient returns a schema registry client for the configuration,
 // checked with one request for the subject's latest version: a refused API
 // key or password, or a certificate problem, is reported on one line
-// naming the setting to fix. A subject that does not exist, and a registry
-// that cannot be reached now, are left to the caller, which may wait for it.
-func (s Settings) RegistryClient() (*schema.Client, error) {
+// naming the setting to fix, and so is a registry that took the connection
+// and answered nothing. A subject that does not exist, and a registry that
+// cannot be reached now, are left to the caller, which may wait for it.
+func (s Settings) RegistryClient(ctx context.Context) (*schema.Client, error) {
 	client, info, err := s.NewRegistryClient()
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
+	checkCtx, cancel := context.WithTimeout(ctx, preflightTimeout)
 	defer cancel()
-	if _, err := client.Latest(ctx, s.Cfg.Subject()); err != nil {
+	if _, err := client.Latest(checkCtx, s.Cfg.Subject()); err != nil {
+		if ctx.Err() != nil {
+			return nil, ErrInterrupted
+		}
 		var h *HopError
 		if explained := ExplainRegistry(err, s.Cfg, info); errors.As(explained, &h) && !errors.Is(explained, ErrRegistryUnreachable) {
 			return nil, h
@@ -273,11 +303,11 @@ func (s Settings) RegistryClient() (*schema.Client, error) {
 
 // Clients returns the Kafka connection and the registry client, each
 // checked before use.
-func (s Settings) Clients() (stream.Connection, *schema.Client, error) {
-	conn, err := s.Connection()
+func (s Settings) Clients(ctx context.Context) (stream.Connection, *schema.Client, error) {
+	conn, err := s.Connection(ctx)
 	if err != nil {
 		return conn, nil, err
 	}
-	reg, err := s.RegistryClient()
+	reg, err := s.RegistryClient(ctx)
 	return conn, reg, err
 }

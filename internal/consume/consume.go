@@ -60,7 +60,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		ex = connect.Extractor(s.Cfg)
 		decoderOpts = append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))
 	}
-	conn, reg, err := s.Clients()
+	conn, reg, err := s.Clients(ctx)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		defer cluster.close()
 	}
-	conn, reg, err := s.Clients()
+	conn, reg, err := s.Clients(ctx)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,9 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 		JoinedEmbedded: cluster.joined,
 		Screen:         screen,
 	})
-	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx), tea.WithInput(keyboard))
+	// SIGINT and SIGTERM end runCtx (main's signal context): bubbletea's own
+	// handler would race it and could block its shutdown for seconds.
+	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx), tea.WithInput(keyboard), tea.WithoutSignalHandler())
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send = program.Send
 	ex := connect.Extractor(cfg)

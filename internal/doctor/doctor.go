@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/config"
@@ -110,7 +111,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		d.fail("config", ExitConfig, err)
 		return d.result()
 	}
-	s.Warn = stderr
+	s.Warn, s.RequestTimeout = stderr, o.Timeout
 	if o.Group != "" {
 		s.Cfg.Kafka.Consumer.GroupID = o.Group
 	}
@@ -127,7 +128,12 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			d.group(ctx, s, conn)
 		}
 	}
-	d.registry(ctx, s, o.Timeout)
+	if ctx.Err() == nil {
+		d.registry(ctx, s, o.Timeout)
+	}
+	if ctx.Err() != nil {
+		return connect.ErrInterrupted
+	}
 	return d.result()
 }
 
@@ -221,18 +227,36 @@ func (d *doctor) stages(checks []stageCheck, p stream.BrokerProbe, err error, ex
 // kafka probes every broker, then reads the metadata and the topic; it
 // reports whether the cluster answered.
 func (d *doctor) kafka(ctx context.Context, s connect.Settings, conn stream.Connection, info tlsfiles.Info) bool {
-	reached := false
 	explain := func(err error) error { return connect.ExplainProbe(err, s.Cfg, info) }
 	describe := func(stage string, p stream.BrokerProbe) (string, bool) { return describeStage(stage, p, s.Cfg), false }
-	for _, b := range conn.Brokers {
-		p, err := conn.Probe(ctx, b)
-		if d.stages(brokerChecks(conn), p, err, explain, describe) {
-			reached = true
+	// All at once, so that brokers that never answer cost one timeout.
+	type probed struct {
+		p   stream.BrokerProbe
+		err error
+	}
+	results := make([]probed, len(conn.Brokers))
+	var wg sync.WaitGroup
+	for i, b := range conn.Brokers {
+		wg.Go(func() {
+			p, err := conn.Probe(ctx, b)
+			results[i] = probed{p, err}
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return false // interrupted: no verdict
+	}
+	var reached []string
+	for i, r := range results {
+		if d.stages(brokerChecks(conn), r.p, r.err, explain, describe) {
+			reached = append(reached, conn.Brokers[i])
 		}
 	}
-	if !reached {
+	if len(reached) == 0 {
 		return false
 	}
+	// The metadata comes from a broker that answered.
+	conn.Brokers = reached
 	meta, err := conn.Cluster(ctx)
 	if err != nil {
 		d.fail("kafka metadata", ExitKafka, err)
@@ -323,6 +347,9 @@ func (d *doctor) registry(ctx context.Context, s connect.Settings, timeout time.
 		probe.TLS = tc
 	}
 	p, err := probe.ProbeTransport(ctx, addr)
+	if ctx.Err() != nil {
+		return // interrupted: no verdict
+	}
 	explain := func(err error) error { return connect.ExplainRegistry(err, s.Cfg, info) }
 	describe := func(stage string, p stream.BrokerProbe) (string, bool) {
 		switch stage {
@@ -339,16 +366,13 @@ func (d *doctor) registry(ctx context.Context, s connect.Settings, timeout time.
 	if !d.stages(registryChecks(net.ParseIP(host) == nil, https), p, err, explain, describe) {
 		return
 	}
-	stepCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
 	creds, _ := connect.CredentialSource(s.Cfg)
 	accepted := creds + " accepted"
 	if s.Cfg.API.Key == "" && s.Cfg.API.KeyFile == "" && s.Cfg.Registry.Username == "" {
 		accepted = "no credentials needed"
 	}
 	subject := s.Cfg.Subject()
-	latest, err := client.Latest(stepCtx, subject)
+	latest, err := client.Latest(ctx, subject)
 	explained := connect.ExplainRegistry(err, s.Cfg, info)
 	switch {
 	case err == nil:
@@ -366,7 +390,7 @@ func (d *doctor) registry(ctx context.Context, s connect.Settings, timeout time.
 		d.fail("registry", ExitRegistry, explained)
 		return
 	}
-	level, err := client.Compatibility(stepCtx, subject)
+	level, err := client.Compatibility(ctx, subject)
 	if err != nil {
 		d.fail("compatibility", ExitRegistry, err)
 		return

@@ -65,7 +65,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		o.Now = time.Now
 	}
 	group, topic := cfg.Kafka.Consumer.GroupID, cfg.Kafka.Topic
-	conn, err := settings.Connection()
+	conn, err := settings.Connection(ctx)
 	if err != nil {
 		return err
 	}

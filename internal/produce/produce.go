@@ -36,7 +36,7 @@ type Options struct {
 // Run is the tutorial's avro_producer.py: emulated sensors into the topic.
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	s := o.Settings
-	conn, reg, err := s.Clients()
+	conn, reg, err := s.Clients(ctx)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
@@ -57,4 +58,37 @@ func WaitUntil(tb testing.TB, what string, within time.Duration, cond func() boo
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// SilentListener returns the address of a listener that accepts
+// connections and never writes a byte, like an address a wedged process or
+// a firewall holds open. It closes when the test ends.
+func SilentListener(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	tb.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
 // TestEmbeddedStartOrJoin checks the choice between starting the embedded
@@ -68,7 +69,7 @@ func TestEmbeddedStartOrJoin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, registry := freeAddr(t), freeAddr(t)
+			broker, registry := testsupport.FreeAddr(t), testsupport.FreeAddr(t)
 			tt.occupy(t, broker, registry)
 			j := embeddedJoin{
 				cfg:         embedded.Config{BrokerAddr: broker, RegistryAddr: registry},
@@ -143,15 +144,4 @@ func listen(t *testing.T, addr string, h http.Handler) {
 			mu.Unlock()
 		}
 	}()
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

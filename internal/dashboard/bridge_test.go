@@ -1,4 +1,4 @@
-package main
+package dashboard
 
 import (
 	"context"
@@ -22,81 +22,12 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
-	"github.com/kafkaplot/kafkaplot/internal/dashboard"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
 )
-
-// sensorV2Humidity is the sensor record evolved compatibly: a unit with a
-// default and a humidity.
-const sensorV2Humidity = `{"type":"record","name":"sensor","fields":[
- {"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},
- {"name":"id","type":"string"},
- {"name":"value","type":"double"},
- {"name":"unit","type":"string","default":"celsius"},
- {"name":"humidity","type":"double","default":0}]}`
-
-// sensorJSONSchema is the sensor event as a JSON Schema, as Confluent's
-// JSONSerializer registers it.
-const sensorJSONSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"sensor","type":"object",
- "properties":{"timestamp":{"type":"integer"},"id":{"type":"string"},"value":{"type":"number"}},
- "required":["timestamp","id","value"]}`
-
-// clickSchema is the kafka-demo README's click record (seed 003) without the
-// stray comma after its last field.
-const clickSchema = `{
-     "type": "record",
-     "namespace": "com.example",
-     "name": "click",
-     "version": 1,
-     "fields": [
-       { "name": "id", "type": "string" },
-       { "name": "impression_id", "type": "string" },
-       { "name": "creative_id", "type": "string" },
-       { "name": "placement_id", "type": "string" },
-       { "name": "timestamp", "type":
-          { "type": "long", "logicalType": "timestamp-millis" }
-       },
-       { "name": "user_agent", "type": ["string", "null"] },
-       { "name": "ip", "type": ["string", "null"] },
-       { "name": "referrer", "type": ["string", "null"] },
-       { "name": "cost", "type": "float" }
-     ]
-}`
-
-// clickGen generates click events of clickSchema, deterministically: four
-// creatives, two placements, a click every 250 ms, some user agents, ips and
-// referrers null, costs in whole cents.
-type clickGen struct {
-	start time.Time
-	n     int
-}
-
-// next returns the next click and its key (the click id).
-func (g *clickGen) next() (key string, click map[string]any) {
-	i := g.n
-	g.n++
-	id := fmt.Sprintf("click-%05d", i)
-	nullable := func(every int, v string) any {
-		if i%every == 0 {
-			return nil
-		}
-		return v
-	}
-	return id, map[string]any{
-		"id":            id,
-		"impression_id": fmt.Sprintf("imp-%05d", i/2),
-		"creative_id":   fmt.Sprintf("cr-%d", 1+i%4),
-		"placement_id":  []string{"top", "side"}[i%2],
-		"timestamp":     g.start.Add(time.Duration(i) * 250 * time.Millisecond).UTC(),
-		"user_agent":    nullable(3, "Mozilla/5.0 (X11; Linux x86_64)"),
-		"ip":            nullable(4, fmt.Sprintf("10.0.%d.%d", i%7, i%200)),
-		"referrer":      nullable(5, "https://example.com/"),
-		"cost":          float32(float64(5+(i*7)%40) / 100),
-	}
-}
 
 // testRegistry is an embedded registry served over HTTP with a client.
 func testRegistry(t *testing.T) *schema.Client {
@@ -151,11 +82,11 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	v2, err := c.Register(ctx, "sensor", sensorV2Humidity)
+	v2, err := c.Register(ctx, "sensor", testsupport.SensorV2Humidity)
 	if err != nil {
 		t.Fatalf("register v2: %v", err)
 	}
-	jid, err := c.RegisterType(ctx, "sensor-json", schema.FormatJSON, sensorJSONSchema)
+	jid, err := c.RegisterType(ctx, "sensor-json", schema.FormatJSON, testsupport.SensorJSONSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +98,7 @@ func mixedTopic(t *testing.T, c *schema.Client, dec *schema.Decoder, start time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc2, err := schema.NewEncoder(v2, sensorV2Humidity)
+	enc2, err := schema.NewEncoder(v2, testsupport.SensorV2Humidity)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +181,7 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 	}
 
 	var sent collect
-	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
+	br := NewBridge(sent.send, ex, dec.Writer)
 	if err := br.Records(context.Background(), records); err != nil {
 		t.Fatal(err)
 	}
@@ -312,11 +243,11 @@ func TestBridgeMixedSchemasGolden(t *testing.T) {
 func TestBridgeClicks(t *testing.T) {
 	c := testRegistry(t)
 	ctx := context.Background()
-	id, err := c.Register(ctx, "clicks-avro-value", clickSchema)
+	id, err := c.Register(ctx, "clicks-avro-value", testsupport.ClickSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc, err := schema.NewEncoder(id, clickSchema)
+	enc, err := schema.NewEncoder(id, testsupport.ClickSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,10 +255,10 @@ func TestBridgeClicks(t *testing.T) {
 	cfg.Plot.Series, cfg.Plot.Value = "creative_id", []string{"cost"}
 	ex := connect.Extractor(cfg)
 	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
-	gen := clickGen{start: time.Date(2024, 5, 17, 23, 59, 0, 0, time.UTC)}
+	gen := testsupport.ClickGen{Start: time.Date(2024, 5, 17, 23, 59, 0, 0, time.UTC)}
 	var records []stream.Record
 	for i := range 200 {
-		key, click := gen.next()
+		key, click := gen.Next()
 		payload, err := enc.Append(nil, click)
 		if err != nil {
 			t.Fatal(err)
@@ -335,7 +266,7 @@ func TestBridgeClicks(t *testing.T) {
 		records = append(records, decodeLikeConsumer(dec, 0, int64(i), key, payload, time.Time{}))
 	}
 	var sent collect
-	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
+	br := NewBridge(sent.send, ex, dec.Writer)
 	if err := br.Records(ctx, records); err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +279,7 @@ func TestBridgeClicks(t *testing.T) {
 			plot = m
 		case ui.EventsMsg:
 			for _, e := range m.Events {
-				if e.Field != "cost" || e.Gap || e.Value < 0.05 || e.Value > 0.45 || e.Time.Before(gen.start) {
+				if e.Field != "cost" || e.Gap || e.Value < 0.05 || e.Value > 0.45 || e.Time.Before(gen.Start) {
 					t.Fatalf("event %+v", e)
 				}
 				perCreative[e.Series]++
@@ -361,7 +292,7 @@ func TestBridgeClicks(t *testing.T) {
 	if plot.SeriesBy != "creative_id" || plot.TimeBy != "timestamp" || len(plot.Schemas) != 1 || plot.Schemas[0].Label != "clicks-avro-value v1 #1" {
 		t.Errorf("plot = %+v", plot)
 	}
-	view := dashboardView(sent.msgs, gen.start.Add(time.Minute), 160, 30)
+	view := dashboardView(sent.msgs, gen.Start.Add(time.Minute), 160, 30)
 	for _, s := range []string{"plotting cost by creative_id over timestamp", "cr-1", "cr-4", "clicks-avro-value v1 #1 ×200"} {
 		if !strings.Contains(view, s) {
 			t.Errorf("dashboard lacks %q:\n%s", s, view)
@@ -373,7 +304,7 @@ func TestBridgeClicks(t *testing.T) {
 // from the fast path, as the consumer does, and flushes them.
 func BenchmarkBridgeSensors(b *testing.B) {
 	ex := connect.Extractor(config.Default())
-	br := dashboard.NewBridge(func(tea.Msg) {}, ex, func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
+	br := NewBridge(func(tea.Msg) {}, ex, func(context.Context, int) (*schema.Writer, error) { return nil, errors.New("unknown") })
 	batch := make([]stream.Record, 1024)
 	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
 	sensors := simulate.TutorialSensors()
@@ -430,7 +361,7 @@ func TestBridgeStatuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []ui.StatusMsg
-			br := dashboard.NewBridge(func(msg tea.Msg) {
+			br := NewBridge(func(msg tea.Msg) {
 				if st, ok := msg.(ui.StatusMsg); ok {
 					got = append(got, st)
 				}
@@ -460,7 +391,7 @@ func TestBridgeStatuses(t *testing.T) {
 // order with the events converted before and after them.
 func TestBridgeKeepsOrder(t *testing.T) {
 	var got []string
-	br := dashboard.NewBridge(func(msg tea.Msg) {
+	br := NewBridge(func(msg tea.Msg) {
 		switch m := msg.(type) {
 		case ui.EventsMsg:
 			for _, e := range m.Events {

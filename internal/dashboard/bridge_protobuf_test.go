@@ -1,4 +1,4 @@
-package main
+package dashboard
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
-	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -59,7 +58,7 @@ func TestBridgeProtobufUsers(t *testing.T) {
 		records = append(records, r)
 	}
 	var sent collect
-	br := dashboard.NewBridge(sent.send, ex, dec.Writer)
+	br := NewBridge(sent.send, ex, dec.Writer)
 	if err := br.Records(ctx, records); err != nil {
 		t.Fatal(err)
 	}

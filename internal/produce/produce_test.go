@@ -1,4 +1,4 @@
-package main
+package produce
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
 // produceLine matches a delivery report, good or bad.
@@ -93,7 +94,7 @@ func failProduceAfter(emb *embedded.Cluster, n int32) {
 	})
 }
 
-// TestProduceReportsOnlyAcknowledged runs "produce" in-process against an
+// TestProduceReportsOnlyAcknowledged runs produce in-process against an
 // embedded broker and checks, whether steps are pipelined (-d 0) or sent
 // one by one, failing or interrupted: the delivery lines are exactly the
 // records in the topic; the resume line names the first step not fully
@@ -102,23 +103,25 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		args      []string
+		events    int
+		delay     float64
+		quiet     bool
 		failAfter int32         // produce requests to partition 0 that succeed; -1: all
 		interrupt time.Duration // cancel the run after this long; 0: never
 		wantErr   bool
 		wantNext  int // -1: whatever the run reached
 	}{
-		{name: "pipelined", args: []string{"-e", "300", "-d", "0"}, failAfter: -1, wantNext: 300},
-		{name: "pipelined quiet", args: []string{"-e", "3000", "-d", "0", "--quiet"}, failAfter: -1, wantNext: 3000},
-		{name: "pipelined, partition 0 fails", args: []string{"-e", "0", "-d", "0"}, failAfter: 5, wantErr: true, wantNext: -1},
-		{name: "one step per request, partition 0 fails", args: []string{"-e", "50", "-d", "0.001"}, failAfter: 3, wantErr: true, wantNext: 3},
-		{name: "pipelined, interrupted", args: []string{"-e", "0", "-d", "0"}, failAfter: -1, interrupt: 300 * time.Millisecond, wantErr: true, wantNext: -1},
+		{name: "pipelined", events: 300, failAfter: -1, wantNext: 300},
+		{name: "pipelined quiet", events: 3000, quiet: true, failAfter: -1, wantNext: 3000},
+		{name: "pipelined, partition 0 fails", failAfter: 5, wantErr: true, wantNext: -1},
+		{name: "one step per request, partition 0 fails", events: 50, delay: 0.001, failAfter: 3, wantErr: true, wantNext: 3},
+		{name: "pipelined, interrupted", failAfter: -1, interrupt: 300 * time.Millisecond, wantErr: true, wantNext: -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: freeAddr(t), RegistryAddr: freeAddr(t)})
+			emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: testsupport.FreeAddr(t), RegistryAddr: testsupport.FreeAddr(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,11 +134,17 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 			if tt.interrupt > 0 {
 				time.AfterFunc(tt.interrupt, stop)
 			}
+			broker, registry := emb.BrokerAddr(), emb.RegistryURL()
+			settings, err := connect.Resolve(connect.Options{Brokers: &broker, Registry: &registry}, func(string) (string, bool) { return "", false })
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := Options{Settings: settings, Subject: settings.Cfg.Subject(), Format: FormatAvro,
+				Events: tt.events, Delay: tt.delay, Quiet: tt.quiet, Noise: true}
 			var stdout, stderr bytes.Buffer
-			args := append([]string{"--brokers", emb.BrokerAddr(), "--registry", emb.RegistryURL()}, tt.args...)
-			runErr := run(runCtx, append([]string{"produce"}, args...), &stdout, &stderr)
+			runErr := Run(runCtx, o, &stdout, &stderr)
 			if (runErr != nil) != tt.wantErr {
-				t.Fatalf("runProduce: %v, want error %v\n%s", runErr, tt.wantErr, stderr.String())
+				t.Fatalf("Run: %v, want error %v\n%s", runErr, tt.wantErr, stderr.String())
 			}
 			if tt.interrupt > 0 && !errors.Is(runErr, connect.ErrInterrupted) {
 				t.Errorf("interrupted run returned %v, want errInterrupted", runErr)
@@ -155,7 +164,6 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 				t.Errorf("resume from %d, want %d", next, tt.wantNext)
 			}
 
-			quiet := strings.Contains(strings.Join(tt.args, " "), "--quiet")
 			reported := map[topicRecord]bool{}
 			var events int // delivery lines, good or bad: event i is of step i/8
 			nextOffset := map[int]int64{}
@@ -185,7 +193,7 @@ func TestProduceReportsOnlyAcknowledged(t *testing.T) {
 				reported[topicRecord{partition: p, offset: off, key: m[1]}] = true
 			}
 			records := readTopic(t, emb.BrokerAddr(), emb.Topic(), 2)
-			if quiet {
+			if tt.quiet {
 				if events != 0 {
 					t.Errorf("--quiet printed %d delivery lines", events)
 				}

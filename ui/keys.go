@@ -19,6 +19,7 @@ type KeyMap struct {
 	Down          key.Binding // focus the pane below
 	Zoom          key.Binding // zoom the focused pane to full screen and back
 	Field         key.Binding // show the next plotted field (enabled once there are several)
+	Timeline      key.Binding // show the group timeline instead of the panes, and back
 	Help          key.Binding // show or hide the full help
 	Quit          key.Binding // quit
 	Suspend       key.Binding // suspend to the shell (ctrl+z); fg resumes
@@ -41,6 +42,7 @@ func DefaultKeyMap() KeyMap {
 		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "pane below")),
 		Zoom:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "zoom")),
 		Field:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "next field (all, then each)")),
+		Timeline:      key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "group timeline")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:          key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Suspend:       key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
@@ -74,7 +76,7 @@ func short(b key.Binding, keys, desc string) key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Generator, k.RateUp, k.RateDown, k.Pause},
-		{k.WindowShorter, k.WindowLonger, k.Zoom, k.Field},
+		{k.WindowShorter, k.WindowLonger, k.Zoom, k.Field, k.Timeline},
 		{k.Next, k.Prev, k.Left, k.Right, k.Up, k.Down},
 		{k.Help, k.Suspend, k.Quit},
 	}

@@ -98,6 +98,7 @@ type Model struct {
 	focus         int
 	zoom          bool
 	showHelp      bool
+	showTimeline  bool // the group timeline (G) instead of the panes
 	paused        bool
 	frozenEnd     int64 // window end while paused
 	window        time.Duration
@@ -252,6 +253,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.st.SetGroup(msg, m.opts.Now())
 		m.dirty = true
 	case OffsetsMsg:
+		m.st.NoteLag(msg.Stats, m.opts.Now())
 		if m.st.SetOffsets(msg.Stats) {
 			m.dirty = true
 		}
@@ -321,6 +323,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
+	case key.Matches(msg, k.Timeline):
+		m.showTimeline = !m.showTimeline
 	case key.Matches(msg, k.Generator):
 		m.gen.on = !m.gen.on
 		cmd = m.act.switchCmd(m.gen.on, m.opts.SetGenerator)

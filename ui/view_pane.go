@@ -68,6 +68,9 @@ func (m *Model) renderPanes(w, h int) []string {
 	if m.showHelp {
 		return m.renderHelpOverlay(w, h)
 	}
+	if m.showTimeline {
+		return m.renderTimeline(w, h)
+	}
 	n := m.st.Partitions()
 	if n == 0 {
 		m.rc.grid = chart.Grid{}

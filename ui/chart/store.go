@@ -115,7 +115,8 @@ type Store struct {
 	Fields []string        // non-empty event fields, in order of first appearance
 	field  map[string]bool // the same as a set
 
-	Group GroupState // the consumer group as last reported
+	Group    GroupState // the consumer group as last reported
+	Timeline Timeline   // the group's history as this instance saw it
 }
 
 // NewStore returns an empty store keeping capacity points per series as
@@ -403,6 +404,7 @@ func (s *Store) SetGroup(msg Group, now time.Time) {
 	}
 	g.Known, g.Generation, g.MemberID, g.Assignor = true, msg.Generation, msg.MemberID, msg.Assignor
 	g.Owned, g.Members, g.owner, g.ownerID = owned, members, owner, ownerID
+	s.noteOwners(now)
 
 	if !prevKnown || msg.Generation != prevGen {
 		g.Last = Rebalance{
@@ -420,6 +422,39 @@ func (s *Store) SetGroup(msg Group, now time.Time) {
 			g.Last.Moved = make(map[int]Member)
 		}
 		g.Last.Moved[p] = m
+	}
+}
+
+// noteOwners records the generation and who owns each partition in the
+// timeline: this instance's partitions always, the others' when the
+// members were described.
+func (s *Store) noteOwners(now time.Time) {
+	g := &s.Group
+	s.Timeline.generation(g.Generation, now)
+	me := Member{MemberID: g.MemberID}
+	for _, m := range g.Members {
+		if m.MemberID == g.MemberID {
+			me = m
+		}
+	}
+	for p := range s.Partitions() {
+		switch {
+		case g.owns(p):
+			s.Timeline.own(p, me, now)
+		case g.ownerID != nil:
+			s.Timeline.own(p, g.owner[p], now)
+		}
+	}
+}
+
+// NoteLag records the partitions' lag at now in the timeline.
+func (s *Store) NoteLag(stats []PartitionStat, now time.Time) {
+	for _, st := range stats {
+		if !validPartition(st.Partition) {
+			continue
+		}
+		lag := st.High - max(st.Committed, 0)
+		s.Timeline.lag(st.Partition, LagPoint{At: now, Lag: max(lag, 0), Behind: st.Behind, BehindKnown: st.BehindKnown, Stalled: !st.NoCommitSince.IsZero()})
 	}
 }
 

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -130,6 +132,28 @@ func TestExitCode(t *testing.T) {
 			var stderr strings.Builder
 			if code := exitCode(tc.err, &stderr); code != tc.wantCode || stderr.String() != tc.wantStderr {
 				t.Errorf("exitCode = %d, printed %q; want %d, %q", code, stderr.String(), tc.wantCode, tc.wantStderr)
+			}
+		})
+	}
+}
+
+// TestClusterUsageErrors checks that cluster refuses bad flags with a usage
+// error naming the flag, before starting anything.
+func TestClusterUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"--no-415 without --secure", []string{"--no-415"}, "--no-415: only with --secure"},
+		{"no partitions", []string{"--partitions", "0"}, "--partitions 0: want 1 to 1024"},
+		{"project id with a slash", []string{"--secure", t.TempDir(), "--project-id", "1/2"}, `--project-id "1/2"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), append([]string{"cluster"}, tc.args...), io.Discard, io.Discard)
+			var usage usageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want a usage error with %q", err, tc.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package main
+package connect
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,190 +16,55 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/embedded/certs"
-	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport/rehearsal"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
-// rehearsalCluster is an in-process rehearsal cluster: a mutual-TLS broker and
-// a Hopsworks-style HTTPS registry, with the credentials "cluster --secure"
-// writes in dir.
-type rehearsalCluster struct {
-	r        *embedded.Rehearsal
-	dir      string
-	emb      *embedded.Cluster
-	broker   string
-	registry string // host:port
-}
-
-func startSecureCluster(t *testing.T) *rehearsalCluster {
-	t.Helper()
-	now := time.Now()
-	r, err := embedded.NewRehearsal(rand.Reader, now, "Kafka_Tutorial", "1143")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &rehearsalCluster{r: r, dir: t.TempDir(), broker: freeAddr(t), registry: freeAddr(t)}
-	cfg := embedded.Config{BrokerAddr: c.broker, RegistryAddr: c.registry}
-	if _, err := r.Write(rand.Reader, c.dir, cfg, now); err != nil {
-		t.Fatal(err)
-	}
-	r.Secure(&cfg)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if c.emb, err = embedded.Start(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.emb.Close() })
-	return c
-}
-
-// path returns a file of the cluster's directory.
-func (c *rehearsalCluster) path(name string) string { return filepath.Join(c.dir, name) }
-
-// config loads one of the cluster's configurations.
-func (c *rehearsalCluster) config(t *testing.T, name string) config.Config {
-	t.Helper()
-	cfg, err := config.Load(c.path(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-// issue signs a client certificate with the cluster's CA (or another) and
-// returns it as a key pair.
-func issueClient(t *testing.T, ca *certs.Authority, name string, from, to time.Time) tlsfiles.KeyPair {
-	t.Helper()
-	key, err := certs.NewKey(rand.Reader, certs.ECDSAP256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kp, err := ca.Issue(rand.Reader, certs.Template{CommonName: name, NotBefore: from, NotAfter: to, Client: true}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kp
-}
-
-func newCA(t *testing.T, name string) *certs.Authority {
-	t.Helper()
-	key, err := certs.NewKey(rand.Reader, certs.ECDSAP256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := certs.NewAuthority(rand.Reader, name, key, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca
-}
-
-func writeTestFile(t *testing.T, path string, data []byte) string {
-	t.Helper()
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func certsPEM(cs ...*x509.Certificate) []byte {
-	var b bytes.Buffer
-	for _, c := range cs {
-		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
-	}
-	return b.Bytes()
-}
-
-func keyPEM(t *testing.T, kp tlsfiles.KeyPair) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-}
-
-func legacyKeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := x509.EncryptPEMBlock(rand.Reader, "PRIVATE KEY", der, []byte(password), x509.PEMCipherAES256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(b)
-}
-
-func pkcs8KeyPEM(t *testing.T, kp tlsfiles.KeyPair, password string) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := tlsfiles.EncryptPKCS8(rand.Reader, der, []byte(password), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc})
-}
-
 // settingsFor wraps a configuration as a command resolves it.
-func settingsFor(cfg config.Config, warn *bytes.Buffer) connect.Settings {
-	s := connect.New(cfg, "test")
+func settingsFor(cfg config.Config, warn *bytes.Buffer) Settings {
+	s := New(cfg, "test")
 	s.Warn, s.DialTimeout, s.RequestTimeout = warn, time.Second, time.Second
 	return s
 }
 
 // connectAndProduce opens the configured connection (which probes the
 // broker) and produces one record through it.
-func connectAndProduce(t *testing.T, s connect.Settings) error {
+func connectAndProduce(t *testing.T, s Settings) error {
 	t.Helper()
 	conn, err := s.Connection(context.Background())
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	p, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: s.Cfg.Kafka.Topic})
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	_, err = p.Send(ctx, []stream.Message{{Key: []byte("sensor0"), Value: []byte{0, 0, 0, 0, 1}}}, nil)
-	return err
+	return rehearsal.ProduceOne(conn, s.Cfg.Kafka.Topic)
 }
 
 // TestSecureFormatsConnect proves every credential format connects to the
 // mutual-TLS broker, and the registry accepts the API key.
 func TestSecureFormatsConnect(t *testing.T) {
 	t.Parallel()
-	c := startSecureCluster(t)
+	c := rehearsal.Start(t)
 	const pw = "pem-pass-phrase"
-	client := issueClient(t, c.r.CA, "Kafka_Tutorial__meb10001", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, client, []byte(c.r.StorePassword))
+	client := testsupport.IssueClient(t, c.R.CA, "Kafka_Tutorial__meb10001", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, client, []byte(c.R.StorePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, []*x509.Certificate{c.r.CA.Cert}, []byte(c.r.StorePassword))
+	p12Trust, err := tlsfiles.EncodePKCS12Truststore(rand.Reader, []*x509.Certificate{c.R.CA.Cert}, []byte(c.R.StorePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"cert":      writeTestFile(t, c.path("client.pem"), certsPEM(client.Leaf, c.r.CA.Cert)),
-		"plain":     writeTestFile(t, c.path("client.key"), keyPEM(t, client)),
-		"legacy":    writeTestFile(t, c.path("legacy.key"), legacyKeyPEM(t, client, pw)),
-		"pkcs8":     writeTestFile(t, c.path("pkcs8.key"), pkcs8KeyPEM(t, client, pw)),
-		"p12":       writeTestFile(t, c.path("keyStore.p12"), p12),
-		"p12 trust": writeTestFile(t, c.path("trustStore.p12"), p12Trust),
+		"cert":      testsupport.WriteFile(t, c.Path("client.pem"), testsupport.CertsPEM(client.Leaf, c.R.CA.Cert)),
+		"plain":     testsupport.WriteFile(t, c.Path("client.key"), testsupport.KeyPEM(t, client)),
+		"legacy":    testsupport.WriteFile(t, c.Path("legacy.key"), testsupport.LegacyKeyPEM(t, client, pw)),
+		"pkcs8":     testsupport.WriteFile(t, c.Path("pkcs8.key"), testsupport.PKCS8KeyPEM(t, client, pw)),
+		"p12":       testsupport.WriteFile(t, c.Path("keyStore.p12"), p12),
+		"p12 trust": testsupport.WriteFile(t, c.Path("trustStore.p12"), p12Trust),
 	}
 	pemCase := func(key, password string) func(*config.Config) {
 		return func(cfg *config.Config) {
@@ -221,13 +85,13 @@ func TestSecureFormatsConnect(t *testing.T) {
 			cfg.TLS.Keystore, cfg.TLS.Truststore = files["p12"], files["p12 trust"]
 		}},
 		{"PEM keystore in tls.keystore", embedded.FileConfigJKS, func(cfg *config.Config) {
-			cfg.TLS.Keystore, cfg.TLS.KeystorePassword = c.path(embedded.FileKeyStorePEM), c.r.KeyPassword
-			cfg.TLS.Truststore = c.path(embedded.FileTrustStorePEM)
+			cfg.TLS.Keystore, cfg.TLS.KeystorePassword = c.Path(embedded.FileKeyStorePEM), c.R.KeyPassword
+			cfg.TLS.Truststore = c.Path(embedded.FileTrustStorePEM)
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := c.config(t, tc.config)
+			cfg := c.Config(t, tc.config)
 			if tc.change != nil {
 				tc.change(&cfg)
 			}
@@ -254,24 +118,24 @@ func TestSecureFormatsConnect(t *testing.T) {
 // the setting (or file) to fix, and never a secret.
 func TestSecureFailures(t *testing.T) {
 	t.Parallel()
-	c := startSecureCluster(t)
+	c := rehearsal.Start(t)
 	now := time.Now()
-	stranger := newCA(t, "stranger CA")
-	mine := issueClient(t, c.r.CA, "mine", now.Add(-time.Hour), now.Add(time.Hour))
-	expired := issueClient(t, c.r.CA, "expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
-	future := issueClient(t, c.r.CA, "future", now.Add(24*time.Hour), now.Add(48*time.Hour))
-	outlaw := issueClient(t, stranger, "outlaw", now.Add(-time.Hour), now.Add(time.Hour))
-	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, mine, []byte(c.r.StorePassword))
+	stranger := testsupport.NewCA(t, "stranger CA")
+	mine := testsupport.IssueClient(t, c.R.CA, "mine", now.Add(-time.Hour), now.Add(time.Hour))
+	expired := testsupport.IssueClient(t, c.R.CA, "expired", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	future := testsupport.IssueClient(t, c.R.CA, "future", now.Add(24*time.Hour), now.Add(48*time.Hour))
+	outlaw := testsupport.IssueClient(t, stranger, "outlaw", now.Add(-time.Hour), now.Add(time.Hour))
+	p12, err := tlsfiles.EncodePKCS12Keystore(rand.Reader, mine, []byte(c.R.StorePassword))
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"mine cert":    writeTestFile(t, c.path("mine.pem"), certsPEM(mine.Leaf)),
-		"outlaw":       writeTestFile(t, c.path("outlaw.pem"), append(certsPEM(outlaw.Leaf), keyPEM(t, outlaw)...)),
-		"expired":      writeTestFile(t, c.path("expired.pem"), append(certsPEM(expired.Leaf), keyPEM(t, expired)...)),
-		"future":       writeTestFile(t, c.path("future.pem"), append(certsPEM(future.Leaf), keyPEM(t, future)...)),
-		"stranger CA":  writeTestFile(t, c.path("stranger-ca.pem"), certsPEM(stranger.Cert)),
-		"keyStore.p12": writeTestFile(t, c.path("keyStore.p12"), p12),
+		"mine cert":    testsupport.WriteFile(t, c.Path("mine.pem"), testsupport.CertsPEM(mine.Leaf)),
+		"outlaw":       testsupport.WriteFile(t, c.Path("outlaw.pem"), append(testsupport.CertsPEM(outlaw.Leaf), testsupport.KeyPEM(t, outlaw)...)),
+		"expired":      testsupport.WriteFile(t, c.Path("expired.pem"), append(testsupport.CertsPEM(expired.Leaf), testsupport.KeyPEM(t, expired)...)),
+		"future":       testsupport.WriteFile(t, c.Path("future.pem"), append(testsupport.CertsPEM(future.Leaf), testsupport.KeyPEM(t, future)...)),
+		"stranger CA":  testsupport.WriteFile(t, c.Path("stranger-ca.pem"), testsupport.CertsPEM(stranger.Cert)),
+		"keyStore.p12": testsupport.WriteFile(t, c.Path("keyStore.p12"), p12),
 	}
 
 	// Other brokers: plaintext, SASL, and TLS with a certificate that
@@ -279,7 +143,7 @@ func TestSecureFailures(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	start := func(cfg embedded.Config) *embedded.Cluster {
-		cfg.BrokerAddr, cfg.RegistryAddr = freeAddr(t), freeAddr(t)
+		cfg.BrokerAddr, cfg.RegistryAddr = testsupport.FreeAddr(t), testsupport.FreeAddr(t)
 		e, err := embedded.Start(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -290,7 +154,7 @@ func TestSecureFailures(t *testing.T) {
 	plain := start(embedded.Config{})
 	withSASL := start(embedded.Config{SASLUsers: []stream.SASLUser{{Mechanism: "SCRAM-SHA-256", Username: "alice", Password: "alice-sasl-secret"}}})
 	elsewhereKey, _ := certs.NewKey(rand.Reader, certs.ECDSAP256)
-	elsewhere, err := c.r.CA.Issue(rand.Reader, certs.Template{CommonName: "broker", DNSNames: []string{"broker.internal"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), Server: true}, elsewhereKey)
+	elsewhere, err := c.R.CA.Issue(rand.Reader, certs.Template{CommonName: "broker", DNSNames: []string{"broker.internal"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), Server: true}, elsewhereKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,17 +166,17 @@ func TestSecureFailures(t *testing.T) {
 	defer forbidden.Close()
 	silent := testsupport.SilentListener(t)
 
-	secrets := []string{c.r.StorePassword, c.r.KeyPassword, c.r.APIKey, "alice-sasl-secret", "wrong-sasl-secret", "wrong-store-secret", "wrong-pem-secret", "wrong-api-key"}
-	tutorial := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
-		return func(c *rehearsalCluster) config.Config {
-			cfg := c.config(t, embedded.FileConfig)
+	secrets := []string{c.R.StorePassword, c.R.KeyPassword, c.R.APIKey, "alice-sasl-secret", "wrong-sasl-secret", "wrong-store-secret", "wrong-pem-secret", "wrong-api-key"}
+	tutorial := func(change func(*config.Config)) func(*rehearsal.Cluster) config.Config {
+		return func(c *rehearsal.Cluster) config.Config {
+			cfg := c.Config(t, embedded.FileConfig)
 			change(&cfg)
 			return cfg
 		}
 	}
-	stores := func(change func(*config.Config)) func(*rehearsalCluster) config.Config {
-		return func(c *rehearsalCluster) config.Config {
-			cfg := c.config(t, embedded.FileConfigJKS)
+	stores := func(change func(*config.Config)) func(*rehearsal.Cluster) config.Config {
+		return func(c *rehearsal.Cluster) config.Config {
+			cfg := c.Config(t, embedded.FileConfigJKS)
 			change(&cfg)
 			return cfg
 		}
@@ -322,11 +186,11 @@ func TestSecureFailures(t *testing.T) {
 	}
 	cases := []struct {
 		name     string
-		cfg      func(*rehearsalCluster) config.Config
+		cfg      func(*rehearsal.Cluster) config.Config
 		registry bool     // the failure is the registry's
 		want     []string // in the message, in order
 	}{
-		{"missing file", tutorial(func(cfg *config.Config) { cfg.Project.CertificateFile = c.path("nope.pem") }),
+		{"missing file", tutorial(func(cfg *config.Config) { cfg.Project.CertificateFile = c.Path("nope.pem") }),
 			false, []string{"project.certificate_file: ", "nope.pem: no such file"}},
 		{"wrong PEM key password", tutorial(func(cfg *config.Config) { cfg.Project.KeyPassword = "wrong-pem-secret" }),
 			false, []string{"project.key_password: ", "keyStore.pem", "wrong password"}},
@@ -352,11 +216,11 @@ func TestSecureFailures(t *testing.T) {
 			false, []string{"requires a client certificate", "set tls.keystore, or project.certificate_file and project.key_file"}},
 		{"server speaks plaintext", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolSSL, plain.BrokerAddr()) }),
 			false, []string{"does not speak TLS", "set kafka.security_protocol = PLAINTEXT"}},
-		{"client speaks plaintext", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolPlaintext, c.broker) }),
+		{"client speaks plaintext", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolPlaintext, c.Broker) }),
 			false, []string{"speaks TLS, but kafka.security_protocol is PLAINTEXT", "set kafka.security_protocol = SSL"}},
 		{"host name mismatch", tutorial(func(cfg *config.Config) { brokers(cfg, config.ProtocolSSL, otherHost.BrokerAddr()) }),
 			false, []string{"server certificate is for broker.internal, not 127.0.0.1", "set tls.skip_hostname_verification = true"}},
-		{"wrong port", tutorial(func(cfg *config.Config) { _, cfg.Kafka.Port, _ = net.SplitHostPort(freeAddr(t)) }),
+		{"wrong port", tutorial(func(cfg *config.Config) { _, cfg.Kafka.Port, _ = net.SplitHostPort(testsupport.FreeAddr(t)) }),
 			false, []string{"cannot connect", "check hops.url and kafka.port"}},
 		{"SASL rejected", tutorial(func(cfg *config.Config) {
 			brokers(cfg, config.ProtocolSASLPlaintext, withSASL.BrokerAddr())
@@ -422,7 +286,7 @@ func TestSecureFailures(t *testing.T) {
 		})
 	}
 	t.Run("host name mismatch with skip_hostname_verification", func(t *testing.T) {
-		cfg := c.config(t, embedded.FileConfig)
+		cfg := c.Config(t, embedded.FileConfig)
 		brokers(&cfg, config.ProtocolSSL, otherHost.BrokerAddr())
 		cfg.TLS.InsecureSkipHostname = true
 		var warn bytes.Buffer
@@ -436,7 +300,7 @@ func TestSecureFailures(t *testing.T) {
 // over TLS, and produces.
 func TestSASLConnections(t *testing.T) {
 	t.Parallel()
-	c := startSecureCluster(t)
+	c := rehearsal.Start(t)
 	users := []stream.SASLUser{
 		{Mechanism: "PLAIN", Username: "plain-user", Password: "p1"},
 		{Mechanism: "SCRAM-SHA-256", Username: "scram256-user", Password: "p2"},
@@ -444,10 +308,10 @@ func TestSASLConnections(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	plainAddr, tlsAddr := freeAddr(t), freeAddr(t)
+	plainAddr, tlsAddr := testsupport.FreeAddr(t), testsupport.FreeAddr(t)
 	for _, cfg := range []embedded.Config{
-		{BrokerAddr: plainAddr, RegistryAddr: freeAddr(t), SASLUsers: users},
-		{BrokerAddr: tlsAddr, RegistryAddr: freeAddr(t), SASLUsers: users, TLS: &tls.Config{Certificates: []tls.Certificate{c.r.Server.TLSCertificate()}, MinVersion: tls.VersionTLS12}},
+		{BrokerAddr: plainAddr, RegistryAddr: testsupport.FreeAddr(t), SASLUsers: users},
+		{BrokerAddr: tlsAddr, RegistryAddr: testsupport.FreeAddr(t), SASLUsers: users, TLS: &tls.Config{Certificates: []tls.Certificate{c.R.Server.TLSCertificate()}, MinVersion: tls.VersionTLS12}},
 	} {
 		e, err := embedded.Start(ctx, cfg)
 		if err != nil {
@@ -458,7 +322,7 @@ func TestSASLConnections(t *testing.T) {
 	for _, u := range users {
 		for _, protocol := range []string{config.ProtocolSASLPlaintext, config.ProtocolSASLSSL} {
 			t.Run(protocol+" "+u.Mechanism, func(t *testing.T) {
-				cfg := c.config(t, embedded.FileConfig)
+				cfg := c.Config(t, embedded.FileConfig)
 				cfg.Kafka.SecurityProtocol = protocol
 				cfg.Kafka.Brokers = []string{plainAddr}
 				if protocol == config.ProtocolSASLSSL {
@@ -484,8 +348,8 @@ func TestSASLConnections(t *testing.T) {
 // client is built.
 func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 	t.Parallel()
-	c := startSecureCluster(t)
-	cfg := c.config(t, embedded.FileConfig)
+	c := rehearsal.Start(t)
+	cfg := c.Config(t, embedded.FileConfig)
 	cfg.Hops.Verify = config.Verify{Enabled: false}
 	var warn bytes.Buffer
 	s := settingsFor(cfg, &warn)
@@ -504,35 +368,29 @@ func TestRegistryVerifyFalseWarnsOnce(t *testing.T) {
 // appear in no error.
 func TestSecretsFromEnvironment(t *testing.T) {
 	t.Parallel()
-	c := startSecureCluster(t)
-	data, err := os.ReadFile(c.path(embedded.FileConfig))
+	c := rehearsal.Start(t)
+	data, err := os.ReadFile(c.Path(embedded.FileConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The file holds no secret: key password and API key come from the environment.
-	stripped := strings.NewReplacer("key_password = '"+c.r.KeyPassword+"'", "key_password = 'see-environment'", "key = '"+c.r.APIKey+"'", "", "key_file = 'apiKeyFile'", "").Replace(string(data))
-	if strings.Contains(stripped, c.r.APIKey) || strings.Contains(stripped, c.r.KeyPassword) {
+	stripped := strings.NewReplacer("key_password = '"+c.R.KeyPassword+"'", "key_password = 'see-environment'", "key = '"+c.R.APIKey+"'", "", "key_file = 'apiKeyFile'", "").Replace(string(data))
+	if strings.Contains(stripped, c.R.APIKey) || strings.Contains(stripped, c.R.KeyPassword) {
 		t.Fatalf("the stripped configuration still holds a secret:\n%s", stripped)
 	}
-	path := writeTestFile(t, c.path("env.toml"), []byte(stripped))
+	path := testsupport.WriteFile(t, c.Path("env.toml"), []byte(stripped))
 	cases := []struct {
 		name    string
 		env     map[string]string
 		wantErr string
 	}{
-		{"secrets from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.KeyPassword, "KAFKAPLOT_API_KEY": c.r.APIKey}, ""},
-		{"wrong key password from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": "env-wrong-secret", "KAFKAPLOT_API_KEY": c.r.APIKey}, "project.key_password: "},
-		{"wrong API key from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.r.KeyPassword, "KAFKAPLOT_API_KEY": "env-wrong-api-key"}, "refused the API key from api.key"},
+		{"secrets from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.R.KeyPassword, "KAFKAPLOT_API_KEY": c.R.APIKey}, ""},
+		{"wrong key password from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": "env-wrong-secret", "KAFKAPLOT_API_KEY": c.R.APIKey}, "project.key_password: "},
+		{"wrong API key from the environment", map[string]string{"KAFKAPLOT_PROJECT_KEY_PASSWORD": c.R.KeyPassword, "KAFKAPLOT_API_KEY": "env-wrong-api-key"}, "refused the API key from api.key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-			var cf connFlags
-			cf.register(fs, "t")
-			if err := fs.Parse([]string{"-c", path}); err != nil {
-				t.Fatal(err)
-			}
-			s, err := connect.Resolve(cf.options(fs), func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			s, err := Resolve(Options{ConfigFile: path}, func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -563,7 +421,7 @@ func TestSecretsFromEnvironment(t *testing.T) {
 func TestRegistryDownAtStart(t *testing.T) {
 	cfg := config.Default()
 	cfg.Kafka.Brokers = []string{"127.0.0.1:9"}
-	cfg.Registry.URL = "http://" + freeAddr(t)
+	cfg.Registry.URL = "http://" + testsupport.FreeAddr(t)
 	var warn bytes.Buffer
 	client, err := settingsFor(cfg, &warn).RegistryClient(context.Background())
 	if err != nil || client == nil {
@@ -583,7 +441,7 @@ func TestRegistryBasicAuth(t *testing.T) {
 		fmt.Fprint(w, `{"subject":"temperature-value","version":3,"id":100042,"schema":"\"string\""}`)
 	}))
 	defer srv.Close()
-	ca := writeTestFile(t, filepath.Join(t.TempDir(), "ca.pem"), certsPEM(srv.Certificate()))
+	ca := testsupport.WriteFile(t, filepath.Join(t.TempDir(), "ca.pem"), testsupport.CertsPEM(srv.Certificate()))
 	cases := []struct {
 		name, password, wantErr string
 	}{

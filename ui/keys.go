@@ -11,6 +11,12 @@ type KeyMap struct {
 	Pause         key.Binding // pause or resume drawing
 	WindowShorter key.Binding // shorter time window
 	WindowLonger  key.Binding // longer time window
+	PanBack       key.Binding // the window half a window earlier
+	PanForward    key.Binding // the window half a window later
+	PanBackFar    key.Binding // the window a whole window earlier
+	PanForwardFar key.Binding // the window a whole window later
+	GoTo          key.Binding // ask for a time and show the window ending there
+	Live          key.Binding // back to live
 	Next          key.Binding // focus the next pane
 	Prev          key.Binding // focus the previous pane
 	Left          key.Binding // focus the pane to the left
@@ -34,10 +40,16 @@ func DefaultKeyMap() KeyMap {
 		Pause:         key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause drawing")),
 		WindowShorter: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "shorter window")),
 		WindowLonger:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "longer window")),
+		PanBack:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "back half a window")),
+		PanForward:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "forward half a window")),
+		PanBackFar:    key.NewBinding(key.WithKeys("shift+left"), key.WithHelp("shift+←", "back a window")),
+		PanForwardFar: key.NewBinding(key.WithKeys("shift+right"), key.WithHelp("shift+→", "forward a window")),
+		GoTo:          key.NewBinding(key.WithKeys("@"), key.WithHelp("@", "go to a time")),
+		Live:          key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "back to live")),
 		Next:          key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		Prev:          key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Left:          key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "pane left")),
-		Right:         key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "pane right")),
+		Left:          key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "pane left")),
+		Right:         key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "pane right")),
 		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "pane above")),
 		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "pane below")),
 		Zoom:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "zoom")),
@@ -57,6 +69,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		short(k.RateUp, "+/-", "rate"),
 		short(k.Pause, "space", "pause"),
 		short(k.WindowShorter, "[/]", "window"),
+		short(k.PanBack, "←/→", "pan"),
+		short(k.GoTo, "@", "time"),
 		short(k.Next, "tab", "focus"),
 		short(k.Zoom, "enter", "zoom"),
 		short(k.Field, "f", "field"),
@@ -76,7 +90,8 @@ func short(b key.Binding, keys, desc string) key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Generator, k.RateUp, k.RateDown, k.Pause},
-		{k.WindowShorter, k.WindowLonger, k.Zoom, k.Field, k.Timeline},
+		{k.WindowShorter, k.WindowLonger, k.PanBack, k.PanForward, k.PanBackFar, k.PanForwardFar, k.GoTo, k.Live},
+		{k.Zoom, k.Field, k.Timeline},
 		{k.Next, k.Prev, k.Left, k.Right, k.Up, k.Down},
 		{k.Help, k.Suspend, k.Quit},
 	}

@@ -20,11 +20,6 @@ const headerRefresh = time.Second
 // rateSteps are the generator rates +/- step through (steps per second).
 func rateSteps() []float64 { return []float64{0.5, 1, 2, 5, 10, 20, 50, 100} }
 
-// windowSteps are the windows [ and ] step through.
-func windowSteps() []time.Duration {
-	return []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 15 * time.Minute}
-}
-
 // generatorState is the generator as last reported (or requested).
 type generatorState struct {
 	on       bool
@@ -102,6 +97,10 @@ type Model struct {
 	paused        bool
 	frozenEnd     int64 // window end while paused
 	window        time.Duration
+	past          *pastView // the view of the past shown, nil when live
+	prompt        *prompt   // the @ key's question, nil when not asked
+	rangeSeq      int       // the id of the newest range request
+	start         tea.Cmd   // Init's request for the window ending at Options.At
 
 	gen        generatorState
 	status     StatusMsg      // the last StatusMsg, Panes excluded
@@ -135,6 +134,14 @@ func New(opts Options) Model {
 		keys.RateUp.SetEnabled(false)
 		keys.RateDown.SetEnabled(false)
 	}
+	if opts.ReadRange == nil {
+		for _, b := range []*key.Binding{&keys.PanBack, &keys.PanForward, &keys.PanBackFar, &keys.PanForwardFar, &keys.GoTo, &keys.Live} {
+			b.SetEnabled(false)
+		}
+	}
+	if opts.ParseTime == nil {
+		keys.GoTo.SetEnabled(false)
+	}
 	keys.Field.SetEnabled(false) // until events carry several fields
 	h := help.New()
 	h.Styles = styles.helpStyles()
@@ -151,7 +158,20 @@ func New(opts Options) Model {
 		gen:    generatorState{on: opts.Generator, rate: opts.Rate},
 	}
 	m.refold()
+	if !opts.At.IsZero() {
+		m.start = m.goTo(opts.At)
+	}
 	return m
+}
+
+// foldColumns returns the pixel columns of the widest pane: the terminal's
+// width (foldWidth until it is known) in braille dots.
+func (m *Model) foldColumns() int {
+	w := m.width
+	if w <= 0 {
+		w = foldWidth
+	}
+	return 2 * w
 }
 
 // foldWidth is the terminal width assumed for the fold until the real one
@@ -161,15 +181,15 @@ const foldWidth = 200
 // refold sets how the store folds older points for the window and the
 // terminal's width: buckets fine enough for a pane as wide as the terminal.
 func (m *Model) refold() {
-	w := m.width
-	if w <= 0 {
-		w = foldWidth
-	}
-	m.st.SetFold(chart.FoldFor(int64(m.window), 2*w))
+	m.st.SetFold(chart.FoldFor(int64(m.window), m.foldColumns()))
 }
 
-// Init starts the frame ticker.
+// Init starts the frame ticker, and reads the window ending at
+// Options.At when it is set.
 func (m Model) Init() tea.Cmd {
+	if m.start != nil {
+		return tea.Batch(m.tick(true), m.start)
+	}
 	return m.tick(true)
 }
 
@@ -226,6 +246,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.render(true)
 	case tea.KeyMsg:
+		if m.prompt != nil {
+			return m.handlePrompt(msg)
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			return m.handleKeys(msg.Runes)
 		}
@@ -242,6 +265,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if len(m.st.Fields) > 1 && !m.keys.Field.Enabled() {
 			m.keys.Field.SetEnabled(true)
 		}
+		m.dirty = true
+	case RangeMsg:
+		m.ingestRange(msg)
 		m.dirty = true
 	case LogResetMsg:
 		m.st.LogReset(msg.Partition, msg.From)
@@ -302,7 +328,11 @@ func (m *Model) frame() {
 func (m Model) handleKeys(rs []rune) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for _, r := range rs {
-		nm, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		handle := m.handleKey
+		if m.prompt != nil {
+			handle = m.handlePrompt
+		}
+		nm, cmd := handle(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 		m = nm.(Model)
 		cmds = append(cmds, cmd)
 	}
@@ -343,12 +373,28 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.paused {
 			m.frozenEnd = m.st.Newest
 		}
-	case key.Matches(msg, k.WindowShorter):
-		m.window = stepWindow(m.window, -1)
+	case key.Matches(msg, k.WindowShorter), key.Matches(msg, k.WindowLonger):
+		dir := 1
+		if key.Matches(msg, k.WindowShorter) {
+			dir = -1
+		}
+		m.window = stepWindow(m.window, dir)
 		m.refold()
-	case key.Matches(msg, k.WindowLonger):
-		m.window = stepWindow(m.window, 1)
-		m.refold()
+		if m.past != nil {
+			cmd = m.goTo(m.past.end)
+		}
+	case key.Matches(msg, k.PanBack):
+		cmd = m.pan(-0.5)
+	case key.Matches(msg, k.PanForward):
+		cmd = m.pan(0.5)
+	case key.Matches(msg, k.PanBackFar):
+		cmd = m.pan(-1)
+	case key.Matches(msg, k.PanForwardFar):
+		cmd = m.pan(1)
+	case key.Matches(msg, k.GoTo):
+		m.prompt = &prompt{}
+	case key.Matches(msg, k.Live):
+		m.past = nil
 	case key.Matches(msg, k.Next):
 		m.moveFocus(1, true)
 	case key.Matches(msg, k.Prev):

@@ -47,6 +47,27 @@ type HistoryMsg struct {
 	Slices string
 }
 
+// RangeMsg reports the reading of a time range asked for by
+// Options.ReadRange, for a view of the past: its plan first, then its
+// events in parts, the last one Done. Reports of a request other than the
+// newest are ignored.
+type RangeMsg struct {
+	ID         int     // the request's id, as passed to ReadRange
+	Partitions int     // the topic's partitions, all read; 0 if not known yet
+	Events     []Event // the next events read
+	// Read is how many records are read so far, of Total in the range (or
+	// in its slices).
+	Read, Total int64
+	// Slices says which part of a range too long to read whole is read
+	// ("1 minute in 12"); "" when it is read whole.
+	Slices string
+	// GoneBefore is set when records of the range were deleted from the
+	// log (retention): the time of the oldest one left.
+	GoneBefore time.Time
+	Done       bool   // the range is read
+	Err        string // why the read failed, "" if it did not
+}
+
 // LogResetMsg says a partition's log was truncated, deleted or recreated:
 // its offsets start again at From, so the records below the offsets seen
 // before are new, not re-delivered. The pane says "log reset: reading from
@@ -140,6 +161,18 @@ type Options struct {
 	// tea.Program.Send. nil disables the keys.
 	SetGenerator func(on bool)
 	SetRate      func(stepsPerSecond float64)
+
+	// At, when set, opens the dashboard on the window ending at At (a view
+	// of the past; end goes back to live).
+	At time.Time
+	// ReadRange asks for the records of every partition whose timestamps
+	// lie in [from, to), read outside the group, reported with RangeMsgs
+	// carrying id; a new request ends the one before. It is called from
+	// commands, never from Update. nil disables the views of the past.
+	ReadRange func(id int, from, to time.Time)
+	// ParseTime reads the time typed after @ (RFC 3339, a clock time, a
+	// time ago). nil disables @.
+	ParseTime func(s string, now time.Time) (time.Time, error)
 
 	Now      func() time.Time // clock; default time.Now
 	FPS      int              // frames per second, default 30 (at most 60); negative: no own ticker, send FrameMsg

@@ -21,8 +21,12 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		right.Add(inkPaused, " PAUSED ")
 		right.Add(inkPlain, " ")
 	}
-	right.Add(inkMuted, "window ")
-	right.Add(inkValue, chart.FormatWindow(m.window))
+	if m.past != nil {
+		m.addPastRange(right, now)
+	} else {
+		right.Add(inkMuted, "window ")
+		right.Add(inkValue, chart.FormatWindow(m.window))
+	}
 
 	// Line 1: who we are, the connection state and the last error. The
 	// connection state is never cut for the rest: when the line is short, the

@@ -71,7 +71,10 @@ func (m *Model) renderPanes(w, h int) []string {
 	if m.showTimeline {
 		return m.renderTimeline(w, h)
 	}
-	n := m.st.Partitions()
+	n := m.viewStore().Partitions()
+	if m.past != nil {
+		n = max(n, m.st.Partitions())
+	}
 	if n == 0 {
 		m.rc.grid = chart.Grid{}
 		return m.centred(w, h, "waiting for the partitions of "+m.opts.Topic+"…", inkMuted)
@@ -119,8 +122,9 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	if w < 3 || h < 3 {
 		return blankLines(w, h)
 	}
-	d := m.st.PaneIfAny(p)
+	d := m.viewStore().PaneIfAny(p)
 	owned, holder, held := m.st.OwnerOf(p)
+	owned = owned || m.past != nil // the past is read for every partition
 	owner := ""
 	if held {
 		owner = memberLabel(holder)
@@ -218,8 +222,10 @@ func (m *Model) paneTitle(p int, d *chart.Pane, iw int, lk paneLook, owner strin
 				top.Add(inkWarn, "no commit for "+formatStall(m.opts.Now().Sub(since)))
 			}
 		}
-		top.Add(lk.muted, " · ")
-		top.Add(lk.valInk, chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())))
+		if m.past == nil {
+			top.Add(lk.muted, " · ")
+			top.Add(lk.valInk, chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())))
+		}
 		if d.NonFinite > 0 {
 			top.Add(lk.muted, " · ")
 			top.Add(inkWarn, "NaN/Inf "+chart.GroupDigits(d.NonFinite))
@@ -337,10 +343,7 @@ func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int
 		cw = iw - lw - 1
 	}
 
-	end := m.st.Newest
-	if m.paused {
-		end = m.frozenEnd
-	}
+	end, fixed, empty := m.windowEnd(d)
 	lines := m.rc.lines[:0]
 	for _, sr := range drawn {
 		id, _, period := m.styles.seriesInk(sr.Color)
@@ -352,18 +355,21 @@ func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int
 	m.rc.lines = lines
 	spec := chart.Spec{
 		W: cw, H: chh,
-		T0: windowStart(drawn, end, m.window), T1: end,
+		T0: end - int64(m.window), T1: end,
 		Loc:      m.opts.Location,
 		Lines:    lines,
 		AxisInk:  inkAxis,
 		LabelInk: inkAxisLabel,
 		EmptyInk: inkMuted,
-		Empty:    "no data in the last " + chart.FormatWindow(m.window),
+		Empty:    empty,
+	}
+	if !fixed {
+		spec.T0 = windowStart(drawn, end, m.window)
 	}
 	if lk.dim {
 		spec.AxisInk, spec.LabelInk, spec.EmptyInk = inkDim, inkDim, inkDim
 	}
-	if len(order) == 0 {
+	if len(order) == 0 && m.past == nil {
 		spec.Empty = "waiting for data…"
 	}
 	chart, stats, decimals := m.rc.chart.Render(&spec, m.inks)
@@ -383,6 +389,43 @@ func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int
 	return rows, len(drawn), len(order)
 }
 
+// windowEnd returns the end of pane d's time axis (Unix ns), whether its
+// start is end−window whatever the lines hold, and what the chart says
+// when no point lies in the window. Live, the axis ends at the newest event
+// of the topic, or at now for a pane whose newest record is older than the
+// window; away from live, at the past view's end.
+func (m *Model) windowEnd(d *chart.Pane) (end int64, fixed bool, empty string) {
+	if m.past != nil {
+		empty = "no records in this range"
+		if r := m.past.read; !r.Done {
+			empty = "reading…"
+		}
+		return m.past.end.UnixNano(), true, empty
+	}
+	if m.paused {
+		return m.frozenEnd, false, "no data in the last " + chart.FormatWindow(m.window)
+	}
+	now := m.opts.Now().UnixNano()
+	if newest, ok := paneNewest(d); ok && newest < now-int64(m.window) {
+		return now, true, "last record " + formatAgo(time.Duration(now-newest)) + " ago"
+	}
+	return m.st.Newest, false, "no data in the last " + chart.FormatWindow(m.window)
+}
+
+// paneNewest returns the time of the newest point of pane d's lines.
+func paneNewest(d *chart.Pane) (int64, bool) {
+	if d == nil {
+		return 0, false
+	}
+	newest, found := int64(0), false
+	for _, sr := range d.Order {
+		if t, ok := sr.Newest(); ok && (!found || t > newest) {
+			newest, found = t, true
+		}
+	}
+	return newest, found
+}
+
 // minSpanDivisor sets the shortest time axis, window/minSpanDivisor, drawn
 // while a pane's data is younger than the window.
 const minSpanDivisor = 10
@@ -395,8 +438,8 @@ func windowStart(lines []*chart.Series, end int64, window time.Duration) int64 {
 	t0 := end - int64(window)
 	first, found := end, false
 	for _, sr := range lines {
-		if sr.Len() > 0 {
-			first, found = min(first, sr.At(0).T), true
+		if t, ok := sr.Oldest(); ok {
+			first, found = min(first, t), true
 		}
 	}
 	if !found || first <= t0 {

@@ -236,3 +236,25 @@ func (s *Series) foldedAfter(t int64) (Point, bool) {
 	}
 	return p, true
 }
+
+// Oldest returns the time of the oldest point of s, folded or not.
+func (s *Series) Oldest() (int64, bool) {
+	switch {
+	case len(s.buckets) > 0:
+		return s.buckets[0].first.T, true
+	case s.n > 0:
+		return s.At(0).T, true
+	}
+	return 0, false
+}
+
+// Newest returns the time of the newest point of s, folded or not.
+func (s *Series) Newest() (int64, bool) {
+	switch {
+	case s.n > 0:
+		return s.At(s.n - 1).T, true
+	case len(s.buckets) > 0:
+		return s.buckets[len(s.buckets)-1].last.T, true
+	}
+	return 0, false
+}

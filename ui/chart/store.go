@@ -253,6 +253,16 @@ func (s *Store) IngestHistory(partition int, events []Event, part HistoryPart, n
 	d.History = part
 }
 
+// IngestRead adds events read from the log outside the live stream (a
+// range of the past) received at now (Unix ns): drawn like live events but
+// counted neither in the rates nor as re-delivered.
+func (s *Store) IngestRead(events []Event, now int64) {
+	s.batches++
+	for i := range events {
+		s.add(&events[i], now, true)
+	}
+}
+
 // LogReset records that a partition's log was reset: its offsets start
 // again at from, so offsets below those seen before are new records, not
 // re-deliveries.

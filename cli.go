@@ -39,7 +39,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetHelpFunc(flaghelp.Print)
 	root.SetUsageFunc(func(c *cobra.Command) error { flaghelp.Print(c, nil); return nil })
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
-	root.AddCommand(newProduceCmd(), newConsumeCmd(), newGroupCmd(), newClusterCmd(), newDoctorCmd(), newCompletionCmd())
+	root.AddCommand(newProduceCmd(), newConsumeCmd(), newPlotCmd(), newGroupCmd(), newClusterCmd(), newDoctorCmd(), newCompletionCmd())
 	root.SetHelpCommand(&cobra.Command{
 		Use:   "help [COMMAND]",
 		Short: "help about a command",

@@ -27,7 +27,7 @@ func freeAddr(t *testing.T) string {
 // TestHelp keeps every command's -h in testdata/TestHelp (refresh with
 // go test -run TestHelp -update).
 func TestHelp(t *testing.T) {
-	for _, name := range []string{"kafkaplot", "produce", "consume", "group", "cluster", "doctor", "completion"} {
+	for _, name := range []string{"kafkaplot", "produce", "consume", "plot", "group", "cluster", "doctor", "completion"} {
 		t.Run(name, func(t *testing.T) {
 			args := []string{name, "-h"}
 			if name == "kafkaplot" {

@@ -128,12 +128,20 @@ func (t *tracer) bucket(b *Bucket, inRange bool) {
 	}
 	t.begin(b.From)
 	x0, x1 := t.sec(b.From), t.sec(b.To)
-	mid := (x0 + x1) / 2
-	// Cover the extremes in the order that keeps the path shortest.
-	lo, hi := b.Min, b.Max
-	if math.Abs(b.First-hi)+math.Abs(lo-b.Last) < math.Abs(b.First-lo)+math.Abs(hi-b.Last) {
+	lo, hi := xy{(x0 + x1) / 2, b.Min}, xy{(x0 + x1) / 2, b.Max}
+	if !b.MinAt.IsZero() && !b.MaxAt.IsZero() {
+		lo.x, hi.x = t.sec(b.MinAt), t.sec(b.MaxAt)
+	}
+	// Cover the extremes in time order, else in the order that keeps the
+	// path shortest.
+	switch {
+	case lo.x != hi.x:
+		if hi.x < lo.x {
+			lo, hi = hi, lo
+		}
+	case math.Abs(b.First-hi.y)+math.Abs(lo.y-b.Last) < math.Abs(b.First-lo.y)+math.Abs(hi.y-b.Last):
 		lo, hi = hi, lo
 	}
-	t.cur = append(t.cur, xy{x0, b.First}, xy{mid, lo}, xy{mid, hi}, xy{x1, b.Last})
+	t.cur = append(t.cur, xy{x0, b.First}, lo, hi, xy{x1, b.Last})
 	t.prev = b.To
 }

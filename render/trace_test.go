@@ -80,6 +80,15 @@ func TestTrace(t *testing.T) {
 			st:    stats{n: 2, last: 6, min: -3, max: 5000},
 		},
 		{
+			name: "extremes with their times are drawn at them, in time order",
+			s: Series{Buckets: []Bucket{
+				{From: at(0), To: at(10), First: 5, Min: 1, Max: 5000, Last: 4, MinAt: at(2), MaxAt: at(7)},
+				{From: at(10), To: at(20), First: 4, Min: -3, Max: 6, Last: 6, MinAt: at(18), MaxAt: at(12)}}},
+			from: 0, to: 20,
+			lines: [][]xy{{{0, 5}, {2, 1}, {7, 5000}, {10, 4}, {10, 4}, {12, 6}, {18, -3}, {20, 6}}},
+			st:    stats{n: 2, last: 6, min: -3, max: 5000},
+		},
+		{
 			name: "buckets then points, in time order",
 			s: Series{
 				Buckets: []Bucket{{From: at(0), To: at(1), First: 1, Min: 1, Max: 2, Last: 2}},

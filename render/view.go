@@ -71,9 +71,12 @@ type Point struct {
 
 // Bucket is every value read in [From, To] folded into four: the extremes
 // and the values at either end. The line enters the bucket at First,
-// covers Min to Max at its middle, and leaves at Last, so an extreme is
-// drawn even when the bucket is narrower than a pixel.
+// covers Min and Max, and leaves at Last, so an extreme is drawn even when
+// the bucket is narrower than a pixel.
 type Bucket struct {
 	From, To              time.Time
 	First, Last, Min, Max float64
+	// MinAt and MaxAt are when Min and Max were read; zero places them
+	// in the middle of the bucket.
+	MinAt, MaxAt time.Time
 }

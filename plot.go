@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/plot"
+	"github.com/kafkaplot/kafkaplot/internal/timespec"
+	"github.com/kafkaplot/kafkaplot/render"
+)
+
+// plotCmdFlags are plot's flags.
+type plotCmdFlags struct {
+	conn          connFlags
+	plot          plotFlags
+	from, to      string
+	output        string
+	partitions    string
+	width, height int
+	schemaFile    schemaFileFlag
+}
+
+// newPlotCmd is "kafkaplot plot".
+func newPlotCmd() *cobra.Command {
+	var f plotCmdFlags
+	cmd := &cobra.Command{
+		Use:   "plot --from TIME [--to TIME] -o FILE [flags]",
+		Short: "draw a time range of the topic into a PNG, SVG or PDF file, headless",
+		Long: `kafkaplot plot: draw every record of a time range of the topic, read outside any consumer
+group, into a picture: one pane per partition, each series a line in the dashboard's colours,
+a legend with last, min and max. Older values are folded into time buckets that keep their
+extremes, so a spike is never lost. The file's extension names the format: .png, .svg or .pdf.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			o, err := f.options(c.Flags(), time.Now())
+			if err != nil {
+				return err
+			}
+			return plot.Run(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	f.conn.register(cmd.Flags(), "t")
+	flaghelp.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
+		fs.StringVar(&f.from, "from", "", "`TIME` the range starts at (required): "+timespec.Forms)
+		fs.StringVar(&f.to, "to", "now", "`TIME` the range ends at, as --from")
+		fs.StringVarP(&f.output, "output", "o", "", "picture `file` to write (required): .png, .svg or .pdf")
+		fs.StringVar(&f.partitions, "partitions", "", "`partitions` to draw, comma-separated (default all)")
+		fs.IntVar(&f.width, "width", render.DefaultWidth, "picture width in `pixels`")
+		fs.IntVar(&f.height, "height", 0, "picture height in `pixels` (default 120 plus 380 per row of panes)")
+		f.plot.register(fs)
+		f.schemaFile.register(fs)
+	})
+	f.conn.completions(cmd)
+	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
+	cmd.RegisterFlagCompletionFunc("output", completeFiles("png", "svg", "pdf"))
+	for _, name := range []string{"from", "to", "partitions", "width", "height", "series", "value", "time"} {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+	return cmd
+}
+
+// options resolves the configuration, applies plot's flags and checks the
+// result: a bad value is a usage error.
+func (f *plotCmdFlags) options(fs *pflag.FlagSet, now time.Time) (plot.Options, error) {
+	if f.from == "" {
+		return plot.Options{}, usageError{fmt.Errorf("--from: say where the range starts: %s", timespec.Forms)}
+	}
+	from, err := timespec.Parse(f.from, now)
+	if err != nil {
+		return plot.Options{}, usageError{fmt.Errorf("--from: %w", err)}
+	}
+	to, err := timespec.Parse(f.to, now)
+	if err != nil {
+		return plot.Options{}, usageError{fmt.Errorf("--to: %w", err)}
+	}
+	if !to.After(from) {
+		return plot.Options{}, usageError{fmt.Errorf("--from %s --to %s: the end must be after the start", f.from, f.to)}
+	}
+	if f.output == "" {
+		return plot.Options{}, usageError{fmt.Errorf("-o, --output: name the picture file (.png, .svg or .pdf)")}
+	}
+	if _, err := render.FormatOf(f.output); err != nil {
+		return plot.Options{}, usageError{fmt.Errorf("-o, --output: %w", err)}
+	}
+	for _, d := range []struct {
+		name string
+		px   int
+	}{{"--width", f.width}, {"--height", f.height}} {
+		if d.px != 0 && (d.px < render.MinSize || d.px > render.MaxSize) {
+			return plot.Options{}, usageError{fmt.Errorf("%s %d: want %d to %d pixels", d.name, d.px, render.MinSize, render.MaxSize)}
+		}
+	}
+	parts, err := partitionList(f.partitions)
+	if err != nil {
+		return plot.Options{}, usageError{err}
+	}
+	s, err := f.conn.resolve(fs)
+	if err != nil {
+		return plot.Options{}, err
+	}
+	f.plot.apply(fs, &s.Cfg)
+	f.schemaFile.apply(fs, &s.Cfg)
+	if err := s.Cfg.Validate(); err != nil {
+		return plot.Options{}, usageError{err}
+	}
+	decoderOpts, err := decoderOptions(s.Cfg)
+	if err != nil {
+		return plot.Options{}, err
+	}
+	return plot.Options{
+		Settings: s, DecoderOptions: decoderOpts, From: from, To: to, Partitions: parts,
+		Output: f.output, Size: render.Options{Width: f.width, Height: f.height},
+	}, nil
+}
+
+// partitionList parses --partitions: comma-separated partition numbers,
+// each once; "" is every partition (nil).
+func partitionList(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, part := range connect.SplitList(s) {
+		p, err := strconv.Atoi(part)
+		if err != nil || p < 0 {
+			return nil, fmt.Errorf("--partitions %q: %q is not a partition number", s, part)
+		}
+		for _, q := range out {
+			if q == p {
+				return nil, fmt.Errorf("--partitions %q: partition %d twice", s, p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -51,7 +51,7 @@ func TestImportArrows(t *testing.T) {
 		{pkg: "tlsfiles", ours: []string{}},
 		{pkg: "extract", ours: []string{"schema"}},
 		{pkg: "simulate", ours: []string{}},
-		{pkg: "internal/flaghelp", ours: []string{}},
+		{pkg: "internal/cmdline", ours: []string{}},
 		{pkg: "internal/stall", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
 		{pkg: "render", ours: []string{}, forbidden: leaf},

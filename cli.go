@@ -6,12 +6,10 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 )
 
 // Help groups of flags shared by commands.
@@ -26,7 +24,7 @@ const (
 // stderr; run prints errors.
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root := newDashboardCmd()
-	root.Version = versionString(debug.ReadBuildInfo())
+	root.Version = cmdline.Version(debug.ReadBuildInfo())
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.Flags().Bool("version", false, "print the version and the VCS revision it was built from, and exit")
 	root.Args = rootArgs
@@ -36,9 +34,9 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetHelpFunc(flaghelp.Print)
-	root.SetUsageFunc(func(c *cobra.Command) error { flaghelp.Print(c, nil); return nil })
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
+	root.SetHelpFunc(cmdline.Print)
+	root.SetUsageFunc(func(c *cobra.Command) error { cmdline.Print(c, nil); return nil })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{cmdline.FlagError(err)} })
 	root.AddCommand(newProduceCmd(), newConsumeCmd(), newPlotCmd(), newGroupCmd(), newClusterCmd(), newDoctorCmd(), newCompletionCmd())
 	root.SetHelpCommand(&cobra.Command{
 		Use:   "help [COMMAND]",
@@ -50,7 +48,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 				target = c.Root()
 			}
 			target.InitDefaultHelpFlag()
-			flaghelp.Print(target, nil)
+			cmdline.Print(target, nil)
 		},
 	})
 	for _, c := range append(root.Commands(), root) {
@@ -77,82 +75,6 @@ func noArgs(_ *cobra.Command, args []string) error {
 		return usageError{fmt.Errorf("unexpected argument %q", args[0])}
 	}
 	return nil
-}
-
-// flagError rewrites pflag's message for a value that does not parse
-// ("invalid argument "abc" for "-e, --events" flag: strconv.ParseInt: ...")
-// as what was wrong and what is wanted.
-func flagError(err error) error {
-	var iv *pflag.InvalidValueError
-	if !errors.As(err, &iv) {
-		return err
-	}
-	f := iv.GetFlag()
-	name := "--" + f.Name
-	if f.Shorthand != "" {
-		name = "-" + f.Shorthand + ", " + name
-	}
-	want := map[string]string{
-		"int":      "an integer",
-		"float64":  "a number",
-		"bool":     "true or false",
-		"duration": "a duration such as 30s or 2m",
-	}[f.Value.Type()]
-	if want == "" {
-		return err
-	}
-	return fmt.Errorf("%s %q: want %s", name, iv.GetValue(), want)
-}
-
-// singleDashLong catches Go-flag-style long flags with one dash (-brokers),
-// which pflag would read as short flags with a value (-b rokers).
-func singleDashLong(fs *pflag.FlagSet, args []string) error {
-	for _, a := range args {
-		if a == "--" {
-			return nil
-		}
-		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
-			continue
-		}
-		name, _, _ := strings.Cut(a[1:], "=")
-		if f := fs.Lookup(name); f != nil {
-			return usageError{fmt.Errorf("%s: long flags take two dashes: --%s", a, a[1:])}
-		}
-	}
-	return nil
-}
-
-// versionString names the module version and the VCS revision the binary
-// was built from.
-func versionString(info *debug.BuildInfo, ok bool) string {
-	if !ok || info == nil {
-		return "kafkaplot (no build information)"
-	}
-	v := info.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	s := map[string]string{}
-	for _, kv := range info.Settings {
-		s[kv.Key] = kv.Value
-	}
-	var vcs []string
-	if r := s["vcs.revision"]; r != "" {
-		vcs = append(vcs, "revision "+r)
-	} else {
-		vcs = append(vcs, "revision unknown")
-	}
-	if t, err := time.Parse(time.RFC3339, s["vcs.time"]); err == nil {
-		vcs = append(vcs, t.UTC().Format(time.RFC3339))
-	}
-	if s["vcs.modified"] == "true" {
-		vcs = append(vcs, "modified")
-	}
-	out := fmt.Sprintf("kafkaplot %s (%s)", v, strings.Join(vcs, ", "))
-	if info.GoVersion != "" {
-		out += " " + info.GoVersion
-	}
-	return out
 }
 
 // newCompletionCmd prints a shell completion script.
@@ -186,23 +108,6 @@ the values some flags take (--from earliest|latest, -c *.toml, ...).
 			return usageError{fmt.Errorf("completion %q: want bash, zsh or fish", args[0])}
 		},
 	}
-}
-
-// completeValues completes a flag from a fixed list.
-func completeValues(values ...string) cobra.CompletionFunc {
-	return cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)
-}
-
-// completeFiles completes a flag with file names of the given extensions.
-func completeFiles(ext ...string) cobra.CompletionFunc {
-	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return ext, cobra.ShellCompDirectiveFilterFileExt
-	}
-}
-
-// completeDirs completes a flag with directory names.
-func completeDirs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return nil, cobra.ShellCompDirectiveFilterDirs
 }
 
 // helpHint is a usage error and the command whose help explains it.

@@ -8,13 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
@@ -90,30 +90,6 @@ func TestUsageErrors(t *testing.T) {
 			want := "kafkaplot: " + tc.want + "\nRun '" + cmd + " -h' for help.\n"
 			if stderr.String() != want || stdout.Len() > 0 {
 				t.Errorf("stderr:\n%s\nwant:\n%s\nstdout: %q", stderr.String(), want, stdout.String())
-			}
-		})
-	}
-}
-
-func TestVersionString(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		info *debug.BuildInfo
-		want string
-	}{
-		{"no build info", nil, "kafkaplot (no build information)"},
-		{"go install from a clone", &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v0.0.0-20261130203615-795a94670580"},
-			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "795a94670580308380ce2a5065f855166f24c74c"}, {Key: "vcs.time", Value: "2026-11-30T20:36:15Z"}, {Key: "vcs.modified", Value: "false"}}},
-			"kafkaplot v0.0.0-20261130203615-795a94670580 (revision 795a94670580308380ce2a5065f855166f24c74c, 2026-11-30T20:36:15Z) go1.26.0"},
-		{"modified tree", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.0+dirty"},
-			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}},
-			"kafkaplot v1.2.0+dirty (revision abc, modified)"},
-		{"built without VCS", &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}},
-			"kafkaplot (devel) (revision unknown) go1.26.0"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := versionString(tc.info, tc.info != nil); got != tc.want {
-				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
 	}
@@ -209,12 +185,12 @@ func parseOnly(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := singleDashLong(cmd.Flags(), rest); err != nil {
-		return err
+	if err := cmdline.SingleDashLong(cmd.Flags(), rest); err != nil {
+		return usageError{err}
 	}
 	cmd.InitDefaultHelpFlag()
 	if err := cmd.ParseFlags(rest); err != nil {
-		return flagError(err)
+		return cmdline.FlagError(err)
 	}
 	return cmd.ValidateArgs(cmd.Flags().Args())
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/embedded"
 	clusterengine "github.com/kafkaplot/kafkaplot/internal/cluster"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 )
 
 // clusterFlags are cluster's flags.
@@ -48,20 +48,20 @@ Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
 			return clusterengine.Run(c.Context(), o, c.OutOrStdout())
 		},
 	}
-	flaghelp.InGroup(cmd.Flags(), "Cluster", func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), "Cluster", func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.broker, "broker", "", "broker `address`; kfake binds 127.0.0.1 only (default "+embedded.DefaultBroker+", "+clusterengine.DefaultSecureBroker+" with --secure)")
 		fs.StringVar(&f.registry, "registry", "", "schema registry listen `address` (default "+embedded.DefaultRegistry+", "+clusterengine.DefaultSecureRegistry+" with --secure)")
 		fs.IntVar(&f.partitions, "partitions", 2, "partitions of the topic")
 		fs.StringVarP(&f.topic, "topic", "t", "temperature", "topic to create")
 		fs.StringVar(&f.subject, "subject", "sensor", "subject to register the sensor schema under")
 	})
-	flaghelp.InGroup(cmd.Flags(), "Secure rehearsal", func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), "Secure rehearsal", func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.secure, "secure", "", "`directory` for the credentials and config.toml of a secure (Hopsworks-style) cluster")
 		fs.StringVar(&f.project, "project", "Kafka_Tutorial", "Hopsworks project name")
 		fs.StringVar(&f.projectID, "project-id", "1143", "Hopsworks project id")
 		fs.BoolVar(&f.no415, "no-415", false, "accept the Confluent registry content type: no Hopsworks 2.2 415, so the tutorial's scripts need no patch of their client library")
 	})
-	cmd.RegisterFlagCompletionFunc("secure", completeDirs)
+	cmd.RegisterFlagCompletionFunc("secure", cmdline.CompleteDirs)
 	for _, name := range []string{"broker", "registry", "partitions", "topic", "subject", "project", "project-id"} {
 		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}

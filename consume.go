@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/export"
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/consume"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 	"github.com/kafkaplot/kafkaplot/internal/timespec"
 )
 
@@ -44,7 +44,7 @@ func newConsumeCmd() *cobra.Command {
 	}
 	f.conn.register(cmd.Flags(), "t")
 	f.group.register(cmd.Flags())
-	flaghelp.InGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.untilEnd, "until-end", false, "exit once the high watermarks seen at start are reached")
 		fs.DurationVar(&f.outage, "outage-limit", 30*time.Second, "with --until-end: exit non-zero when a partition cannot go on (registry or broker unreachable) for longer than this")
 		fs.BoolVar(&f.quiet, "quiet", false, "print only the final summary line")
@@ -54,8 +54,8 @@ func newConsumeCmd() *cobra.Command {
 	})
 	f.conn.completions(cmd)
 	f.group.completions(cmd)
-	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
-	cmd.RegisterFlagCompletionFunc("output", completeValues("text", "csv", "jsonl"))
+	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
+	cmd.RegisterFlagCompletionFunc("output", cmdline.CompleteValues("text", "csv", "jsonl"))
 	return cmd
 }
 

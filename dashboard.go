@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
 
 // dashboardFlags are the dashboard's flags.
@@ -44,20 +44,20 @@ generator on; later instances join it.`,
 	}
 	f.conn.register(cmd.Flags(), "t")
 	f.group.register(cmd.Flags())
-	flaghelp.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.generate, "generate", false, "switch the sensor generator on at start (default on when this instance starts the embedded cluster)")
 		fs.DurationVar(&f.window, "window", 0, "chart time window (default plot.window, else 2m)")
 		fs.StringVar(&f.history, "history", "", "what a partition's chart is filled with when it becomes ours: window (the records of the window), none, or a duration such as 5m (default plot.history, else window)")
 		f.plot.register(fs)
 		f.schemaFile.register(fs)
 	})
-	flaghelp.InGroup(cmd.Flags(), flaghelp.Other, func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), cmdline.Other, func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.log, "log", "", "log `file` (the dashboard owns the terminal; default kafkaplot/kafkaplot.log in the user cache directory, such as ~/.cache)")
 	})
 	f.conn.completions(cmd)
 	f.group.completions(cmd)
-	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
-	cmd.RegisterFlagCompletionFunc("log", completeFiles("log"))
+	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
+	cmd.RegisterFlagCompletionFunc("log", cmdline.CompleteFiles("log"))
 	for _, name := range []string{"window", "history", "series", "value", "time"} {
 		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}

@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/doctor"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 )
 
 const doctorSummary = `kafkaplot doctor: check each hop from the configuration to the consumer group
@@ -43,10 +43,10 @@ func newDoctorCmd() *cobra.Command {
 		},
 	}
 	f.conn.register(cmd.Flags(), "t")
-	flaghelp.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&f.group, "group", "g", "", "consumer group to describe (default kafka.consumer.group_id, else kafkaplot)")
 	})
-	flaghelp.InGroup(cmd.Flags(), "Doctor", func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), "Doctor", func(fs *pflag.FlagSet) {
 		fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound of each network step")
 	})
 	f.conn.completions(cmd)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 	"github.com/kafkaplot/kafkaplot/internal/timespec"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -30,7 +30,7 @@ type connFlags struct {
 // register adds the connection flags to fs; topicShort is --topic's short
 // form ("" in produce, whose -t is the tutorial's start step).
 func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
-	flaghelp.InGroup(fs, groupConnection, func(g *pflag.FlagSet) {
+	cmdline.InGroup(fs, groupConnection, func(g *pflag.FlagSet) {
 		g.StringVarP(&f.config, "config", "c", "", "configuration `file` in the tutorial's TOML format (default ./config.toml if present)")
 		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host:port[,host:port...]")
 		g.StringVar(&f.registry, "registry", "", "schema registry base `URL`")
@@ -42,7 +42,7 @@ func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
 
 // completions registers the connection flags' value completions on cmd.
 func (f *connFlags) completions(cmd *cobra.Command) {
-	cmd.RegisterFlagCompletionFunc("config", completeFiles("toml"))
+	cmd.RegisterFlagCompletionFunc("config", cmdline.CompleteFiles("toml"))
 	for _, name := range []string{"brokers", "registry", "topic", "embedded-broker", "embedded-registry"} {
 		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
@@ -74,7 +74,7 @@ func (f *connFlags) resolve(fs *pflag.FlagSet) (connect.Settings, error) {
 type groupFlags struct{ group, from, assignors string }
 
 func (g *groupFlags) register(fs *pflag.FlagSet) {
-	flaghelp.InGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
+	cmdline.InGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&g.group, "group", "g", "", "consumer group id (default kafka.consumer.group_id, else kafkaplot)")
 		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest); consume also takes a time: "+timespec.Forms+", to print the records from then on read outside the group")
 		fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default kafka.consumer.partition_assignment_strategy)")
@@ -84,8 +84,8 @@ func (g *groupFlags) register(fs *pflag.FlagSet) {
 // completions registers the group flags' value completions on cmd.
 func (g *groupFlags) completions(cmd *cobra.Command) {
 	cmd.RegisterFlagCompletionFunc("group", cobra.NoFileCompletions)
-	cmd.RegisterFlagCompletionFunc("from", completeValues("earliest", "latest"))
-	cmd.RegisterFlagCompletionFunc("assignors", completeValues("cooperative-sticky", "range", "roundrobin"))
+	cmd.RegisterFlagCompletionFunc("from", cmdline.CompleteValues("earliest", "latest"))
+	cmd.RegisterFlagCompletionFunc("assignors", cmdline.CompleteValues("cooperative-sticky", "range", "roundrobin"))
 }
 
 // timeFrom returns --from as a time, and whether it is one: a value that is

@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/group"
 )
 
@@ -23,7 +23,7 @@ func newGroupCmd() *cobra.Command {
 		},
 	}
 	conn.register(cmd.Flags(), "t")
-	flaghelp.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&o.Group, "group", "g", "", "consumer group to describe (default kafka.consumer.group_id, else kafkaplot)")
 		fs.BoolVarP(&o.Watch, "watch", "w", false, "go on: print a line with its time at each change (state, generation, members, partitions moved, stalls)")
 	})

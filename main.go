@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 )
 
@@ -35,8 +36,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	root := newRootCmd(stdout, stderr)
 	args = append([]string{}, args...) // a nil slice would make cobra read os.Args
 	if cmd, rest, err := root.Find(args); err == nil {
-		if err := singleDashLong(cmd.Flags(), rest); err != nil {
-			return helpHint{err: err, command: cmd.CommandPath()}
+		if err := cmdline.SingleDashLong(cmd.Flags(), rest); err != nil {
+			return helpHint{err: usageError{err}, command: cmd.CommandPath()}
 		}
 	}
 	root.SetArgs(args)

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
 	"github.com/kafkaplot/kafkaplot/internal/plot"
 	"github.com/kafkaplot/kafkaplot/internal/timespec"
 	"github.com/kafkaplot/kafkaplot/render"
@@ -47,7 +47,7 @@ extremes, so a spike is never lost. The file's extension names the format: .png,
 		},
 	}
 	f.conn.register(cmd.Flags(), "t")
-	flaghelp.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.from, "from", "", "`TIME` the range starts at (required): "+timespec.Forms)
 		fs.StringVar(&f.to, "to", "now", "`TIME` the range ends at, as --from")
 		fs.StringVarP(&f.output, "output", "o", "", "picture `file` to write (required): .png, .svg or .pdf")
@@ -58,8 +58,8 @@ extremes, so a spike is never lost. The file's extension names the format: .png,
 		f.schemaFile.register(fs)
 	})
 	f.conn.completions(cmd)
-	cmd.RegisterFlagCompletionFunc("schema-file", completeFiles("avsc", "proto"))
-	cmd.RegisterFlagCompletionFunc("output", completeFiles("png", "svg", "pdf"))
+	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
+	cmd.RegisterFlagCompletionFunc("output", cmdline.CompleteFiles("png", "svg", "pdf"))
 	for _, name := range []string{"from", "to", "partitions", "width", "height", "series", "value", "time"} {
 		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kafkaplot/kafkaplot/config"
-	"github.com/kafkaplot/kafkaplot/internal/flaghelp"
+	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/produce"
 )
 
@@ -42,7 +42,7 @@ func newProduceCmd() *cobra.Command {
 		},
 	}
 	f.conn.register(cmd.Flags(), "")
-	flaghelp.InGroup(cmd.Flags(), "Produce", func(fs *pflag.FlagSet) {
+	cmdline.InGroup(cmd.Flags(), "Produce", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&f.events, "events", "e", -1, "number of events to generate per sensor; 0 or negative for no end")
 		fs.Float64VarP(&f.delay, "delay", "d", 0.5, "delay between events in `seconds` (can be a fraction)")
 		fs.IntVarP(&f.start, "time", "t", 0, "start time `step`, to resume the series after a stop")
@@ -53,8 +53,8 @@ func newProduceCmd() *cobra.Command {
 		fs.StringVar(&f.format, "format", produce.FormatAvro, "value format: avro (the tutorial's sensor schema) or protobuf (the same three fields as a Protobuf message, registered under <subject>-protobuf)")
 	})
 	f.conn.completions(cmd)
-	cmd.RegisterFlagCompletionFunc("subject-strategy", completeValues(config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord))
-	cmd.RegisterFlagCompletionFunc("format", completeValues(produce.FormatAvro, produce.FormatProtobuf))
+	cmd.RegisterFlagCompletionFunc("subject-strategy", cmdline.CompleteValues(config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord))
+	cmd.RegisterFlagCompletionFunc("format", cmdline.CompleteValues(produce.FormatAvro, produce.FormatProtobuf))
 	for _, name := range []string{"events", "delay", "time"} {
 		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}

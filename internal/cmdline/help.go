@@ -1,8 +1,11 @@
-// Package flaghelp lays out kafkaplot's help: flags registered in named
-// groups, and a command's help listing its commands and then its flags
-// group by group, wrapped at a fixed width so that help reads the same on
-// every terminal and in golden files. It does not define any flag.
-package flaghelp
+// Package cmdline is the machinery under kafkaplot's commands: flags
+// registered in named help groups and the help that lists a command's
+// commands and then its flags group by group (wrapped at a fixed width, so
+// help reads the same on every terminal and in golden files), flag errors
+// worded for people, Go-style single-dash long flags caught, shell
+// completion helpers, and the version string. It defines no command and no
+// flag, and decides no exit code.
+package cmdline
 
 import (
 	"fmt"

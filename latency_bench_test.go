@@ -120,7 +120,7 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 
 	// The dashboard's wiring (dashboard.Run), without a terminal.
 	ex := connect.Extractor(cfg)
-	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSensorFilter(ex.SensorOK))
+	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSelection(ex.Selection))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,11 @@
 // path, every integer and floating-point field a value; repeated and map
 // fields are never plotted (Plan.Skipped names them).
 //
+// Selection tells a schema.Decoder which fields to read for the Plan of
+// each writer schema (schema.WithSelection); Points makes the points of a
+// record read that way (schema.Plotted), Extract those of a record decoded
+// whole (schema.Record). The two give the same points.
+//
 // A value that is null (a union's null branch, an unset Protobuf optional,
 // oneof member or message) or missing from a record gives a Null point: a
 // gap in the line, which the dashboard counts. The
@@ -27,7 +32,6 @@
 package extract
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"math"
 	"math/big"
@@ -37,7 +41,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kafkaplot/kafkaplot/schema"
 )
@@ -119,9 +122,11 @@ type Plan struct {
 // Extractor turns records into points. It is safe for concurrent use; it
 // keeps one Plan per writer schema.
 type Extractor struct {
-	cfg   Config
-	mu    sync.Mutex
-	plans map[*schema.Writer]*Plan
+	cfg    Config
+	mu     sync.Mutex
+	plans  map[*schema.Writer]*Plan
+	keys   names // series names of Kafka keys
+	values names // series names of field values
 }
 
 // New returns an Extractor for cfg.
@@ -297,42 +302,6 @@ func (e *Extractor) Extract(rec *schema.Record, key []byte, ts time.Time, dst []
 	return dst, Source{SeriesBy: by, TimeBy: timeBy}
 }
 
-// FromSensor appends the point of a sensor reading decoded by the fast path
-// (schema.Decoder.DecodeSensor) to dst, named as Extract would name it for
-// a writer schema the Extractor accepts with SensorOK.
-func (e *Extractor) FromSensor(s schema.Sensor, key []byte, dst []Point) ([]Point, Source) {
-	series, by := s.ID, "id"
-	switch {
-	case e.cfg.Series == KeySeries && len(key) == 0:
-		series, by = noSeries, byKey
-	case e.cfg.Series == KeySeries, e.cfg.Series == "" && len(key) > 0:
-		by = byKey
-		if string(key) != s.ID { // the tutorial's key is the id: no allocation
-			series = keyString(key)
-		}
-	}
-	dst = append(dst, Point{Series: series, Field: "value", Time: time.UnixMilli(s.Timestamp), Value: s.Value})
-	return dst, Source{SeriesBy: by, TimeBy: "timestamp"}
-}
-
-// SensorOK reports whether the points of a record written with w are
-// exactly what FromSensor makes of its sensor reading: the value field
-// plotted alone, at the timestamp field, named by the key or the id field.
-// Pass it to schema.WithSensorFilter so that other schemas are decoded
-// generically.
-func (e *Extractor) SensorOK(w *schema.Writer) bool {
-	p := e.Plan(w)
-	if len(p.Values) != 1 || p.Values[0] != "value" || p.Time != "timestamp" {
-		return false
-	}
-	switch e.cfg.Series {
-	case "", KeySeries:
-		return e.cfg.Series == KeySeries || p.Fallback == "id"
-	default:
-		return e.cfg.Series == "id"
-	}
-}
-
 // series names a record's line.
 func (e *Extractor) series(p *Plan, rec *schema.Record, key []byte) (string, string) {
 	switch {
@@ -340,7 +309,7 @@ func (e *Extractor) series(p *Plan, rec *schema.Record, key []byte) (string, str
 		if len(key) == 0 {
 			return noSeries, byKey
 		}
-		return keyString(key), byKey
+		return e.keys.get(key, keyString), byKey
 	case p.Series != "":
 		v, ok := rec.Lookup(p.Series)
 		if !ok || v == nil {
@@ -348,7 +317,7 @@ func (e *Extractor) series(p *Plan, rec *schema.Record, key []byte) (string, str
 		}
 		return Format(v, schema.Field{}), p.Series
 	case len(key) > 0:
-		return keyString(key), byKey
+		return e.keys.get(key, keyString), byKey
 	case p.Fallback != "":
 		if v, ok := rec.Lookup(p.Fallback); ok && v != nil {
 			return Format(v, schema.Field{}), p.Fallback
@@ -360,24 +329,6 @@ func (e *Extractor) series(p *Plan, rec *schema.Record, key []byte) (string, str
 		name = "records"
 	}
 	return name, byRecord
-}
-
-// keyString returns a Kafka key as text: as is when it is printable UTF-8,
-// in hex otherwise (a binary or Avro-encoded key).
-func keyString(key []byte) string {
-	if utf8.Valid(key) {
-		printable := true
-		for _, c := range key {
-			if c < 0x20 || c == 0x7f {
-				printable = false
-				break
-			}
-		}
-		if printable {
-			return string(key)
-		}
-	}
-	return "0x" + hex.EncodeToString(key)
 }
 
 // Number converts a decoded numeric value to float64: Go's integer and

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -85,6 +84,28 @@ func decode(t *testing.T, d *schema.Decoder, reg registry, id int, v map[string]
 	return rec
 }
 
+// encode encodes v with schema id of reg.
+func encode(t *testing.T, reg registry, id int, v map[string]any) []byte {
+	t.Helper()
+	enc, err := schema.NewEncoder(id, reg[id].Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := enc.Append(nil, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return payload
+}
+
+// jsonPayload is a JSON payload, framed with id unless id is 0.
+func jsonPayload(id int, text string) []byte {
+	if id == 0 {
+		return []byte(text)
+	}
+	return append(schema.AppendHeader(nil, id), text...)
+}
+
 // decodeJSON decodes a JSON payload, framed with id unless id is 0.
 func decodeJSON(t *testing.T, d *schema.Decoder, id int, text string) schema.Record {
 	t.Helper()
@@ -118,38 +139,38 @@ func TestExtract(t *testing.T) {
 		"raw":      []byte{1, 2}, "mac": [3]byte{1, 2, 3}, "tags": []any{"a"},
 	}
 	for _, tc := range []struct {
-		name   string
-		cfg    Config
-		rec    func(t *testing.T) schema.Record
-		key    string
-		want   []Point
-		source Source
+		name    string
+		cfg     Config
+		payload func(t *testing.T) []byte
+		key     string
+		want    []Point
+		source  Source
 	}{
 		{
-			name:   "click by creative_id with cost",
-			cfg:    Config{Series: "creative_id", Values: []string{"cost"}},
-			rec:    func(t *testing.T) schema.Record { return decode(t, d, reg, clickID, click) },
-			key:    "c-1",
-			want:   []Point{{Series: "cr-7", Field: "cost", Time: ms(1700000000123), Value: 0.25}},
-			source: Source{SeriesBy: "creative_id", TimeBy: "timestamp"},
+			name:    "click by creative_id with cost",
+			cfg:     Config{Series: "creative_id", Values: []string{"cost"}},
+			payload: func(t *testing.T) []byte { return encode(t, reg, clickID, click) },
+			key:     "c-1",
+			want:    []Point{{Series: "cr-7", Field: "cost", Time: ms(1700000000123), Value: 0.25}},
+			source:  Source{SeriesBy: "creative_id", TimeBy: "timestamp"},
 		},
 		{
-			name:   "click detected: key, cost, timestamp",
-			rec:    func(t *testing.T) schema.Record { return decode(t, d, reg, clickID, click) },
-			key:    "c-1",
-			want:   []Point{{Series: "c-1", Field: "cost", Time: ms(1700000000123), Value: 0.25}},
-			source: Source{SeriesBy: "key", TimeBy: "timestamp"},
+			name:    "click detected: key, cost, timestamp",
+			payload: func(t *testing.T) []byte { return encode(t, reg, clickID, click) },
+			key:     "c-1",
+			want:    []Point{{Series: "c-1", Field: "cost", Time: ms(1700000000123), Value: 0.25}},
+			source:  Source{SeriesBy: "key", TimeBy: "timestamp"},
 		},
 		{
-			name:   "click without key falls back to the id field",
-			rec:    func(t *testing.T) schema.Record { return decode(t, d, reg, clickID, click) },
-			want:   []Point{{Series: "c-1", Field: "cost", Time: ms(1700000000123), Value: 0.25}},
-			source: Source{SeriesBy: "id", TimeBy: "timestamp"},
+			name:    "click without key falls back to the id field",
+			payload: func(t *testing.T) []byte { return encode(t, reg, clickID, click) },
+			want:    []Point{{Series: "c-1", Field: "cost", Time: ms(1700000000123), Value: 0.25}},
+			source:  Source{SeriesBy: "id", TimeBy: "timestamp"},
 		},
 		{
-			name: "click at the record time, a null string as a value is a gap",
-			cfg:  Config{Series: "placement_id", Values: []string{"cost", "referrer"}, Time: RecordTime},
-			rec:  func(t *testing.T) schema.Record { return decode(t, d, reg, clickID, click) },
+			name:    "click at the record time, a null string as a value is a gap",
+			cfg:     Config{Series: "placement_id", Values: []string{"cost", "referrer"}, Time: RecordTime},
+			payload: func(t *testing.T) []byte { return encode(t, reg, clickID, click) },
 			want: []Point{
 				{Series: "p-2", Field: "cost", Time: kafkaTime, Value: 0.25},
 				{Series: "p-2", Field: "referrer", Time: kafkaTime, Null: true},
@@ -158,8 +179,8 @@ func TestExtract(t *testing.T) {
 		},
 		{
 			name: "tutorial sensor: the timestamp's logicalType on the field",
-			rec: func(t *testing.T) schema.Record {
-				return decode(t, d, reg, sensorV1ID, map[string]any{"timestamp": int64(1700000000999), "id": "sensor3", "value": 21.5})
+			payload: func(t *testing.T) []byte {
+				return encode(t, reg, sensorV1ID, map[string]any{"timestamp": int64(1700000000999), "id": "sensor3", "value": 21.5})
 			},
 			key:    "sensor3",
 			want:   []Point{{Series: "sensor3", Field: "value", Time: ms(1700000000999), Value: 21.5}},
@@ -167,8 +188,8 @@ func TestExtract(t *testing.T) {
 		},
 		{
 			name: "sensor v2: value and humidity",
-			rec: func(t *testing.T) schema.Record {
-				return decode(t, d, reg, sensorV2ID, map[string]any{"timestamp": time.UnixMilli(5).UTC(), "id": "sensor4", "value": 1.5, "unit": "K", "humidity": 40.0})
+			payload: func(t *testing.T) []byte {
+				return encode(t, reg, sensorV2ID, map[string]any{"timestamp": time.UnixMilli(5).UTC(), "id": "sensor4", "value": 1.5, "unit": "K", "humidity": 40.0})
 			},
 			key: "sensor4",
 			want: []Point{
@@ -178,8 +199,8 @@ func TestExtract(t *testing.T) {
 			source: Source{SeriesBy: "key", TimeBy: "timestamp"},
 		},
 		{
-			name: "nested: decimals, a null union record and a null long are gaps",
-			rec:  func(t *testing.T) schema.Record { return decode(t, d, reg, nestedID, nested) },
+			name:    "nested: decimals, a null union record and a null long are gaps",
+			payload: func(t *testing.T) []byte { return encode(t, reg, nestedID, nested) },
 			want: []Point{
 				{Series: "x.reading", Field: "location.lat", Time: ms(1700000000500), Value: 59.25},
 				{Series: "x.reading", Field: "calib.offset", Time: ms(1700000000500), Null: true},
@@ -190,9 +211,9 @@ func TestExtract(t *testing.T) {
 			source: Source{SeriesBy: "record", TimeBy: "at"},
 		},
 		{
-			name: "nested: chosen by dotted path, missing field is a gap",
-			cfg:  Config{Series: "location.label", Values: []string{"location.lat", "nope"}},
-			rec:  func(t *testing.T) schema.Record { return decode(t, d, reg, nestedID, nested) },
+			name:    "nested: chosen by dotted path, missing field is a gap",
+			cfg:     Config{Series: "location.label", Values: []string{"location.lat", "nope"}},
+			payload: func(t *testing.T) []byte { return encode(t, reg, nestedID, nested) },
 			want: []Point{
 				{Series: "A", Field: "location.lat", Time: ms(1700000000500), Value: 59.25},
 				{Series: "A", Field: "nope", Time: ms(1700000000500), Null: true},
@@ -201,8 +222,8 @@ func TestExtract(t *testing.T) {
 		},
 		{
 			name: "JSON Schema sensor",
-			rec: func(t *testing.T) schema.Record {
-				return decodeJSON(t, d, sensorJSONID, `{"timestamp":1700000000777,"id":"sensor5","value":19.25,"humidity":null}`)
+			payload: func(t *testing.T) []byte {
+				return jsonPayload(sensorJSONID, `{"timestamp":1700000000777,"id":"sensor5","value":19.25,"humidity":null}`)
 			},
 			key: "sensor5",
 			want: []Point{
@@ -213,8 +234,8 @@ func TestExtract(t *testing.T) {
 		},
 		{
 			name: "plain JSON: numbers sorted, integer timestamp",
-			rec: func(t *testing.T) schema.Record {
-				return decodeJSON(t, d, 0, `{"timestamp":1700000000001,"name":"pump","rpm":1200,"temp":{"in":20.5,"out":"31"},"ok":true}`)
+			payload: func(t *testing.T) []byte {
+				return jsonPayload(0, `{"timestamp":1700000000001,"name":"pump","rpm":1200,"temp":{"in":20.5,"out":"31"},"ok":true}`)
 			},
 			want: []Point{
 				{Series: "pump", Field: "rpm", Time: ms(1700000000001), Value: 1200},
@@ -225,8 +246,8 @@ func TestExtract(t *testing.T) {
 		{
 			name: "plain JSON: a string that holds a number, chosen",
 			cfg:  Config{Series: KeySeries, Values: []string{"temp.out", "ok"}, Time: "when"},
-			rec: func(t *testing.T) schema.Record {
-				return decodeJSON(t, d, 0, `{"when":"2024-05-17T23:58:00.250Z","temp":{"out":"31.5"},"ok":true}`)
+			payload: func(t *testing.T) []byte {
+				return jsonPayload(0, `{"when":"2024-05-17T23:58:00.250Z","temp":{"out":"31.5"},"ok":true}`)
 			},
 			want: []Point{
 				{Series: "(none)", Field: "temp.out", Time: time.Date(2024, 5, 17, 23, 58, 0, 250e6, time.UTC), Value: 31.5},
@@ -235,8 +256,8 @@ func TestExtract(t *testing.T) {
 		},
 		{
 			name: "micros timestamp and a binary key",
-			rec: func(t *testing.T) schema.Record {
-				return decode(t, d, reg, microsID, map[string]any{"t": time.UnixMicro(1700000000123456).UTC(), "name": "m1", "v": 7})
+			payload: func(t *testing.T) []byte {
+				return encode(t, reg, microsID, map[string]any{"t": time.UnixMicro(1700000000123456).UTC(), "name": "m1", "v": 7})
 			},
 			key:    "\x00\x01",
 			want:   []Point{{Series: "0x0001", Field: "v", Time: time.UnixMicro(1700000000123456), Value: 7}},
@@ -244,88 +265,39 @@ func TestExtract(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := tc.rec(t)
+			payload := tc.payload(t)
 			var key []byte
 			if tc.key != "" {
 				key = []byte(tc.key)
 			}
-			got, src := New(tc.cfg).Extract(&rec, key, kafkaTime, nil)
-			if len(got) != len(tc.want) {
-				t.Fatalf("points:\n got %+v\nwant %+v", got, tc.want)
-			}
-			for i := range got {
-				if g, w := got[i], tc.want[i]; g.Series != w.Series || g.Field != w.Field || !g.Time.Equal(w.Time) || g.Value != w.Value || g.Null != w.Null {
-					t.Errorf("point %d = %+v, want %+v", i, g, w)
-				}
-			}
-			if src != tc.source {
-				t.Errorf("source = %+v, want %+v", src, tc.source)
-			}
-		})
-	}
-}
-
-// TestSensorFastPathAgrees checks SensorOK against the generic path: when
-// it accepts a writer schema, FromSensor on DecodeSensor's reading gives
-// exactly Extract's points.
-func TestSensorFastPathAgrees(t *testing.T) {
-	reg := newRegistry()
-	ctx := context.Background()
-	v1 := map[string]any{"timestamp": int64(1700000000999), "id": "sensor3", "value": 21.5}
-	v2 := map[string]any{"timestamp": time.UnixMilli(5).UTC(), "id": "sensor4", "value": 1.5, "unit": "K", "humidity": 40.0}
-	for _, tc := range []struct {
-		name   string
-		cfg    Config
-		id     int
-		value  map[string]any
-		key    string
-		wantOK bool
-	}{
-		{"v1 detected", Config{}, sensorV1ID, v1, "sensor3", true},
-		{"v1 without key", Config{}, sensorV1ID, v1, "", true},
-		{"v1 by id", Config{Series: "id"}, sensorV1ID, v1, "k", true},
-		{"v1 by key only", Config{Series: KeySeries}, sensorV1ID, v1, "", true},
-		{"v1 value chosen", Config{Values: []string{"value"}, Time: "timestamp"}, sensorV1ID, v1, "sensor3", true},
-		{"v1 at record time", Config{Time: RecordTime}, sensorV1ID, v1, "sensor3", false},
-		{"v2 has humidity", Config{}, sensorV2ID, v2, "sensor4", false},
-		{"v2 value only", Config{Values: []string{"value"}}, sensorV2ID, v2, "sensor4", true},
-		{"v2 humidity only", Config{Values: []string{"humidity"}}, sensorV2ID, v2, "sensor4", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
 			ex := New(tc.cfg)
-			d := schema.NewDecoder(reg, schema.WithSensorFilter(ex.SensorOK))
-			enc, err := schema.NewEncoder(tc.id, reg[tc.id].Schema)
+			rec, err := d.Decode(context.Background(), payload)
 			if err != nil {
 				t.Fatal(err)
 			}
-			payload, err := enc.Append(nil, tc.value)
-			if err != nil {
+			full, fullSrc := ex.Extract(&rec, key, kafkaTime, nil)
+			var p schema.Plotted
+			if err := schema.NewDecoder(reg, schema.WithSelection(ex.Selection)).DecodePlotted(context.Background(), payload, &p); err != nil {
 				t.Fatal(err)
 			}
-			var key []byte
-			if tc.key != "" {
-				key = []byte(tc.key)
-			}
-			var s schema.Sensor
-			_, err = d.DecodeSensor(ctx, payload, &s)
-			if ok := err == nil; ok != tc.wantOK {
-				t.Fatalf("fast path taken = %v (err %v), want %v", ok, err, tc.wantOK)
-			}
-			if err != nil && !errors.Is(err, schema.ErrNotSensor) {
-				t.Fatalf("DecodeSensor: %v", err)
-			}
-			rec, err := d.Decode(ctx, payload)
-			if err != nil {
-				t.Fatal(err)
-			}
-			generic, gsrc := ex.Extract(&rec, key, time.Time{}, nil)
-			if !tc.wantOK {
-				return
-			}
-			fast, fsrc := ex.FromSensor(s, key, nil)
-			if len(fast) != 1 || len(generic) != 1 || !reflect.DeepEqual(fast[0].Time.UnixMilli(), generic[0].Time.UnixMilli()) ||
-				fast[0].Series != generic[0].Series || fast[0].Field != generic[0].Field || fast[0].Value != generic[0].Value || fsrc != gsrc {
-				t.Errorf("fast %+v %+v\ngeneric %+v %+v", fast, fsrc, generic, gsrc)
+			plotted, plottedSrc := ex.Points(&p, key, kafkaTime, nil)
+			for _, way := range []struct {
+				name string
+				got  []Point
+				src  Source
+			}{{"Extract", full, fullSrc}, {"Points", plotted, plottedSrc}} {
+				got := way.got
+				if len(got) != len(tc.want) {
+					t.Fatalf("%s: points:\n got %+v\nwant %+v", way.name, got, tc.want)
+				}
+				for i := range got {
+					if g, w := got[i], tc.want[i]; g.Series != w.Series || g.Field != w.Field || !g.Time.Equal(w.Time) || g.Value != w.Value || g.Null != w.Null {
+						t.Errorf("%s: point %d = %+v, want %+v", way.name, i, g, w)
+					}
+				}
+				if way.src != tc.source {
+					t.Errorf("%s: source = %+v, want %+v", way.name, way.src, tc.source)
+				}
 			}
 		})
 	}

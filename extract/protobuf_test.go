@@ -116,22 +116,22 @@ func TestExtractProtobuf(t *testing.T) {
 	}
 }
 
-func TestFromProtobufSensor(t *testing.T) {
+func TestPointsProtobufSensor(t *testing.T) {
 	reg := registry{41: {ID: 41, Subject: "temperature-value", Version: 2, Schema: schema.SensorProto, Type: schema.FormatProtobuf}}
 	ex := New(Config{})
-	d := schema.NewDecoder(reg, schema.WithSensorFilter(ex.SensorOK))
+	d := schema.NewDecoder(reg, schema.WithSelection(ex.Selection))
 	payload, _ := schema.NewProtoSensorEncoder(41).AppendSensor(nil, schema.Sensor{Timestamp: 1700000000123, ID: "sensor2", Value: 3.5})
-	var s schema.Sensor
-	if _, err := d.DecodeSensor(context.Background(), payload, &s); err != nil {
-		t.Fatalf("the Protobuf sensor goes the fast path: %v", err)
+	var p schema.Plotted
+	if err := d.DecodePlotted(context.Background(), payload, &p); err != nil {
+		t.Fatal(err)
 	}
-	fast, _ := ex.FromSensor(s, []byte("sensor2"), nil)
+	fast, _ := ex.Points(&p, []byte("sensor2"), time.Time{}, nil)
 	rec, err := d.Decode(context.Background(), payload)
 	if err != nil {
 		t.Fatal(err)
 	}
 	slow, _ := ex.Extract(&rec, []byte("sensor2"), time.Time{}, nil)
 	if !reflect.DeepEqual(fast, slow) {
-		t.Fatalf("fast %+v and generic %+v disagree", fast, slow)
+		t.Fatalf("compiled %+v and generic %+v disagree", fast, slow)
 	}
 }

@@ -156,7 +156,7 @@ func TestClientHopsworks(t *testing.T) {
 		t.Fatalf("SchemaByID = %q, %v", s, err)
 	}
 	h.schemaGets.Store(0)
-	dec := NewDecoder(c2)
+	dec := newSensorDecoder(c2)
 	for range 3 {
 		if w, err := dec.Writer(ctx, id); err != nil || w.ID != id {
 			t.Fatalf("Decoder.Writer = %+v, %v", w, err)
@@ -194,8 +194,8 @@ func TestClientHopsworks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s Sensor
-	if _, err := NewDecoder(c2).DecodeSensor(ctx, payload, &s); err != nil || s.ID != "sensor1" {
-		t.Errorf("DecodeSensor via client = %+v, %v", s, err)
+	if _, err := decodeSensor(ctx, newSensorDecoder(c2), payload, &s); err != nil || s.ID != "sensor1" {
+		t.Errorf("DecodePlotted via client = %+v, %v", s, err)
 	}
 
 	t.Run("no key", func(t *testing.T) {
@@ -378,7 +378,7 @@ func TestClientNetworkErrors(t *testing.T) {
 			t.Errorf("err = %v, want retryable and no password", err)
 		}
 		// Through the decoder the error stays retryable.
-		_, err = NewDecoder(c).DecodeSensor(context.Background(), AppendHeader(nil, 1), &Sensor{})
+		_, err = decodeSensor(context.Background(), newSensorDecoder(c), AppendHeader(nil, 1), &Sensor{})
 		if !IsRetryable(err) || errors.Is(err, ErrUnknownSchema) {
 			t.Errorf("decoder err = %v, want retryable", err)
 		}
@@ -521,7 +521,7 @@ func TestSchemaByIDConcurrent(t *testing.T) {
 	}()
 	// The Decoder is the one cache of schemas by id: concurrent first uses
 	// of an id share one request.
-	dec := NewDecoder(c)
+	dec := newSensorDecoder(c)
 	runConcurrently(16, func() {
 		if w, err := dec.Writer(context.Background(), 5); err != nil || w.ID != 5 {
 			t.Errorf("Decoder.Writer = %+v, %v", w, err)

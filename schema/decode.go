@@ -81,16 +81,14 @@ type Record struct {
 
 // entry is everything the Decoder keeps per writer schema id.
 type entry struct {
-	id        int
-	format    Format
-	schema    avro.Schema // Avro only
-	name      string
-	root      *node // Avro only
-	writer    *Writer
-	sensor    *sensorPlan
-	sensorErr error
-	proto     *protoSchema // Protobuf only
-	err       error        // the schema could not be parsed or compiled, or is not decodable
+	id     int
+	format Format
+	schema avro.Schema // Avro only
+	name   string
+	root   *node // Avro only
+	writer *Writer
+	proto  *protoSchema // Protobuf only
+	err    error        // the schema could not be parsed or compiled, or is not decodable
 
 	plotOnce sync.Once
 	avroPlot atomic.Pointer[avroReader] // Avro only, compiled on first use
@@ -104,43 +102,29 @@ type call struct {
 	err  error
 }
 
-// maxInterned bounds the Decoder's table of sensor id strings.
-const maxInterned = 4096
-
 // Decoder decodes Confluent-framed payloads using the writer schema named by
 // each payload: Avro and, when its Source is an InfoSource, JSON Schema
 // (magic byte, id, JSON text). Plain JSON objects without a header are
 // decoded too. It is safe for concurrent use; schemas are fetched once per
 // id and kept.
 type Decoder struct {
-	src          Source
-	api          avro.API // own hamba configuration, unaffected by avro.Register elsewhere
-	sensorFilter func(*Writer) bool
-	choose       func(*Writer) Selection
-	plainOnce    sync.Once
-	plainPlot    *jsonShapes // readers of plain JSON records by shape
-	plain        *Writer     // the Writer of plain JSON records
-	file         *SchemaFile // every value is a bare body of this schema
+	src       Source
+	api       avro.API // own hamba configuration, unaffected by avro.Register elsewhere
+	choose    func(*Writer) Selection
+	plainOnce sync.Once
+	plainPlot *jsonShapes // readers of plain JSON records by shape
+	plain     *Writer     // the Writer of plain JSON records
+	file      *SchemaFile // every value is a bare body of this schema
 
 	entries atomic.Pointer[map[int]*entry] // copy-on-write, read without locks
 	last    atomic.Pointer[entry]          // the entry looked up last
-	ids     atomic.Pointer[map[string]string]
 
-	mu       sync.Mutex // guards writers of entries and ids, and inflight
+	mu       sync.Mutex // guards writers of entries, and inflight
 	inflight map[int]*call
 }
 
 // DecoderOption configures a Decoder.
 type DecoderOption func(*Decoder)
-
-// WithSensorFilter limits the sensor fast path to writer schemas for which
-// accept returns true; DecodeSensor answers ErrNotSensor for the others, so
-// that callers decode them generically (for instance because they have more
-// fields to plot or print than a Sensor holds). accept is called once per
-// schema id, with a schema that has the sensor's fields.
-func WithSensorFilter(accept func(*Writer) bool) DecoderOption {
-	return func(d *Decoder) { d.sensorFilter = accept }
-}
 
 // NewDecoder returns a Decoder that fetches writer schemas from src.
 func NewDecoder(src Source, opts ...DecoderOption) *Decoder {
@@ -221,69 +205,6 @@ func (d *Decoder) Decode(ctx context.Context, payload []byte) (Record, error) {
 		return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
 	}
 	return Record{SchemaID: id, Name: e.name, Fields: fields, Writer: e.writer}, nil
-}
-
-// DecodeSensor decodes a sensor reading from an Avro payload written with
-// any schema that has the fields timestamp (long or int), id (string) and
-// value (double, float, long or int); other fields are skipped. JSON
-// payloads, other schemas and those refused by WithSensorFilter give
-// ErrNotSensor: decode them with Decode. On error into is left untouched.
-func (d *Decoder) DecodeSensor(ctx context.Context, payload []byte, into *Sensor) (schemaID int, err error) {
-	if d.file != nil {
-		return 0, d.decodeFileSensor(payload, into)
-	}
-	if len(payload) > 0 && payload[0] != MagicByte && isPlainJSON(payload) {
-		return 0, fmt.Errorf("decode sensor: %w: plain JSON payload", ErrNotSensor)
-	}
-	id, body, err := ParseHeader(payload)
-	if err != nil {
-		return 0, fmt.Errorf("decode sensor: %w", err)
-	}
-	e, err := d.entry(ctx, id)
-	if err != nil {
-		return id, err
-	}
-	if e.err != nil {
-		return id, fmt.Errorf("decode sensor with schema %d: %w", id, e.err)
-	}
-	if e.format == FormatProtobuf {
-		return id, d.decodeProtoSensor(id, e, body, into)
-	}
-	if e.sensor == nil {
-		return id, fmt.Errorf("decode sensor with schema %d: %w", id, e.sensorErr)
-	}
-	var s Sensor
-	idBytes, err := e.sensor.run(body, &s)
-	if err != nil {
-		return id, fmt.Errorf("decode sensor with schema %d: %w", id, err)
-	}
-	s.ID = d.intern(idBytes)
-	*into = s
-	return id, nil
-}
-
-// intern returns b as a string, reusing earlier strings with the same bytes
-// so that decoding a known sensor id does not allocate.
-func (d *Decoder) intern(b []byte) string {
-	if m := d.ids.Load(); m != nil {
-		if s, ok := (*m)[string(b)]; ok {
-			return s
-		}
-	}
-	s := string(b)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	old := d.ids.Load()
-	if old != nil && len(*old) >= maxInterned {
-		return s
-	}
-	next := make(map[string]string, 1+lenOf(old))
-	if old != nil {
-		maps.Copy(next, *old)
-	}
-	next[s] = s
-	d.ids.Store(&next)
-	return s
 }
 
 func lenOf[K comparable, V any](m *map[K]V) int {
@@ -412,24 +333,16 @@ func (d *Decoder) newEntry(ctx context.Context, id int, info SubjectSchema) (*en
 	return e, nil
 }
 
-// finishEntry names an entry's writers and applies the sensor filter.
+// finishEntry names an entry's writers.
 func (d *Decoder) finishEntry(e *entry, id int, subject string, version int) {
 	if e.proto != nil {
 		for _, pm := range e.proto.byName {
 			pm.writer.ID, pm.writer.Subject, pm.writer.Version = id, subject, version
-			if pm.sensor != nil && d.sensorFilter != nil && !d.sensorFilter(pm.writer) {
-				pm.sensor = nil
-				pm.sensorErr = fmt.Errorf("%w: message %s goes to the generic path", ErrNotSensor, pm.desc.FullName())
-			}
 		}
 		return
 	}
 	if e.writer != nil {
 		e.writer.ID, e.writer.Subject, e.writer.Version = id, subject, version
-	}
-	if e.sensor != nil && d.sensorFilter != nil && !d.sensorFilter(e.writer) {
-		e.sensor = nil
-		e.sensorErr = fmt.Errorf("%w: record %s goes to the generic path", ErrNotSensor, e.name)
 	}
 }
 
@@ -448,7 +361,6 @@ func newAvroEntry(text string) *entry {
 		e.name = rec.FullName()
 		e.writer = describeAvro(rec)
 	}
-	e.sensor, e.sensorErr = newSensorPlan(s, root)
 	return e
 }
 
@@ -459,8 +371,7 @@ func newJSONEntry(text string) *entry {
 	if err != nil {
 		return &entry{err: err}
 	}
-	return &entry{format: FormatJSON, name: w.Name, writer: w,
-		sensorErr: fmt.Errorf("%w: JSON Schema payloads are decoded with Decode", ErrNotSensor)}
+	return &entry{format: FormatJSON, name: w.Name, writer: w}
 }
 
 // decodeProto decodes a Protobuf payload's body (message indexes, then the
@@ -479,27 +390,4 @@ func (d *Decoder) decodeProto(id int, e *entry, body []byte) (Record, error) {
 		return Record{}, fmt.Errorf("decode with schema %d: %w", id, err)
 	}
 	return Record{SchemaID: id, Name: pm.writer.Name, Fields: fields, Writer: pm.writer}, nil
-}
-
-// decodeProtoSensor reads a sensor reading from a Protobuf payload's body.
-func (d *Decoder) decodeProtoSensor(id int, e *entry, body []byte, into *Sensor) error {
-	idx, msg, err := ParseMessageIndexes(body)
-	if err != nil {
-		return fmt.Errorf("decode sensor with schema %d: %w", id, err)
-	}
-	pm, err := e.proto.message(idx)
-	if err != nil {
-		return fmt.Errorf("decode sensor with schema %d: %w", id, err)
-	}
-	if pm.sensor == nil {
-		return fmt.Errorf("decode sensor with schema %d: %w", id, pm.sensorErr)
-	}
-	var s Sensor
-	idBytes, err := pm.sensor.run(msg, &s)
-	if err != nil {
-		return fmt.Errorf("decode sensor with schema %d: %w", id, err)
-	}
-	s.ID = d.intern(idBytes)
-	*into = s
-	return nil
 }

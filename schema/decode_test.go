@@ -28,7 +28,7 @@ func sensorValues() []Sensor {
 	}
 }
 
-func TestDecodeSensorSchemas(t *testing.T) {
+func TestDecodePlottedSensorSchemas(t *testing.T) {
 	type sensorStruct struct {
 		Timestamp int64   `avro:"timestamp"`
 		ID        string  `avro:"id"`
@@ -42,19 +42,19 @@ func TestDecodeSensorSchemas(t *testing.T) {
 		{"tutorial", TutorialSensorSchema},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(&memSource{schemas: map[int]string{42: tc.schema}})
+			d := newSensorDecoder(&memSource{schemas: map[int]string{42: tc.schema}})
 			for _, want := range sensorValues() {
 				for _, v := range []any{
 					sensorStruct{want.Timestamp, want.ID, want.Value},
 					map[string]any{"timestamp": want.Timestamp, "id": want.ID, "value": want.Value},
 				} {
 					var got Sensor
-					id, err := d.DecodeSensor(context.Background(), frame(t, 42, tc.schema, v), &got)
+					id, err := decodeSensor(context.Background(), d, frame(t, 42, tc.schema, v), &got)
 					if err != nil {
-						t.Fatalf("DecodeSensor(%+v): %v", want, err)
+						t.Fatalf("DecodePlotted(%+v): %v", want, err)
 					}
 					if id != 42 || got != want {
-						t.Errorf("DecodeSensor = %d, %+v; want 42, %+v", id, got, want)
+						t.Errorf("DecodePlotted = %d, %+v; want 42, %+v", id, got, want)
 					}
 				}
 			}
@@ -82,7 +82,7 @@ func TestDecodeGenericSensor(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(&memSource{schemas: map[int]string{3: tc.schema}})
+			d := newSensorDecoder(&memSource{schemas: map[int]string{3: tc.schema}})
 			rec, err := d.Decode(context.Background(), frame(t, 3, tc.schema, map[string]any{"timestamp": ts, "id": "sensor2", "value": 1.25}))
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
@@ -100,12 +100,12 @@ func TestDecodeGenericSensor(t *testing.T) {
 	}
 }
 
-func TestDecodeSensorEvolved(t *testing.T) {
+func TestDecodePlottedSensorEvolved(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range evolvedSchemas() {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &memSource{schemas: map[int]string{7: tc.schema}}
-			d := NewDecoder(src)
+			d := newSensorDecoder(src)
 			parsed, err := parseSchema(tc.schema)
 			if err != nil {
 				t.Fatal(err)
@@ -121,11 +121,11 @@ func TestDecodeSensorEvolved(t *testing.T) {
 				}
 				payload := frame(t, 7, tc.schema, v)
 				var got Sensor
-				if _, err := d.DecodeSensor(context.Background(), payload, &got); err != nil {
-					t.Fatalf("DecodeSensor(%+v): %v", want, err)
+				if _, err := decodeSensor(context.Background(), d, payload, &got); err != nil {
+					t.Fatalf("DecodePlotted(%+v): %v", want, err)
 				}
 				if got != want {
-					t.Fatalf("DecodeSensor = %+v, want %+v", got, want)
+					t.Fatalf("DecodePlotted = %+v, want %+v", got, want)
 				}
 				// The generic path agrees with hamba/avro's own decoding.
 				rec, err := d.Decode(context.Background(), payload)
@@ -147,7 +147,7 @@ func TestDecodeSensorEvolved(t *testing.T) {
 	}
 }
 
-func TestDecodeSensorPromotedTypes(t *testing.T) {
+func TestDecodePlottedSensorPromotedTypes(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		schema string
@@ -180,9 +180,9 @@ func TestDecodeSensorPromotedTypes(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(&memSource{schemas: map[int]string{1: tc.schema}})
+			d := newSensorDecoder(&memSource{schemas: map[int]string{1: tc.schema}})
 			var got Sensor
-			if _, err := d.DecodeSensor(context.Background(), frame(t, 1, tc.schema, tc.value), &got); err != nil {
+			if _, err := decodeSensor(context.Background(), d, frame(t, 1, tc.schema, tc.value), &got); err != nil {
 				t.Fatal(err)
 			}
 			if got != tc.want {
@@ -192,66 +192,68 @@ func TestDecodeSensorPromotedTypes(t *testing.T) {
 	}
 }
 
-func TestDecodeSensorNotSensor(t *testing.T) {
+// TestDecodePlottedWithoutReading checks records whose writer schema lacks
+// the sensor's fields, or has them as other types: they decode, with what
+// is missing absent and what is of another kind unusable, and a
+// nullable id or a date timestamp are read as such.
+func TestDecodePlottedWithoutReading(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		schema  string
 		payload map[string]any
-		mention []string
+		series  State
+		value   State
+		time    State
 	}{
 		{
 			name:    "missing value",
 			schema:  `{"type":"record","name":"s","fields":[{"name":"timestamp","type":"long"},{"name":"id","type":"string"}]}`,
 			payload: map[string]any{"timestamp": int64(1), "id": "a"},
-			mention: []string{"no field value"},
+			series:  Set, value: Absent, time: Set,
 		},
 		{
 			name:    "missing timestamp and id",
 			schema:  `{"type":"record","name":"s","fields":[{"name":"value","type":"double"}]}`,
 			payload: map[string]any{"value": 1.0},
-			mention: []string{"no field timestamp", "no field id"},
+			series:  Absent, value: Set, time: Absent,
 		},
 		{
 			name:    "string value",
 			schema:  `{"type":"record","name":"s","fields":[{"name":"timestamp","type":"long"},{"name":"id","type":"string"},{"name":"value","type":"string"}]}`,
 			payload: map[string]any{"timestamp": int64(1), "id": "a", "value": "hot"},
-			mention: []string{"field value: type string"},
+			series:  Set, value: Unusable, time: Set,
 		},
 		{
 			name:    "nullable id",
 			schema:  `{"type":"record","name":"s","fields":[{"name":"timestamp","type":"long"},{"name":"id","type":["null","string"]},{"name":"value","type":"double"}]}`,
 			payload: map[string]any{"timestamp": int64(1), "id": "a", "value": 1.0},
-			mention: []string{"field id: type union"},
+			series:  Set, value: Set, time: Set,
 		},
 		{
 			name:    "date timestamp",
 			schema:  `{"type":"record","name":"s","fields":[{"name":"timestamp","type":{"type":"int","logicalType":"date"}},{"name":"id","type":"string"},{"name":"value","type":"double"}]}`,
 			payload: map[string]any{"timestamp": time.Unix(0, 0).UTC(), "id": "a", "value": 1.0},
-			mention: []string{"field timestamp: type int/date"},
+			series:  Set, value: Set, time: Set,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(&memSource{schemas: map[int]string{1: tc.schema}})
-			got := Sensor{ID: "untouched"}
-			_, err := d.DecodeSensor(context.Background(), frame(t, 1, tc.schema, tc.payload), &got)
-			if !errors.Is(err, ErrNotSensor) {
-				t.Fatalf("err = %v, want ErrNotSensor", err)
+			d := newSensorDecoder(&memSource{schemas: map[int]string{1: tc.schema}})
+			var p Plotted
+			if err := d.DecodePlotted(context.Background(), frame(t, 1, tc.schema, tc.payload), &p); err != nil {
+				t.Fatal(err)
 			}
-			for _, m := range tc.mention {
-				if !strings.Contains(err.Error(), m) {
-					t.Errorf("err %q does not mention %q", err, m)
-				}
-			}
-			if got.ID != "untouched" {
-				t.Errorf("into was modified: %+v", got)
+			if p.SeriesState != tc.series || p.Values[0].State != tc.value || p.TimeState != tc.time {
+				t.Errorf("series %d, value %d, time %d; want %d, %d, %d", p.SeriesState, p.Values[0].State, p.TimeState, tc.series, tc.value, tc.time)
 			}
 		})
 	}
 	t.Run("not a record", func(t *testing.T) {
-		d := NewDecoder(&memSource{schemas: map[int]string{1: `"string"`}})
+		d := newSensorDecoder(&memSource{schemas: map[int]string{1: `"string"`}})
 		payload := frame(t, 1, `"string"`, "x")
-		if _, err := d.DecodeSensor(context.Background(), payload, &Sensor{}); !errors.Is(err, ErrNotSensor) {
-			t.Errorf("DecodeSensor err = %v, want ErrNotSensor", err)
+		for name, err := range map[string]error{"DecodePlotted": d.DecodePlotted(context.Background(), payload, &Plotted{})} {
+			if err == nil || !strings.Contains(err.Error(), "not a record") {
+				t.Errorf("%s err = %v, want not a record", name, err)
+			}
 		}
 		if _, err := d.Decode(context.Background(), payload); err == nil || !strings.Contains(err.Error(), "not a record") {
 			t.Errorf("Decode err = %v, want not a record", err)
@@ -265,9 +267,9 @@ func decodeBoth(t *testing.T, d *Decoder, payload []byte) (sensorErr, genericErr
 	t.Helper()
 	sentinel := Sensor{Timestamp: 11, ID: "keep", Value: 22}
 	got := sentinel
-	_, sensorErr = d.DecodeSensor(context.Background(), payload, &got)
+	_, sensorErr = decodeSensor(context.Background(), d, payload, &got)
 	if sensorErr != nil && got != sentinel {
-		t.Errorf("failed DecodeSensor modified its target: %+v", got)
+		t.Errorf("failed DecodePlotted modified its target: %+v", got)
 	}
 	_, genericErr = d.Decode(context.Background(), payload)
 	return sensorErr, genericErr
@@ -319,7 +321,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"valid schema 2 body", body2(2, 2, 'x', 2, 1, 4, 0), nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(src)
+			d := newSensorDecoder(src)
 			sensorErr, genericErr := decodeBoth(t, d, tc.payload)
 			for _, err := range []error{sensorErr, genericErr} {
 				if tc.name == "valid schema 2 body" {
@@ -367,14 +369,14 @@ func TestDecodeTruncatedEverywhere(t *testing.T) {
 		}
 		payloads = append(payloads, frame(t, id, tc.schema, v))
 	}
-	d := NewDecoder(&memSource{schemas: schemas})
+	d := newSensorDecoder(&memSource{schemas: schemas})
 	for _, p := range payloads {
 		id, _, _ := ParseHeader(p)
 		t.Run(schemas[id][:min(40, len(schemas[id]))], func(t *testing.T) {
 			for n := 5; n < len(p); n++ {
 				sensorErr, genericErr := decodeBoth(t, d, p[:n])
 				if !errors.Is(sensorErr, ErrTruncated) {
-					t.Errorf("DecodeSensor of %d/%d bytes: err = %v, want ErrTruncated", n, len(p), sensorErr)
+					t.Errorf("DecodePlotted of %d/%d bytes: err = %v, want ErrTruncated", n, len(p), sensorErr)
 				}
 				if !errors.Is(genericErr, ErrTruncated) {
 					t.Errorf("Decode of %d/%d bytes: err = %v, want ErrTruncated", n, len(p), genericErr)
@@ -402,9 +404,9 @@ func TestDecodeSourceErrors(t *testing.T) {
 		{"plain error is unknown", errors.New("nope"), true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(&memSource{errs: map[int]error{5: tc.srcErr}})
+			d := newSensorDecoder(&memSource{errs: map[int]error{5: tc.srcErr}})
 			payload := append(AppendHeader(nil, 5), 0)
-			_, err := d.DecodeSensor(context.Background(), payload, &Sensor{})
+			_, err := decodeSensor(context.Background(), d, payload, &Sensor{})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -423,7 +425,7 @@ func TestDecodeSourceErrors(t *testing.T) {
 
 func TestDecoderFetchesOnce(t *testing.T) {
 	src := &memSource{schemas: map[int]string{1: SensorSchema, 70000: TutorialSensorSchema}, gate: make(chan struct{})}
-	d := NewDecoder(src)
+	d := newSensorDecoder(src)
 	p1 := frame(t, 1, SensorSchema, map[string]any{"timestamp": int64(5), "id": "a", "value": 1.0})
 	p2 := frame(t, 70000, TutorialSensorSchema, map[string]any{"timestamp": int64(6), "id": "b", "value": 2.0})
 	go func() {
@@ -438,7 +440,7 @@ func TestDecoderFetchesOnce(t *testing.T) {
 	runConcurrently(32, func() {
 		for _, p := range [][]byte{p1, p2, p1} {
 			var s Sensor
-			if _, err := d.DecodeSensor(context.Background(), p, &s); err != nil {
+			if _, err := decodeSensor(context.Background(), d, p, &s); err != nil {
 				errs <- err
 			}
 			if _, err := d.Decode(context.Background(), p); err != nil {
@@ -457,23 +459,23 @@ func TestDecoderFetchesOnce(t *testing.T) {
 
 func TestDecoderCancelledWaiter(t *testing.T) {
 	src := &memSource{schemas: map[int]string{1: SensorSchema}, gate: make(chan struct{})}
-	d := NewDecoder(src)
+	d := newSensorDecoder(src)
 	p := frame(t, 1, SensorSchema, map[string]any{"timestamp": int64(5), "id": "a", "value": 1.0})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := d.DecodeSensor(ctx, p, &Sensor{}); !errors.Is(err, context.Canceled) || IsRetryable(err) {
+	if _, err := decodeSensor(ctx, d, p, &Sensor{}); !errors.Is(err, context.Canceled) || IsRetryable(err) {
 		t.Errorf("cancelled decode: err = %v (retryable %v), want context.Canceled, not retryable", err, IsRetryable(err))
 	}
 	close(src.gate)
 	var s Sensor
-	if _, err := d.DecodeSensor(context.Background(), p, &s); err != nil || s.ID != "a" {
+	if _, err := decodeSensor(context.Background(), d, p, &s); err != nil || s.ID != "a" {
 		t.Errorf("decode after cancel: %+v, %v", s, err)
 	}
 }
 
 func TestDecodeRecursive(t *testing.T) {
 	const list = `{"type":"record","name":"node","fields":[{"name":"v","type":"long"},{"name":"next","type":["null","node"]}]}`
-	d := NewDecoder(&memSource{schemas: map[int]string{1: list}})
+	d := newSensorDecoder(&memSource{schemas: map[int]string{1: list}})
 	v := map[string]any{"v": int64(1), "next": map[string]any{"node": map[string]any{"v": int64(2), "next": nil}}}
 	rec, err := d.Decode(context.Background(), frame(t, 1, list, v))
 	if err != nil {
@@ -507,7 +509,7 @@ func TestDecodeGenericTypes(t *testing.T) {
 		"u1": "set", "u2": map[string]any{"x.inner": map[string]any{"z": 4}},
 		"date": time.Date(2024, 5, 6, 0, 0, 0, 0, time.UTC), "tm": 1500 * time.Millisecond,
 	}
-	d := NewDecoder(&memSource{schemas: map[int]string{1: s}})
+	d := newSensorDecoder(&memSource{schemas: map[int]string{1: s}})
 	rec, err := d.Decode(context.Background(), frame(t, 1, s, in))
 	if err != nil {
 		t.Fatal(err)

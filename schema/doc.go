@@ -7,13 +7,9 @@
 // only: the registry kafkaplot serves in-process lives in package embedded.
 //
 // Decoding always uses the writer schema named by the payload's id. The
-// sensor fast path (Decoder.DecodeSensor) reads the tutorial's sensor record
-// from any writer schema that has its three fields, skipping other fields by
-// walking the schema; the generic path (Decoder.Decode) returns every field in
-// hamba/avro's generic form. Both reject truncated bodies and trailing bytes,
-// which hamba/avro's Unmarshal alone does not.
-//
-// DecodePlotted reads only what a dashboard plots (WithSelection: the
+// generic path (Decoder.Decode) returns every field in hamba/avro's generic
+// form, rejecting truncated bodies and trailing bytes, which hamba/avro's
+// Unmarshal alone does not. DecodePlotted reads only what a dashboard plots (WithSelection: the
 // series, the values and the time, by dotted path) straight from the wire
 // bytes, with a reader compiled once per writer schema (Avro by id,
 // Protobuf by id and message index, JSON by the shape of its records),
@@ -35,8 +31,9 @@
 // FileDescriptorProto confluent-kafka-python registers) is compiled once per
 // id by bufbuild/protocompile with its references (when the Source is a
 // ReferenceSource) and the well-known types; Decode reads messages with
-// dynamicpb, DecodeSensor reads the sensor's three fields straight from the
-// wire. SensorProto and ProtoSensorEncoder write the sensor as Protobuf.
+// dynamicpb, DecodePlotted straight from the wire. The Encoder writes Avro
+// records (the tutorial's Sensor by hand); SensorProto and
+// ProtoSensorEncoder write the sensor as Protobuf.
 //
 // The package does not talk to Kafka, does not log, and keeps no global state:
 // the Decoder is the one cache of schemas by id (the Client keeps none).

@@ -34,7 +34,7 @@ func NewEncoder(id int, schemaText string) (*Encoder, error) {
 }
 
 // sensorWriteOrder returns the ops that write a Sensor with s, or nil when s
-// has other fields or types the fast path does not cover.
+// has other fields or types the hand-written path does not cover.
 func sensorWriteOrder(s avro.Schema) []op {
 	rec, ok := s.(*avro.RecordSchema)
 	if !ok || len(rec.Fields()) != 3 {

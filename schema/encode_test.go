@@ -84,7 +84,7 @@ func TestAppendSensorFallback(t *testing.T) {
 			t.Errorf("got %x, want %x", got, want)
 		}
 		var back Sensor
-		if _, err := NewDecoder(&memSource{schemas: map[int]string{2: withDefault}}).DecodeSensor(context.Background(), got, &back); err != nil || back != s {
+		if _, err := decodeSensor(context.Background(), newSensorDecoder(&memSource{schemas: map[int]string{2: withDefault}}), got, &back); err != nil || back != s {
 			t.Errorf("round trip = %+v, %v", back, err)
 		}
 	})
@@ -133,7 +133,7 @@ func TestEncoderAppend(t *testing.T) {
 	if enc.ID() != 77 {
 		t.Errorf("ID() = %d", enc.ID())
 	}
-	d := NewDecoder(&memSource{schemas: map[int]string{77: TutorialSensorSchema}})
+	d := newSensorDecoder(&memSource{schemas: map[int]string{77: TutorialSensorSchema}})
 	for _, tc := range []struct {
 		name string
 		v    any
@@ -147,7 +147,7 @@ func TestEncoderAppend(t *testing.T) {
 				t.Fatal(err)
 			}
 			var s Sensor
-			if _, err := d.DecodeSensor(context.Background(), payload, &s); err != nil || s != (Sensor{1, "sensor6", 4.46}) {
+			if _, err := decodeSensor(context.Background(), d, payload, &s); err != nil || s != (Sensor{1, "sensor6", 4.46}) {
 				t.Errorf("decoded %+v, %v", s, err)
 			}
 		})

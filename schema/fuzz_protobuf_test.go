@@ -85,7 +85,7 @@ func FuzzDecodeProtobuf(f *testing.F) {
 	for _, s := range fuzzProtoSeeds(f) {
 		f.Add(s)
 	}
-	d := NewDecoder(fuzzProtoSource())
+	d := newSensorDecoder(fuzzProtoSource())
 	ctx := context.Background()
 	for _, id := range []int{1, 2, 4, 5} { // compile outside the allocation bound
 		if _, err := d.Writer(ctx, id); err != nil {
@@ -97,7 +97,7 @@ func FuzzDecodeProtobuf(f *testing.F) {
 		var rec Record
 		var sensorErr, genericErr error
 		decode := func() {
-			_, sensorErr = d.DecodeSensor(ctx, payload, &s)
+			_, sensorErr = decodeSensor(ctx, d, payload, &s)
 			rec, genericErr = d.Decode(ctx, payload)
 		}
 		// TotalAlloc counts the whole process, the fuzzing engine's
@@ -113,13 +113,13 @@ func FuzzDecodeProtobuf(f *testing.F) {
 		}
 		if genericErr != nil {
 			if sensorErr == nil {
-				t.Fatalf("Decode failed (%v) but DecodeSensor succeeded with %+v", genericErr, s)
+				t.Fatalf("Decode failed (%v) but DecodePlotted succeeded with %+v", genericErr, s)
 			}
 			return
 		}
 		if sensorErr != nil {
-			if !errors.Is(sensorErr, ErrNotSensor) {
-				t.Fatalf("Decode succeeded but DecodeSensor failed: %v", sensorErr)
+			if !errors.Is(sensorErr, errNoReading) {
+				t.Fatalf("Decode succeeded but DecodePlotted failed: %v", sensorErr)
 			}
 			return
 		}

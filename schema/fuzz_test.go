@@ -77,23 +77,23 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
-	d := NewDecoder(&memSource{schemas: fuzzSchemas()})
+	d := newSensorDecoder(&memSource{schemas: fuzzSchemas()})
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		var s Sensor
-		_, sensorErr := d.DecodeSensor(ctx, payload, &s)
+		_, sensorErr := decodeSensor(ctx, d, payload, &s)
 		rec, genericErr := d.Decode(ctx, payload)
 		if genericErr != nil {
 			// A body the generic path refuses is refused by the sensor path
 			// too (for a sensor schema the two walk the same bytes).
 			if sensorErr == nil {
-				t.Fatalf("Decode failed (%v) but DecodeSensor succeeded with %+v", genericErr, s)
+				t.Fatalf("Decode failed (%v) but DecodePlotted succeeded with %+v", genericErr, s)
 			}
 			return
 		}
 		if sensorErr != nil {
-			if !errors.Is(sensorErr, ErrNotSensor) {
-				t.Fatalf("Decode succeeded but DecodeSensor failed: %v", sensorErr)
+			if !errors.Is(sensorErr, errNoReading) {
+				t.Fatalf("Decode succeeded but DecodePlotted failed: %v", sensorErr)
 			}
 			return
 		}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"sync"
@@ -121,4 +122,33 @@ func runConcurrently(n int, fn func()) {
 		wg.Go(fn)
 	}
 	wg.Wait()
+}
+
+// sensorSelection reads the tutorial sensor's three fields.
+func sensorSelection(*Writer) Selection {
+	return Selection{Series: "id", Values: []string{"value"}, Time: "timestamp"}
+}
+
+// newSensorDecoder is a Decoder whose compiled readers read the sensor's
+// fields.
+func newSensorDecoder(src Source, opts ...DecoderOption) *Decoder {
+	return NewDecoder(src, append(opts, WithSelection(sensorSelection))...)
+}
+
+// errNoReading reports a record without the sensor's three fields.
+var errNoReading = errors.New("no sensor reading in the record")
+
+// decodeSensor reads a sensor reading with DecodePlotted (d from
+// newSensorDecoder); into is untouched on error. The id is the record's
+// writer schema id.
+func decodeSensor(ctx context.Context, d *Decoder, payload []byte, into *Sensor) (int, error) {
+	var p Plotted
+	if err := d.DecodePlotted(ctx, payload, &p); err != nil {
+		return p.SchemaID, err
+	}
+	if p.SeriesState != Set || p.TimeState != Set || len(p.Values) != 1 || p.Values[0].State != Set {
+		return p.SchemaID, errNoReading
+	}
+	*into = Sensor{Timestamp: p.Time.UnixMilli(), ID: string(p.Series), Value: p.Values[0].Num}
+	return p.SchemaID, nil
 }

@@ -17,7 +17,8 @@ const maxDenseField = 256
 
 // errors of the Protobuf reader without context.
 var (
-	errProtoDecode = fmt.Errorf("%w: bad tag or field value", ErrMalformedProto)
+	errProtoTag    = fmt.Errorf("%w: bad field tag", ErrMalformedProto)
+	errProtoDecode = fmt.Errorf("%w: truncated or overlong field value", ErrMalformedProto)
 	errProtoDepth  = fmt.Errorf("%w: nested deeper than %d messages", ErrMalformedProto, maxProtoNesting)
 	errProtoString = fmt.Errorf("%w: string field is not valid UTF-8", ErrMalformedProto)
 	// errProtoWhole hands a record over to the full parser.
@@ -260,6 +261,17 @@ func protoDefault(fd protoreflect.FieldDescriptor) scalar {
 	return scalar{kind: sInt, i: fd.Default().Int()}
 }
 
+// wireType is the wire type of a scalar kind.
+func wireType(k protoreflect.Kind) protowire.Type {
+	switch k {
+	case protoreflect.Sfixed32Kind, protoreflect.Fixed32Kind, protoreflect.FloatKind:
+		return protowire.Fixed32Type
+	case protoreflect.Sfixed64Kind, protoreflect.Fixed64Kind, protoreflect.DoubleKind:
+		return protowire.Fixed64Type
+	}
+	return protowire.VarintType
+}
+
 // wireTypeOf is the wire type of one value of kind k.
 func wireTypeOf(k protoreflect.Kind) protowire.Type {
 	switch k {
@@ -311,7 +323,7 @@ func (g *protoProg) run(b []byte, depth int, p *Plotted, read bool) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 || num > protowire.MaxValidNumber {
-			return errProtoDecode
+			return errProtoTag
 		}
 		b = b[n:]
 		f := g.byNum(num)

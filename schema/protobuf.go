@@ -40,13 +40,11 @@ type protoSchema struct {
 
 // protoMessage is one message of a compiled schema.
 type protoMessage struct {
-	desc      protoreflect.MessageDescriptor
-	index     MessageIndexes
-	writer    *Writer
-	sensor    *protoSensorPlan
-	sensorErr error
-	plotOnce  sync.Once
-	plot      *protoReader // compiled on first use
+	desc     protoreflect.MessageDescriptor
+	index    MessageIndexes
+	writer   *Writer
+	plotOnce sync.Once
+	plot     *protoReader // compiled on first use
 }
 
 // message returns the message at the path m, or an error naming the path.
@@ -241,7 +239,6 @@ func newProtoSchema(fd protoreflect.FileDescriptor) *protoSchema {
 				continue
 			}
 			pm := &protoMessage{desc: md, index: NewMessageIndexes(idx...), writer: describeProto(md)}
-			pm.sensor, pm.sensorErr = newProtoSensorPlan(md)
 			p.byName[md.FullName()] = pm
 			walk(md.Messages(), idx)
 		}

@@ -221,7 +221,7 @@ func TestDecodeProtobufUser(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &protoSource{byID: map[int]regSchema{7: {typ: FormatProtobuf, text: tc.text, subject: "mytopic_protobuf-value", version: 1}}}
 			payload := protoFrame(t, src, 7, FirstMessage, map[string]any{"name": "Robert Zych", "favorite_color": "blue", "favorite_number": int64(42), "twitter_handle": "zychr"})
-			d := NewDecoder(src)
+			d := newSensorDecoder(src)
 			rec, err := d.Decode(context.Background(), payload)
 			if err != nil {
 				t.Fatal(err)
@@ -242,8 +242,8 @@ func TestDecodeProtobufUser(t *testing.T) {
 				t.Fatalf("fields %v, want %v", kinds, want)
 			}
 			var s Sensor
-			if _, err := d.DecodeSensor(context.Background(), payload, &s); !errors.Is(err, ErrNotSensor) {
-				t.Fatalf("DecodeSensor: %v, want ErrNotSensor", err)
+			if _, err := decodeSensor(context.Background(), d, payload, &s); !errors.Is(err, errNoReading) {
+				t.Fatalf("DecodePlotted: %v, want a record without a sensor reading", err)
 			}
 		})
 	}
@@ -351,7 +351,7 @@ func TestDecodeProtobufReferencesTimestampSecondMessage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := referencedSource()
 			payload := protoFrame(t, src, 4, tc.idx, tc.fields)
-			rec, err := NewDecoder(src).Decode(context.Background(), payload)
+			rec, err := newSensorDecoder(src).Decode(context.Background(), payload)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,7 +371,7 @@ func TestDecodeProtobufReferencesTimestampSecondMessage(t *testing.T) {
 
 func TestDescribeProtobuf(t *testing.T) {
 	src := referencedSource()
-	w, err := NewDecoder(src).Writer(context.Background(), 4)
+	w, err := newSensorDecoder(src).Writer(context.Background(), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,13 +415,13 @@ message sensor {
 		1: {typ: FormatProtobuf, text: SensorProto, subject: "temperature-value", version: 3},
 		2: {typ: FormatProtobuf, text: tsProto, subject: "temperature-value", version: 4},
 	}}
-	d := NewDecoder(src)
+	d := newSensorDecoder(src)
 	ctx := context.Background()
 	want := Sensor{Timestamp: 1700000000123, ID: "sensor4", Value: 35.45084971874737}
 	payload, _ := NewProtoSensorEncoder(1).AppendSensor(nil, want)
 	var s Sensor
-	if id, err := d.DecodeSensor(ctx, payload, &s); err != nil || id != 1 || s != want {
-		t.Fatalf("DecodeSensor = %+v, %d, %v", s, id, err)
+	if id, err := decodeSensor(ctx, d, payload, &s); err != nil || id != 1 || s != want {
+		t.Fatalf("DecodePlotted = %+v, %d, %v", s, id, err)
 	}
 	rec, err := d.Decode(ctx, payload)
 	if err != nil {
@@ -435,20 +435,12 @@ message sensor {
 	}
 
 	other := protoFrame(t, src, 2, FirstMessage, map[string]any{"note": "n", "timestamp": time.UnixMilli(1700000000123).UTC(), "id": "sensor1", "value": float32(2.5), "extra": []any{int32(1), int32(2)}})
-	if _, err := d.DecodeSensor(ctx, other, &s); err != nil || s != (Sensor{Timestamp: 1700000000123, ID: "sensor1", Value: 2.5}) {
+	if _, err := decodeSensor(ctx, d, other, &s); err != nil || s != (Sensor{Timestamp: 1700000000123, ID: "sensor1", Value: 2.5}) {
 		t.Fatalf("Timestamp sensor = %+v, %v", s, err)
 	}
 	zero, _ := NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{})
-	if _, err := d.DecodeSensor(ctx, zero, &s); err != nil || s != (Sensor{}) {
+	if _, err := decodeSensor(ctx, d, zero, &s); err != nil || s != (Sensor{}) {
 		t.Fatalf("all defaults = %+v, %v", s, err)
-	}
-
-	filtered := NewDecoder(src, WithSensorFilter(func(w *Writer) bool { return w.Version == 3 }))
-	if _, err := filtered.DecodeSensor(ctx, other, &s); !errors.Is(err, ErrNotSensor) {
-		t.Fatalf("filtered: %v, want ErrNotSensor", err)
-	}
-	if _, err := filtered.DecodeSensor(ctx, payload, &s); err != nil {
-		t.Fatalf("accepted by the filter: %v", err)
 	}
 }
 
@@ -475,7 +467,7 @@ func TestDecodeProtobufRejects(t *testing.T) {
 		{"import without references", infoOnly{src}, good, ErrNoReferences, `import "common.proto"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := NewDecoder(tc.src).Decode(context.Background(), tc.payload)
+			_, err := newSensorDecoder(tc.src).Decode(context.Background(), tc.payload)
 			if err == nil || (tc.is != nil && !errors.Is(err, tc.is)) || !bytes.Contains([]byte(err.Error()), []byte(tc.text)) {
 				t.Fatalf("err = %v, want %v containing %q", err, tc.is, tc.text)
 			}
@@ -488,7 +480,7 @@ func TestDecodeProtobufReferenceFetchRetried(t *testing.T) {
 	payload := protoFrame(t, src, 4, FirstMessage, map[string]any{"id": "x"})
 	src.refCalls = 0
 	src.refErr = fmt.Errorf("registry down: %w", context.DeadlineExceeded)
-	d := NewDecoder(src)
+	d := newSensorDecoder(src)
 	if _, err := d.Decode(context.Background(), payload); err == nil || !IsRetryable(err) {
 		t.Fatalf("err = %v, want a retryable error", err)
 	}

@@ -135,7 +135,7 @@ func (p *protoSchema) byMessageName(name string) (*protoMessage, error) {
 }
 
 // WithSchemaFile makes the Decoder read every value as a bare body written
-// with sf, without a Confluent header or a registry: Decode and DecodeSensor
+// with sf, without a Confluent header or a registry: Decode and DecodePlotted
 // take the whole payload as the body, and a value that does not fit is an
 // error naming the file.
 func WithSchemaFile(sf *SchemaFile) DecoderOption {
@@ -164,31 +164,4 @@ func (d *Decoder) decodeFile(payload []byte) (Record, error) {
 		return Record{}, fmt.Errorf("decode with schema file %s: %w", sf.Spec, err)
 	}
 	return Record{Name: sf.e.name, Fields: fields, Writer: sf.e.writer}, nil
-}
-
-// decodeFileSensor reads a sensor reading from a bare body.
-func (d *Decoder) decodeFileSensor(payload []byte, into *Sensor) error {
-	sf := d.file
-	var s Sensor
-	var idBytes []byte
-	var err error
-	switch {
-	case sf.pm != nil && sf.pm.sensor != nil && d.acceptsFile():
-		idBytes, err = sf.pm.sensor.run(payload, &s)
-	case sf.pm == nil && sf.e.sensor != nil && d.acceptsFile():
-		idBytes, err = sf.e.sensor.run(payload, &s)
-	default:
-		return fmt.Errorf("decode sensor with schema file %s: %w: decode with Decode", sf.Spec, ErrNotSensor)
-	}
-	if err != nil {
-		return fmt.Errorf("decode sensor with schema file %s: %w", sf.Spec, err)
-	}
-	s.ID = d.intern(idBytes)
-	*into = s
-	return nil
-}
-
-// acceptsFile applies the sensor filter to the schema file's writer.
-func (d *Decoder) acceptsFile() bool {
-	return d.sensorFilter == nil || d.sensorFilter(d.file.e.writer)
 }

@@ -31,7 +31,7 @@ func TestSchemaFileAvro(t *testing.T) {
 	}
 	framed := frame(t, 1, TutorialSensorSchema, map[string]any{"timestamp": int64(1700000000123), "id": "sensor3", "value": 21.5})
 	bare := framed[headerLen:]
-	d := NewDecoder(&memSource{}, WithSchemaFile(sf))
+	d := newSensorDecoder(&memSource{}, WithSchemaFile(sf))
 	ctx := context.Background()
 	rec, err := d.Decode(ctx, bare)
 	if err != nil {
@@ -47,8 +47,8 @@ func TestSchemaFileAvro(t *testing.T) {
 		t.Errorf("Writer(0) = %v, %v; want the file's writer", w, err)
 	}
 	var s Sensor
-	if id, err := d.DecodeSensor(ctx, bare, &s); err != nil || id != 0 || s != (Sensor{Timestamp: 1700000000123, ID: "sensor3", Value: 21.5}) {
-		t.Fatalf("DecodeSensor = %+v, %d, %v", s, id, err)
+	if id, err := decodeSensor(ctx, d, bare, &s); err != nil || id != 0 || s != (Sensor{Timestamp: 1700000000123, ID: "sensor3", Value: 21.5}) {
+		t.Fatalf("DecodePlotted = %+v, %d, %v", s, id, err)
 	}
 	for name, payload := range map[string][]byte{
 		"a framed value": framed,
@@ -58,13 +58,9 @@ func TestSchemaFileAvro(t *testing.T) {
 		if _, err := d.Decode(ctx, payload); err == nil || !strings.Contains(err.Error(), "decode with schema file "+filepath.Join(dir, "sensor.avsc")) {
 			t.Errorf("%s: Decode err = %v, want an error naming the file", name, err)
 		}
-		if _, err := d.DecodeSensor(ctx, payload, &s); err == nil || errors.Is(err, ErrNotSensor) {
-			t.Errorf("%s: DecodeSensor err = %v, want a decode error", name, err)
+		if _, err := decodeSensor(ctx, d, payload, &s); err == nil || !strings.Contains(err.Error(), "decode with schema file "+filepath.Join(dir, "sensor.avsc")) {
+			t.Errorf("%s: DecodePlotted err = %v, want an error naming the file", name, err)
 		}
-	}
-	filtered := NewDecoder(&memSource{}, WithSchemaFile(sf), WithSensorFilter(func(*Writer) bool { return false }))
-	if _, err := filtered.DecodeSensor(ctx, bare, &s); !errors.Is(err, ErrNotSensor) {
-		t.Errorf("filtered: %v, want ErrNotSensor", err)
 	}
 }
 
@@ -96,7 +92,7 @@ func TestSchemaFileProtobuf(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec, err := NewDecoder(&memSource{}, WithSchemaFile(sf)).Decode(ctx, tc.payload)
+			rec, err := newSensorDecoder(&memSource{}, WithSchemaFile(sf)).Decode(ctx, tc.payload)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,9 +113,9 @@ func TestSchemaFileProtobuf(t *testing.T) {
 		t.Fatal(err)
 	}
 	framed, _ := NewProtoSensorEncoder(1).AppendSensor(nil, Sensor{Timestamp: 5, ID: "sensor1", Value: 2.5})
-	d := NewDecoder(&memSource{}, WithSchemaFile(sf))
+	d := newSensorDecoder(&memSource{}, WithSchemaFile(sf))
 	var s Sensor
-	if _, err := d.DecodeSensor(ctx, framed[headerLen+1:], &s); err != nil || s != (Sensor{Timestamp: 5, ID: "sensor1", Value: 2.5}) {
+	if _, err := decodeSensor(ctx, d, framed[headerLen+1:], &s); err != nil || s != (Sensor{Timestamp: 5, ID: "sensor1", Value: 2.5}) {
 		t.Errorf("bare protobuf sensor = %+v, %v", s, err)
 	}
 	if _, err := d.Decode(ctx, framed); err == nil || !strings.Contains(err.Error(), "schema file") {

@@ -24,7 +24,7 @@ var (
 	ErrTruncated = errors.New("truncated avro body")
 	// ErrTrailingBytes reports bytes left over after the Avro record.
 	ErrTrailingBytes = errors.New("trailing bytes after avro record")
-	// ErrNotSensor reports a writer schema without the sensor's fields.
+	// ErrNotSensor reports a schema the Encoder cannot write a Sensor with.
 	ErrNotSensor = errors.New("schema is not a sensor record")
 	// ErrMalformed reports Avro data that no writer could have produced
 	// (bad union or enum index, negative length, overlong varint, a size

@@ -103,7 +103,7 @@ func TestDescribeAvro(t *testing.T) {
 }
 
 func TestRecordLookup(t *testing.T) {
-	d := NewDecoder(&memSource{schemas: map[int]string{1: nestedSchema}})
+	d := newSensorDecoder(&memSource{schemas: map[int]string{1: nestedSchema}})
 	in := map[string]any{
 		"at":       int64(1700000000123456),
 		"location": map[string]any{"lat": 59.3, "label": "Kista"},
@@ -263,14 +263,14 @@ func TestDecodeJSON(t *testing.T) {
 			want: Record{SchemaID: 1, Name: "sensor", Fields: map[string]any{
 				"timestamp": json.Number("1700000000123"), "id": "sensor3", "value": json.Number("21.5"), "note": nil}},
 			label:     "temperature-value v3 (JSON)",
-			sensorErr: ErrNotSensor,
+			sensorErr: nil,
 		},
 		{
 			name:      "plain json",
 			payload:   []byte(" \n{\"id\":\"sensor0\",\"value\":1,\"nested\":{\"a\":[1,true]}}"),
 			want:      Record{Fields: map[string]any{"id": "sensor0", "value": json.Number("1"), "nested": map[string]any{"a": []any{json.Number("1"), true}}}},
 			label:     "plain JSON",
-			sensorErr: ErrNotSensor,
+			sensorErr: errNoReading,
 		},
 		{
 			name:      "avro beside json",
@@ -284,18 +284,18 @@ func TestDecodeJSON(t *testing.T) {
 			payload:   jsonPayload(2, "\x00\x0a\x07sensor0"),
 			want:      Record{SchemaID: 2, Name: "Sensor", Fields: map[string]any{"id": "sensor0"}},
 			label:     "Sensor #2 (PROTOBUF)",
-			sensorErr: ErrNotSensor,
+			sensorErr: errNoReading,
 		},
-		{name: "protobuf truncated", payload: jsonPayload(2, "\x00\x0asensor"), err: ErrMalformedProto, mention: "schema 2", sensorErr: ErrNotSensor},
-		{name: "json array", payload: jsonPayload(1, `[1,2]`), err: ErrBadJSON, mention: "an array, not an object", sensorErr: ErrNotSensor},
-		{name: "json trailing", payload: jsonPayload(1, `{"a":1} {"b":2}`), err: ErrBadJSON, mention: "data after the object", sensorErr: ErrNotSensor},
-		{name: "json truncated", payload: jsonPayload(1, `{"a":`), err: ErrBadJSON, mention: "schema 1", sensorErr: ErrNotSensor},
-		{name: "plain json truncated", payload: []byte(`{"a":1`), err: ErrBadJSON, mention: "decode plain json", sensorErr: ErrNotSensor},
+		{name: "protobuf truncated", payload: jsonPayload(2, "\x00\x0asensor"), err: ErrMalformedProto, mention: "schema 2", sensorErr: ErrMalformedProto},
+		{name: "json array", payload: jsonPayload(1, `[1,2]`), err: ErrBadJSON, mention: "an array, not an object", sensorErr: ErrBadJSON},
+		{name: "json trailing", payload: jsonPayload(1, `{"a":1} {"b":2}`), err: ErrBadJSON, mention: "data after the object", sensorErr: ErrBadJSON},
+		{name: "json truncated", payload: jsonPayload(1, `{"a":`), err: ErrBadJSON, mention: "schema 1", sensorErr: ErrBadJSON},
+		{name: "plain json truncated", payload: []byte(`{"a":1`), err: ErrBadJSON, mention: "decode plain json", sensorErr: ErrBadJSON},
 		{name: "broken json schema", payload: jsonPayload(4, `{}`), mention: "parse json schema", sensorErr: nil},
 		{name: "not json, not framed", payload: []byte("hello"), err: ErrBadMagic, mention: "0x68", sensorErr: ErrBadMagic},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewDecoder(src)
+			d := newSensorDecoder(src)
 			got, err := d.Decode(context.Background(), tc.payload)
 			switch {
 			case tc.mention != "":
@@ -316,13 +316,13 @@ func TestDecodeJSON(t *testing.T) {
 					t.Errorf("Decode = %#v\nwant %#v", got, tc.want)
 				}
 			}
-			_, err = d.DecodeSensor(context.Background(), tc.payload, &Sensor{})
+			_, err = decodeSensor(context.Background(), d, tc.payload, &Sensor{})
 			if tc.sensorErr == nil && tc.mention == "" {
 				if err != nil {
-					t.Errorf("DecodeSensor: %v", err)
+					t.Errorf("DecodePlotted: %v", err)
 				}
 			} else if tc.sensorErr != nil && !errors.Is(err, tc.sensorErr) {
-				t.Errorf("DecodeSensor err = %v, want %v", err, tc.sensorErr)
+				t.Errorf("DecodePlotted err = %v, want %v", err, tc.sensorErr)
 			}
 		})
 	}
@@ -334,7 +334,7 @@ func TestDecoderWriter(t *testing.T) {
 		2: {ID: 2, Type: FormatProtobuf, Schema: "syntax"},
 		3: {ID: 3, Type: FormatAvro, Schema: testsupport.ClickSchema, Subject: "com.example.click", Version: 2},
 	}}
-	d := NewDecoder(src)
+	d := newSensorDecoder(src)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		id    int
@@ -362,33 +362,33 @@ func TestDecoderWriter(t *testing.T) {
 	}
 }
 
-func TestWithSensorFilter(t *testing.T) {
+func TestWithSelectionOncePerSchema(t *testing.T) {
 	const v2 = `{"type":"record","name":"sensor","fields":[{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"id","type":"string"},{"name":"value","type":"double"},{"name":"unit","type":"string","default":"C"},{"name":"humidity","type":"double","default":0}]}`
 	src := &memSource{schemas: map[int]string{1: SensorSchema, 2: v2}}
 	var asked []int
-	onlyThree := func(w *Writer) bool {
+	choose := func(w *Writer) Selection {
 		asked = append(asked, w.ID)
-		return len(w.Fields) == 3
+		sel := sensorSelection(w)
+		if _, ok := w.Field("humidity"); ok {
+			sel.Values = append(sel.Values, "humidity")
+		}
+		return sel
 	}
-	d := NewDecoder(src, WithSensorFilter(onlyThree))
+	d := NewDecoder(src, WithSelection(choose))
 	ctx := context.Background()
 	p1 := frame(t, 1, SensorSchema, map[string]any{"timestamp": int64(1), "id": "a", "value": 1.0})
 	p2 := frame(t, 2, v2, map[string]any{"timestamp": int64(2), "id": "b", "value": 2.0, "unit": "C", "humidity": 40.5})
 	for range 3 {
-		var s Sensor
-		if _, err := d.DecodeSensor(ctx, p1, &s); err != nil || s.ID != "a" {
-			t.Fatalf("v1 DecodeSensor = %+v, %v", s, err)
+		var p Plotted
+		if err := d.DecodePlotted(ctx, p1, &p); err != nil || string(p.Series) != "a" || len(p.Values) != 1 {
+			t.Fatalf("v1 = %+v, %v", p, err)
 		}
-		if _, err := d.DecodeSensor(ctx, p2, &s); !errors.Is(err, ErrNotSensor) || !strings.Contains(err.Error(), "generic path") {
-			t.Fatalf("v2 DecodeSensor err = %v, want ErrNotSensor from the filter", err)
-		}
-		rec, err := d.Decode(ctx, p2)
-		if err != nil || rec.Fields["humidity"] != 40.5 {
-			t.Fatalf("v2 Decode = %+v, %v", rec, err)
+		if err := d.DecodePlotted(ctx, p2, &p); err != nil || len(p.Values) != 2 || p.Values[1] != (Value{Num: 40.5, State: Set}) {
+			t.Fatalf("v2 = %+v, %v", p, err)
 		}
 	}
 	if !reflect.DeepEqual(asked, []int{1, 2}) {
-		t.Errorf("filter asked for %v, want once per schema [1 2]", asked)
+		t.Errorf("selection asked for %v, want once per schema [1 2]", asked)
 	}
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Performance, measured side by side on fresh embedded clusters (random free
 # loopback ports) and printed as one summary table:
-#   - Go benchmarks: BenchmarkDecode, BenchmarkIngest, BenchmarkFrame,
+#   - Go benchmarks: BenchmarkDecodePlotted, BenchmarkIngest, BenchmarkFrame,
 #     BenchmarkConsume, BenchmarkSend (-benchmem)
 #   - produce -d 0 --quiet rate; consume --until-end --quiet vs kcat on the
 #     same 1,000,000 records, both rates and the ratio, ROUNDS rounds
@@ -75,17 +75,21 @@ gobench() { # OUT ARGS...: a failed run leaves its metrics missing (not measured
   local out=$1; shift
   go test -run '^$' -benchmem "$@" >> "$out" 2>&1 || say "go test -bench $* failed: $(tail -n 3 "$out")"
 }
-gobench "$work/b_decode.txt" -bench '^(BenchmarkDecode|BenchmarkDecodeProtobuf)$' ./schema
+gobench "$work/b_decode.txt" -bench '^(BenchmarkDecodePlotted|BenchmarkDecodeProtobuf)$' ./schema
 gobench "$work/b_ui.txt" -bench '^(BenchmarkIngest|BenchmarkFrame)$' ./ui
 gobench "$work/b_stream.txt" -bench '^BenchmarkConsume$' -benchtime 5x ./stream
 gobench "$work/b_stream.txt" -bench '^BenchmarkSend$' ./stream
 gobench "$work/b_stream.txt" -bench '^BenchmarkHistory$' ./stream
 # metric FILE BENCH UNIT prints the value before UNIT on BENCH's line.
 metric() { awk -v b="$2" -v u="$3" '$1 ~ "^"b"(-[0-9]+)?$" {for (i=2;i<=NF;i++) if ($i==u) print $(i-1)}' "$1" | head -n1; }
-decode_ns=$(metric "$work/b_decode.txt" BenchmarkDecode/fixed ns/op)
-decode_allocs=$(metric "$work/b_decode.txt" BenchmarkDecode/fixed allocs/op)
-proto_ns=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/sensor ns/op)
-proto_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/sensor allocs/op)
+decode_ns=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/sensor ns/op)
+decode_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/sensor allocs/op)
+click_ns=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/click ns/op)
+click_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/click allocs/op)
+proto_ns=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/protobuf ns/op)
+proto_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/protobuf allocs/op)
+json_ns=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/json ns/op)
+json_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/json allocs/op)
 proto_generic_ns=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/generic ns/op)
 ingest_ns=$(metric "$work/b_ui.txt" BenchmarkIngest ns/op)
 frame_ns=$(metric "$work/b_ui.txt" BenchmarkFrame ns/op)
@@ -280,8 +284,10 @@ echo
 row "measure" "target" "result" "met"
 row "consume --until-end vs kcat, 1,000,000 records" ">= 1.0x kcat (every round)" "${ratio:-?}x (min ${ratio_min:-?}x): ${kp_rate:-?}/s vs ${kcat_rate:-?}/s" "$(check "$ratio_min" ">=" 1 "${why_ratio:-${why_throughput:-no round finished}}")"
 row "produce -e 125000 -d 0 --quiet" ">= 200,000/s" "${produce_rate:-?} events/s" "$(check "$produce_rate" ">=" 200000 "${why_throughput:-no round finished}")"
-row "BenchmarkDecode/fixed (wire path, struct)" "<= 200 ns, 0 alloc" "${decode_ns:-?} ns/op, ${decode_allocs:-?} allocs/op" "$(all "$(check "$decode_ns" "<=" 200 "$nobench")" "$(check "$decode_allocs" "==" 0 "$nobench")")"
-row "BenchmarkDecodeProtobuf/sensor (wire path)" "<= 500 ns" "${proto_ns:-?} ns/op, ${proto_allocs:-?} allocs/op (generic ${proto_generic_ns:-?} ns/op)" "$(check "$proto_ns" "<=" 500 "$nobench")"
+row "plotted fields: sensor (Avro, 3 fields)" "<= 60 ns, 0 alloc" "${decode_ns:-?} ns/op, ${decode_allocs:-?} allocs/op" "$(all "$(check "$decode_ns" "<=" 60 "$nobench")" "$(check "$decode_allocs" "==" 0 "$nobench")")"
+row "plotted fields: click (Avro, 9 fields)" "<= 100 ns, 0 alloc" "${click_ns:-?} ns/op, ${click_allocs:-?} allocs/op" "$(all "$(check "$click_ns" "<=" 100 "$nobench")" "$(check "$click_allocs" "==" 0 "$nobench")")"
+row "plotted fields: sensor (Protobuf)" "<= 500 ns, 0 alloc" "${proto_ns:-?} ns/op, ${proto_allocs:-?} allocs/op (dynamicpb ${proto_generic_ns:-?} ns/op)" "$(all "$(check "$proto_ns" "<=" 500 "$nobench")" "$(check "$proto_allocs" "==" 0 "$nobench")")"
+row "plotted fields: sensor (plain JSON)" "0 alloc" "${json_ns:-?} ns/op, ${json_allocs:-?} allocs/op" "$(check "$json_allocs" "==" 0 "$nobench")"
 row "BenchmarkFrame (2x8x2048 points at 200x50)" "<= 2 ms" "$( [ -n "$frame_ns" ] && ms "$frame_ns" || echo "?") ms/op" "$(check "$frame_ns" "<=" 2000000 "$nobench")"
 row "BenchmarkIngest" "" "${ingest_ns:-?} ns/event" "$(measured "$ingest_ns" "$nobench")"
 row "BenchmarkConsume (in-process kfake)" "" "${consume_ns:-?} ns/record" "$(measured "$consume_ns" "$nobench")"

@@ -73,13 +73,13 @@ func consumeAll(tb testing.TB, emb *testCluster, group string, highs []int64, wa
 		Conn:      Connection{Brokers: []string{emb.BrokerAddr()}},
 		Group:     group,
 		Topic:     emb.Topic(),
-		Decoder:   schema.NewDecoder(reg),
+		Decoder:   sensorDecoder(reg),
 		Heartbeat: testHeartbeat, Session: testSession, Rebalance: testRebalance,
 		OnRecords: func(_ context.Context, batch []Record) error {
 			var s int64
 			for i := range batch {
-				if batch[i].IsSensor {
-					s += int64(batch[i].Sensor.Value)
+				if isSensor(&batch[i]) {
+					s += int64(sensorIn(&batch[i]).Value)
 				}
 			}
 			count.Add(int64(len(batch)))

@@ -20,15 +20,30 @@ type Record struct {
 	Key       []byte
 	// Time is the record's Kafka timestamp.
 	Time time.Time
-	// SchemaID is the writer schema's registry id (0 if the header was bad).
+	// SchemaID is the writer schema's registry id (0 if the header was bad
+	// or the value has none).
 	SchemaID int
-	// Sensor holds the decoded sensor event when IsSensor is true.
-	Sensor   schema.Sensor
-	IsSensor bool
-	// Fields holds a generically decoded record that is not a sensor event.
+	// Plotted holds the fields the Decoder's selection names
+	// (schema.WithSelection), read by the compiled reader of the record's
+	// writer schema; unless ConsumerConfig.Full.
+	Plotted schema.Plotted
+	// Fields holds every field of the record when ConsumerConfig.Full.
 	Fields *schema.Record
 	// Err is the decode error; such a record is counted and shown, not plotted.
 	Err error
+}
+
+// grow extends records by one and returns it, zero but for the buffers of
+// the Plotted it reuses.
+func grow(records []Record) ([]Record, *Record) {
+	if len(records) < cap(records) {
+		records = records[:len(records)+1]
+	} else {
+		records = append(records, Record{})
+	}
+	r := &records[len(records)-1]
+	*r = Record{Plotted: r.Plotted}
+	return records, r
 }
 
 // Member is one member of the consumer group.
@@ -110,6 +125,10 @@ type ConsumerConfig struct {
 	Reset string
 	// Decoder decodes record values. Required.
 	Decoder *schema.Decoder
+	// Full decodes every field of each record (Decoder.Decode into
+	// Record.Fields), for printing them; default: only the selected ones
+	// (Decoder.DecodePlotted into Record.Plotted), for plotting.
+	Full bool
 	// Assignors are the partition assignment strategies offered to the
 	// group, in order of preference (see ParseAssignors). Default:
 	// DefaultAssignors.

@@ -2,7 +2,6 @@ package stream
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -22,8 +21,8 @@ type handlerError struct{ err error }
 
 func (e handlerError) Error() string { return e.err.Error() }
 
-// decode turns a fetched message into r, a zero Record in place in the
-// batch (neither is copied: both are large). A registry outage pauses the
+// decode turns a fetched message into r, a Record in place in the batch
+// (grow), reading its plotted fields or, with Full, all of them. A registry outage pauses the
 // partition here, retrying with backoff, rather than dropping the record.
 func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message, r *Record) {
 	r.Partition, r.Offset, r.Key, r.Time = partition, msg.Offset, msg.Key, msg.Time
@@ -35,21 +34,21 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message
 	backoff := newBackoff(200*time.Millisecond, 10*time.Second)
 	paused := false
 	for {
-		id, err := c.cfg.Decoder.DecodeSensor(ctx, msg.Value, &r.Sensor)
-		r.SchemaID = id
+		var err error
+		if c.cfg.Full {
+			var rec schema.Record
+			if rec, err = c.cfg.Decoder.Decode(ctx, msg.Value); err == nil {
+				r.SchemaID, r.Fields = rec.SchemaID, &rec
+			}
+		} else if err = c.cfg.Decoder.DecodePlotted(ctx, msg.Value, &r.Plotted); err == nil {
+			r.SchemaID = r.Plotted.SchemaID
+		}
 		if err == nil {
-			r.IsSensor = true
 			r.Err = nil
 			break
 		}
-		if errors.Is(err, schema.ErrNotSensor) {
-			rec, gerr := c.cfg.Decoder.Decode(ctx, msg.Value)
-			if gerr == nil {
-				r.Fields = &rec
-				r.Err = nil
-				break
-			}
-			err = gerr
+		if id, _, herr := schema.ParseHeader(msg.Value); herr == nil {
+			r.SchemaID = id // also of a record that cannot be decoded
 		}
 		r.Err = err
 		if !schema.IsRetryable(err) || ctx.Err() != nil {

@@ -90,7 +90,7 @@ func (o *offsetsSeen) config(brokers []string, registryURL, group string) Consum
 	o.seen = map[[2]int64]int{}
 	return ConsumerConfig{
 		Conn: Connection{Brokers: brokers, DialTimeout: time.Second}, Group: group, Topic: "temperature",
-		Decoder:   schema.NewDecoder(reg),
+		Decoder:   sensorDecoder(reg),
 		Heartbeat: testHeartbeat, Session: testSession, Rebalance: testRebalance,
 		OnRecords: func(_ context.Context, batch []Record) error {
 			o.mu.Lock()

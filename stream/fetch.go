@@ -103,8 +103,9 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 			if err != nil {
 				break
 			}
-			batch = append(batch, Record{})
-			c.decode(ctx, partition, &msg, &batch[len(batch)-1])
+			var r *Record
+			batch, r = grow(batch)
+			c.decode(ctx, partition, &msg, r)
 			if len(batch) == cap(batch) {
 				if err := handOn(); err != nil {
 					fetched.Close()

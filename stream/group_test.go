@@ -118,13 +118,13 @@ func groupConfig(brokers []string, group string, c *collector) ConsumerConfig {
 		Conn:      Connection{Brokers: brokers, ClientID: "kafkaplot-" + group},
 		Group:     group,
 		Topic:     "temperature",
-		Decoder:   schema.NewDecoder(reg),
+		Decoder:   sensorDecoder(reg),
 		Heartbeat: 250 * time.Millisecond, Session: 2 * time.Second, Rebalance: 3 * time.Second,
 		MaxWait: 100 * time.Millisecond,
 		OnRecords: func(_ context.Context, batch []Record) error {
 			c.mu.Lock()
 			defer c.mu.Unlock()
-			c.records = append(c.records, batch...)
+			c.records = append(c.records, kept(batch)...)
 			return nil
 		},
 		OnGroup: func(ev GroupEvent) {

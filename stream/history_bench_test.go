@@ -26,7 +26,7 @@ func BenchmarkHistory(b *testing.B) {
 	var read int64
 	c, err := NewConsumer(ConsumerConfig{
 		Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Group: "bench", Topic: emb.Topic(),
-		Decoder:   schema.NewDecoder(reg),
+		Decoder:   sensorDecoder(reg),
 		OnRecords: func(context.Context, []Record) error { return nil },
 		OnHistory: func(_ context.Context, h History) error {
 			read += int64(len(h.Records))
@@ -80,7 +80,7 @@ func BenchmarkReadRange(b *testing.B) {
 			for b.Loop() {
 				read.Store(0)
 				plan, err := ReadRange(context.Background(), RangeConfig{
-					Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic(), Decoder: schema.NewDecoder(reg),
+					Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic(), Decoder: sensorDecoder(reg),
 					From: from, To: from.Add(500 * time.Second), Budget: tt.budget,
 					OnRecords: func(_ context.Context, batch []Record) error {
 						read.Add(int64(len(batch)))

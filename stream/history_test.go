@@ -192,7 +192,7 @@ func TestHistoryOnAssignment(t *testing.T) {
 				}
 				keys := map[string]bool{}
 				for i, r := range got.Records {
-					if r.Err != nil || !r.IsSensor || r.Partition != p || r.Offset < got.From || r.Offset >= got.To {
+					if r.Err != nil || !isSensor(&r) || r.Partition != p || r.Offset < got.From || r.Offset >= got.To {
 						t.Fatalf("p%d record %d: %+v", p, i, r)
 					}
 					if i > 0 && r.Offset <= got.Records[i-1].Offset {

@@ -74,18 +74,18 @@ func TestPoisonCorpus(t *testing.T) {
 		{name: "trailing bytes", key: []byte("sensor0"), value: append(append([]byte{}, good...), 1, 2, 3), wantErr: schema.ErrTrailingBytes},
 		{name: "10 MB value", key: []byte("sensor0"), value: big, wantErr: schema.ErrMalformed},
 		{name: "non-UTF-8 key", key: []byte{0xff, 0xfe, 0x00}, value: sensor("sensor1", 1_700_000_000_001, 2), check: func(t *testing.T, r Record) {
-			if r.Sensor.ID != "sensor1" {
-				t.Errorf("id %q, want sensor1 from the value", r.Sensor.ID)
+			if sensorIn(&r).ID != "sensor1" {
+				t.Errorf("id %q, want sensor1 from the value", sensorIn(&r).ID)
 			}
 		}},
 		{name: "key that is not the id", key: []byte("somebody-else"), value: sensor("sensor2", 1_700_000_000_002, 3), check: func(t *testing.T, r Record) {
-			if r.Sensor.ID != "sensor2" {
-				t.Errorf("id %q, want sensor2 from the value", r.Sensor.ID)
+			if sensorIn(&r).ID != "sensor2" {
+				t.Errorf("id %q, want sensor2 from the value", sensorIn(&r).ID)
 			}
 		}},
 		{name: "NaN", key: []byte("sensor3"), value: sensor("sensor3", 1_700_000_000_003, math.NaN()), check: func(t *testing.T, r Record) {
-			if !math.IsNaN(r.Sensor.Value) {
-				t.Errorf("value %v, want NaN handed on (the UI counts it)", r.Sensor.Value)
+			if !math.IsNaN(sensorIn(&r).Value) {
+				t.Errorf("value %v, want NaN handed on (the UI counts it)", sensorIn(&r).Value)
 			}
 		}},
 		{name: "+Inf", key: []byte("sensor3"), value: sensor("sensor3", 1_700_000_000_004, math.Inf(1))},
@@ -130,8 +130,8 @@ func TestPoisonCorpus(t *testing.T) {
 	}
 	for i := range len(poison) + 1 {
 		r := byOffset[int64(2*i)]
-		if r.Err != nil || !r.IsSensor || r.Sensor.ID != "sensor0" {
-			t.Errorf("valid event at offset %d: err %v, sensor %v %+v", 2*i, r.Err, r.IsSensor, r.Sensor)
+		if r.Err != nil || !isSensor(&r) || sensorIn(&r).ID != "sensor0" {
+			t.Errorf("valid event at offset %d: err %v, sensor %v %+v", 2*i, r.Err, isSensor(&r), sensorIn(&r))
 		}
 	}
 	for i, pc := range poison {
@@ -143,11 +143,11 @@ func TestPoisonCorpus(t *testing.T) {
 					t.Errorf("err = %v, want %v", r.Err, pc.wantErr)
 				}
 			case pc.generic:
-				if r.Err != nil || r.IsSensor || r.Fields == nil {
-					t.Errorf("want a generic record, got err %v sensor %v fields %v", r.Err, r.IsSensor, r.Fields)
+				if r.Err != nil || isSensor(&r) {
+					t.Errorf("want a record of another type, got err %v sensor %v", r.Err, isSensor(&r))
 				}
 			default:
-				if r.Err != nil || !r.IsSensor {
+				if r.Err != nil || !isSensor(&r) {
 					t.Errorf("want a sensor record, got err %v", r.Err)
 				}
 			}

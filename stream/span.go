@@ -59,8 +59,9 @@ func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int
 			}
 			read++
 			cursor = msg.Offset + 1
-			chunk = append(chunk, Record{})
-			c.decode(ctx, partition, &msg, &chunk[len(chunk)-1])
+			var r *Record
+			chunk, r = grow(chunk)
+			c.decode(ctx, partition, &msg, r)
 			if len(chunk) == cap(chunk) {
 				sinkErr = flush()
 			}

@@ -30,7 +30,7 @@ func (r *rangeRead) config(t *testing.T, emb *testCluster, from, to time.Time, b
 		t.Fatal(err)
 	}
 	return RangeConfig{
-		Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic(), Decoder: schema.NewDecoder(reg),
+		Conn: Connection{Brokers: []string{emb.BrokerAddr()}}, Topic: emb.Topic(), Decoder: sensorDecoder(reg),
 		From: from, To: to, Budget: budget,
 		OnPlan: func(RangePlan) { r.mu.Lock(); r.plans++; r.mu.Unlock() },
 		OnRecords: func(_ context.Context, batch []Record) error {
@@ -39,10 +39,7 @@ func (r *rangeRead) config(t *testing.T, emb *testCluster, from, to time.Time, b
 			if r.plans != 1 || len(batch) > handOnChunk {
 				r.errs = append(r.errs, "records before the plan, or a batch over a chunk")
 			}
-			for _, rec := range batch {
-				rec.Key = append([]byte(nil), rec.Key...)
-				r.records = append(r.records, rec)
-			}
+			r.records = append(r.records, kept(batch)...)
 			return nil
 		},
 		OnProgress: func(read, total int64) {
@@ -100,15 +97,15 @@ func TestReadRange(t *testing.T) {
 			next := map[int]int64{}
 			lo, hi := tt.steps[1], tt.steps[0]
 			for _, rec := range r.records {
-				if rec.Err != nil || !rec.IsSensor {
+				if rec.Err != nil || !isSensor(&rec) {
 					t.Fatalf("record %+v", rec)
 				}
 				if prev, ok := next[rec.Partition]; ok && rec.Offset < prev {
 					t.Fatalf("p%d: offset %d after %d", rec.Partition, rec.Offset, prev)
 				}
 				next[rec.Partition] = rec.Offset + 1
-				perStep[rec.Sensor.Value]++
-				lo, hi = min(lo, rec.Sensor.Value), max(hi, rec.Sensor.Value)
+				perStep[sensorIn(&rec).Value]++
+				lo, hi = min(lo, sensorIn(&rec).Value), max(hi, sensorIn(&rec).Value)
 				if !tt.slicing.Whole() && rec.Time.Sub(tt.from)%tt.slicing.Every >= tt.slicing.Slice {
 					t.Fatalf("record at %v outside the slices", rec.Time)
 				}

@@ -33,7 +33,7 @@ type Options struct {
 	// and checked.
 	Settings connect.Settings
 	// DecoderOptions are the decoder's (connect.DecoderOptions); consume
-	// adds its own sensor filter.
+	// adds the plotted fields' selection when it prints only those.
 	DecoderOptions []schema.DecoderOption
 	// AssignorSetting names where the user chooses the assignors, for errors.
 	AssignorSetting string
@@ -54,11 +54,14 @@ type Options struct {
 // every record of the topic as a member of the consumer group.
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	s := o.Settings
-	decoderOpts := append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(onlySensorFields))
+	// Printing every field needs the full decode; rows and --quiet need
+	// only the plotted fields, read by the compiled reader.
+	full := o.Output == 0 && !o.Quiet
+	decoderOpts := o.DecoderOptions
 	var ex *extract.Extractor
-	if o.Output != 0 {
+	if !full {
 		ex = connect.Extractor(s.Cfg)
-		decoderOpts = append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))
+		decoderOpts = append(slices.Clip(o.DecoderOptions), schema.WithSelection(ex.Selection))
 	}
 	conn, reg, err := s.Clients(ctx)
 	if err != nil {
@@ -98,6 +101,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		Topic:           s.Cfg.Kafka.Topic,
 		Reset:           s.Cfg.Kafka.Consumer.AutoOffsetReset,
 		Decoder:         schema.NewDecoder(reg, decoderOpts...),
+		Full:            full,
 		Assignors:       s.Cfg.Kafka.Consumer.AssignmentStrategies(),
 		AssignorSetting: o.AssignorSetting,
 		OnRecords: func(_ context.Context, batch []stream.Record) error {
@@ -174,13 +178,15 @@ func (p *recordPrinter) print(batch []stream.Record) error {
 		if p.quiet {
 			continue
 		}
-		switch {
-		case r.IsSensor:
-			fmt.Fprintf(p.out, "Event record %s: id: %s\n\ttimestamp: %s\n\tvalue: %s\n\n",
-				r.Key, r.Sensor.ID, time.UnixMilli(r.Sensor.Timestamp).Format("2006-01-02 15:04:05.000"), pythonFloat(r.Sensor.Value))
-		case r.Fields != nil:
-			printGeneric(p.out, r.Key, r.Fields)
+		if r.Fields == nil {
+			continue
 		}
+		if s, ok := tutorialSensor(r.Fields); ok {
+			fmt.Fprintf(p.out, "Event record %s: id: %s\n\ttimestamp: %s\n\tvalue: %s\n\n",
+				r.Key, s.ID, time.UnixMilli(s.Timestamp).Format("2006-01-02 15:04:05.000"), pythonFloat(s.Value))
+			continue
+		}
+		printGeneric(p.out, r.Key, r.Fields)
 	}
 	if p.rows != nil && !p.quiet {
 		if err := p.rows.Flush(); err != nil {
@@ -215,10 +221,49 @@ func pythonFloat(v float64) string {
 	return fixed
 }
 
-// onlySensorFields keeps the tutorial's way of printing to writer schemas
-// with exactly the sensor's three fields; records of an evolved schema are
-// printed generically, with all their fields.
-func onlySensorFields(w *schema.Writer) bool { return len(w.Fields) == 3 }
+// tutorialSensor returns the reading of a record whose writer schema has
+// exactly the tutorial sensor's three fields (Avro or Protobuf): a
+// timestamp (epoch milliseconds, a timestamp type), an id string and a
+// number value. Those are printed the tutorial's way; records of an evolved
+// schema are printed generically, with all their fields.
+func tutorialSensor(rec *schema.Record) (schema.Sensor, bool) {
+	if rec.Writer == nil || len(rec.Writer.Fields) != 3 || rec.Writer.Format == schema.FormatJSON {
+		return schema.Sensor{}, false
+	}
+	var s schema.Sensor
+	switch ts := rec.Fields["timestamp"].(type) {
+	case int64:
+		s.Timestamp = ts
+	case int:
+		s.Timestamp = int64(ts)
+	case int32:
+		s.Timestamp = int64(ts)
+	case time.Time:
+		s.Timestamp = ts.UnixMilli()
+	default:
+		return s, false
+	}
+	id, ok := rec.Fields["id"].(string)
+	if !ok {
+		return s, false
+	}
+	s.ID = id
+	switch v := rec.Fields["value"].(type) {
+	case float64:
+		s.Value = v
+	case float32:
+		s.Value = float64(v)
+	case int64:
+		s.Value = float64(v)
+	case int:
+		s.Value = float64(v)
+	case int32:
+		s.Value = float64(v)
+	default:
+		return s, false
+	}
+	return s, true
+}
 
 // printGeneric prints a record of any schema: a title naming the writer
 // schema, then one "path: value" line per field (nested records by dotted
@@ -237,13 +282,9 @@ func printGeneric(out io.Writer, key []byte, rec *schema.Record) {
 
 // row writes a row for every value record r plots.
 func (p *recordPrinter) row(r *stream.Record) error {
-	switch {
-	case r.IsSensor:
-		p.points, _ = p.ex.FromSensor(r.Sensor, r.Key, p.points[:0])
-	case r.Fields != nil:
-		p.points, _ = p.ex.Extract(r.Fields, r.Key, r.Time, p.points[:0])
-	default:
-		p.points = p.points[:0]
+	p.points = p.points[:0]
+	if r.Plotted.Selection != nil {
+		p.points, _ = p.ex.Points(&r.Plotted, r.Key, r.Time, p.points)
 	}
 	if len(p.points) == 0 {
 		p.unplotted++

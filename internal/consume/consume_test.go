@@ -49,8 +49,10 @@ func TestPythonFloat(t *testing.T) {
 func TestRows(t *testing.T) {
 	at := time.Date(2026, 12, 6, 5, 40, 0, 0, time.UTC)
 	sensor := func(p int, off int64, id string, v float64) stream.Record {
-		return stream.Record{Partition: p, Offset: off, Key: []byte(id), IsSensor: true,
-			Sensor: schema.Sensor{ID: id, Timestamp: at.Add(time.Duration(off) * time.Second).UnixMilli(), Value: v}}
+		return stream.Record{Partition: p, Offset: off, Key: []byte(id), Plotted: schema.Plotted{
+			Selection: &schema.Selection{Series: "id", Values: []string{"value"}, Time: "timestamp"},
+			Values:    []schema.Value{{Num: v, State: schema.Set}}, Series: []byte(id), SeriesState: schema.Set,
+			Time: at.Add(time.Duration(off) * time.Second), TimeState: schema.Set}}
 	}
 	batch := []stream.Record{
 		sensor(0, 0, "sensor1", 50.125),

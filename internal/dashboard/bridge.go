@@ -140,15 +140,11 @@ func (b *Bridge) convert(ctx context.Context, batch []stream.Record) {
 		case r.Err != nil:
 			b.errs = append(b.errs, ui.DecodeError{Partition: r.Partition, Offset: r.Offset, Err: r.Err.Error()})
 			continue
-		case r.IsSensor:
-			b.points, src = b.ex.FromSensor(r.Sensor, r.Key, b.points[:0])
-			b.count(ctx, r.SchemaID, nil)
-		case r.Fields != nil:
-			b.points, src = b.ex.Extract(r.Fields, r.Key, r.Time, b.points[:0])
-			b.count(ctx, r.Fields.SchemaID, r.Fields.Writer)
-		default:
+		case r.Plotted.Selection == nil:
 			continue
 		}
+		b.points, src = b.ex.Points(&r.Plotted, r.Key, r.Time, b.points[:0])
+		b.count(ctx, r.SchemaID, r.Plotted.Writer)
 		if len(b.points) == 0 {
 			b.unplotted++
 			b.changed = true
@@ -187,8 +183,7 @@ func (b *Bridge) add(r *stream.Record, pts []extract.Point) {
 	}
 }
 
-// count adds a record to its writer schema's count; w may be nil for a
-// record from the sensor fast path.
+// count adds a record to its writer schema's count.
 func (b *Bridge) count(ctx context.Context, id int, w *schema.Writer) {
 	b.recordSeen, b.plotDirty = true, true
 	if b.last != nil && b.last.id == id {

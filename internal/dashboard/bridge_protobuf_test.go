@@ -40,7 +40,7 @@ func TestBridgeProtobufUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex := connect.Extractor(config.Default())
-	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
+	dec := schema.NewDecoder(c, schema.WithSelection(ex.Selection))
 	start := time.Date(2024, 5, 17, 12, 0, 0, 0, time.UTC)
 	var records []stream.Record
 	for i, name := range []string{"Robert Zych", "Ada", "Robert Zych"} {

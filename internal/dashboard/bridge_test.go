@@ -43,27 +43,25 @@ func testRegistry(t *testing.T) *schema.Client {
 	return c
 }
 
-// decodeLikeConsumer decodes a value as stream's consumer does: the sensor
-// fast path first, the generic decoder for other schemas.
+// decodeLikeConsumer decodes a value as stream's consumer does for the
+// dashboard: the plotted fields, with the reader compiled for its schema.
 func decodeLikeConsumer(dec *schema.Decoder, partition int, offset int64, key string, value []byte, ts time.Time) stream.Record {
-	ctx := context.Background()
 	r := stream.Record{Partition: partition, Offset: offset, Key: []byte(key), Time: ts}
-	id, err := dec.DecodeSensor(ctx, value, &r.Sensor)
-	r.SchemaID = id
-	if err == nil {
-		r.IsSensor = true
-		return r
+	if r.Err = dec.DecodePlotted(context.Background(), value, &r.Plotted); r.Err == nil {
+		r.SchemaID = r.Plotted.SchemaID
 	}
-	if errors.Is(err, schema.ErrNotSensor) {
-		rec, gerr := dec.Decode(ctx, value)
-		if gerr == nil {
-			r.Fields = &rec
-			return r
-		}
-		err = gerr
-	}
-	r.Err = err
 	return r
+}
+
+// sensorSelection is what the dashboard reads of the tutorial's sensor.
+var sensorSelection = schema.Selection{Series: "id", Values: []string{"value"}, Time: "timestamp"}
+
+// sensorRecord is a consumed tutorial sensor record, as the compiled
+// reader leaves it.
+func sensorRecord(partition int, offset int64, s schema.Sensor) stream.Record {
+	return stream.Record{Partition: partition, Offset: offset, Key: []byte(s.ID), SchemaID: 1, Plotted: schema.Plotted{
+		SchemaID: 1, Selection: &sensorSelection, Values: []schema.Value{{Num: s.Value, State: schema.Set}},
+		Series: []byte(s.ID), SeriesState: schema.Set, Time: time.UnixMilli(s.Timestamp), TimeState: schema.Set}}
 }
 
 // collect is a bridge's send function that keeps the messages.
@@ -163,21 +161,18 @@ func dashboardView(msgs []tea.Msg, now time.Time, w, h int) string {
 func TestBridgeMixedSchemasGolden(t *testing.T) {
 	c := testRegistry(t)
 	ex := connect.Extractor(config.Default())
-	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
+	dec := schema.NewDecoder(c, schema.WithSelection(ex.Selection))
 	start := time.Date(2024, 5, 17, 23, 58, 0, 0, time.UTC)
 	records := mixedTopic(t, c, dec, start)
 
-	var sensorPath, generic int
+	read := 0
 	for _, r := range records {
-		switch {
-		case r.IsSensor:
-			sensorPath++
-		case r.Fields != nil:
-			generic++
+		if r.Err == nil {
+			read++
 		}
 	}
-	if sensorPath != 320 || generic != 320 {
-		t.Errorf("fast path %d, generic %d records; want v1 and Protobuf (320) on the fast path, v2 and JSON (320) generic", sensorPath, generic)
+	if read != 640 {
+		t.Errorf("%d records read; want every sensor v1, v2, JSON and Protobuf record (640)", read)
 	}
 
 	var sent collect
@@ -254,7 +249,7 @@ func TestBridgeClicks(t *testing.T) {
 	cfg := config.Default()
 	cfg.Plot.Series, cfg.Plot.Value = "creative_id", []string{"cost"}
 	ex := connect.Extractor(cfg)
-	dec := schema.NewDecoder(c, schema.WithSensorFilter(ex.SensorOK))
+	dec := schema.NewDecoder(c, schema.WithSelection(ex.Selection))
 	gen := testsupport.ClickGen{Start: time.Date(2024, 5, 17, 23, 59, 0, 0, time.UTC)}
 	var records []stream.Record
 	for i := range 200 {
@@ -310,8 +305,7 @@ func BenchmarkBridgeSensors(b *testing.B) {
 	sensors := simulate.TutorialSensors()
 	for i := range batch {
 		s := sensors[i%len(sensors)]
-		batch[i] = stream.Record{Offset: int64(i), Key: []byte(s.ID), SchemaID: 1, IsSensor: true,
-			Sensor: schema.Sensor{Timestamp: start.Add(time.Duration(i) * time.Millisecond).UnixMilli(), ID: s.ID, Value: s.Clean(float64(i))}}
+		batch[i] = sensorRecord(0, int64(i), schema.Sensor{Timestamp: start.Add(time.Duration(i) * time.Millisecond).UnixMilli(), ID: s.ID, Value: s.Clean(float64(i))})
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -406,8 +400,7 @@ func TestBridgeKeepsOrder(t *testing.T) {
 		}
 	}, connect.Extractor(config.Default()), nil)
 	rec := func(p int, off int64) stream.Record {
-		return stream.Record{Partition: p, Offset: off, Key: []byte("sensor0"), IsSensor: true,
-			Sensor: schema.Sensor{ID: "sensor0", Timestamp: 1_700_000_000_000 + off, Value: 1}}
+		return sensorRecord(p, off, schema.Sensor{ID: "sensor0", Timestamp: 1_700_000_000_000 + off, Value: 1})
 	}
 	ctx := context.Background()
 	if err := br.Records(ctx, []stream.Record{rec(0, 40)}); err != nil {

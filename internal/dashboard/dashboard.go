@@ -187,7 +187,7 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send = program.Send
 	ex := connect.Extractor(cfg)
-	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))...)
+	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSelection(ex.Selection))...)
 	return &session{
 		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer),
 		decoder: decoder, screen: screen, closeKeyboard: closeKeyboard,

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -101,12 +102,14 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 		finished int // partitions whose history is sent whole
 		sliced   stream.Slicing
 	)
+	ex := extract.New(extract.Config{})
+	var points []extract.Point
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn:      conn,
 		Group:     fmt.Sprintf("backfill-%d-%d", os.Getpid(), time.Now().UnixNano()),
 		Topic:     *topic,
 		Reset:     stream.ResetLatest,
-		Decoder:   schema.NewDecoder(reg),
+		Decoder:   schema.NewDecoder(reg, schema.WithSelection(ex.Selection)),
 		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,
 		History:       *span + 10*time.Second,
 		HistoryBudget: *budget,
@@ -134,11 +137,18 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 				return nil
 			}
 			msg := ui.HistoryMsg{Partition: h.Partition, Events: make([]ui.Event, 0, len(h.Records))}
-			for _, r := range h.Records {
-				if r.IsSensor {
-					msg.Events = append(msg.Events, ui.Event{Partition: r.Partition, Offset: r.Offset, Series: r.Sensor.ID, Time: time.UnixMilli(r.Sensor.Timestamp), Value: r.Sensor.Value})
+			mu.Lock()
+			for i := range h.Records {
+				r := &h.Records[i]
+				if r.Err != nil {
+					continue
+				}
+				points, _ = ex.Points(&r.Plotted, r.Key, r.Time, points[:0])
+				for _, p := range points {
+					msg.Events = append(msg.Events, ui.Event{Partition: r.Partition, Offset: r.Offset, Series: p.Series, Field: p.Field, Time: p.Time, Value: p.Value, Gap: p.Null})
 				}
 			}
+			mu.Unlock()
 			program.Send(msg)
 			return nil
 		},

@@ -66,7 +66,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	ex := connect.Extractor(s.Cfg)
-	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSensorFilter(ex.SensorOK))...)
+	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSelection(ex.Selection))...)
 
 	span := o.To.Sub(o.From)
 	st := chart.NewStore(s.Cfg.Plot.Points)
@@ -204,13 +204,10 @@ func (f *folder) records(_ context.Context, batch []stream.Record) error {
 			f.decodeErrs++
 			f.lastErr = fmt.Sprintf("partition %d offset %d: %v", r.Partition, r.Offset, r.Err)
 			continue
-		case r.IsSensor:
-			f.points, _ = f.ex.FromSensor(r.Sensor, r.Key, f.points[:0])
-		case r.Fields != nil:
-			f.points, _ = f.ex.Extract(r.Fields, r.Key, r.Time, f.points[:0])
-		default:
+		case r.Plotted.Selection == nil:
 			continue
 		}
+		f.points, _ = f.ex.Points(&r.Plotted, r.Key, r.Time, f.points[:0])
 		for _, p := range f.points {
 			if !p.Null {
 				f.values++

@@ -102,7 +102,7 @@ func (p *lagPart) startAt(offset int64) (stamp, bool) {
 
 // fill sets Behind and BehindKnown of every partition in stats, fetching
 // the timestamps it lacks where a partition's fetch is due; until then a
-// partition keeps the value it had. Partitions without a committed offset
+// partition behind keeps the value it had while behind. Partitions without a committed offset
 // stay unknown; those without lag are 0 behind.
 func (l *lagClock) fill(ctx context.Context, stats []PartitionOffsets) {
 	type job struct {
@@ -181,12 +181,17 @@ func (l *lagClock) fill(ctx context.Context, stats []PartitionOffsets) {
 		p := l.part(s.Partition)
 		switch {
 		case s.Committed >= s.High:
-			p.behind, p.known = 0, true
+			// No lag: 0 behind, which does not stand for a lag to come.
+			s.Behind, s.BehindKnown = 0, true
+			p.known = false
+			continue
 		case p.next.offset == s.Committed && p.newest.offset >= s.Committed:
 			p.behind, p.known = max(p.newest.time.Sub(p.next.time), 0), true
 		}
 		// Until a due fetch tells the new value, the last one stands.
-		s.Behind, s.BehindKnown = p.behind, p.known
+		if p.known {
+			s.Behind, s.BehindKnown = p.behind, true
+		}
 	}
 }
 

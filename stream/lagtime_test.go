@@ -62,6 +62,9 @@ func TestLagClockFill(t *testing.T) {
 		{name: "2s later: the newest is fetched", advance: time.Second, committed: 12, high: 20, wantBehind: 7 * time.Second, wantKnown: true, wantFetched: []int64{19}},
 		{name: "newest known: no fetch", advance: 3 * time.Second, committed: 12, high: 20, wantBehind: 7 * time.Second, wantKnown: true},
 		{name: "it commits 20: caught up", advance: time.Second, committed: 20, high: 20, wantKnown: true},
+		{name: "behind again: fetched", advance: time.Second, committed: 20, high: 30, wantBehind: 3 * time.Second, wantKnown: true, wantFetched: []int64{20}},
+		{name: "caught up at 30", advance: time.Second, committed: 30, high: 30, wantKnown: true},
+		{name: "behind, not fetched yet: unknown, not the 0 of no lag", committed: 30, high: 35},
 	}
 	for _, s := range steps {
 		now = now.Add(s.advance)

@@ -69,7 +69,7 @@ func TestTimelineGolden(t *testing.T) {
 			view := m.View()
 			checkFrame(t, view, size.w, size.h)
 			plain := ansi.Strip(view)
-			for _, want := range []string{"group timeline of kafkaplot", "p0", "p1", "kafkaplot (here)", "rdkafka", "stalled", "g5", "g6"} {
+			for _, want := range []string{"group timeline of kafkaplot", "p0", "p1", "here (kafkaplot)", "rdkafka", "stalled", "g5", "g6"} {
 				if !strings.Contains(plain, want) {
 					t.Errorf("timeline lacks %q:\n%s", want, plain)
 				}

@@ -23,7 +23,7 @@ func (m *Model) timelineEnd() time.Time {
 // renderTimeline renders the group timeline (G) in the panes area (w×h): a
 // title, then one row per partition with time across the window, each span
 // in the colour of the member that owned the partition and named where it
-// has room, generation boundaries marked ┃, the lag as a band of blocks
+// has room ("here (…)" for this instance), generation boundaries marked ┃, the lag as a band of blocks
 // below when each partition has two rows or more; below them the
 // generations (g3) and the time axis.
 func (m *Model) renderTimeline(w, h int) []string {
@@ -125,13 +125,13 @@ func (m *Model) timelineSpans(p int, t0, end time.Time, col func(time.Time) int,
 			ink, _, _ = m.styles.seriesInk(tl.Colour(sp.Owner.MemberID))
 			fill, label = '━', memberLabel(sp.Owner)
 			if sp.Owner.MemberID == m.st.Group.MemberID {
-				label += " (here)"
+				label = "here (" + label + ")"
 			}
 		}
 		for x := x0; x < x1 && x < pw; x++ {
 			cells[x], inks[x] = fill, ink
 		}
-		placeLabel(cells, x0, min(x1, pw), gens, label, memberLabel(sp.Owner))
+		placeLabel(cells, x0, min(x1, pw), gens, label)
 	}
 	m.timelineStalls(p, t0, end, cells, inks, gens)
 	for _, x := range gens {

@@ -16,7 +16,8 @@ import (
 // before its partition counts as stalled.
 const DefaultAfter = 5 * time.Second
 
-// Slack is added to the time without a commit before a stall is told:
+// Slack is added to the time without a commit before a stall is told,
+// unless the owner was seen committing more often than every after/2:
 // Java, librdkafka and franz-go commit every 5 s by default, and a commit
 // a moment late must not read as a stall.
 const Slack = time.Second
@@ -67,6 +68,7 @@ type track struct {
 	since     time.Time
 	lagThen   int64
 	stalled   bool
+	gap       time.Duration // between the owner's last two commits seen; 0 if not seen
 }
 
 // Detector tells stalls from successive looks at a group's partitions.
@@ -110,10 +112,18 @@ func (d *Detector) Look(now time.Time, ps []Partition) []Change {
 			if t.stalled {
 				changes = append(changes, Change{Partition: p.Partition, Owner: t.owner, Since: t.since, At: now, LagThen: t.lagThen, Lag: p.lag(), Why: why})
 			}
-			*t = track{owner: p.Owner, committed: p.Committed, since: now, lagThen: p.lag()}
+			gap := time.Duration(0)
+			if why == Committed {
+				gap = now.Sub(t.since)
+			}
+			*t = track{owner: p.Owner, committed: p.Committed, since: now, lagThen: p.lag(), gap: gap}
 			continue
 		}
-		if !t.stalled && t.owner != "" && now.Sub(t.since) >= d.after+Slack && p.lag() > t.lagThen {
+		slack := Slack
+		if t.gap > 0 && t.gap <= d.after/2 {
+			slack = 0
+		}
+		if !t.stalled && t.owner != "" && now.Sub(t.since) >= d.after+slack && p.lag() > t.lagThen {
 			t.stalled = true
 			changes = append(changes, Change{Partition: p.Partition, Owner: t.owner, Since: t.since, At: now, LagThen: t.lagThen, Lag: p.lag(), Started: true})
 		}

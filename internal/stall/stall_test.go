@@ -63,6 +63,13 @@ func TestDetector(t *testing.T) {
 			{7 * s, []string{"0 a 10 22", "1 b 8 8"}, nil},
 			{8 * s, []string{"0 a 22 22", "1 b 9 9"}, []string{"-p0 a committed"}},
 		}},
+		{name: "an owner seen committing every second stalls after 5s, without the slack", looks: []look{
+			{0, []string{"0 a 10 12"}, nil},
+			{1 * s, []string{"0 a 12 14"}, nil},
+			{2 * s, []string{"0 a 14 16"}, nil},
+			{6 * s, []string{"0 a 14 24"}, nil},
+			{7 * s, []string{"0 a 14 26"}, []string{"+p0 a"}},
+		}},
 		{name: "a client committing every 5s, a moment late, is not stalled", looks: []look{
 			{0, []string{"0 a 10 12"}, nil},
 			{5*s + 50*time.Millisecond, []string{"0 a 10 20"}, nil},

@@ -2,7 +2,7 @@
 on librdkafka), subscribed with its default assignment strategy unless one
 is given.
 
-usage: group_member.py BROKER GROUP TOPIC [STRATEGY]
+usage: group_member.py BROKER GROUP TOPIC [STRATEGY [SESSION_MS]]
 Prints "owns 0,1" (or "owns -") whenever its assignment changes and
 "record PARTITION OFFSET" for every record. When stdin closes it closes the
 consumer (committing and leaving the group), prints "closed" and exits.
@@ -29,6 +29,8 @@ def main():
     }
     if len(sys.argv) > 4:
         conf["partition.assignment.strategy"] = sys.argv[4]
+    if len(sys.argv) > 5:
+        conf["session.timeout.ms"] = int(sys.argv[5])
     consumer = Consumer(conf)
     consumer.subscribe([topic])
     owned = None

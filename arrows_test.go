@@ -73,7 +73,7 @@ func TestImportArrows(t *testing.T) {
 }
 
 // engines are the commands' engines, one package each.
-var engines = []string{"internal/cluster", "internal/consume", "internal/dashboard", "internal/doctor", "internal/group", "internal/produce"}
+var engines = []string{"internal/cluster", "internal/consume", "internal/dashboard", "internal/doctor", "internal/group", "internal/plot", "internal/produce"}
 
 // TestEngineArrows checks the arrows between the commands' engines with go
 // list -deps: an engine never depends on another (connect, the shared base,

@@ -28,18 +28,8 @@ func newClusterCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cluster [flags]",
 		Short: "run the embedded broker and schema registry in the foreground",
-		Long: `kafkaplot cluster: run the embedded Kafka broker and schema registry until Ctrl-C.
-
-With --secure DIR it rehearses a Hopsworks cluster: the broker requires mutual
-TLS, the registry is served over HTTPS under /hopsworks-api/api/project/ID/kafka
-and requires "Authorization: ApiKey <key>". DIR receives a CA, keyStore.jks and
-trustStore.jks (as Hopsworks exports them), keyStore.pem and trustStore.pem (as
-the tutorial's keytool + openssl conversion writes them, the key encrypted),
-apiKeyFile, config.toml in the tutorial's format and config-jks.toml, which
-reads the JKS stores directly. Credentials are new at each start. Like
-Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
---no-415 is given.`,
-		Args: noArgs,
+		Long:  clusterengine.Summary,
+		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o, err := f.options()
 			if err != nil {
@@ -62,9 +52,7 @@ Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
 		fs.BoolVar(&f.no415, "no-415", false, "accept the Confluent registry content type: no Hopsworks 2.2 415, so the tutorial's scripts need no patch of their client library")
 	})
 	cmd.RegisterFlagCompletionFunc("secure", cmdline.CompleteDirs)
-	for _, name := range []string{"broker", "registry", "partitions", "topic", "subject", "project", "project-id"} {
-		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
-	}
+	cmdline.NoFiles(cmd, "broker", "registry", "partitions", "topic", "subject", "project", "project-id")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -154,6 +155,32 @@ func TestClusterUsageErrors(t *testing.T) {
 			var usage usageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a usage error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestPlotUsageErrors checks plot's flags before anything is read.
+func TestPlotUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", "x.png"}, "--from: say where the range starts"},
+		{[]string{"--from", "yesterday", "-o", "x.png"}, `--from: parse time "yesterday"`},
+		{[]string{"--from", "-1h", "--to", "soon", "-o", "x.png"}, `--to: parse time "soon"`},
+		{[]string{"--from", "-1h", "--to", "-2h", "-o", "x.png"}, "--from -1h --to -2h: the end must be after the start"},
+		{[]string{"--from", "-1h"}, "-o, --output: name the picture file"},
+		{[]string{"--from", "-1h", "-o", "x.jpg"}, "-o, --output: picture x.jpg: format .jpg unknown"},
+		{[]string{"--from", "-1h", "-o", "x.png", "--width", "100"}, "--width 100: want 320 to 16000 pixels"},
+		{[]string{"--from", "-1h", "-o", "x.png", "--height", "99999"}, "--height 99999: want 320 to 16000 pixels"},
+		{[]string{"--from", "-1h", "-o", "x.png", "--partitions", "a"}, `--partitions "a": "a" is not a partition number`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), append([]string{"plot"}, tc.args...), &stdout, &stderr)
+			if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr.String(), tc.want)
 			}
 		})
 	}

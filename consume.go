@@ -59,25 +59,12 @@ func newConsumeCmd() *cobra.Command {
 	return cmd
 }
 
-// options resolves the configuration, applies consume's flags and checks
-// the result: a bad value is a usage error.
+// options checks consume's flags and resolves the configuration with them
+// applied: a bad value is a usage error.
 func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
-	s, err := f.conn.resolve(fs)
-	if err != nil {
-		return consume.Options{}, err
-	}
 	from, to, err := f.timeRange(fs, time.Now())
 	if err != nil {
 		return consume.Options{}, usageError{err}
-	}
-	f.group.apply(&s.Cfg)
-	f.schemaFile.apply(fs, &s.Cfg)
-	if err := s.Cfg.Validate(); err != nil {
-		return consume.Options{}, usageError{err}
-	}
-	decoderOpts, err := decoderOptions(s.Cfg)
-	if err != nil {
-		return consume.Options{}, err
 	}
 	if f.outage <= 0 {
 		return consume.Options{}, usageError{fmt.Errorf("--outage-limit %s: must be positive", f.outage)}
@@ -87,6 +74,10 @@ func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
 		if output, err = export.ParseFormat(f.output); err != nil {
 			return consume.Options{}, usageError{fmt.Errorf("--output %q: want text, csv or jsonl", f.output)}
 		}
+	}
+	s, decoderOpts, err := f.conn.settings(fs, &f.schemaFile, f.group.apply)
+	if err != nil {
+		return consume.Options{}, err
 	}
 	return consume.Options{
 		Settings: s, DecoderOptions: decoderOpts, AssignorSetting: assignorSetting,

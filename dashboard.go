@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 )
@@ -58,35 +59,26 @@ generator on; later instances join it.`,
 	f.group.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("log", cmdline.CompleteFiles("log"))
-	for _, name := range []string{"window", "history", "series", "value", "time"} {
-		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
-	}
+	cmdline.NoFiles(cmd, "window", "history", "series", "value", "time")
 	return cmd
 }
 
 // options resolves the configuration, applies the dashboard's flags and
 // checks the result: a bad value is a usage error.
 func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
-	s, err := f.conn.resolve(fs)
-	if err != nil {
-		return dashboard.Options{}, err
-	}
 	if _, isTime, _ := f.group.timeFrom(time.Now()); isTime {
 		return dashboard.Options{}, usageError{fmt.Errorf("--from %s: a new group starts at earliest or latest; consume --from reads a time range", f.group.from)}
 	}
-	f.group.apply(&s.Cfg)
-	if f.window > 0 {
-		s.Cfg.Plot.Window.Duration = f.window
-	}
-	if fs.Changed("history") {
-		s.Cfg.Plot.History = strings.ToLower(strings.TrimSpace(f.history))
-	}
-	f.plot.apply(fs, &s.Cfg)
-	f.schemaFile.apply(fs, &s.Cfg)
-	if err := s.Cfg.Validate(); err != nil {
-		return dashboard.Options{}, usageError{err}
-	}
-	decoderOpts, err := decoderOptions(s.Cfg)
+	s, decoderOpts, err := f.conn.settings(fs, &f.schemaFile, func(cfg *config.Config) {
+		f.group.apply(cfg)
+		if f.window > 0 {
+			cfg.Plot.Window.Duration = f.window
+		}
+		if fs.Changed("history") {
+			cfg.Plot.History = strings.ToLower(strings.TrimSpace(f.history))
+		}
+		f.plot.apply(fs, cfg)
+	})
 	if err != nil {
 		return dashboard.Options{}, err
 	}

@@ -43,25 +43,20 @@ func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
 // completions registers the connection flags' value completions on cmd.
 func (f *connFlags) completions(cmd *cobra.Command) {
 	cmd.RegisterFlagCompletionFunc("config", cmdline.CompleteFiles("toml"))
-	for _, name := range []string{"brokers", "registry", "topic", "embedded-broker", "embedded-registry"} {
-		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
-	}
+	cmdline.NoFiles(cmd, "brokers", "registry", "topic", "embedded-broker", "embedded-registry")
 }
 
 // options returns the connection flags as connect takes them: a flag the
 // user did not set is nil.
 func (f *connFlags) options(fs *pflag.FlagSet) connect.Options {
-	o := connect.Options{ConfigFile: f.config, EmbeddedBroker: f.embeddedBroker, EmbeddedRegistry: f.embeddedRegistry}
-	if fs.Changed("brokers") {
-		o.Brokers = &f.brokers
+	set := func(name string, v *string) *string {
+		if fs.Changed(name) {
+			return v
+		}
+		return nil
 	}
-	if fs.Changed("registry") {
-		o.Registry = &f.registry
-	}
-	if fs.Changed("topic") {
-		o.Topic = &f.topic
-	}
-	return o
+	return connect.Options{ConfigFile: f.config, Brokers: set("brokers", &f.brokers), Registry: set("registry", &f.registry),
+		Topic: set("topic", &f.topic), EmbeddedBroker: f.embeddedBroker, EmbeddedRegistry: f.embeddedRegistry}
 }
 
 // resolve builds the configuration: defaults < config file < environment <
@@ -83,7 +78,7 @@ func (g *groupFlags) register(fs *pflag.FlagSet) {
 
 // completions registers the group flags' value completions on cmd.
 func (g *groupFlags) completions(cmd *cobra.Command) {
-	cmd.RegisterFlagCompletionFunc("group", cobra.NoFileCompletions)
+	cmdline.NoFiles(cmd, "group")
 	cmd.RegisterFlagCompletionFunc("from", cmdline.CompleteValues("earliest", "latest"))
 	cmd.RegisterFlagCompletionFunc("assignors", cmdline.CompleteValues("cooperative-sticky", "range", "roundrobin"))
 }
@@ -158,12 +153,22 @@ func (f *schemaFileFlag) apply(fs *pflag.FlagSet, cfg *config.Config) {
 	}
 }
 
-// decoderOptions loads plot.schema_file, if set, into the Decoder's
-// options; a file that cannot be used is a usage error naming it.
-func decoderOptions(cfg config.Config) ([]schema.DecoderOption, error) {
-	opts, err := connect.DecoderOptions(cfg)
+// settings resolves the configuration, applies the command's flags (apply,
+// then --schema-file), checks the result and loads the schema file: a bad
+// value is a usage error.
+func (f *connFlags) settings(fs *pflag.FlagSet, sf *schemaFileFlag, apply func(*config.Config)) (connect.Settings, []schema.DecoderOption, error) {
+	s, err := f.resolve(fs)
 	if err != nil {
-		return nil, usageError{err}
+		return s, nil, err
 	}
-	return opts, nil
+	apply(&s.Cfg)
+	sf.apply(fs, &s.Cfg)
+	if err := s.Cfg.Validate(); err != nil {
+		return s, nil, usageError{err}
+	}
+	opts, err := connect.DecoderOptions(s.Cfg)
+	if err != nil {
+		return s, nil, usageError{err}
+	}
+	return s, opts, nil
 }

@@ -28,6 +28,6 @@ func newGroupCmd() *cobra.Command {
 		fs.BoolVarP(&o.Watch, "watch", "w", false, "go on: print a line with its time at each change (state, generation, members, partitions moved, stalls)")
 	})
 	conn.completions(cmd)
-	cmd.RegisterFlagCompletionFunc("group", cobra.NoFileCompletions)
+	cmdline.NoFiles(cmd, "group")
 	return cmd
 }

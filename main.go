@@ -78,3 +78,6 @@ type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+// asUsage marks err as a usage error.
+func asUsage(err error) error { return usageError{err} }

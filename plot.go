@@ -2,15 +2,13 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/internal/cmdline"
-	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/plot"
 	"github.com/kafkaplot/kafkaplot/internal/timespec"
 	"github.com/kafkaplot/kafkaplot/render"
@@ -60,9 +58,7 @@ extremes, so a spike is never lost. The file's extension names the format: .png,
 	f.conn.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("output", cmdline.CompleteFiles("png", "svg", "pdf"))
-	for _, name := range []string{"from", "to", "partitions", "width", "height", "series", "value", "time"} {
-		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
-	}
+	cmdline.NoFiles(cmd, "from", "to", "partitions", "width", "height", "series", "value", "time")
 	return cmd
 }
 
@@ -97,20 +93,11 @@ func (f *plotCmdFlags) options(fs *pflag.FlagSet, now time.Time) (plot.Options, 
 			return plot.Options{}, usageError{fmt.Errorf("%s %d: want %d to %d pixels", d.name, d.px, render.MinSize, render.MaxSize)}
 		}
 	}
-	parts, err := partitionList(f.partitions)
+	parts, err := plot.ParsePartitions(f.partitions)
 	if err != nil {
-		return plot.Options{}, usageError{err}
+		return plot.Options{}, usageError{fmt.Errorf("--partitions %q: %w", f.partitions, err)}
 	}
-	s, err := f.conn.resolve(fs)
-	if err != nil {
-		return plot.Options{}, err
-	}
-	f.plot.apply(fs, &s.Cfg)
-	f.schemaFile.apply(fs, &s.Cfg)
-	if err := s.Cfg.Validate(); err != nil {
-		return plot.Options{}, usageError{err}
-	}
-	decoderOpts, err := decoderOptions(s.Cfg)
+	s, decoderOpts, err := f.conn.settings(fs, &f.schemaFile, func(cfg *config.Config) { f.plot.apply(fs, cfg) })
 	if err != nil {
 		return plot.Options{}, err
 	}
@@ -118,26 +105,4 @@ func (f *plotCmdFlags) options(fs *pflag.FlagSet, now time.Time) (plot.Options, 
 		Settings: s, DecoderOptions: decoderOpts, From: from, To: to, Partitions: parts,
 		Output: f.output, Size: render.Options{Width: f.width, Height: f.height},
 	}, nil
-}
-
-// partitionList parses --partitions: comma-separated partition numbers,
-// each once; "" is every partition (nil).
-func partitionList(s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []int
-	for _, part := range connect.SplitList(s) {
-		p, err := strconv.Atoi(part)
-		if err != nil || p < 0 {
-			return nil, fmt.Errorf("--partitions %q: %q is not a partition number", s, part)
-		}
-		for _, q := range out {
-			if q == p {
-				return nil, fmt.Errorf("--partitions %q: partition %d twice", s, p)
-			}
-		}
-		out = append(out, p)
-	}
-	return out, nil
 }

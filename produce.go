@@ -55,9 +55,7 @@ func newProduceCmd() *cobra.Command {
 	f.conn.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("subject-strategy", cmdline.CompleteValues(config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord))
 	cmd.RegisterFlagCompletionFunc("format", cmdline.CompleteValues(produce.FormatAvro, produce.FormatProtobuf))
-	for _, name := range []string{"events", "delay", "time"} {
-		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
-	}
+	cmdline.NoFiles(cmd, "events", "delay", "time")
 	return cmd
 }
 

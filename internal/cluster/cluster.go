@@ -18,6 +18,20 @@ import (
 	"github.com/kafkaplot/kafkaplot/embedded"
 )
 
+// Summary is kafkaplot cluster's help: the cluster, and the secure
+// rehearsal's files.
+const Summary = `kafkaplot cluster: run the embedded Kafka broker and schema registry until Ctrl-C.
+
+With --secure DIR it rehearses a Hopsworks cluster: the broker requires mutual
+TLS, the registry is served over HTTPS under /hopsworks-api/api/project/ID/kafka
+and requires "Authorization: ApiKey <key>". DIR receives a CA, keyStore.jks and
+trustStore.jks (as Hopsworks exports them), keyStore.pem and trustStore.pem (as
+the tutorial's keytool + openssl conversion writes them, the key encrypted),
+apiKeyFile, config.toml in the tutorial's format and config-jks.toml, which
+reads the JKS stores directly. Credentials are new at each start. Like
+Hopsworks 2.2, the registry answers 415 to the Confluent content type unless
+--no-415 is given.`
+
 // Default addresses of the secure rehearsal cluster, beside the plaintext one's.
 const (
 	DefaultSecureBroker   = "127.0.0.1:19093"

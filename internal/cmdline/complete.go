@@ -18,3 +18,11 @@ func CompleteFiles(ext ...string) cobra.CompletionFunc {
 func CompleteDirs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return nil, cobra.ShellCompDirectiveFilterDirs
 }
+
+// NoFiles registers on cmd, for each named flag, that its value is not a
+// file name: the shell offers nothing.
+func NoFiles(cmd *cobra.Command, names ...string) {
+	for _, name := range names {
+		cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
+}

@@ -24,6 +24,19 @@ import (
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
 )
 
+// Summary is kafkaplot doctor's help: the checks and the exit codes.
+const Summary = `kafkaplot doctor: check each hop from the configuration to the consumer group
+and say what to fix: config parsed; credentials loaded; for every broker DNS,
+TCP, the TLS handshake (server certificate subject, issuer and expiry; client
+certificate accepted?), SASL and Kafka API versions; cluster metadata; the
+topic and its partitions; the registry's DNS, TCP, TLS, credentials, subject
+and compatibility level; the consumer group's state. One line per check, ✓ or ✗.
+
+Exit status: 0 when every check passes, else the class of the first failure:
+3 configuration or credentials, 4 network (DNS, TCP), 5 TLS, 6 authentication
+(SASL, registry API key or password), 7 Kafka (metadata, topic, group),
+8 registry (subject, compatibility).`
+
 // Exit codes of kafkaplot doctor: the class of the first failed check.
 const (
 	ExitConfig   = 3 // the configuration or the credentials it names

@@ -43,7 +43,7 @@ func gifFrames(r io.Reader, at []time.Duration) ([]*image.RGBA, error) {
 		if g.Disposal[i] == gif.DisposalBackground && i > 0 {
 			draw.Draw(canvas, g.Image[i-1].Bounds(), image.Transparent, image.Point{}, draw.Src)
 		}
-		draw.Draw(canvas, frame.Bounds(), frame, frame.Bounds().Min, draw.Over)
+		over(canvas, frame)
 		end := start + time.Duration(g.Delay[i])*10*time.Millisecond
 		for len(frames) < len(at) && (at[len(frames)] < end || i == len(g.Image)-1) {
 			frames = append(frames, image.NewRGBA(canvas.Bounds()))
@@ -52,6 +52,27 @@ func gifFrames(r io.Reader, at []time.Duration) ([]*image.RGBA, error) {
 		start = end
 	}
 	return frames, nil
+}
+
+// over draws a GIF frame over the canvas: its opaque pixels replace the
+// canvas's (draw.Draw does the same, many times slower under the race
+// detector).
+func over(canvas *image.RGBA, frame *image.Paletted) {
+	palette := make([][4]uint8, len(frame.Palette))
+	for i, c := range frame.Palette {
+		r, g, b, a := c.RGBA()
+		palette[i] = [4]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}
+	}
+	r := frame.Bounds().Intersect(canvas.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		src := frame.Pix[frame.PixOffset(r.Min.X, y):]
+		dst := canvas.Pix[canvas.PixOffset(r.Min.X, y):]
+		for x := range r.Dx() {
+			if c := palette[src[x]]; c[3] == 0xff {
+				copy(dst[4*x:4*x+4], c[:])
+			}
+		}
+	}
 }
 
 // frameDots are a frame's chart dots by quarter, from the top.
@@ -65,38 +86,40 @@ func (f frameDots) String() string {
 func chartDots(img *image.RGBA) frameDots {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	bg := commonest(img)
-	lum := func(c color.RGBA) int { return (299*int(c.R) + 587*int(c.G) + 114*int(c.B)) / 1000 }
-	// ink: clearly brighter than the background.
-	ink := make([]bool, w*h)
-	for y := range h {
-		for x := range w {
-			ink[y*w+x] = lum(img.RGBAAt(b.Min.X+x, b.Min.Y+y))-lum(bg) > 40
-		}
+	pixel := func(i int) []uint8 { // the RGBA of pixel i (row-major from the top left)
+		o := img.PixOffset(b.Min.X+i%w, b.Min.Y+i/w)
+		return img.Pix[o : o+4 : o+4]
 	}
+	// Brightness of every pixel; ink is clearly brighter than the background.
+	lum := make([]int32, w*h)
+	for i := range lum {
+		p := pixel(i)
+		lum[i] = (299*int32(p[0]) + 587*int32(p[1]) + 114*int32(p[2])) / 1000
+	}
+	bg := commonest(img)
+	bgLum := (299*int32(bg.R) + 587*int32(bg.G) + 114*int32(bg.B)) / 1000
 	var quarters frameDots
 	seen := make([]bool, w*h)
 	var stack []int
-	for start := range ink {
-		if !ink[start] || seen[start] {
+	for start := range lum {
+		if seen[start] || lum[start]-bgLum <= 40 {
 			continue
 		}
-		// The pixels joined to start side by side (dots touching at a
-		// corner stay apart), their box and their brightest colour.
+		// The ink pixels joined to start side by side (dots touching at a
+		// corner stay apart), their box and the brightest of them.
 		seen[start] = true
 		stack = append(stack[:0], start)
-		x0, y0, x1, y1 := w, h, -1, -1
-		var brightest color.RGBA
+		x0, y0, x1, y1, brightest := w, h, -1, -1, start
 		for len(stack) > 0 {
 			p := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			x, y := p%w, p/w
 			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
-			if c := img.RGBAAt(b.Min.X+x, b.Min.Y+y); lum(c) > lum(brightest) {
-				brightest = c
+			if lum[p] > lum[brightest] {
+				brightest = p
 			}
 			for _, n := range [4]int{p - 1, p + 1, p - w, p + w} {
-				if n >= 0 && n < len(ink) && (n/w == y || n%w == x) && ink[n] && !seen[n] {
+				if n >= 0 && n < len(lum) && (n/w == y || n%w == x) && !seen[n] && lum[n]-bgLum > 40 {
 					seen[n] = true
 					stack = append(stack, n)
 				}
@@ -106,7 +129,7 @@ func chartDots(img *image.RGBA) frameDots {
 			continue // text, a border, a legend bullet
 		}
 		q := &quarters[min(3, (y0+y1)/2*4/h)]
-		if saturation(brightest) >= 40 {
+		if c := pixel(brightest); int(max(c[0], c[1], c[2]))-int(min(c[0], c[1], c[2])) >= 40 {
 			q.colour++
 		} else {
 			q.grey++
@@ -131,11 +154,6 @@ func commonest(img *image.RGBA) color.RGBA {
 		}
 	}
 	return best
-}
-
-// saturation is the spread of a colour's channels: 0 for grey.
-func saturation(c color.RGBA) int {
-	return int(max(c.R, c.G, c.B)) - int(min(c.R, c.G, c.B))
 }
 
 // checkDemoScenes checks the frames at demo.tape's three holds, a second

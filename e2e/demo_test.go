@@ -36,6 +36,7 @@ func TestDemoTapeValid(t *testing.T) {
 // 900 px, the README's first screen shows it, and it shows what the tape
 // means at its three holds (checkDemoScenes).
 func TestDemoGIF(t *testing.T) {
+	t.Parallel() // decoding every frame takes a while under the race detector
 	tape, err := os.ReadFile("../demo.tape")
 	if err != nil {
 		t.Fatal(err)

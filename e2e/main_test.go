@@ -24,7 +24,7 @@ var kafkaplotBin string
 // e2eParallel is how many end-to-end tests run at once unless -parallel is
 // given: they mostly wait on processes, so more than the CPUs (go test's
 // default) keeps the suite short on a 2-core machine.
-const e2eParallel = 4
+const e2eParallel = 6
 
 func TestMain(m *testing.M) {
 	flag.Parse()

@@ -82,3 +82,46 @@ func TestTimelineGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerationMarks: each generation this instance saw is marked under
+// every pane's time axis at its moment (g4, g5), in the live view and in a
+// view of the past, which shows those of its own range only.
+func TestGenerationMarks(t *testing.T) {
+	c := newClock()
+	var calls []rangeCall
+	me := Member{ClientID: "kafkaplot", MemberID: "kafkaplot-1"}
+	rd := Member{ClientID: "rdkafka", MemberID: "rdkafka-7f3e"}
+	with := func(m Member, ps ...int) Member { m.Partitions = ps; return m }
+	start := c.Now()
+	m := update(travelModel(c, &calls), GroupMsg{Generation: 4, MemberID: me.MemberID, Owned: []int{0, 1}, Members: []Member{with(me, 0, 1)}})
+	c.Advance(70 * time.Second)
+	m = update(m, GroupMsg{Generation: 5, MemberID: me.MemberID, Owned: []int{0}, Members: []Member{with(me, 0), with(rd, 1)}})
+	c.Advance(50 * time.Second)
+	m = update(m, EventsMsg{Events: sensorEvents(8, 2, 240, start, 500*time.Millisecond)}, FrameMsg{})
+	marked := func(view string, gen string) int {
+		n := 0
+		for _, l := range strings.Split(ansi.Strip(view), "\n") {
+			for _, f := range strings.Fields(strings.Trim(l, "│┆ ")) {
+				if f == gen {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	live := m.View()
+	if g4, g5 := marked(live, "g4"), marked(live, "g5"); g4 != 2 || g5 != 2 {
+		t.Errorf("live: g4 under %d axes, g5 under %d, want 2 each:\n%s", g4, g5, ansi.Strip(live))
+	}
+	// A window back: [now−3m, now−1m] holds g4 (at now−2m) but not g5 (at
+	// now−50s).
+	m = press(m, "shift+left")
+	if len(calls) != 1 {
+		t.Fatalf("%d ranges asked for", len(calls))
+	}
+	m = update(m, RangeMsg{ID: calls[0].id, Partitions: 2, Events: sensorEvents(8, 2, 240, calls[0].from, 500*time.Millisecond), Read: 1920, Total: 1920, Done: true}, FrameMsg{})
+	past := m.View()
+	if g4, g5 := marked(past, "g4"), marked(past, "g5"); g4 != 2 || g5 != 0 {
+		t.Errorf("past: g4 under %d axes, g5 under %d, want 2 and 0:\n%s", g4, g5, ansi.Strip(past))
+	}
+}

@@ -22,6 +22,7 @@ type renderCache struct {
 	chart    chart.Renderer
 	palette  chart.Palette
 	lines    []chart.Line
+	marks    []chart.Mark    // the generations marked under a pane's time axis
 	shown    []*chart.Series // the series of the field shown (f key)
 	panes    []string        // the panes area of the last full render
 	grid     chart.Grid      // arrangement of the last full render

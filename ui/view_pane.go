@@ -366,8 +366,9 @@ func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int
 	if !fixed {
 		spec.T0 = windowStart(drawn, end, m.window)
 	}
+	spec.Marks, spec.MarkInk = m.generationMarks(spec.T0, spec.T1), inkTitle
 	if lk.dim {
-		spec.AxisInk, spec.LabelInk, spec.EmptyInk = inkDim, inkDim, inkDim
+		spec.AxisInk, spec.LabelInk, spec.EmptyInk, spec.MarkInk = inkDim, inkDim, inkDim, inkDim
 	}
 	if len(order) == 0 && m.past == nil {
 		spec.Empty = "waiting for data…"
@@ -454,4 +455,17 @@ func formatStall(d time.Duration) string {
 		return strconv.Itoa(int(max(d, 0)/time.Second)) + "s"
 	}
 	return chart.FormatAge(d)
+}
+
+// generationMarks returns the generations this instance saw begin between
+// t0 and t1 (Unix ns) as marks of the time axis: "g3".
+func (m *Model) generationMarks(t0, t1 int64) []chart.Mark {
+	marks := m.rc.marks[:0]
+	for _, g := range m.st.Timeline.Generations {
+		if t := g.At.UnixNano(); t >= t0 && t <= t1 {
+			marks = append(marks, chart.Mark{T: t, Label: "g" + strconv.Itoa(g.Generation)})
+		}
+	}
+	m.rc.marks = marks
+	return marks
 }

@@ -33,6 +33,16 @@ type Spec struct {
 	LabelInk InkID
 	Empty    string // shown centred when no point lies in the window
 	EmptyInk InkID
+	// Marks are moments named under the time axis (a rebalance: "g3"),
+	// in MarkInk; a tick label they would touch is left out.
+	Marks   []Mark
+	MarkInk InkID
+}
+
+// Mark is a moment named under the time axis.
+type Mark struct {
+	T     int64 // Unix ns
+	Label string
 }
 
 // Renderer renders charts, reusing its buffers between frames.
@@ -44,6 +54,7 @@ type Renderer struct {
 	ylabel []string
 	xrow   []byte
 	xstart []int // x-axis label starts
+	marks  []placedMark
 	b      strings.Builder
 }
 
@@ -164,23 +175,83 @@ func (c *Renderer) Render(sp *Spec, inks []Ink) ([]string, []Stats, int) {
 	lines = append(lines, c.row(inks, func(iw *inkWriter) {
 		iw.spaces(ylw)
 		iw.rune(sp.AxisInk, runes.LineUpRight)
-		for _, t := range tickCols {
-			if t {
+		for k, t := range tickCols {
+			switch {
+			case c.markCol(k):
+				iw.rune(sp.MarkInk, '┰')
+			case t:
 				iw.rune(sp.AxisInk, runes.LineHorizontalDown)
-			} else {
+			default:
 				iw.rune(sp.AxisInk, runes.LineHorizontal)
 			}
 		}
 	}))
-	lines = append(lines, c.row(inks, func(iw *inkWriter) { iw.str(sp.LabelInk, string(labels)) }))
+	lines = append(lines, c.row(inks, func(iw *inkWriter) {
+		from := 0
+		for _, m := range c.marks {
+			iw.str(sp.LabelInk, string(labels[from:x0+m.start]))
+			iw.str(sp.MarkInk, string(labels[x0+m.start:x0+m.start+len(m.label)]))
+			from = x0 + m.start + len(m.label)
+		}
+		iw.str(sp.LabelInk, string(labels[from:]))
+	}))
 	return lines, c.stats, decimals
 }
 
+// placedMark is a mark of the x axis: its column and where its label starts.
+type placedMark struct {
+	col, start int
+	label      string
+}
+
+// markCol reports whether plot column k has a mark.
+func (c *Renderer) markCol(k int) bool {
+	for _, m := range c.marks {
+		if m.col == k {
+			return true
+		}
+	}
+	return false
+}
+
+// placeMarks places sp's marks on the x axis (plotW cells), left to right:
+// each label starts at its mark's column (moved inside the plot at its
+// right edge), one that would touch the one before is left out (the mark
+// stays on the axis only if its label is drawn).
+func (c *Renderer) placeMarks(sp *Spec, plotW int, col func(int64) int) {
+	c.marks = c.marks[:0]
+	next := 0
+	for _, m := range sp.Marks {
+		k, n := col(m.T), len(m.Label)
+		if m.T < sp.T0 || m.T > sp.T1 || k < 0 || k >= plotW || n == 0 || n > plotW {
+			continue
+		}
+		s := min(k, plotW-n)
+		if s < next {
+			continue
+		}
+		c.marks = append(c.marks, placedMark{col: k, start: s, label: m.Label})
+		next = s + n + 1
+	}
+}
+
+// underMark reports whether a label at [s, s+n) of the plot would touch a
+// mark's label.
+func (c *Renderer) underMark(s, n int) bool {
+	for _, m := range c.marks {
+		if s < m.start+len(m.label)+1 && m.start < s+n+1 {
+			return true
+		}
+	}
+	return false
+}
+
 // xAxis returns the tick columns of the x axis (plotW cells) and its label
-// row (x0+plotW cells). Every tick is drawn. A label is centred under its
-// tick with a space at least between labels; a label that would cross the
-// plot's edge is moved inside it, and left out, rather than a centred
-// neighbour, where it would then touch one.
+// row (x0+plotW cells), with the marks' labels (placeMarks). Every tick is
+// drawn. A label is centred under its tick with a space at least between
+// labels; a label that would cross the plot's edge is moved inside it, and
+// left out, rather than a centred neighbour, where it would then touch one;
+// a label that would touch a mark's is left out.
 func (c *Renderer) xAxis(sp *Spec, plotW, x0 int, xs float64) ([]bool, []byte) {
 	w := x0 + plotW
 	if cap(c.xrow) < w {
@@ -198,10 +269,14 @@ func (c *Renderer) xAxis(sp *Spec, plotW, x0 int, xs float64) ([]bool, []byte) {
 	}
 	start := c.xstart
 	col := func(t int64) int { return int(float64(t-sp.T0)*xs) / 2 }
+	c.placeMarks(sp, plotW, col)
 	// free reports whether label i may start at s: gap spaces from its
-	// placed neighbours.
+	// placed neighbours, clear of the marks.
 	free := func(i, s, gap int) bool {
 		if i > 0 && start[i-1] >= 0 && start[i-1]+len(tts[i-1].label)+gap > s {
+			return false
+		}
+		if c.underMark(s, len(tts[i].label)) {
 			return false
 		}
 		return i+1 >= len(tts) || start[i+1] < 0 || s+len(tts[i].label)+gap <= start[i+1]
@@ -227,6 +302,9 @@ func (c *Renderer) xAxis(sp *Spec, plotW, x0 int, xs float64) ([]bool, []byte) {
 		if s := start[i]; s >= 0 {
 			copy(labels[x0+s:], tt.label)
 		}
+	}
+	for _, m := range c.marks {
+		copy(labels[x0+m.start:], m.label)
 	}
 	return tickCols, labels
 }

@@ -302,3 +302,66 @@ func TestTimeAxisTicksRegular(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeAxisMarks: a mark is named under the time axis at its moment
+// (its label starts at the mark's column, ┰ on the axis), tick labels that
+// would touch it are left out (labels yield, marks stay), a mark whose
+// label would touch the one before is left out, one at the right edge is
+// moved inside, and marks outside the window are not drawn.
+func TestTimeAxisMarks(t *testing.T) {
+	s := sineSeries("s", 1200, testStart(), 100*time.Millisecond, 3, 20)
+	t0 := testStart().UnixNano()
+	t1 := t0 + int64(2*time.Minute)
+	at := func(d time.Duration) int64 { return t0 + int64(d) }
+	tests := []struct {
+		name   string
+		marks  []Mark
+		want   []string // the mark labels drawn, in order
+		yields string   // a tick label left out for a mark
+	}{
+		{"none", nil, nil, ""},
+		{"one, on the minute's tick", []Mark{{at(61 * time.Second), "g3"}}, []string{"g3"}, "23:59:00"},
+		{"two apart", []Mark{{at(20 * time.Second), "g3"}, {at(90 * time.Second), "g4"}}, []string{"g3", "g4"}, ""},
+		{"two too close: the first stays", []Mark{{at(60 * time.Second), "g3"}, {at(60*time.Second + 500*time.Millisecond), "g4"}}, []string{"g3"}, ""},
+		{"at the right edge", []Mark{{t1, "g12"}}, []string{"g12"}, "00:00:00"},
+		{"outside the window", []Mark{{t0 - int64(time.Second), "g2"}, {t1 + int64(time.Second), "g9"}}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Renderer
+			sp := Spec{W: 80, H: 8, T0: t0, T1: t1, Loc: time.UTC, Lines: []Line{{Series: s, Ink: testInk}}, Marks: tt.marks}
+			lines, _, _ := c.Render(&sp, plainInks())
+			axis, labels := []rune(lines[len(lines)-2]), []rune(lines[len(lines)-1])
+			var got []string
+			for _, f := range strings.Fields(string(labels)) {
+				if strings.HasPrefix(f, "g") {
+					got = append(got, f)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("marks %v, want %v:\n%s\n%s", got, tt.want, string(axis), string(labels))
+			}
+			if tt.yields != "" && strings.Contains(string(labels), tt.yields) {
+				t.Errorf("tick label %s drawn over a mark:\n%s", tt.yields, string(labels))
+			}
+			if n := strings.Count(string(axis), "┰"); n != len(tt.want) {
+				t.Errorf("%d marks on the axis, want %d:\n%s", n, len(tt.want), string(axis))
+			}
+			for i, r := range axis {
+				if r != '┰' {
+					continue
+				}
+				// The label starts at the mark (or ends at the plot's edge).
+				if labels[i] != 'g' && !strings.HasSuffix(strings.TrimRight(string(labels), " "), "g12") {
+					t.Errorf("mark at column %d, label row %q", i, string(labels))
+				}
+			}
+			// Tick labels keep a space from the marks' labels.
+			for _, f := range strings.Fields(string(labels)) {
+				if strings.HasPrefix(f, "g") && len(f) > 4 {
+					t.Errorf("a mark touches a tick label: %q", f)
+				}
+			}
+		})
+	}
+}

@@ -18,12 +18,6 @@ import (
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
 
-// freeAddr is testsupport.FreeAddr for this package's tests.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	return testsupport.FreeAddr(t)
-}
-
 // TestHelp keeps every command's -h in testdata/TestHelp (refresh with
 // go test -run TestHelp -update).
 func TestHelp(t *testing.T) {
@@ -240,7 +234,7 @@ func TestClusterOutputColumns(t *testing.T) {
 	var out testsupport.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"cluster", "--broker", freeAddr(t), "--registry", freeAddr(t), "-t", "columns"}, &out, io.Discard)
+		done <- run(ctx, []string{"cluster", "--broker", testsupport.FreeAddr(t), "--registry", testsupport.FreeAddr(t), "-t", "columns"}, &out, io.Discard)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), "Press Ctrl-c") {

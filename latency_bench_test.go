@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"slices"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 	"github.com/kafkaplot/kafkaplot/stream"
@@ -97,7 +97,7 @@ func (m *drawnModel) View() string { return m.inner.View() }
 func BenchmarkProduceToDrawn(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: loopbackAddr(b), RegistryAddr: loopbackAddr(b)})
+	emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: testsupport.FreeAddr(b), RegistryAddr: testsupport.FreeAddr(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -221,15 +221,4 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	b.ReportMetric(ms(s[len(s)-1]), "max-ms")
 	b.ReportMetric(float64(len(s)), "drawn-events")
 	b.ReportMetric(float64(len(lat.sent)), "lost-events")
-}
-
-// loopbackAddr returns a free loopback address.
-func loopbackAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

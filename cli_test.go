@@ -63,6 +63,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"consume", "--nosuch"}, "unknown flag: --nosuch"},
 		{[]string{"consume", "extra"}, `unexpected argument "extra"`},
 		{[]string{"consume", "--output", "xml"}, `--output "xml": want text, csv or jsonl`},
+		{[]string{"--snapshot-dir", "/nonexistent/pictures"}, "--snapshot-dir /nonexistent/pictures: not a directory"},
 		{[]string{"consume", "-brokers", "b:9092"}, "-brokers: long flags take two dashes: --brokers"},
 		{[]string{"-topic=x"}, "-topic=x: long flags take two dashes: --topic=x"},
 		{[]string{"produec"}, `unknown command "produec" (did you mean produce?)`},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -15,14 +16,15 @@ import (
 
 // dashboardFlags are the dashboard's flags.
 type dashboardFlags struct {
-	conn       connFlags
-	group      groupFlags
-	plot       plotFlags
-	generate   bool
-	window     time.Duration
-	history    string
-	log        string
-	schemaFile schemaFileFlag
+	conn        connFlags
+	group       groupFlags
+	plot        plotFlags
+	generate    bool
+	window      time.Duration
+	history     string
+	log         string
+	snapshotDir string
+	schemaFile  schemaFileFlag
 }
 
 // newDashboardCmd is "kafkaplot", the default command: the dashboard.
@@ -51,6 +53,7 @@ generator on; later instances join it.`,
 		fs.StringVar(&f.history, "history", "", "what a partition's chart is filled with when it becomes ours: window (the records of the window), none, or a duration such as 5m (default plot.history, else window)")
 		f.plot.register(fs)
 		f.schemaFile.register(fs)
+		fs.StringVar(&f.snapshotDir, "snapshot-dir", "", "`dir`ectory the s key saves pictures of the view into: kafkaplot-<topic>-<time>.png and .svg (default the working directory)")
 	})
 	cmdline.InGroup(cmd.Flags(), cmdline.Other, func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.log, "log", "", "log `file` (the dashboard owns the terminal; default kafkaplot/kafkaplot.log in the user cache directory, such as ~/.cache)")
@@ -59,6 +62,7 @@ generator on; later instances join it.`,
 	f.group.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("log", cmdline.CompleteFiles("log"))
+	cmd.RegisterFlagCompletionFunc("snapshot-dir", cmdline.CompleteDirs)
 	cmdline.NoFiles(cmd, "window", "history", "series", "value", "time")
 	return cmd
 }
@@ -82,9 +86,14 @@ func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
 	if err != nil {
 		return dashboard.Options{}, err
 	}
+	if f.snapshotDir != "" {
+		if st, err := os.Stat(f.snapshotDir); err != nil || !st.IsDir() {
+			return dashboard.Options{}, usageError{fmt.Errorf("--snapshot-dir %s: not a directory", f.snapshotDir)}
+		}
+	}
 	return dashboard.Options{
 		Settings: s, DecoderOptions: decoderOpts, AssignorSetting: assignorSetting,
-		Generate: f.generate, LogFile: f.log,
+		Generate: f.generate, LogFile: f.log, SnapshotDir: f.snapshotDir,
 		EmbeddedBroker: f.conn.embeddedBroker, EmbeddedRegistry: f.conn.embeddedRegistry,
 	}, nil
 }

@@ -26,6 +26,7 @@ type KeyMap struct {
 	Zoom          key.Binding // zoom the focused pane to full screen and back
 	Field         key.Binding // show the next plotted field (enabled once there are several)
 	Timeline      key.Binding // show the group timeline instead of the panes, and back
+	Snapshot      key.Binding // save the view as PNG and SVG
 	Help          key.Binding // show or hide the full help
 	Quit          key.Binding // quit
 	Suspend       key.Binding // suspend to the shell (ctrl+z); fg resumes
@@ -55,6 +56,7 @@ func DefaultKeyMap() KeyMap {
 		Zoom:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "zoom")),
 		Field:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "next field (all, then each)")),
 		Timeline:      key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "group timeline")),
+		Snapshot:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save picture (PNG, SVG)")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:          key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Suspend:       key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
@@ -91,7 +93,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Generator, k.RateUp, k.RateDown, k.Pause},
 		{k.WindowShorter, k.WindowLonger, k.PanBack, k.PanForward, k.PanBackFar, k.PanForwardFar, k.GoTo, k.Live},
-		{k.Zoom, k.Field, k.Timeline},
+		{k.Zoom, k.Field, k.Timeline, k.Snapshot},
 		{k.Next, k.Prev, k.Left, k.Right, k.Up, k.Down},
 		{k.Help, k.Suspend, k.Quit},
 	}

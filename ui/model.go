@@ -107,7 +107,8 @@ type Model struct {
 	paneStatus map[int]string // per-partition conditions from StatusMsg
 	fatal      string
 	plot       plotState
-	field      string // the one field shown (f key), "" for all
+	field      string        // the one field shown (f key), "" for all
+	shot       snapshotState // the last picture saved (s key)
 
 	dirty     bool      // data changed since the last frame
 	lastFrame time.Time // when the last frame was rendered
@@ -133,6 +134,9 @@ func New(opts Options) Model {
 	if opts.SetRate == nil {
 		keys.RateUp.SetEnabled(false)
 		keys.RateDown.SetEnabled(false)
+	}
+	if opts.Snapshot == nil {
+		keys.Snapshot.SetEnabled(false)
 	}
 	if opts.ReadRange == nil {
 		for _, b := range []*key.Binding{&keys.PanBack, &keys.PanForward, &keys.PanBackFar, &keys.PanForwardFar, &keys.GoTo, &keys.Live} {
@@ -269,6 +273,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case RangeMsg:
 		m.ingestRange(msg)
 		m.dirty = true
+	case snapshotDone:
+		if msg.seq == m.shot.seq {
+			m.shot.text, m.shot.err = msg.text, ""
+			if msg.err != nil {
+				m.shot.err = msg.err.Error()
+			}
+			m.dirty = true
+		}
 	case LogResetMsg:
 		m.st.LogReset(msg.Partition, msg.From)
 		m.dirty = true
@@ -411,6 +423,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.zoom = !m.zoom
 	case key.Matches(msg, k.Field):
 		m.field = nextField(m.st.Fields, m.field)
+	case key.Matches(msg, k.Snapshot):
+		cmd = m.snapshot()
 	default:
 		return m, nil
 	}

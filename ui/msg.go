@@ -174,6 +174,12 @@ type Options struct {
 	// time ago). nil disables @.
 	ParseTime func(s string, now time.Time) (time.Time, error)
 
+	// Snapshot is called from Update when s is pressed, with what the
+	// panes show; it reads the store then and returns the slow part
+	// (drawing, writing files), run in a command, whose text ("saved
+	// x.png and x.svg") or error the header shows. nil disables s.
+	Snapshot func(Snapshot) func() (string, error)
+
 	Now      func() time.Time // clock; default time.Now
 	FPS      int              // frames per second, default 30 (at most 60); negative: no own ticker, send FrameMsg
 	Location *time.Location   // time zone of axis labels; default time.Local

@@ -34,6 +34,7 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 	avail := max(w-right.Width()-1, 0)
 	conn := chart.NewTextLine(m.inks, avail)
 	m.addConnection(conn, sep)
+	m.addSnapshot(conn, sep)
 	full := chart.NewTextLine(m.inks, w*4)
 	m.addIdentity(full, sep)
 	l1 := chart.NewTextLine(m.inks, 0)
@@ -46,6 +47,7 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		l1.Add(inkMuted, sep)
 	}
 	m.addConnection(l1, sep)
+	m.addSnapshot(l1, sep)
 	if m.fatal != "" {
 		l1.Add(inkMuted, sep)
 		l1.Add(inkBad, "error: "+m.fatal)

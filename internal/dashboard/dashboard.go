@@ -42,6 +42,9 @@ type Options struct {
 	// EmbeddedBroker and EmbeddedRegistry are where the embedded cluster
 	// is started or joined when Settings.Embedded.
 	EmbeddedBroker, EmbeddedRegistry string
+	// SnapshotDir is where the s key saves pictures; "": the working
+	// directory.
+	SnapshotDir string
 }
 
 // Run is the default command: the live terminal dashboard. It opens the
@@ -180,6 +183,7 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 		// The header says "joined embedded cluster on …".
 		JoinedEmbedded: cluster.joined,
 		Screen:         screen,
+		Snapshot:       snapshotter(o.SnapshotDir, cfg.Kafka.Topic, cfg.Kafka.Consumer.GroupID, time.Local, time.Now),
 	})
 	// SIGINT and SIGTERM end runCtx (main's signal context): bubbletea's own
 	// handler would race it and could block its shutdown for seconds.

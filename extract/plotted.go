@@ -80,37 +80,50 @@ func (e *Extractor) plottedSeries(p *schema.Plotted, key []byte) (string, string
 func bytesText(b []byte) string { return string(b) }
 
 // names keeps the strings made of byte strings seen before, so that a
-// known one is found without allocating; copy-on-write, read without
-// locks, at most maxNames.
+// known one is found without allocating or locking: a read-only map
+// replaced whole (copy-on-write) once the names added since, kept under
+// the lock, are a quarter of it, so that adding n names copies O(n). At
+// most maxNames are kept.
 type names struct {
-	m  atomic.Pointer[map[string]string]
-	mu sync.Mutex
+	read  atomic.Pointer[map[string]string]
+	mu    sync.Mutex
+	dirty map[string]string // added since read was made
 }
 
-// get returns make(b), reusing the string made of the same bytes before.
+// get returns text(b), reusing the string made of the same bytes before.
 func (n *names) get(b []byte, text func([]byte) string) string {
-	if m := n.m.Load(); m != nil {
+	if m := n.read.Load(); m != nil {
 		if s, ok := (*m)[string(b)]; ok {
 			return s
 		}
 	}
-	s := text(b)
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	old := n.m.Load()
-	size := 0
-	if old != nil {
-		size = len(*old)
+	if s, ok := n.dirty[string(b)]; ok {
+		return s
+	}
+	s := text(b)
+	read := n.read.Load()
+	size := len(n.dirty)
+	if read != nil {
+		size += len(*read)
 	}
 	if size >= maxNames {
 		return s
 	}
-	next := make(map[string]string, size+1)
-	if old != nil {
-		maps.Copy(next, *old)
+	if n.dirty == nil {
+		n.dirty = map[string]string{}
 	}
-	next[string(b)] = s
-	n.m.Store(&next)
+	n.dirty[string(b)] = s
+	if read == nil || len(n.dirty) > len(*read)/4 {
+		next := make(map[string]string, size+1)
+		if read != nil {
+			maps.Copy(next, *read)
+		}
+		maps.Copy(next, n.dirty)
+		n.read.Store(&next)
+		clear(n.dirty)
+	}
 	return s
 }
 

@@ -259,6 +259,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case EventsMsg:
 		m.st.Ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
+		if msg.Done != nil {
+			msg.Done(msg.Events)
+		}
 		if len(m.st.Fields) > 1 && !m.keys.Field.Enabled() {
 			m.keys.Field.SetEnabled(true)
 		}

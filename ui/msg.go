@@ -21,10 +21,13 @@ type (
 )
 
 // EventsMsg is a batch of events and decode errors. The model copies what it
-// keeps, so the caller may reuse the slices after Send returns.
+// keeps.
 type EventsMsg struct {
 	Events []Event
 	Errors []DecodeError
+	// Done, when set, is called with Events once the model has stored
+	// them, so that the sender can reuse the slice.
+	Done func([]Event)
 }
 
 // HistoryMsg is a part of a partition's recent past, read from the broker

@@ -58,6 +58,8 @@ type Bridge struct {
 	points     []extract.Point // scratch
 	fields     []string        // fields plotted so far, in order of first appearance
 	fieldSet   map[string]bool
+	eventsCap  int             // capacity of a new events slice: the last one sent's length
+	free       chan []ui.Event // events slices the UI has stored, to reuse
 	schemas    map[int]*schemaSeen
 	last       *schemaSeen
 	source     extract.Source // where the last record's points came from
@@ -72,6 +74,7 @@ func NewBridge(send func(tea.Msg), ex *extract.Extractor, writers WriterFunc) *B
 		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
 	b.wake = make(chan struct{}, 1)
+	b.free = make(chan []ui.Event, 4)
 	return b
 }
 
@@ -125,7 +128,7 @@ func (b *Bridge) LogReset(r stream.LogReset) {
 // queued next is sent after them.
 func (b *Bridge) cut() {
 	if len(b.events) > 0 || len(b.errs) > 0 {
-		b.queue = append(b.queue, ui.EventsMsg{Events: b.events, Errors: b.errs})
+		b.queue = append(b.queue, ui.EventsMsg{Events: b.events, Errors: b.errs, Done: b.recycle})
 		b.queued += len(b.events)
 		b.events, b.errs = nil, nil
 	}
@@ -161,8 +164,15 @@ func (b *Bridge) convert(ctx context.Context, batch []stream.Record) {
 // plotted elsewhere that the record has no point for (a field missing in
 // its schema version).
 func (b *Bridge) add(r *stream.Record, pts []extract.Point) {
+	if b.events == nil {
+		select {
+		case b.events = <-b.free:
+		default:
+			b.events = make([]ui.Event, 0, max(1024, b.eventsCap))
+		}
+	}
 	for _, p := range pts {
-		if !b.fieldSet[p.Field] {
+		if !b.plotted(p.Field) {
 			b.fieldSet[p.Field] = true
 			b.fields = append(b.fields, p.Field)
 		}
@@ -181,6 +191,29 @@ func (b *Bridge) add(r *stream.Record, pts []extract.Point) {
 			})
 		}
 	}
+}
+
+// recycle keeps an events slice the UI has stored for the next events.
+func (b *Bridge) recycle(events []ui.Event) {
+	select {
+	case b.free <- events[:0]:
+	default:
+	}
+}
+
+// plotted reports whether field has had a point: by comparing with the
+// first few fields (the strings are usually the very ones compared, so
+// equal at once), else in the set.
+func (b *Bridge) plotted(field string) bool {
+	for i, f := range b.fields {
+		if i == 4 {
+			return b.fieldSet[field]
+		}
+		if f == field {
+			return true
+		}
+	}
+	return false
 }
 
 // count adds a record to its writer schema's count.
@@ -273,6 +306,7 @@ func (b *Bridge) Flush() {
 	b.mu.Lock()
 	queue, events, errs := b.queue, b.events, b.errs
 	b.queue, b.events, b.errs, b.queued = nil, nil, nil, 0
+	b.eventsCap = min(len(events), maxPending)
 	var status *ui.StatusMsg
 	if b.changed {
 		b.changed = false
@@ -293,7 +327,7 @@ func (b *Bridge) Flush() {
 		b.send(msg)
 	}
 	if len(events) > 0 || len(errs) > 0 {
-		b.send(ui.EventsMsg{Events: events, Errors: errs})
+		b.send(ui.EventsMsg{Events: events, Errors: errs, Done: b.recycle})
 	}
 	if status != nil {
 		b.send(*status)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"syscall"
@@ -101,7 +102,7 @@ func TestTimelineStallAndTakeover(t *testing.T) {
 	tm.Keys("dash", "G")
 	screen = tm.WaitScreen("dash", fmt.Sprintf("the timeline's p%s row: the dashboard, librdkafka stalled, the dashboard again", theirs), 20*time.Second, func(s string) bool {
 		row := timelineRow(s, theirs)
-		here, rd, st := strings.Index(row, "here ("), strings.Index(row, "rdkafka"), strings.Index(row, "stalled")
+		here, rd, st := strings.Index(row, "here ("), strings.Index(row, "rdkafka"), strings.Index(row, "stall")
 		return here >= 0 && rd > here && st > rd && strings.LastIndex(row, "here (") > st
 	})
 	if !strings.Contains(screen, "group timeline of kafkaplot") || !regexp.MustCompile(`g\d+ +g\d+`).MatchString(screen) {
@@ -115,5 +116,91 @@ func TestTimelineStallAndTakeover(t *testing.T) {
 	tm.WaitScreen("dash", "G to return to the panes", 5*time.Second, func(s string) bool {
 		return paneTitle(s, theirs) != "" && !strings.Contains(s, "group timeline")
 	})
+	dash.Quit()
+}
+
+var (
+	othersRE    = regexp.MustCompile(`others: (\S+) `)
+	axisMarkRE  = regexp.MustCompile(`(^|\s)g\d+\s+.*\d\d:\d\d:\d\d|\d\d:\d\d:\d\d.*\sg\d+(\s|$)`)
+	consumeWait = 15 * time.Second // consume reads a while: its span has room for its name
+)
+
+// TestGroupOverTime is issue 22's acceptance: a dashboard with its
+// generator on; kafkaplot consume joins its group and takes a partition; a
+// rebalance mark gN appears under the dashboard's pane's time axis;
+// consume is frozen (SIGSTOP): within 7 s that partition's title says how
+// far behind in time the group is and for how long nothing was committed;
+// after consume leaves (its session ends), G shows the partitions' rows
+// naming both owners over time, and the stall.
+func TestGroupOverTime(t *testing.T) {
+	endToEnd(t)
+	needBinary(t)
+	tm := testsupport.NewTmux(t)
+	dir := t.TempDir()
+	c := cluster{broker: freeAddr(t), registry: freeAddr(t)}
+	dash := tm.Start("dash", 200, 50, dir, nil, kafkaplotBin, "--embedded-broker", c.broker, "--embedded-registry", c.registry, "--log", dir+"/kafkaplot.log")
+	tm.WaitScreen("dash", "the dashboard owning both partitions and drawing", 30*time.Second, func(s string) bool {
+		got, ok := owns(s)
+		return ok && got == "0,1" && hasBraille(s)
+	})
+	time.Sleep(8 * time.Second) // the dashboard's own span has room for its name
+
+	consume := startConsume(t, c, "kafkaplot")
+	var theirs, mine, client string
+	screen := tm.WaitScreen("dash", "consume to take a partition", 30*time.Second, func(s string) bool {
+		mine, _ = owns(s)
+		theirs, _ = consume.owns()
+		m := othersRE.FindStringSubmatch(s)
+		if m != nil {
+			client = m[1]
+		}
+		return (mine == "0" || mine == "1") && theirs != "" && theirs != mine && client != ""
+	})
+	tm.WaitScreen("dash", "a rebalance mark under the time axis of p"+mine, 10*time.Second, func(s string) bool {
+		in := false
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "[p"+mine+"]") {
+				in = true
+			}
+			if in && axisMarkRE.MatchString(l) {
+				return true
+			}
+		}
+		return false
+	})
+	time.Sleep(consumeWait)
+
+	if err := syscall.Kill(consume.proc.Pid(), syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	frozen := time.Now()
+	screen = tm.WaitScreen("dash", "p"+theirs+"'s title to say how far behind and since when nothing was committed", 15*time.Second, func(s string) bool {
+		return stalledTitle.MatchString(paneTitle(s, theirs))
+	})
+	took := time.Since(frozen)
+	t.Logf("stall told %s after the freeze: %s", took.Round(100*time.Millisecond), stalledTitle.FindString(paneTitle(screen, theirs)))
+	if took > 7500*time.Millisecond {
+		t.Errorf("the stall was told %s after the freeze, want within 7 s", took.Round(100*time.Millisecond))
+	}
+
+	// Frozen, consume leaves the group when its session ends.
+	tm.WaitScreen("dash", "the dashboard to take p"+theirs+" over", 30*time.Second, func(s string) bool {
+		got, _ := owns(s)
+		return got == "0,1"
+	})
+	syscall.Kill(consume.proc.Pid(), syscall.SIGCONT)
+	consume.proc.Stop(os.Interrupt, 130)
+	tm.Keys("dash", "G")
+	short := client[:min(len(client), 9)] // its name may be cut short (…) in its span
+	screen = tm.WaitScreen("dash", "the timeline naming both owners of p"+theirs, 20*time.Second, func(s string) bool {
+		row := timelineRow(s, theirs)
+		them := -1 // consume's name, not this dashboard's "here (…)"
+		if loc := regexp.MustCompile(`[━┃]` + regexp.QuoteMeta(short)).FindStringIndex(row); loc != nil {
+			them = loc[0]
+		}
+		here, st := strings.Index(row, "here ("), strings.Index(row, "stall")
+		return here >= 0 && them > here && st > them && strings.LastIndex(row, "here (") > st && strings.Contains(timelineRow(s, mine), "here (")
+	})
+	t.Logf("timeline:\n%s\n%s", timelineRow(screen, "0"), timelineRow(screen, "1"))
 	dash.Quit()
 }

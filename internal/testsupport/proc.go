@@ -66,6 +66,9 @@ func Start(tb testing.TB, cmd *exec.Cmd, stopSignal os.Signal, stopCode int) *Pr
 	tb.Helper()
 	p := &Proc{tb: tb, name: procName(cmd), cmd: cmd, done: make(chan struct{}), stopSignal: stopSignal, stopCode: stopCode}
 	cmd.Stdout, cmd.Stderr = &p.stdout, &p.stderr
+	if cmd.WaitDelay == 0 {
+		cmd.WaitDelay = time.Second // a child left holding the output does not hold Wait
+	}
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start %s: %v", p.name, err)
 	}

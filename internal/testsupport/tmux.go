@@ -11,12 +11,12 @@ import (
 	"time"
 )
 
-// Tmux is a private tmux server for one test (its own socket; the
-// windows' panes stay when their program ends). Programs run in it by
-// Start or Wrap keep their stderr and exit status in files: the test
-// fails on a data race in that stderr, and on an exit status other than
-// the one expected once the program ended (WaitExit, and the end of the
-// test, when a program still running fails it too).
+// Tmux is a private tmux server for one test (its own socket and
+// configuration; the windows' panes stay when their program ends).
+// Programs run in it by Start or Wrap keep their stderr and exit status in
+// files: the test fails on a data race in that stderr, and on an exit
+// status other than the one expected once the program ended (WaitExit,
+// and the end of the test, when a program still running fails it too).
 type Tmux struct {
 	tb       testing.TB
 	tmux     string
@@ -32,7 +32,10 @@ func NewTmux(tb testing.TB) *Tmux {
 	tb.Helper()
 	s := &Tmux{tb: tb, tmux: NeedTool(tb, "tmux"), dir: tb.TempDir(),
 		socket: fmt.Sprintf("kafkaplot-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	tb.Cleanup(func() { exec.Command(s.tmux, "-L", s.socket, "kill-server").Run() })
+	// The server reads this instead of the user's configuration when it
+	// starts: panes stay when their program ends, from the first window on.
+	WriteFile(tb, filepath.Join(s.dir, "tmux.conf"), []byte("set-option -g remain-on-exit on\n"))
+	tb.Cleanup(func() { exec.Command(s.tmux, s.args("kill-server")...).Run() })
 	tb.Cleanup(s.checkAll) // runs before kill-server
 	return s
 }
@@ -40,7 +43,7 @@ func NewTmux(tb testing.TB) *Tmux {
 // Run runs a tmux command on the server, failing the test if it fails.
 func (s *Tmux) Run(args ...string) string {
 	s.tb.Helper()
-	out, err := exec.Command(s.tmux, append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command(s.tmux, s.args(args...)...).CombinedOutput()
 	if err != nil {
 		s.tb.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -57,7 +60,11 @@ func (s *Tmux) Window(name string, width, height int, command string) {
 	}
 	s.started = true
 	s.Run("new-session", "-d", "-s", "main", "-n", name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command)
-	s.Run("set-option", "-t", "main", "remain-on-exit", "on")
+}
+
+// args are a tmux command's arguments on this server.
+func (s *Tmux) args(command ...string) []string {
+	return append([]string{"-L", s.socket, "-f", filepath.Join(s.dir, "tmux.conf")}, command...)
 }
 
 // Start opens a window named name running prog with args in dir, with
@@ -105,7 +112,7 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 
 // Screen returns what window name shows ("" if it cannot be read).
 func (s *Tmux) Screen(name string) string {
-	out, err := exec.Command(s.tmux, "-L", s.socket, "capture-pane", "-p", "-t", "main:"+name).CombinedOutput()
+	out, err := exec.Command(s.tmux, s.args("capture-pane", "-p", "-t", "main:"+name)...).CombinedOutput()
 	if err != nil {
 		return ""
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -183,5 +185,33 @@ func TestPlotUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr.String(), tc.want)
 			}
 		})
+	}
+}
+
+// rootLines is the most non-test lines the root package may have: it is
+// the command line only (issue 17).
+const rootLines = 900
+
+// TestRootIsTheCommandLine keeps the root package small: the cobra tree,
+// flag definitions and their checks, usage errors and exit codes. A
+// command's engine belongs in its package under internal/.
+func TestRootIsTheCommandLine(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += bytes.Count(data, []byte("\n"))
+	}
+	if total == 0 || total > rootLines {
+		t.Errorf("the root package has %d non-test lines, want 1 to %d: move what is not the command line into the command's engine under internal/", total, rootLines)
 	}
 }

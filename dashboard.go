@@ -12,6 +12,7 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/dashboard"
+	"github.com/kafkaplot/kafkaplot/internal/timespec"
 )
 
 // dashboardFlags are the dashboard's flags.
@@ -21,6 +22,7 @@ type dashboardFlags struct {
 	plot        plotFlags
 	generate    bool
 	window      time.Duration
+	at          string
 	history     string
 	log         string
 	snapshotDir string
@@ -50,6 +52,7 @@ generator on; later instances join it.`,
 	cmdline.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.generate, "generate", false, "switch the sensor generator on at start (default on when this instance starts the embedded cluster)")
 		fs.DurationVar(&f.window, "window", 0, "chart time window (default plot.window, else 2m)")
+		fs.StringVar(&f.at, "at", "", "open on the window ending at this time, read outside the group (end: back to live): "+timespec.Forms)
 		fs.StringVar(&f.history, "history", "", "what a partition's chart is filled with when it becomes ours: window (the records of the window), none, or a duration such as 5m (default plot.history, else window)")
 		f.plot.register(fs)
 		f.schemaFile.register(fs)
@@ -63,7 +66,7 @@ generator on; later instances join it.`,
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("log", cmdline.CompleteFiles("log"))
 	cmd.RegisterFlagCompletionFunc("snapshot-dir", cmdline.CompleteDirs)
-	cmdline.NoFiles(cmd, "window", "history", "series", "value", "time")
+	cmdline.NoFiles(cmd, "window", "at", "history", "series", "value", "time")
 	return cmd
 }
 
@@ -91,9 +94,19 @@ func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
 			return dashboard.Options{}, usageError{fmt.Errorf("--snapshot-dir %s: not a directory", f.snapshotDir)}
 		}
 	}
+	var at time.Time
+	if fs.Changed("at") {
+		now := time.Now()
+		if at, err = timespec.Parse(f.at, now); err != nil {
+			return dashboard.Options{}, usageError{fmt.Errorf("--at: %w", err)}
+		}
+		if !at.Before(now) {
+			return dashboard.Options{}, usageError{fmt.Errorf("--at %s: not in the past (leave --at out for live)", f.at)}
+		}
+	}
 	return dashboard.Options{
 		Settings: s, DecoderOptions: decoderOpts, AssignorSetting: assignorSetting,
-		Generate: f.generate, LogFile: f.log, SnapshotDir: f.snapshotDir,
+		Generate: f.generate, LogFile: f.log, SnapshotDir: f.snapshotDir, At: at,
 		EmbeddedBroker: f.conn.embeddedBroker, EmbeddedRegistry: f.conn.embeddedRegistry,
 	}, nil
 }

@@ -34,8 +34,8 @@ func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int
 			return nil
 		}
 		err := sink(chunk)
-		clear(chunk)
-		chunk = chunk[:0]
+		chunk = chunk[:0] // grow reuses each record's decoding buffers
+
 		return err
 	}
 	cursor, empty := sp.from, 0

@@ -69,6 +69,8 @@ type RangeMsg struct {
 	GoneBefore time.Time
 	Done       bool   // the range is read
 	Err        string // why the read failed, "" if it did not
+	// Undecoded counts the records read that could not be decoded.
+	Undecoded int64
 }
 
 // LogResetMsg says a partition's log was truncated, deleted or recreated:

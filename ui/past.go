@@ -169,6 +169,10 @@ func (m *Model) addPastRange(l *chart.TextLine, now time.Time) {
 		l.Add(inkMuted, " · ")
 		l.Add(inkWarn, "read "+r.Slices)
 	}
+	if r.Undecoded > 0 {
+		l.Add(inkMuted, " · ")
+		l.Add(inkBad, chart.GroupDigits(r.Undecoded)+" not decoded")
+	}
 	l.Add(inkMuted, " · end: live")
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
+	"github.com/kafkaplot/kafkaplot/internal/timespec"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -45,6 +46,9 @@ type Options struct {
 	// SnapshotDir is where the s key saves pictures; "": the working
 	// directory.
 	SnapshotDir string
+	// At, when set, opens the dashboard on the window ending at At, read
+	// outside the group; live consumption goes on underneath.
+	At time.Time
 }
 
 // Run is the default command: the live terminal dashboard. It opens the
@@ -147,6 +151,7 @@ type session struct {
 	gen           *generatorControl
 	program       *tea.Program
 	bridge        *Bridge
+	past          *pastReader
 	decoder       *schema.Decoder
 	screen        *ui.Screen
 	closeKeyboard func() error
@@ -170,7 +175,14 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 		closeKeyboard()
 		return nil, err
 	}
+	ex := connect.Extractor(cfg)
+	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSelection(ex.Selection))...)
+	// The past has an extractor of its own: it runs beside the bridge's.
+	past := &pastReader{ctx: runCtx, conn: conn, topic: cfg.Kafka.Topic, decoder: decoder, ex: connect.Extractor(cfg), logger: logger}
 	model := ui.New(ui.Options{
+		At:           o.At,
+		ReadRange:    past.read,
+		ParseTime:    timespec.Parse,
 		Cluster:      conn.Brokers[0],
 		Topic:        cfg.Kafka.Topic,
 		Group:        cfg.Kafka.Consumer.GroupID,
@@ -189,11 +201,9 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 	// handler would race it and could block its shutdown for seconds.
 	program := tea.NewProgram(model, tea.WithoutRenderer(), tea.WithContext(runCtx), tea.WithInput(keyboard), tea.WithoutSignalHandler())
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
-	gen.send = program.Send
-	ex := connect.Extractor(cfg)
-	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSelection(ex.Selection))...)
+	gen.send, past.send = program.Send, program.Send
 	return &session{
-		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer),
+		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer), past: past,
 		decoder: decoder, screen: screen, closeKeyboard: closeKeyboard,
 	}, nil
 }
@@ -265,6 +275,7 @@ func (d *session) run(ctx, runCtx context.Context, consumer *stream.Consumer, ge
 	}
 
 	_, runErr := d.program.Run()
+	d.past.wait()
 	d.gen.stop()
 	stopConsumer() // commits what was handed on and leaves the group
 	wg.Wait()

@@ -26,6 +26,9 @@ type RangeConfig struct {
 	Conn    Connection
 	Topic   string
 	Decoder *schema.Decoder
+	// Full decodes every field of each record into Record.Fields, for
+	// printing them; default: only the selected ones into Record.Plotted.
+	Full bool
 	// From is the range's start: each partition is read from its first
 	// record whose timestamp is at or after From. Required.
 	From time.Time
@@ -125,7 +128,7 @@ func ReadRange(ctx context.Context, cfg RangeConfig) (RangePlan, error) {
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 4
 	}
-	c := &Consumer{cfg: ConsumerConfig{Conn: cfg.Conn, Topic: cfg.Topic, Decoder: cfg.Decoder, MaxBytes: cfg.MaxBytes, OnStatus: cfg.OnStatus}}
+	c := &Consumer{cfg: ConsumerConfig{Conn: cfg.Conn, Topic: cfg.Topic, Decoder: cfg.Decoder, Full: cfg.Full, MaxBytes: cfg.MaxBytes, OnStatus: cfg.OnStatus}}
 	c.cfg.defaults()
 	n, err := cfg.Conn.Partitions(ctx, cfg.Topic)
 	if err != nil {

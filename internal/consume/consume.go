@@ -80,7 +80,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		summary = bufio.NewWriter(stderr)
 	}
 	if !o.From.IsZero() {
-		return runRange(ctx, o, schema.NewDecoder(reg, decoderOpts...), conn, printer, summary, stderr)
+		return runRange(ctx, o, schema.NewDecoder(reg, decoderOpts...), full, conn, printer, summary, stderr)
 	}
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -18,11 +18,11 @@ import (
 // [o.From, o.To) (o.To zero: up to the end of the log at start), read
 // outside the group (kcat's -o s@ / -o e@): nothing is committed. Every
 // record of the range is read, however many.
-func runRange(ctx context.Context, o Options, decoder *schema.Decoder, conn stream.Connection, printer *recordPrinter, summary *bufio.Writer, stderr io.Writer) error {
+func runRange(ctx context.Context, o Options, decoder *schema.Decoder, full bool, conn stream.Connection, printer *recordPrinter, summary *bufio.Writer, stderr io.Writer) error {
 	topic := o.Settings.Cfg.Kafka.Topic
 	started := time.Now()
 	plan, err := stream.ReadRange(ctx, stream.RangeConfig{
-		Conn: conn, Topic: topic, Decoder: decoder,
+		Conn: conn, Topic: topic, Decoder: decoder, Full: full,
 		From: o.From, To: o.To, Budget: math.MaxInt64,
 		OnPlan: func(p stream.RangePlan) { fmt.Fprintln(stderr, describeRange(topic, p)) },
 		OnRecords: func(_ context.Context, batch []stream.Record) error {

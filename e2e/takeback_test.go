@@ -46,8 +46,9 @@ func startPipe(t *testing.T, c cluster, group string) (*dashboardPipe, context.C
 		d.done <- m
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
-	decoder := schema.NewDecoder(reg)
-	br := dashboard.NewBridge(func(msg tea.Msg) { d.msgs <- msg }, connect.Extractor(config.Default()), decoder.Writer)
+	ex := connect.Extractor(config.Default())
+	decoder := schema.NewDecoder(reg, schema.WithSelection(ex.Selection))
+	br := dashboard.NewBridge(func(msg tea.Msg) { d.msgs <- msg }, ex, decoder.Writer)
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn: stream.Connection{Brokers: []string{c.broker}}, Group: group, Topic: "temperature", Decoder: decoder,
 		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,

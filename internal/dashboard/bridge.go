@@ -143,11 +143,12 @@ func (b *Bridge) convert(ctx context.Context, batch []stream.Record) {
 		case r.Err != nil:
 			b.errs = append(b.errs, ui.DecodeError{Partition: r.Partition, Offset: r.Offset, Err: r.Err.Error()})
 			continue
-		case r.Plotted.Selection == nil:
-			continue
+		case r.Plotted.Selection != nil:
+			b.points, src = b.ex.Points(&r.Plotted, r.Key, r.Time, b.points[:0])
+			b.count(ctx, r.SchemaID, r.Plotted.Writer)
+		default: // decoded without the plotted fields' selection: nothing to draw, but counted
+			b.points = b.points[:0]
 		}
-		b.points, src = b.ex.Points(&r.Plotted, r.Key, r.Time, b.points[:0])
-		b.count(ctx, r.SchemaID, r.Plotted.Writer)
 		if len(b.points) == 0 {
 			b.unplotted++
 			b.changed = true

@@ -79,7 +79,8 @@ gobench "$work/b_decode.txt" -bench '^(BenchmarkDecodePlotted|BenchmarkDecodePro
 gobench "$work/b_ui.txt" -bench '^(BenchmarkIngest|BenchmarkFrame)$' ./ui
 gobench "$work/b_stream.txt" -bench '^BenchmarkConsume$' -benchtime 5x ./stream
 gobench "$work/b_stream.txt" -bench '^BenchmarkSend$' ./stream
-gobench "$work/b_stream.txt" -bench '^BenchmarkHistory$' ./stream
+gobench "$work/b_stream.txt" -bench '^(BenchmarkHistory|BenchmarkReadRange)$' -benchtime 3x ./stream
+gobench "$work/b_fold.txt" -bench '^BenchmarkFoldMemory$' -benchtime 1x ./ui/chart
 # metric FILE BENCH UNIT prints the value before UNIT on BENCH's line.
 metric() { awk -v b="$2" -v u="$3" '$1 ~ "^"b"(-[0-9]+)?$" {for (i=2;i<=NF;i++) if ($i==u) print $(i-1)}' "$1" | head -n1; }
 decode_ns=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/sensor ns/op)
@@ -98,6 +99,8 @@ send_ns=$(metric "$work/b_stream.txt" BenchmarkSend ns/op)
 history_ms=$(metric "$work/b_stream.txt" BenchmarkHistory ms/history)
 range_ms=$(metric "$work/b_stream.txt" BenchmarkReadRange/whole ms/range)
 range_sliced_ms=$(metric "$work/b_stream.txt" BenchmarkReadRange/a_tenth_in_slices ms/range)
+fold_full=$(metric "$work/b_fold.txt" BenchmarkFoldMemory MiB-at-15m)
+fold_end=$(metric "$work/b_fold.txt" BenchmarkFoldMemory MiB-at-30m)
 
 # --- produce, and consume vs kcat --------------------------------------------
 produce_rates=() kp_rates=() kcat_rates=() ratios=() why_throughput="" why_ratio=""
@@ -294,6 +297,7 @@ row "BenchmarkConsume (in-process kfake)" "" "${consume_ns:-?} ns/record" "$(mea
 row "BenchmarkSend (in-process kfake)" "" "${send_ns:-?} ns/event" "$(measured "$send_ns" "$nobench")"
 # (the history row is measured only when all of its figures are numbers)
 row "BenchmarkHistory, BenchmarkReadRange (kfake)" "" "200,000 whole ${history_ms:-?} ms; range of 400,000 ${range_ms:-?} ms, in slices ${range_sliced_ms:-?} ms" "$(measured "${history_ms:+${range_ms:+$range_sliced_ms}}" "$nobench")"
+row "BenchmarkFoldMemory: 1,000 series, 10,000/s, 15m" "flat (30 m <= 1.05x 15 m)" "${fold_full:-?} MiB once the window is full, ${fold_end:-?} MiB 15 m later" "$(check "$( [ -n "$fold_full" ] && [ -n "$fold_end" ] && awk -v a="$fold_end" -v b="$fold_full" 'BEGIN {print a / b}')" "<=" 1.05 "$nobench")"
 bf=$(value backfill_ms "$B") bf1m=$(value backfill_1m_ms "$B") bf10m=$(value backfill_10m_ms "$B") nobackfill="no such figure in the output of benchkit backfill"
 # drawn RECORDS PREFIX: "yes" when the history drew every record it holds.
 drawn() { [ "$(value "$2_drawn" "$B")" = "$1" ] && echo yes || echo "NO ($(value "$2_drawn" "$B") of $1 records drawn)"; }

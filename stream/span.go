@@ -16,6 +16,10 @@ import (
 // is sampled: a range too large to read in seconds is read in evenly spaced
 // time slices, each one whole (see slicing).
 
+// spanRecordBytes is the bytes a record is assumed to take in a fetch when
+// sizing the fetches of a short span.
+const spanRecordBytes = 256
+
 // offsetSpan is the offsets [from, to) of one partition.
 type offsetSpan struct{ from, to int64 }
 
@@ -38,6 +42,9 @@ func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int
 
 		return err
 	}
+	// A short span (a time slice) is fetched with a buffer to its size, not
+	// one of MaxBytes per fetch.
+	maxBytes := int(min(int64(c.cfg.MaxBytes), max(64<<10, sp.len()*spanRecordBytes)))
 	cursor, empty := sp.from, 0
 	for cursor < sp.to && ctx.Err() == nil {
 		if _, err := conn.Seek(cursor, kafka.SeekAbsolute|kafka.SeekDontCheck); err != nil {
@@ -46,7 +53,7 @@ func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int
 		if err := conn.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
 			return cursor, err
 		}
-		batch := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: c.cfg.MaxBytes, MaxWait: 500 * time.Millisecond})
+		batch := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: maxBytes, MaxWait: 500 * time.Millisecond})
 		read := 0
 		var sinkErr error
 		for sinkErr == nil {

@@ -1,7 +1,9 @@
 package chart
 
 import (
+	"fmt"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -119,5 +121,52 @@ func TestBucketStart(t *testing.T) {
 		if got := bucketStart(tt.t, tt.w); got != tt.want {
 			t.Errorf("bucketStart(%d, %d) = %d, want %d", tt.t, tt.w, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkFoldMemory feeds a store 1,000 series at 10,000 events/s in all
+// (event time) for 30 minutes, with the fold of a 15 m window at 400 pixel
+// columns, and reports the heap it holds once the window is full and at
+// the end: memory bounded by series × buckets, flat once the window is
+// full, whatever the rate.
+func BenchmarkFoldMemory(b *testing.B) {
+	const (
+		series = 1000
+		rate   = 10_000 // events per second, all series
+		window = 15 * time.Minute
+	)
+	heap := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc) / (1 << 20)
+	}
+	for b.Loop() {
+		base := heap()
+		s := NewStore(1024)
+		s.SetFold(FoldFor(int64(window), 400))
+		start := time.Unix(1_700_000_000, 0)
+		names := make([]string, series)
+		for i := range names {
+			names[i] = fmt.Sprintf("sensor%d", i)
+		}
+		batch := make([]Event, rate/10)
+		var full, end float64
+		for tick := range int64(2 * window / (100 * time.Millisecond)) {
+			at := start.Add(time.Duration(tick) * 100 * time.Millisecond)
+			for i := range batch {
+				n := int(tick)*len(batch) + i
+				batch[i] = Event{Partition: n % 2, Offset: int64(n / 2), Series: names[n%series],
+					Time: at.Add(time.Duration(i) * 100 * time.Millisecond / time.Duration(len(batch))), Value: float64(n % 97)}
+			}
+			s.Ingest(batch, nil, at.Add(time.Second).UnixNano())
+			if tick == int64(window/(100*time.Millisecond)) {
+				full = heap() - base
+			}
+		}
+		end = heap() - base
+		b.ReportMetric(full, "MiB-at-15m")
+		b.ReportMetric(end, "MiB-at-30m")
+		runtime.KeepAlive(s)
 	}
 }

@@ -42,8 +42,8 @@ func newConsumeCmd() *cobra.Command {
 			return consume.Run(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
-	f.conn.register(cmd.Flags(), "t")
-	f.group.register(cmd.Flags())
+	f.conn.register(cmd, "t")
+	f.group.register(cmd)
 	cmdline.InGroup(cmd.Flags(), "Consume", func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.untilEnd, "until-end", false, "exit once the high watermarks seen at start are reached")
 		fs.DurationVar(&f.outage, "outage-limit", 30*time.Second, "with --until-end: exit non-zero when a partition cannot go on (registry or broker unreachable) for longer than this")
@@ -52,8 +52,6 @@ func newConsumeCmd() *cobra.Command {
 		fs.StringVar(&f.to, "to", "", "with --from TIME: stop at the first record at or after this time (default: the end of the log at start), then exit")
 		f.schemaFile.register(fs)
 	})
-	f.conn.completions(cmd)
-	f.group.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("output", cmdline.CompleteValues("text", "csv", "jsonl"))
 	return cmd

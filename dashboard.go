@@ -35,10 +35,7 @@ func newDashboardCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kafkaplot [flags]",
 		Short: "the live dashboard",
-		Long: `kafkaplot: live terminal charts of a Kafka topic of Avro sensor events, one pane per
-partition. With no configuration (no -c, ./config.toml, environment or flags naming a cluster)
-the first instance starts an embedded broker and schema registry and switches the sensor
-generator on; later instances join it.`,
+		Long:  dashboard.Summary,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o, err := f.options(c.Flags())
 			if err != nil {
@@ -47,8 +44,8 @@ generator on; later instances join it.`,
 			return dashboard.Run(c.Context(), o)
 		},
 	}
-	f.conn.register(cmd.Flags(), "t")
-	f.group.register(cmd.Flags())
+	f.conn.register(cmd, "t")
+	f.group.register(cmd)
 	cmdline.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.BoolVar(&f.generate, "generate", false, "switch the sensor generator on at start (default on when this instance starts the embedded cluster)")
 		fs.DurationVar(&f.window, "window", 0, "chart time window (default plot.window, else 2m)")
@@ -61,8 +58,6 @@ generator on; later instances join it.`,
 	cmdline.InGroup(cmd.Flags(), cmdline.Other, func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.log, "log", "", "log `file` (the dashboard owns the terminal; default kafkaplot/kafkaplot.log in the user cache directory, such as ~/.cache)")
 	})
-	f.conn.completions(cmd)
-	f.group.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("log", cmdline.CompleteFiles("log"))
 	cmd.RegisterFlagCompletionFunc("snapshot-dir", cmdline.CompleteDirs)

@@ -30,14 +30,13 @@ func newDoctorCmd() *cobra.Command {
 			return doctor.Run(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
-	f.conn.register(cmd.Flags(), "t")
+	f.conn.register(cmd, "t")
 	cmdline.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&f.group, "group", "g", "", "consumer group to describe (default kafka.consumer.group_id, else kafkaplot)")
 	})
 	cmdline.InGroup(cmd.Flags(), "Doctor", func(fs *pflag.FlagSet) {
 		fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound of each network step")
 	})
-	f.conn.completions(cmd)
 	cmdline.NoFiles(cmd, "group", "timeout")
 	return cmd
 }

@@ -27,10 +27,11 @@ type connFlags struct {
 	embeddedRegistry string
 }
 
-// register adds the connection flags to fs; topicShort is --topic's short
-// form ("" in produce, whose -t is the tutorial's start step).
-func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
-	cmdline.InGroup(fs, groupConnection, func(g *pflag.FlagSet) {
+// register adds the connection flags to cmd with their value completions;
+// topicShort is --topic's short form ("" in produce, whose -t is the
+// tutorial's start step).
+func (f *connFlags) register(cmd *cobra.Command, topicShort string) {
+	cmdline.InGroup(cmd.Flags(), groupConnection, func(g *pflag.FlagSet) {
 		g.StringVarP(&f.config, "config", "c", "", "configuration `file` in the tutorial's TOML format (default ./config.toml if present)")
 		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host:port[,host:port...]")
 		g.StringVar(&f.registry, "registry", "", "schema registry base `URL`")
@@ -38,10 +39,6 @@ func (f *connFlags) register(fs *pflag.FlagSet, topicShort string) {
 		g.StringVar(&f.embeddedBroker, "embedded-broker", embedded.DefaultBroker, "`address` of the embedded cluster's broker, used when no cluster is configured")
 		g.StringVar(&f.embeddedRegistry, "embedded-registry", embedded.DefaultRegistry, "`address` of the embedded cluster's registry, used when no cluster is configured")
 	})
-}
-
-// completions registers the connection flags' value completions on cmd.
-func (f *connFlags) completions(cmd *cobra.Command) {
 	cmd.RegisterFlagCompletionFunc("config", cmdline.CompleteFiles("toml"))
 	cmdline.NoFiles(cmd, "brokers", "registry", "topic", "embedded-broker", "embedded-registry")
 }
@@ -65,19 +62,16 @@ func (f *connFlags) resolve(fs *pflag.FlagSet) (connect.Settings, error) {
 	return connect.Resolve(f.options(fs), os.LookupEnv)
 }
 
-// groupFlags are the consumer-group flags of consume and the dashboard.
+// groupFlags are the consumer-group flags of consume and the dashboard;
+// register adds them to cmd with their value completions.
 type groupFlags struct{ group, from, assignors string }
 
-func (g *groupFlags) register(fs *pflag.FlagSet) {
-	cmdline.InGroup(fs, groupGroup, func(fs *pflag.FlagSet) {
+func (g *groupFlags) register(cmd *cobra.Command) {
+	cmdline.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&g.group, "group", "g", "", "consumer group id (default kafka.consumer.group_id, else kafkaplot)")
 		fs.StringVar(&g.from, "from", "", "where a new group starts: earliest or latest (default kafka.consumer.auto_offset_reset, else earliest); consume also takes a time: "+timespec.Forms+", to print the records from then on read outside the group")
 		fs.StringVar(&g.assignors, "assignors", "", "partition assignment strategies offered to the group, in order of preference: cooperative-sticky, range, roundrobin, comma-separated (default kafka.consumer.partition_assignment_strategy)")
 	})
-}
-
-// completions registers the group flags' value completions on cmd.
-func (g *groupFlags) completions(cmd *cobra.Command) {
 	cmdline.NoFiles(cmd, "group")
 	cmd.RegisterFlagCompletionFunc("from", cmdline.CompleteValues("earliest", "latest"))
 	cmd.RegisterFlagCompletionFunc("assignors", cmdline.CompleteValues("cooperative-sticky", "range", "roundrobin"))

@@ -22,12 +22,11 @@ func newGroupCmd() *cobra.Command {
 			return group.Run(c.Context(), o, c.OutOrStdout())
 		},
 	}
-	conn.register(cmd.Flags(), "t")
+	conn.register(cmd, "t")
 	cmdline.InGroup(cmd.Flags(), groupGroup, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&o.Group, "group", "g", "", "consumer group to describe (default kafka.consumer.group_id, else kafkaplot)")
 		fs.BoolVarP(&o.Watch, "watch", "w", false, "go on: print a line with its time at each change (state, generation, members, partitions moved, stalls)")
 	})
-	conn.completions(cmd)
 	cmdline.NoFiles(cmd, "group")
 	return cmd
 }

@@ -31,11 +31,8 @@ func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plot --from TIME [--to TIME] -o FILE [flags]",
 		Short: "draw a time range of the topic into a PNG, SVG or PDF file, headless",
-		Long: `kafkaplot plot: draw every record of a time range of the topic, read outside any consumer
-group, into a picture: one pane per partition, each series a line in the dashboard's colours,
-a legend with last, min and max. Older values are folded into time buckets that keep their
-extremes, so a spike is never lost. The file's extension names the format: .png, .svg or .pdf.`,
-		Args: noArgs,
+		Long:  plot.Summary,
+		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o, err := f.options(c.Flags(), time.Now())
 			if err != nil {
@@ -44,7 +41,7 @@ extremes, so a spike is never lost. The file's extension names the format: .png,
 			return plot.Run(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
-	f.conn.register(cmd.Flags(), "t")
+	f.conn.register(cmd, "t")
 	cmdline.InGroup(cmd.Flags(), groupPlot, func(fs *pflag.FlagSet) {
 		fs.StringVar(&f.from, "from", "", "`TIME` the range starts at (required): "+timespec.Forms)
 		fs.StringVar(&f.to, "to", "now", "`TIME` the range ends at, as --from")
@@ -55,7 +52,6 @@ extremes, so a spike is never lost. The file's extension names the format: .png,
 		f.plot.register(fs)
 		f.schemaFile.register(fs)
 	})
-	f.conn.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("schema-file", cmdline.CompleteFiles("avsc", "proto"))
 	cmd.RegisterFlagCompletionFunc("output", cmdline.CompleteFiles("png", "svg", "pdf"))
 	cmdline.NoFiles(cmd, "from", "to", "partitions", "width", "height", "series", "value", "time")

@@ -41,7 +41,7 @@ func newProduceCmd() *cobra.Command {
 			return produce.Run(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
-	f.conn.register(cmd.Flags(), "")
+	f.conn.register(cmd, "")
 	cmdline.InGroup(cmd.Flags(), "Produce", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&f.events, "events", "e", -1, "number of events to generate per sensor; 0 or negative for no end")
 		fs.Float64VarP(&f.delay, "delay", "d", 0.5, "delay between events in `seconds` (can be a fraction)")
@@ -52,7 +52,6 @@ func newProduceCmd() *cobra.Command {
 		fs.BoolVar(&f.noise, "noise", true, "add each sensor's Gaussian noise (--noise=false: the noise-free model)")
 		fs.StringVar(&f.format, "format", produce.FormatAvro, "value format: avro (the tutorial's sensor schema) or protobuf (the same three fields as a Protobuf message, registered under <subject>-protobuf)")
 	})
-	f.conn.completions(cmd)
 	cmd.RegisterFlagCompletionFunc("subject-strategy", cmdline.CompleteValues(config.SubjectRecordName, config.SubjectTopicName, config.SubjectTopicRecord))
 	cmd.RegisterFlagCompletionFunc("format", cmdline.CompleteValues(produce.FormatAvro, produce.FormatProtobuf))
 	cmdline.NoFiles(cmd, "events", "delay", "time")

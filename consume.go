@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/kafkaplot/kafkaplot/export"
 	"github.com/kafkaplot/kafkaplot/internal/cmdline"
 	"github.com/kafkaplot/kafkaplot/internal/consume"
-	"github.com/kafkaplot/kafkaplot/internal/timespec"
 )
 
 // consumeFlags are consume's flags.
@@ -60,7 +58,7 @@ func newConsumeCmd() *cobra.Command {
 // options checks consume's flags and resolves the configuration with them
 // applied: a bad value is a usage error.
 func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
-	from, to, err := f.timeRange(fs, time.Now())
+	from, to, err := cmdline.TimeRange(f.group.from, f.to, fs.Changed("to"), f.untilEnd, time.Now())
 	if err != nil {
 		return consume.Options{}, usageError{err}
 	}
@@ -81,31 +79,4 @@ func (f *consumeFlags) options(fs *pflag.FlagSet) (consume.Options, error) {
 		Settings: s, DecoderOptions: decoderOpts, AssignorSetting: assignorSetting,
 		UntilEnd: f.untilEnd, OutageLimit: f.outage, Quiet: f.quiet, Output: output, From: from, To: to,
 	}, nil
-}
-
-// timeRange reads --from TIME and --to at now: both zero when --from is
-// not a time (earliest, latest or not set).
-func (f *consumeFlags) timeRange(fs *pflag.FlagSet, now time.Time) (from, to time.Time, err error) {
-	from, isTime, perr := f.group.timeFrom(now)
-	switch {
-	case perr != nil:
-		return from, to, fmt.Errorf("--from: want earliest, latest or a time: %w", perr)
-	case !isTime && fs.Changed("to"):
-		return from, to, errors.New("--to: needs --from TIME")
-	case !isTime:
-		return from, to, nil
-	case f.untilEnd:
-		return from, to, errors.New("--from TIME and --until-end: choose one (a time range read ends by itself)")
-	case from.After(now):
-		return from, to, fmt.Errorf("--from %s: in the future", f.group.from)
-	}
-	if fs.Changed("to") {
-		if to, err = timespec.Parse(f.to, now); err != nil {
-			return from, to, fmt.Errorf("--to: %w", err)
-		}
-		if !to.After(from) {
-			return from, to, fmt.Errorf("--to %s: not after --from %s", f.to, f.group.from)
-		}
-	}
-	return from, to, nil
 }

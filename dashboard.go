@@ -68,7 +68,7 @@ func newDashboardCmd() *cobra.Command {
 // options resolves the configuration, applies the dashboard's flags and
 // checks the result: a bad value is a usage error.
 func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
-	if _, isTime, _ := f.group.timeFrom(time.Now()); isTime {
+	if _, isTime, _ := cmdline.FromTime(f.group.from, time.Now()); isTime {
 		return dashboard.Options{}, usageError{fmt.Errorf("--from %s: a new group starts at earliest or latest; consume --from reads a time range", f.group.from)}
 	}
 	s, decoderOpts, err := f.conn.settings(fs, &f.schemaFile, func(cfg *config.Config) {
@@ -91,12 +91,8 @@ func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
 	}
 	var at time.Time
 	if fs.Changed("at") {
-		now := time.Now()
-		if at, err = timespec.Parse(f.at, now); err != nil {
-			return dashboard.Options{}, usageError{fmt.Errorf("--at: %w", err)}
-		}
-		if !at.Before(now) {
-			return dashboard.Options{}, usageError{fmt.Errorf("--at %s: not in the past (leave --at out for live)", f.at)}
+		if at, err = cmdline.PastTime(f.at, time.Now()); err != nil {
+			return dashboard.Options{}, usageError{err}
 		}
 	}
 	return dashboard.Options{

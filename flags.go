@@ -14,7 +14,6 @@ import (
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/timespec"
 	"github.com/kafkaplot/kafkaplot/schema"
-	"github.com/kafkaplot/kafkaplot/stream"
 )
 
 // connFlags are the connection flags of every command but cluster.
@@ -77,18 +76,6 @@ func (g *groupFlags) register(cmd *cobra.Command) {
 	cmd.RegisterFlagCompletionFunc("assignors", cmdline.CompleteValues("cooperative-sticky", "range", "roundrobin"))
 }
 
-// timeFrom returns --from as a time, and whether it is one: a value that is
-// not earliest or latest but reads as a time (an error says why it does not
-// read as one).
-func (g groupFlags) timeFrom(now time.Time) (t time.Time, isTime bool, err error) {
-	switch strings.ToLower(strings.TrimSpace(g.from)) {
-	case "", stream.ResetEarliest, stream.ResetLatest:
-		return t, false, nil
-	}
-	t, err = timespec.Parse(g.from, now)
-	return t, err == nil, err
-}
-
 // assignorSetting names where the user chooses the assignors.
 const assignorSetting = "[kafka.consumer] partition_assignment_strategy (or --assignors)"
 
@@ -97,7 +84,7 @@ func (g groupFlags) apply(cfg *config.Config) {
 	if g.group != "" {
 		cfg.Kafka.Consumer.GroupID = g.group
 	}
-	if _, isTime, _ := g.timeFrom(time.Now()); g.from != "" && !isTime {
+	if _, isTime, _ := cmdline.FromTime(g.from, time.Now()); g.from != "" && !isTime {
 		cfg.Kafka.Consumer.AutoOffsetReset = g.from
 	}
 	if g.assignors != "" {

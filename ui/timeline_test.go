@@ -124,4 +124,9 @@ func TestGenerationMarks(t *testing.T) {
 	if g4, g5 := marked(past, "g4"), marked(past, "g5"); g4 != 2 || g5 != 0 {
 		t.Errorf("past: g4 under %d axes, g5 under %d, want 2 and 0:\n%s", g4, g5, ansi.Strip(past))
 	}
+	// G in the past: the timeline of the same window.
+	timeline := ansi.Strip(update(m, keyMsg("G"), FrameMsg{}).View())
+	if !strings.Contains(timeline, "group timeline") || !strings.Contains(timeline, "g4") || strings.Contains(timeline, "g5") {
+		t.Errorf("G in the past view shows another window:\n%s", timeline)
+	}
 }

@@ -11,10 +11,13 @@ import (
 // lagBlocks draw a partition's lag as a thin band, lowest to highest.
 var lagBlocks = []rune("▁▂▃▄▅▆▇█")
 
-// timelineEnd returns the end of the timeline's time axis: now, or the
-// moment drawing was paused.
+// timelineEnd returns the end of the timeline's time axis: now, the moment
+// drawing was paused, or the end of the view of the past shown.
 func (m *Model) timelineEnd() time.Time {
-	if m.paused {
+	switch {
+	case m.past != nil:
+		return m.past.end
+	case m.paused:
 		return time.Unix(0, m.frozenEnd)
 	}
 	return m.opts.Now()
@@ -42,7 +45,11 @@ func (m *Model) renderTimeline(w, h int) []string {
 	if !tl.Start.IsZero() {
 		title.Add(inkMuted, " · kept since "+tl.Start.In(m.opts.Location).Format("15:04:05"))
 	}
-	title.Add(inkMuted, " · last "+chart.FormatWindow(m.window)+" · G returns")
+	if m.past != nil {
+		title.Add(inkMuted, " · "+chart.FormatWindow(m.window)+" to "+end.In(m.opts.Location).Format("15:04:05")+" · G returns")
+	} else {
+		title.Add(inkMuted, " · last "+chart.FormatWindow(m.window)+" · G returns")
+	}
 	rows := h - 3
 	if n == 0 || tl.Start.IsZero() || rows < 1 {
 		title.Pad()

@@ -46,12 +46,22 @@ type snapshotState struct {
 // snapshot asks Options.Snapshot for a picture of what the panes show and
 // returns the command that writes it.
 func (m *Model) snapshot() tea.Cmd {
-	end, live := m.snapshotEnd()
+	end, live, fixed := m.snapshotEnd()
+	st := m.viewStore()
+	from := end.Add(-m.window)
+	if !fixed {
+		// Young lines use the whole width, as the panes draw them.
+		var lines []*chart.Series
+		for _, d := range st.Panes {
+			if d != nil {
+				lines = append(lines, d.Order...)
+			}
+		}
+		from = time.Unix(0, windowStart(lines, end.UnixNano(), m.window))
+	}
 	m.shot.seq++
 	m.shot.text, m.shot.err = "saving picture…", ""
-	write := m.opts.Snapshot(Snapshot{
-		Store: m.viewStore(), From: end.Add(-m.window), To: end, Window: m.window, Live: live, Field: m.field,
-	})
+	write := m.opts.Snapshot(Snapshot{Store: st, From: from, To: end, Window: m.window, Live: live, Field: m.field})
 	seq := m.shot.seq
 	return func() tea.Msg {
 		text, err := write()
@@ -59,22 +69,23 @@ func (m *Model) snapshot() tea.Cmd {
 	}
 }
 
-// snapshotEnd returns the end of the window the panes show and whether it
-// follows the newest records: a past view's end, the end frozen by a
-// pause, else the newest record's time, or now once that is older than
-// the window (as the panes draw it).
-func (m *Model) snapshotEnd() (time.Time, bool) {
+// snapshotEnd returns the end of the window the panes show, whether it
+// follows the newest records, and whether its start is fixed (else it
+// starts at the oldest point when the lines are younger than the window):
+// a past view's end, the end frozen by a pause, else the newest record's
+// time, or now once that is older than the window (as the panes draw it).
+func (m *Model) snapshotEnd() (end time.Time, live, fixed bool) {
 	switch {
 	case m.past != nil:
-		return m.past.end, false
+		return m.past.end, false, true
 	case m.paused:
-		return time.Unix(0, m.frozenEnd), false
+		return time.Unix(0, m.frozenEnd), false, false
 	}
 	now := m.opts.Now()
 	if newest := time.Unix(0, m.st.Newest); m.st.Newest != 0 && !newest.Before(now.Add(-m.window)) {
-		return newest, true
+		return newest, true, false
 	}
-	return now, true
+	return now, true, true
 }
 
 // addSnapshot adds the last snapshot's state to l.

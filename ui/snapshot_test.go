@@ -38,8 +38,10 @@ func TestSnapshotKey(t *testing.T) {
 	if len(got) != 1 || cmd == nil {
 		t.Fatalf("s: %d snapshots asked, command %v", len(got), cmd)
 	}
-	if s := got[0]; !s.To.Equal(newest) || !s.From.Equal(newest.Add(-3*time.Hour)) || s.Window != 3*time.Hour || !s.Live || s.Field != "" {
-		t.Errorf("snapshot %+v, want the 3 h window live up to %v", s, newest)
+	// The lines are a minute old: the picture spans what the panes do until
+	// they hold a window, a tenth of it (at least) back to the oldest point.
+	if s := got[0]; !s.To.Equal(newest) || !s.From.Equal(newest.Add(-18*time.Minute)) || s.Window != 3*time.Hour || !s.Live || s.Field != "" {
+		t.Errorf("snapshot %+v, want 18 minutes live up to %v", s, newest)
 	}
 	if !strings.Contains(m.View(), "saving picture…") {
 		t.Errorf("no 'saving picture…' in:\n%s", m.View())

@@ -168,14 +168,14 @@ func TestPlotUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-o", "x.png"}, "--from: say where the range starts"},
+		{[]string{"-o", "x.png"}, "--from: parse time: empty; want RFC 3339"},
 		{[]string{"--from", "yesterday", "-o", "x.png"}, `--from: parse time "yesterday"`},
 		{[]string{"--from", "-1h", "--to", "soon", "-o", "x.png"}, `--to: parse time "soon"`},
 		{[]string{"--from", "-1h", "--to", "-2h", "-o", "x.png"}, "--from -1h --to -2h: the end must be after the start"},
-		{[]string{"--from", "-1h"}, "-o, --output: name the picture file"},
+		{[]string{"--from", "-1h"}, "-o, --output: no picture file named: name a .png, .svg or .pdf file"},
 		{[]string{"--from", "-1h", "-o", "x.jpg"}, "-o, --output: picture x.jpg: format .jpg unknown"},
-		{[]string{"--from", "-1h", "-o", "x.png", "--width", "100"}, "--width 100: want 320 to 16000 pixels"},
-		{[]string{"--from", "-1h", "-o", "x.png", "--height", "99999"}, "--height 99999: want 320 to 16000 pixels"},
+		{[]string{"--from", "-1h", "-o", "x.png", "--width", "100"}, "--width 100 --height 0: picture width 100 px: must be 320 to 16000"},
+		{[]string{"--from", "-1h", "-o", "x.png", "--height", "99999"}, "--width 1600 --height 99999: picture height 99999 px: must be 320 to 16000"},
 		{[]string{"--from", "-1h", "-o", "x.png", "--partitions", "a"}, `--partitions "a": "a" is not a partition number`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -61,9 +61,6 @@ func newPlotCmd() *cobra.Command {
 // options resolves the configuration, applies plot's flags and checks the
 // result: a bad value is a usage error.
 func (f *plotCmdFlags) options(fs *pflag.FlagSet, now time.Time) (plot.Options, error) {
-	if f.from == "" {
-		return plot.Options{}, usageError{fmt.Errorf("--from: say where the range starts: %s", timespec.Forms)}
-	}
 	from, err := timespec.Parse(f.from, now)
 	if err != nil {
 		return plot.Options{}, usageError{fmt.Errorf("--from: %w", err)}
@@ -75,19 +72,12 @@ func (f *plotCmdFlags) options(fs *pflag.FlagSet, now time.Time) (plot.Options, 
 	if !to.After(from) {
 		return plot.Options{}, usageError{fmt.Errorf("--from %s --to %s: the end must be after the start", f.from, f.to)}
 	}
-	if f.output == "" {
-		return plot.Options{}, usageError{fmt.Errorf("-o, --output: name the picture file (.png, .svg or .pdf)")}
-	}
 	if _, err := render.FormatOf(f.output); err != nil {
 		return plot.Options{}, usageError{fmt.Errorf("-o, --output: %w", err)}
 	}
-	for _, d := range []struct {
-		name string
-		px   int
-	}{{"--width", f.width}, {"--height", f.height}} {
-		if d.px != 0 && (d.px < render.MinSize || d.px > render.MaxSize) {
-			return plot.Options{}, usageError{fmt.Errorf("%s %d: want %d to %d pixels", d.name, d.px, render.MinSize, render.MaxSize)}
-		}
+	size := render.Options{Width: f.width, Height: f.height}
+	if err := size.Check(); err != nil {
+		return plot.Options{}, usageError{fmt.Errorf("--width %d --height %d: %w", f.width, f.height, err)}
 	}
 	parts, err := plot.ParsePartitions(f.partitions)
 	if err != nil {
@@ -99,6 +89,6 @@ func (f *plotCmdFlags) options(fs *pflag.FlagSet, now time.Time) (plot.Options, 
 	}
 	return plot.Options{
 		Settings: s, DecoderOptions: decoderOpts, From: from, To: to, Partitions: parts,
-		Output: f.output, Size: render.Options{Width: f.width, Height: f.height},
+		Output: f.output, Size: size,
 	}, nil
 }

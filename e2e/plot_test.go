@@ -111,7 +111,7 @@ func TestPlotEndToEnd(t *testing.T) {
 		{"an empty range", []string{"--from", "-20m", "--to", "-10m", "-o", filepath.Join(dir, "empty.png")}, 1, "temperature has no records from"},
 		{"no such partition", []string{"--from", "-2h", "--partitions", "0,7", "-o", filepath.Join(dir, "p.png")}, 1, "partition 7: temperature has partitions 0 to 1"},
 		{"a partition without records", []string{"--from", "-2h", "--partitions", "1", "-o", filepath.Join(dir, "p1.png")}, 1, "partition 1 of temperature has no records from"},
-		{"no start", []string{"-o", filepath.Join(dir, "p.png")}, 2, "--from: say where the range starts"},
+		{"no start", []string{"-o", filepath.Join(dir, "p.png")}, 2, "--from: parse time: empty; want RFC 3339"},
 		{"an unknown format", []string{"--from", "-2h", "-o", filepath.Join(dir, "p.gif")}, 2, "format .gif unknown"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

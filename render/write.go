@@ -42,6 +42,9 @@ func (f Format) String() string {
 // FormatOf returns the format a file name's extension names (.png, .svg,
 // .pdf, in any case).
 func FormatOf(path string) (Format, error) {
+	if path == "" {
+		return 0, errors.New("no picture file named: name a .png, .svg or .pdf file")
+	}
 	ext := strings.ToLower(filepath.Ext(path))
 	for _, f := range []Format{PNG, SVG, PDF} {
 		if ext == "."+f.String() {
@@ -73,23 +76,32 @@ const (
 // DefaultWidth is a picture's width when Options.Width is 0.
 const DefaultWidth = 1600
 
+// Check reports a size outside MinSize to MaxSize or too long and thin;
+// zeros (the defaults) pass.
+func (o Options) Check() error {
+	for _, d := range []struct {
+		name string
+		px   int
+	}{{"width", o.Width}, {"height", o.Height}} {
+		if d.px != 0 && (d.px < MinSize || d.px > MaxSize) {
+			return fmt.Errorf("picture %s %d px: must be %d to %d", d.name, d.px, MinSize, MaxSize)
+		}
+	}
+	return nil
+}
+
 // size returns the picture's size in points for v.
 func (o Options) size(v *View) (w, h vg.Length, err error) {
+	if err := o.Check(); err != nil {
+		return 0, 0, err
+	}
 	pw, ph := o.Width, o.Height
 	if pw == 0 {
 		pw = DefaultWidth
 	}
 	if ph == 0 {
 		_, rows := grid(len(v.Panes))
-		ph = 120 + 380*rows
-	}
-	for _, d := range []struct {
-		name string
-		px   int
-	}{{"width", pw}, {"height", ph}} {
-		if d.px < MinSize || d.px > MaxSize {
-			return 0, 0, fmt.Errorf("picture %s %d px: must be %d to %d", d.name, d.px, MinSize, MaxSize)
-		}
+		ph = min(120+380*rows, MaxSize)
 	}
 	if max(ph, pw)/min(ph, pw) > 20 {
 		return 0, 0, fmt.Errorf("picture size %d×%d px: one side is more than 20 times the other", pw, ph)

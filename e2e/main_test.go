@@ -42,7 +42,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	kafkaplotBin = filepath.Join(dir, "kafkaplot")
-	build := exec.Command("go", "build", "-race", "-o", kafkaplotBin, ".")
+	// -buildvcs=auto stamps the commit in a clone whatever GOFLAGS says
+	// (TestVersionFlag checks it) and nothing in a git worktree.
+	build := exec.Command("go", "build", "-race", "-buildvcs=auto", "-o", kafkaplotBin, ".")
 	build.Dir, build.Stderr = "..", os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build kafkaplot:", err)

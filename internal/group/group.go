@@ -91,7 +91,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 }
 
 // watch reads the group every Interval and prints its changes.
-func watch(ctx context.Context, o Options, stdout io.Writer, reader *stream.GroupReader, first stream.GroupSnapshot) error {
+func watch(ctx context.Context, o Options, stdout io.Writer, reader snapshotReader, first stream.GroupSnapshot) error {
 	w := newWatcher(first, stall.New(stall.DefaultAfter), o.Now())
 	tick := time.NewTicker(o.Interval)
 	defer tick.Stop()
@@ -125,6 +125,11 @@ func watch(ctx context.Context, o Options, stdout io.Writer, reader *stream.Grou
 			}
 		}
 	}
+}
+
+// snapshotReader reads the group (stream.GroupReader).
+type snapshotReader interface {
+	Read(ctx context.Context) (stream.GroupSnapshot, error)
 }
 
 // stamp is the time format of the watch lines.

@@ -2,12 +2,15 @@ package group
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/stall"
 	"github.com/kafkaplot/kafkaplot/stream"
 )
@@ -119,5 +122,53 @@ func TestWatcher(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(l.want, "\n") {
 			t.Errorf("at %s:\n%s\nwant:\n%s", l.at, strings.Join(got, "\n"), strings.Join(l.want, "\n"))
 		}
+	}
+}
+
+// fakeReader returns its snapshots and errors in turn, then cancels.
+type fakeReader struct {
+	reads  []func() (stream.GroupSnapshot, error)
+	cancel func()
+}
+
+func (f *fakeReader) Read(context.Context) (stream.GroupSnapshot, error) {
+	if len(f.reads) == 0 {
+		f.cancel()
+		return stream.GroupSnapshot{}, context.Canceled
+	}
+	r := f.reads[0]
+	f.reads = f.reads[1:]
+	return r()
+}
+
+// TestWatchReadErrors: a read that fails is said once however often it
+// fails the same way, and the first read that succeeds again says so; each
+// line has its time; the end of the context is an interruption.
+func TestWatchReadErrors(t *testing.T) {
+	snap := stream.GroupSnapshot{State: "Stable", Protocol: "range", Generation: 3}
+	ok := func() (stream.GroupSnapshot, error) { return snap, nil }
+	fail := func(msg string) func() (stream.GroupSnapshot, error) {
+		return func() (stream.GroupSnapshot, error) { return stream.GroupSnapshot{}, errors.New(msg) }
+	}
+	gen4 := func() (stream.GroupSnapshot, error) { s := snap; s.Generation = 4; return s, nil }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &fakeReader{cancel: cancel, reads: []func() (stream.GroupSnapshot, error){
+		ok, fail("describe group g: broker gone\ndetails"), fail("describe group g: broker gone\ndetails"), fail("describe group g: timeout"), ok, gen4,
+	}}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 0
+	var out bytes.Buffer
+	err := watch(ctx, Options{Interval: time.Millisecond, Now: func() time.Time { n++; return t0.Add(time.Duration(n) * time.Second) }}, &out, r, snap)
+	if !errors.Is(err, connect.ErrInterrupted) {
+		t.Errorf("watch = %v, want interrupted", err)
+	}
+	want := `2026-01-01T00:00:03.000Z cannot read the group: describe group g: broker gone; details
+2026-01-01T00:00:05.000Z cannot read the group: describe group g: timeout
+2026-01-01T00:00:06.000Z reading the group again
+2026-01-01T00:00:07.000Z generation 3 → 4
+`
+	if out.String() != want {
+		t.Errorf("watch printed:\n%s\nwant:\n%s", out.String(), want)
 	}
 }

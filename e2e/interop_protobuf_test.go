@@ -102,7 +102,10 @@ func TestProtobufSeedInterop(t *testing.T) {
 
 	t.Run("a Timestamp through a reference, from python", func(t *testing.T) {
 		c := startCluster(t, "--topic", "events")
-		out, err := exec.CommandContext(ctx, python, "../testdata/interop/protobuf_event_producer.py", c.broker, "http://"+c.registry, "events", "3").CombinedOutput()
+		// Recent events, so that the dashboard's live window holds them.
+		start := time.Now().Add(-10 * time.Second).Truncate(time.Second)
+		out, err := exec.CommandContext(ctx, python, "../testdata/interop/protobuf_event_producer.py", c.broker, "http://"+c.registry, "events", "3",
+			strconv.FormatInt(start.UnixMilli(), 10)).CombinedOutput()
 		if err != nil {
 			t.Fatalf("python producer: %v\n%s", err, out)
 		}
@@ -114,7 +117,7 @@ func TestProtobufSeedInterop(t *testing.T) {
 		if code != 0 || !strings.Contains(got, "consumed 3 records (0 errors)") {
 			t.Fatalf("consume: exit %d\n%s\n%s", code, got, errOut)
 		}
-		at := time.UnixMilli(1_700_000_002_000).Local().Format("2006-01-02 15:04:05.000")
+		at := start.Add(2 * time.Second).Local().Format("2006-01-02 15:04:05.000")
 		if want := "\tat: " + at + "\n\tname: e2\n\tlevel: 3.5\n"; !strings.Contains(got, want) {
 			t.Errorf("consume output lacks %q:\n%s", want, got)
 		}

@@ -2,11 +2,12 @@
 ProtobufSerializer, which registers google/protobuf/timestamp.proto under
 its own subject and the Event's schema with a reference to it.
 
-usage: protobuf_event_producer.py BROKER REGISTRY_URL TOPIC COUNT
+usage: protobuf_event_producer.py BROKER REGISTRY_URL TOPIC COUNT START_MS
 The Event class (Timestamp at = 1, string name = 2, double level = 3) is
 built at run time from a FileDescriptorProto, as protoc would generate it
 (Debian's protoc comes without the well-known .proto files). Event i is at
-1700000000000 + 1000 i ms with level 1.5 + i. Prints "ok" when delivered.
+START_MS + 1000 i ms (epoch milliseconds) with level 1.5 + i. Prints "ok"
+when delivered.
 """
 import sys
 
@@ -28,7 +29,7 @@ def event_class():
 
 
 def main():
-    broker, registry, topic, count = sys.argv[1:5]
+    broker, registry, topic, count, start = sys.argv[1:6]
     from confluent_kafka import SerializingProducer
     from confluent_kafka.schema_registry import SchemaRegistryClient
     from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
@@ -43,7 +44,7 @@ def main():
     failures = []
     for i in range(int(count)):
         e = Event(name="e%d" % i, level=1.5 + i)
-        e.at.FromMilliseconds(1700000000000 + i * 1000)
+        e.at.FromMilliseconds(int(start) + i * 1000)
         p.produce(topic, key="k%d" % i, value=e,
                   on_delivery=lambda err, msg: err is not None and failures.append(str(err)))
     p.flush(30)

@@ -15,6 +15,10 @@
 #     of a mixed group: the tutorial's library (librdkafka, through
 #     testdata/interop/group_member.py) joining and leaving a dashboard's
 #     group
+#   - catch-up on one core: 1,000,000 records each of the sensor, seed 003's
+#     click (Avro), a Protobuf message and plain JSON, read by franz-go
+#     (benchkit raw), consume --until-end --quiet and a new dashboard
+#     (--history none), side by side
 #   - idle CPU of a dashboard over 30 s
 #   - a dashboard on one core (GOMAXPROCS=1) under 10,000,000 events across
 #     1,000 sensors at INGEST_RATE events/s: lag and RSS
@@ -48,12 +52,12 @@ go build -o "$work/benchkit" ./tools/benchkit
 kp=$work/kafkaplot
 bk=$work/benchkit
 
-# start_cluster starts "kafkaplot cluster" on free ports and sets broker,
-# registry and cluster_pid.
+# start_cluster [TOPIC] starts "kafkaplot cluster" on free ports (with
+# TOPIC, default temperature) and sets broker, registry and cluster_pid.
 start_cluster() {
   broker=127.0.0.1:$("$bk" port)
   registry=127.0.0.1:$("$bk" port)
-  "$kp" cluster --broker "$broker" --registry "$registry" > "$work/cluster.log" 2>&1 &
+  "$kp" cluster --broker "$broker" --registry "$registry" -t "${1:-temperature}" > "$work/cluster.log" 2>&1 &
   cluster_pid=$!
   pids+=("$cluster_pid")
   for _ in $(seq 100); do
@@ -176,6 +180,60 @@ stop_cluster
 say "rebalance: 3 rounds of join, q, join, kill -9; then librdkafka joins and leaves, 3 rounds"
 "$bk" rebalance --bin "$kp" --rounds 3 --dir "$work" --librdkafka testdata/interop/group_member.py > "$work/rebalance.out" 2> "$work/rebalance.log" ||
   why_rebalance="benchkit rebalance failed: $(tail -n 1 "$work/rebalance.log")"
+
+# --- catch-up on one core beside franz-go's raw read -------------------------------
+# For each record kind, 1,000,000 records in a fresh cluster, read from the
+# start by three programs on one core each (GOMAXPROCS=1), in turn: franz-go
+# (benchkit raw: a kgo PollFetches loop counting records), consume
+# --until-end --quiet, and a dashboard in a new group with --history none
+# until the group has committed everything. Rates are wall-clock, records/s.
+# The click dashboard names series by creative_id: the clicks are keyed by
+# their own id, which would make a line per click.
+catchup_n=${CATCHUP_RECORDS:-1000000}
+declare -A cu_raw cu_consume cu_dash cu_why
+rate_of() { awk -v a="$1" -v b="$2" -v n="$catchup_n" 'BEGIN {printf "%.0f", n / ((b - a) / 1e9)}'; }
+for kind in sensor click protobuf json; do
+  say "catch-up: $catchup_n $kind records on one core: franz-go raw, consume --quiet, dashboard"
+  topic=bench-$kind
+  start_cluster "$topic"
+  # shellcheck disable=SC2046
+  if ! "$bk" flood $(flags) --topic "$topic" --kind "$kind" --events "$catchup_n" > "$work/cu_flood.out" 2>&1; then
+    cu_why[$kind]="flood failed: $(tail -n 1 "$work/cu_flood.out")"; stop_cluster; continue
+  fi
+  t0=$(now_ns)
+  if GOMAXPROCS=1 "$bk" raw --brokers "$broker" --topic "$topic" --records "$catchup_n" > "$work/cu_raw.out" 2>&1; then
+    cu_raw[$kind]=$(rate_of "$t0" "$(now_ns)")
+  else
+    cu_why[$kind]="raw read failed: $(tail -n 1 "$work/cu_raw.out")"
+  fi
+  t0=$(now_ns)
+  # shellcheck disable=SC2046
+  GOMAXPROCS=1 "$kp" consume --until-end --quiet --group "cu-$kind" -t "$topic" $(flags) > "$work/cu_consume.out" 2>&1
+  t1=$(now_ns)
+  if grep -q "^consumed $catchup_n records (0 errors)" "$work/cu_consume.out"; then
+    cu_consume[$kind]=$(rate_of "$t0" "$t1")
+  else
+    cu_why[$kind]="consume: $(tail -n 1 "$work/cu_consume.out")"
+  fi
+  series=""
+  [ "$kind" = click ] && series="--series creative_id"
+  t0=$(now_ns)
+  tmux -L "$sock" new-session -d -s "cu-$kind" -x 200 -y 50 \
+    "exec env GOMAXPROCS=1 TERM=xterm-256color $kp $(flags) -t $topic --group cu-dash-$kind --from earliest --history none $series --log $work/cu-$kind.log" 2>/dev/null
+  sleep 0.2
+  cu_pid=$(tmux -L "$sock" list-panes -t "cu-$kind" -F '#{pane_pid}' 2>/dev/null || true)
+  if [ -n "$cu_pid" ] && "$bk" lag --brokers "$broker" --topic "$topic" --group "cu-dash-$kind" --pid "$cu_pid" --interval 250ms --until-end \
+    --min-high "$catchup_n" --duration 300s --prefix cu > "$work/cu_lag_$kind.out" 2> "$work/cu_lag.log"; then
+    cu_dash[$kind]=$(rate_of "$t0" "$(now_ns)")
+  else
+    cu_why[$kind]="the dashboard did not catch up within 300 s: $(tail -n 1 "$work/cu_lag.log")"
+  fi
+  tmux -L "$sock" send-keys -t "cu-$kind" q 2>/dev/null || true
+  sleep 1
+  tmux -L "$sock" kill-session -t "cu-$kind" 2>/dev/null || true
+  say "  raw ${cu_raw[$kind]:-?}/s, consume ${cu_consume[$kind]:-?}/s, dashboard ${cu_dash[$kind]:-?}/s"
+  stop_cluster
+done
 
 # --- idle CPU, then ingest and memory on one core --------------------------------
 start_cluster
@@ -306,6 +364,13 @@ row "history: 1,000,000 records in the window" "<= 1 s, every record" "${bf1m:-?
 row "history: 10,000,000 records in the window" "<= 5 s, every record" "${bf10m:-?} ms assignment->drawn ($(value backfill_10m_drawn "$B") drawn, $(value backfill_10m_read "$B"))" "$(all "$(check "$bf10m" "<=" 5000 "${why_backfill_10m:-$nobackfill}")" "$(drawn 10000000 backfill_10m)")"
 row "flood into the dashboard (benchkit flood)" ">= 90% of ${ingest_rate} events/s" "${flood_rate:-?} events/s (${flood_events:-?} events)" "$flood_met"
 row "dashboard on 1 core at ${ingest_rate} events/s" "lag back to 0, max <= 1 s of events" "lag last ${lag_last:-?}, max ${lag_max:-?}; $(value ingest_rate "$I")/s consumed" "$(all "$(check "$lag_last" "==" 0 "$why_ingest")" "$(check "$lag_max" "<=" "$ingest_rate" "$why_ingest")")"
+ratio_of() { [[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+for kind in sensor click protobuf json; do
+  why=${cu_why[$kind]:-}
+  rc=$(ratio_of "${cu_consume[$kind]:-}" "${cu_raw[$kind]:-}") rd=$(ratio_of "${cu_dash[$kind]:-}" "${cu_raw[$kind]:-}")
+  row "catch-up $kind: consume --quiet vs franz-go raw" ">= 0.7x (one core each)" "${rc:-?}x: ${cu_consume[$kind]:-?}/s vs ${cu_raw[$kind]:-?}/s" "$(check "$rc" ">=" 0.7 "${why:-a rate is missing}")"
+  row "catch-up $kind: dashboard vs franz-go raw" ">= 0.5x (one core each)" "${rd:-?}x: ${cu_dash[$kind]:-?}/s, RSS peak $(mib "$(value cu_rss_max_kb "$work/cu_lag_$kind.out" 2>/dev/null)") MiB" "$(check "$rd" ">=" 0.5 "${why:-a rate is missing}")"
+done
 row "RSS after 10,000,000 events, 1,000 sensors" "<= 64 MiB, flat (end <= 1.1x halfway)" "$(mib "$rss_end") MiB (halfway $(mib "$rss_half"), peak $(mib "$rss_max"))" "$(all "$(check "$rss_max" "<=" 65536 "$why_ingest")" "$(check "$rss_grown" "<=" 1.1 "$why_ingest")")"
 row "idle dashboard, 30 s" "<= 1% of a core" "${idle_pct:-?}% (headless consume: ${idle_consume_pct:-?}%)" "$(all "$(check "$idle_pct" ">=" 0 "$why_idle")" "$(check "$idle_pct" "<=" 1 "$why_idle")")"
 row "latency produce->drawn, 2 steps/s, p50/p99" "p99 <= 100 ms, no event lost" "${lat50:-?} / ${lat99:-?} ms (${lat_n:-?} events, ${lat_lost:-?} lost)" "$(all "$(check "$lat99" "<=" 100 "$nobench")" "$(check "$lat_lost" "==" 0 "$nobench")")"

@@ -13,7 +13,10 @@ import (
 )
 
 // runFlood produces --events sensor events spread round-robin over
-// --sensors sensor ids, as fast as possible or at --rate events per second.
+// --sensors sensor ids, as fast as possible or at --rate events per second:
+// Avro (the tutorial's schema), or with --kind click seed 003's click
+// record (Avro, keyed by click id, one creative in 50 per click), protobuf
+// the sensor as Protobuf, json the sensor as a plain JSON object.
 func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer) error {
 	brokers := fs.String("brokers", "", "bootstrap broker")
 	registry := fs.String("registry", "", "schema registry URL")
@@ -22,6 +25,7 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 	sensors := fs.Int("sensors", 1000, "distinct sensor ids")
 	rate := fs.Float64("rate", 0, "events per second (0: as fast as possible)")
 	duration := fs.Duration("duration", 0, "stop after this long (0: no limit)")
+	kind := fs.String("kind", "sensor", "records: sensor (Avro), click (Avro, seed 003), protobuf or json")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,7 +34,7 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 	if err != nil {
 		return err
 	}
-	enc, err := reg.SensorEncoder(ctx, "sensor", false)
+	enc, err := newRecordEncoder(ctx, reg, *kind, *topic)
 	if err != nil {
 		return err
 	}
@@ -82,14 +86,18 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 			k := (sent + i) % len(ids)
 			bounds = append(bounds, len(buf))
 			v := 20 + 5*math.Sin(float64(sent+i)/float64(len(ids))/50+float64(k))
-			if buf, err = enc.AppendSensor(buf, schema.Sensor{Timestamp: now.UnixMilli(), ID: ids[k], Value: v}); err != nil {
+			if buf, err = enc.append(buf, sent+i, schema.Sensor{Timestamp: now.UnixMilli(), ID: ids[k], Value: v}); err != nil {
 				return err
 			}
 		}
 		bounds = append(bounds, len(buf))
 		for i := range n {
 			k := (sent + i) % len(ids)
-			msgs = append(msgs, stream.Message{Key: keys[k], Value: buf[bounds[i]:bounds[i+1]], Time: now})
+			key := keys[k]
+			if *kind == "click" {
+				key = []byte(clickID(sent + i))
+			}
+			msgs = append(msgs, stream.Message{Key: key, Value: buf[bounds[i]:bounds[i+1]], Time: now})
 		}
 		if deliveries, err = producer.Send(context.WithoutCancel(ctx), msgs, deliveries); err != nil {
 			return err

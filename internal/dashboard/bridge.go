@@ -74,7 +74,7 @@ func NewBridge(send func(tea.Msg), ex *extract.Extractor, writers WriterFunc) *B
 		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
 	b.wake = make(chan struct{}, 1)
-	b.free = make(chan []ui.Event, 4)
+	b.free = make(chan []ui.Event, 1) // one spare: the UI stores one slice while the bridge fills the other
 	return b
 }
 

@@ -17,7 +17,7 @@ import (
 // DefaultHistoryBudget is the most records of a partition's history read
 // whole when ConsumerConfig.HistoryBudget is zero; a history holding more is
 // read in evenly spaced time slices, each whole.
-const DefaultHistoryBudget = 5_000_000
+const DefaultHistoryBudget = 20_000_000
 
 // History is a part of a partition's recent past: the records of the span
 // [From, To) of offsets, where To is the group's position when the partition

@@ -119,24 +119,25 @@ type Slicing struct {
 // Whole reports whether the range is read whole.
 func (s Slicing) Whole() bool { return s.Slice <= 0 || s.Every <= s.Slice }
 
-// String says what is read: "every record", "1 minute in 12".
+// String says what is read, the slice and the span it is taken from in
+// the same unit: "every record", "1 minute in 12", "2 seconds in 4".
 func (s Slicing) String() string {
 	if s.Whole() {
 		return "every record"
 	}
-	n, unit := int64(s.Slice/time.Second), "second"
+	unit, name := time.Second, "second"
 	switch {
-	case s.Slice%time.Hour == 0:
-		n, unit = int64(s.Slice/time.Hour), "hour"
-	case s.Slice%time.Minute == 0:
-		n, unit = int64(s.Slice/time.Minute), "minute"
-	case s.Slice < time.Second:
-		n, unit = s.Slice.Milliseconds(), "millisecond"
+	case s.Slice%time.Hour == 0 && s.Every%time.Hour == 0:
+		unit, name = time.Hour, "hour"
+	case s.Slice%time.Minute == 0 && s.Every%time.Minute == 0:
+		unit, name = time.Minute, "minute"
+	case s.Slice%time.Second != 0:
+		unit, name = time.Millisecond, "millisecond"
 	}
-	if n != 1 {
-		unit += "s"
+	if s.Slice != unit {
+		name += "s"
 	}
-	return fmt.Sprintf("%d %s in %d", n, unit, s.Every/s.Slice)
+	return fmt.Sprintf("%d %s in %d", s.Slice/unit, name, s.Every/unit)
 }
 
 // sliceSizes are the slice lengths slicing chooses from: round figures, so

@@ -192,10 +192,12 @@ func TestSlicing(t *testing.T) {
 	}{
 		{name: "within the budget", d: time.Hour, records: 1000, budget: 1000, text: "every record"},
 		{name: "no budget", d: time.Hour, records: 1000, text: "every record"},
-		{name: "a week of a busy topic", d: 7 * 24 * time.Hour, records: 240_000_000, budget: 20_000_000, want: Slicing{Slice: 5 * time.Minute, Every: 60 * time.Minute}, text: "5 minutes in 12"},
+		{name: "a week of a busy topic", d: 7 * 24 * time.Hour, records: 240_000_000, budget: 20_000_000, want: Slicing{Slice: 5 * time.Minute, Every: 60 * time.Minute}, text: "5 minutes in 60"},
 		{name: "twice the budget over a minute", d: time.Minute, records: 2, budget: 1, want: Slicing{Slice: time.Second, Every: 2 * time.Second}, text: "1 second in 2"},
-		{name: "a day", d: 24 * time.Hour, records: 3e8, budget: 1e8, want: Slicing{Slice: 5 * time.Minute, Every: 15 * time.Minute}, text: "5 minutes in 3"},
-		{name: "a year", d: 365 * 24 * time.Hour, records: 1e10, budget: 1e7, want: Slicing{Slice: 5 * time.Minute, Every: 5000 * time.Minute}, text: "5 minutes in 1000"},
+		{name: "the pane's example", d: 24 * time.Hour, records: 12e6, budget: 1e6, want: Slicing{Slice: time.Minute, Every: 12 * time.Minute}, text: "1 minute in 12"},
+		{name: "seconds", d: 10 * time.Minute, records: 4e6, budget: 2e6, want: Slicing{Slice: 2 * time.Second, Every: 4 * time.Second}, text: "2 seconds in 4"},
+		{name: "a day", d: 24 * time.Hour, records: 3e8, budget: 1e8, want: Slicing{Slice: 5 * time.Minute, Every: 15 * time.Minute}, text: "5 minutes in 15"},
+		{name: "a year", d: 365 * 24 * time.Hour, records: 1e10, budget: 1e7, want: Slicing{Slice: 5 * time.Minute, Every: 5000 * time.Minute}, text: "5 minutes in 5000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

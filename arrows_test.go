@@ -54,6 +54,7 @@ func TestImportArrows(t *testing.T) {
 		{pkg: "internal/cmdline", ours: []string{"internal/timespec"}},
 		{pkg: "internal/timespec", ours: []string{}},
 		{pkg: "internal/stall", ours: []string{}},
+		{pkg: "internal/neterr", ours: []string{}},
 		{pkg: "embedded", ours: []string{"stream", "schema", "tlsfiles", "embedded/certs"}},
 		{pkg: "render", ours: []string{}, forbidden: leaf},
 		{pkg: "export", ours: []string{}, forbidden: leaf},

@@ -34,6 +34,7 @@ type Screen struct {
 	in   *os.File // the keyboard; nil or not a terminal: left alone
 	out  io.Writer
 	raw  *term.State   // the input's mode before raw mode; nil when not raw
+	vt   func() error  // puts the output's mode back (Windows); nil when not entered
 	wake chan struct{} // a frame or a state change is waiting
 	done chan struct{} // closed by Close
 	quit chan struct{} // closed when the writer goroutine ends
@@ -114,6 +115,7 @@ func (s *Screen) enter() error {
 		}
 		s.raw = st
 	}
+	s.vt = enableVT(s.out)
 	s.write(seqEnterAlt + seqHideCursor + seqClear)
 	return nil
 }
@@ -132,6 +134,12 @@ func (s *Screen) leave() {
 		return
 	}
 	s.write(seqShowCursor + seqLeaveAlt)
+	if s.vt != nil {
+		if err := s.vt(); err != nil && s.err == nil {
+			s.err = fmt.Errorf("restore console mode: %w", err)
+		}
+		s.vt = nil
+	}
 	if s.raw != nil {
 		if err := term.Restore(s.in.Fd(), s.raw); err != nil && s.err == nil {
 			s.err = fmt.Errorf("restore terminal mode: %w", err)

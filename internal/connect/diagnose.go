@@ -12,12 +12,12 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 
 	"github.com/kafkaplot/kafkaplot/config"
+	"github.com/kafkaplot/kafkaplot/internal/neterr"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/tlsfiles"
@@ -173,7 +173,7 @@ func explainTLS(h *HopError, b string, pe *stream.ProbeError, info tlsfiles.Info
 			h.What = fmt.Sprintf("%s refused the %s (%s)", b, clientSource(info), alert)
 			h.Fix = "use the certificate the cluster issued (is it signed by the cluster's CA, still valid?)"
 		}
-	case errors.Is(pe.Err, context.DeadlineExceeded) || errors.Is(pe.Err, os.ErrDeadlineExceeded) || errors.Is(pe.Err, io.EOF) || errors.Is(pe.Err, syscall.ECONNRESET):
+	case errors.Is(pe.Err, context.DeadlineExceeded) || errors.Is(pe.Err, os.ErrDeadlineExceeded) || errors.Is(pe.Err, io.EOF) || neterr.ConnReset(pe.Err):
 		h.What = fmt.Sprintf("%s: no TLS handshake (%v)", b, RootCause(pe.Err))
 		h.Fix = "check kafka.security_protocol and that the port is the broker's TLS listener"
 	default:
@@ -273,7 +273,7 @@ func ExplainRegistry(err error, cfg config.Config, info tlsfiles.Info) error {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		h.What = fmt.Sprintf("registry %s closed the connection without an HTTP answer", base)
 		h.Fix = "check " + registrySetting(cfg) + ": is the port the registry's, not a Kafka broker's?"
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case neterr.ConnRefused(err):
 		h.Class = ErrRegistryUnreachable
 		h.What = fmt.Sprintf("registry %s: connection refused", base)
 		h.Fix = "check " + registrySetting(cfg) + " and its port"

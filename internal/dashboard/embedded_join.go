@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"syscall"
 	"time"
 
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/internal/neterr"
 )
 
 // Detection deadlines for a running embedded cluster: a quick look before
@@ -40,7 +40,7 @@ func (j embeddedJoin) startOrJoin(ctx context.Context) (emb *embedded.Cluster, j
 	if err == nil {
 		return emb, false, nil
 	}
-	if !errors.Is(err, syscall.EADDRINUSE) {
+	if !neterr.AddrInUse(err) {
 		return nil, false, fmt.Errorf("start embedded cluster (or run one with \"kafkaplot cluster\"): %w", err)
 	}
 	if embedded.Running(ctx, j.cfg.BrokerAddr, j.registryURL, j.recheck) {

@@ -127,8 +127,10 @@ func (v *View) check() error {
 	return nil
 }
 
-// Write draws v and writes it to w in format f.
-func Write(w io.Writer, v View, f Format, o Options) error {
+// Write draws v and writes it to w in format f. A panic of the drawing
+// library (its PDF canvas panics when it cannot embed a font) is returned
+// as an error.
+func Write(w io.Writer, v View, f Format, o Options) (err error) {
 	if err := v.check(); err != nil {
 		return fmt.Errorf("draw picture: %w", err)
 	}
@@ -149,6 +151,11 @@ func Write(w io.Writer, v View, f Format, o Options) error {
 	default:
 		return fmt.Errorf("draw picture: %v: use PNG, SVG or PDF", f)
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("draw %s picture: %v", f, r)
+		}
+	}()
 	drawView(draw.New(c), &v)
 	if _, err := c.WriteTo(w); err != nil {
 		return fmt.Errorf("write %s picture: %w", f, err)

@@ -238,3 +238,17 @@ func TestWriteErrors(t *testing.T) {
 		t.Errorf("%d files left behind", len(entries))
 	}
 }
+
+// brokenColor panics when asked for its value, as a library might.
+type brokenColor struct{}
+
+func (brokenColor) RGBA() (r, g, b, a uint32) { panic("no such colour") }
+
+func TestWriteRecoversAPanic(t *testing.T) {
+	v := smallView()
+	v.Panes[0].Series[0].Color = brokenColor{}
+	err := Write(io.Discard, v, SVG, Options{})
+	if err == nil || err.Error() != "draw svg picture: no such colour" {
+		t.Errorf("error %v, want the panic as an error", err)
+	}
+}

@@ -132,20 +132,27 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
-// TestREADMEFlagsParse runs every kafkaplot command line of the README,
-// in code blocks and inline code, through the flag parser.
+// TestREADMEFlagsParse runs every kafkaplot command line of the README and
+// the docs it links to, in code blocks and inline code, through the flag
+// parser.
 func TestREADMEFlagsParse(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	docs, err := filepath.Glob("docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := commandLines(string(readme))
-	if len(lines) < 15 {
-		t.Fatalf("found %d kafkaplot command lines in the README, want at least 15: %q", len(lines), lines)
-	}
-	for _, args := range lines {
-		if err := parseOnly(args); err != nil {
-			t.Errorf("README: kafkaplot %s: %v", strings.Join(args, " "), err)
+	for _, path := range append([]string{"README.md"}, docs...) {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := commandLines(string(text))
+		if path == "README.md" && len(lines) < 15 {
+			t.Fatalf("found %d kafkaplot command lines in the README, want at least 15: %q", len(lines), lines)
+		}
+		for _, args := range lines {
+			if err := parseOnly(args); err != nil {
+				t.Errorf("%s: kafkaplot %s: %v", path, strings.Join(args, " "), err)
+			}
 		}
 	}
 }
@@ -214,7 +221,7 @@ func commandLines(readme string) [][]string {
 	}
 	var out [][]string
 	for _, c := range cmds {
-		for _, seg := range regexp.MustCompile(`&&|\|\||[|;&]`).Split(c, -1) {
+		for _, seg := range regexp.MustCompile(`&&|\|\||[|;&>]`).Split(c, -1) {
 			words := strings.Fields(strings.NewReplacer("[", "", "]", "", "'", "", `"`, "").Replace(seg))
 			for len(words) > 0 && envAssign.MatchString(words[0]) {
 				words = words[1:]

@@ -15,19 +15,20 @@ import (
 	"github.com/kafkaplot/kafkaplot/config"
 )
 
-// TestREADMEConfigReference checks that the README's config reference is
+// TestREADMEConfigReference checks that the config reference (in
+// docs/configuration.md, linked from the README) is
 // the table config.Config describes: a row per key in field order, with the
 // field's default tag, its environment variable (config.EnvName), 🔒 for a
 // secret and the field's comment. Run with -update to rewrite the table.
 func TestREADMEConfigReference(t *testing.T) {
 	want := configReference(t)
-	data, err := os.ReadFile("README.md")
+	data, err := os.ReadFile(configDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	head, section, ok := strings.Cut(string(data), "\n## Config reference\n")
 	if !ok {
-		t.Fatal("README has no \"## Config reference\" section")
+		t.Fatal(configDoc + " has no \"## Config reference\" section")
 	}
 	section, tail, found := strings.Cut(section, "\n## ")
 	lines := strings.Split(section, "\n")
@@ -44,7 +45,7 @@ func TestREADMEConfigReference(t *testing.T) {
 		if found {
 			section += "\n## " + tail
 		}
-		if err := os.WriteFile("README.md", []byte(head+"\n## Config reference\n"+section), 0o644); err != nil {
+		if err := os.WriteFile(configDoc, []byte(head+"\n## Config reference\n"+section), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -65,7 +66,10 @@ func TestREADMEConfigReference(t *testing.T) {
 	}
 }
 
-// configReference renders the README table rows of every leaf of config.Config.
+// configDoc holds the config reference.
+const configDoc = "docs/configuration.md"
+
+// configReference renders the reference table rows of every leaf of config.Config.
 func configReference(t *testing.T) []string {
 	t.Helper()
 	docs := fieldComments(t, "config")

@@ -45,7 +45,7 @@ func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int
 	// A short span (a time slice) is fetched with a buffer to its size, not
 	// one of MaxBytes per fetch.
 	maxBytes := int(min(int64(c.cfg.MaxBytes), max(64<<10, sp.len()*spanRecordBytes)))
-	cursor, empty := sp.from, 0
+	cursor, empty, progressed := sp.from, 0, time.Now()
 	for cursor < sp.to && ctx.Err() == nil {
 		if _, err := conn.Seek(cursor, kafka.SeekAbsolute|kafka.SeekDontCheck); err != nil {
 			return cursor, fmt.Errorf("seek %s [%d] to %d: %w", c.cfg.Topic, partition, cursor, err)
@@ -82,17 +82,22 @@ func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int
 			return cursor, fmt.Errorf("read %s [%d] at offset %d: %w", c.cfg.Topic, partition, cursor, closeErr)
 		}
 		if read > 0 {
-			empty = 0
+			empty, progressed = 0, time.Now()
 			continue
 		}
-		// Nothing at cursor (the broker had nothing to say, or a gap of
-		// offsets at the log's end): give up after a few tries, not spin.
-		if empty++; empty == 3 {
+		// Nothing at cursor: a gap of offsets at the log's end (control
+		// records), or a broker too busy to answer within MaxWait. Give up
+		// after a few tries once nothing came for spanStall, not spin.
+		if empty++; empty >= 3 && time.Since(progressed) > spanStall {
 			break
 		}
 	}
 	return cursor, flush()
 }
+
+// spanStall is how long a span's read waits for a record at an offset
+// before it takes the offsets left as holding none.
+const spanStall = 5 * time.Second
 
 // offsetAt returns the offset of partition's first record whose timestamp
 // is at or after t, or end when there is none (ListOffsets by time).

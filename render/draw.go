@@ -369,7 +369,7 @@ func drawLegend(c draw.Canvas, series []Series, figures []stats) {
 			colW = max(colW, val.Width(s))
 		}
 	}
-	colW += 6
+	colW += 10 // room for a viewer's wider fallback font
 	swatchW := vg.Length(14)
 	nameW := c.Max.X - c.Min.X - swatchW - 4 - 3*colW
 	cols := 3

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/png"
@@ -143,7 +144,7 @@ func Write(w io.Writer, v View, f Format, o Options) (err error) {
 	case PNG:
 		c = pngCanvas{vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(96))}
 	case SVG:
-		c = vgsvg.New(width, height)
+		c = svgCanvas{vgsvg.New(width, height)}
 	case PDF:
 		pdf := vgpdf.New(width, height)
 		pdf.EmbedFonts(true)
@@ -219,4 +220,21 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// svgCanvas writes its SVG naming fonts metric-compatible with Liberation
+// Sans after it (Arial, Helvetica), so that a viewer without it sets the
+// text in the widths it was laid out for; embedding the font would add
+// over half a megabyte to every picture.
+type svgCanvas struct{ *vgsvg.Canvas }
+
+// WriteTo implements io.WriterTo.
+func (c svgCanvas) WriteTo(w io.Writer) (int64, error) {
+	var b bytes.Buffer
+	if _, err := c.Canvas.WriteTo(&b); err != nil {
+		return 0, err
+	}
+	out := bytes.ReplaceAll(b.Bytes(), []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+	n, err := w.Write(out)
+	return int64(n), err
 }

@@ -88,6 +88,17 @@ func TestSVGStructure(t *testing.T) {
 	golden.RequireEqual(t, []byte(svgSummary(t, b.Bytes())))
 }
 
+func TestSVGFontFallback(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, smallView(), SVG, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	svg := b.String()
+	if strings.Contains(svg, "font-family:Liberation Sans;") || !strings.Contains(svg, "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;") {
+		t.Errorf("the svg's text does not fall back to Arial and Helvetica: %.300s", svg[strings.Index(svg, "<text"):])
+	}
+}
+
 func TestSVGEmptyPane(t *testing.T) {
 	v := View{Topic: "t", Location: time.UTC, Panes: []Pane{{Title: "partition 3", From: epoch.Add(-time.Minute), To: epoch,
 		Series: []Series{{Name: "a", Color: palette[0], Points: []Point{{T: epoch.Add(-time.Hour), V: 1}}}}}}}

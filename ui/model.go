@@ -99,6 +99,7 @@ type Model struct {
 	window        time.Duration
 	past          *pastView // the view of the past shown, nil when live
 	prompt        *prompt   // the @ key's question, nil when not asked
+	asking        bool      // g's question (Options.ConfirmGenerator) awaits y
 	rangeSeq      int       // the id of the newest range request
 	start         tea.Cmd   // Init's request for the window ending at Options.At
 
@@ -250,6 +251,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.render(true)
 	case tea.KeyMsg:
+		if m.asking {
+			return m.handleConfirm(msg)
+		}
 		if m.prompt != nil {
 			return m.handlePrompt(msg)
 		}
@@ -344,7 +348,10 @@ func (m Model) handleKeys(rs []rune) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for _, r := range rs {
 		handle := m.handleKey
-		if m.prompt != nil {
+		switch {
+		case m.asking:
+			handle = m.handleConfirm
+		case m.prompt != nil:
 			handle = m.handlePrompt
 		}
 		nm, cmd := handle(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
@@ -370,6 +377,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.Timeline):
 		m.showTimeline = !m.showTimeline
+	case key.Matches(msg, k.Generator) && !m.gen.on && m.opts.ConfirmGenerator:
+		m.asking = true
 	case key.Matches(msg, k.Generator):
 		m.gen.on = !m.gen.on
 		cmd = m.act.switchCmd(m.gen.on, m.opts.SetGenerator)

@@ -301,6 +301,7 @@ func TestKeys(t *testing.T) {
 		name      string
 		keys      []string
 		nilCB     bool
+		confirm   bool // Options.ConfirmGenerator: a cluster not this instance's own
 		check     func(t *testing.T, m Model)
 		wantCalls calls
 		wantQuit  bool
@@ -330,6 +331,24 @@ func TestKeys(t *testing.T) {
 		{name: "? shows help", keys: []string{"?"}, check: func(t *testing.T, m Model) { wantTrue(t, "help shown", m.showHelp) }},
 		{name: "runes read together are separate keys", keys: []string{"g++[["}, wantCalls: calls{gen: []bool{true}, rate: []float64{10, 10}},
 			check: func(t *testing.T, m Model) { wantWindow(t, m, 30*time.Second) }},
+		{name: "g on a cluster not its own asks first", keys: []string{"g"}, confirm: true,
+			check: func(t *testing.T, m Model) {
+				wantTrue(t, "generator still off, asking", !m.gen.on && m.asking)
+				if line := m.renderHelpLine(200); !strings.Contains(line, "write synthetic sensor events into topic temperature on localhost:9092? y/N") {
+					t.Errorf("help line %q does not ask", line)
+				}
+			}},
+		{name: "g then y switches it on", keys: []string{"g", "y"}, confirm: true, wantCalls: calls{gen: []bool{true}},
+			check: func(t *testing.T, m Model) { wantTrue(t, "generator on", m.gen.on && !m.asking) }},
+		{name: "g then n leaves it off", keys: []string{"g", "n"}, confirm: true,
+			check: func(t *testing.T, m Model) { wantTrue(t, "generator off, not asking", !m.gen.on && !m.asking) }},
+		{name: "g then enter leaves it off", keys: []string{"g", "enter"}, confirm: true,
+			check: func(t *testing.T, m Model) { wantTrue(t, "generator off, not zoomed", !m.gen.on && !m.zoom) }},
+		{name: "g then q declines, does not quit", keys: []string{"g", "q"}, confirm: true,
+			check: func(t *testing.T, m Model) { wantTrue(t, "generator off", !m.gen.on) }},
+		{name: "gy read together", keys: []string{"gy"}, confirm: true, wantCalls: calls{gen: []bool{true}}},
+		{name: "g switches it off without asking", keys: []string{"g", "y", "g"}, confirm: true, wantCalls: calls{gen: []bool{false, false}},
+			check: func(t *testing.T, m Model) { wantTrue(t, "generator off", !m.gen.on && !m.asking) }},
 		{name: "q quits", keys: []string{"q"}, wantQuit: true},
 		{name: "ctrl+c quits", keys: []string{"ctrl+c"}, wantQuit: true},
 	}
@@ -343,6 +362,7 @@ func TestKeys(t *testing.T) {
 			if tt.nilCB {
 				opts.SetGenerator, opts.SetRate = nil, nil
 			}
+			opts.ConfirmGenerator = tt.confirm
 			m := update(New(opts), PartitionsMsg{Count: 2}, tea.WindowSizeMsg{Width: 200, Height: 50})
 			var cmds []tea.Cmd
 			for _, k := range tt.keys {

@@ -156,6 +156,10 @@ type Options struct {
 	Window   time.Duration // visible time window; default 2m
 	Capacity int           // points kept per series as they came (older ones are folded into time buckets); default 1024
 	Rate     float64       // generator steps/s shown and the start of +/-; default 2
+	// ConfirmGenerator makes g ask "write synthetic sensor events into
+	// topic T on B? y/N" before it switches the generator on: for a
+	// cluster that is not this instance's embedded one.
+	ConfirmGenerator bool
 
 	// Generator tells whether the generator is on at start (display only;
 	// the caller reports the real state with GeneratorMsg).

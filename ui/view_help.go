@@ -13,6 +13,12 @@ import (
 // renderHelpLine renders the one-line key help, with the page or zoom state
 // on the right.
 func (m *Model) renderHelpLine(w int) string {
+	if m.asking {
+		l := chart.NewTextLine(m.inks, w)
+		m.addConfirm(l)
+		l.Pad()
+		return l.String()
+	}
 	if m.prompt != nil {
 		l := chart.NewTextLine(m.inks, w)
 		m.addPrompt(l)

@@ -180,18 +180,22 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 	// The past has an extractor of its own: it runs beside the bridge's.
 	past := &pastReader{ctx: runCtx, conn: conn, topic: cfg.Kafka.Topic, decoder: decoder, ex: connect.Extractor(cfg), logger: logger}
 	model := ui.New(ui.Options{
-		At:           o.At,
-		ReadRange:    past.read,
-		ParseTime:    timespec.Parse,
-		Cluster:      conn.Brokers[0],
-		Topic:        cfg.Kafka.Topic,
-		Group:        cfg.Kafka.Consumer.GroupID,
-		Window:       cfg.Plot.Window.Duration,
-		Capacity:     cfg.Plot.Points,
-		Rate:         cfg.Plot.Rate,
-		Generator:    cluster.generate,
-		SetGenerator: func(on bool) { gen.set(runCtx, on) },
-		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
+		At:        o.At,
+		ReadRange: past.read,
+		ParseTime: timespec.Parse,
+		Cluster:   conn.Brokers[0],
+		Topic:     cfg.Kafka.Topic,
+		Group:     cfg.Kafka.Consumer.GroupID,
+		Window:    cfg.Plot.Window.Duration,
+		Capacity:  cfg.Plot.Points,
+		Rate:      cfg.Plot.Rate,
+		Generator: cluster.generate,
+		// On a cluster that is not the embedded one (started here or
+		// joined), g asks before writing sensor events, unless --generate
+		// said so at start.
+		ConfirmGenerator: !cluster.embedded && !o.Generate,
+		SetGenerator:     func(on bool) { gen.set(runCtx, on) },
+		SetRate:          func(r float64) { gen.setRate(runCtx, r) },
 		// The header says "joined embedded cluster on …".
 		JoinedEmbedded: cluster.joined,
 		Screen:         screen,

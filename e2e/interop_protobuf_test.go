@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
 )
@@ -122,22 +121,8 @@ func TestProtobufSeedInterop(t *testing.T) {
 		if want := "\tat: " + at + "\n\tname: e2\n\tlevel: 3.5\n"; !strings.Contains(got, want) {
 			t.Errorf("consume output lacks %q:\n%s", want, got)
 		}
-		// The records are dated 2023-11-14 by their Timestamp field: a live
-		// window names the series and says when the last record was, and
-		// draws the window up to now rather than old data stretched to it.
-		want := []string{"plotting level by key over at", "● k0", "● k2", "last record 1"}
-		tm := testsupport.NewTmux(t)
-		dir := t.TempDir()
-		dash := tm.Start("dash", 200, 50, dir, nil, kafkaplotBin, append([]string{"--group", "pyeventsdash", "--topic", "events", "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
-		tm.WaitScreen("dash", strings.Join(want, ", "), 20*time.Second, func(s string) bool {
-			for _, w := range want {
-				if !strings.Contains(s, w) {
-					return false
-				}
-			}
-			return true
-		})
-		dash.Quit()
+		waitDashboard(t, append([]string{"--group", "pyeventsdash", "--topic", "events"}, c.flags()...),
+			"plotting level by key over at", "● k0", "● k2")
 	})
 
 	t.Run("sensors to python", func(t *testing.T) {

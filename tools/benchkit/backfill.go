@@ -79,6 +79,7 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 	if err != nil {
 		return err
 	}
+	fillStart := time.Now()
 	filled, err := fill(ctx, conn, reg, *topic, *records, *only, *span, *batch)
 	if err != nil {
 		return err
@@ -111,7 +112,9 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 		Reset:     stream.ResetLatest,
 		Decoder:   schema.NewDecoder(reg, schema.WithSelection(ex.Selection)),
 		Heartbeat: embedded.Heartbeat, Session: embedded.Session, Rebalance: embedded.Rebalance,
-		History:       *span + 10*time.Second,
+		// The records are stamped over the span before the fill began: the
+		// window reaches back to there, whatever the fill took.
+		History:       time.Since(fillStart) + *span + 10*time.Second,
 		HistoryBudget: *budget,
 		OnRecords:     func(context.Context, []stream.Record) error { return nil },
 		OnGroup: func(ev stream.GroupEvent) {

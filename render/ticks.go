@@ -7,15 +7,17 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// tickSteps are the time axis' steps, finest first.
-var tickSteps = [...]time.Duration{
-	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond,
-	10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,
-	100 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond,
-	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
-	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
-	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
-	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour,
+// tickSteps returns the time axis' steps, finest first.
+func tickSteps() []time.Duration {
+	return []time.Duration{
+		time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond,
+		10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,
+		100 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond,
+		time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
+		time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+		time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+		24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour,
+	}
 }
 
 // timeTicks marks a time axis whose values are seconds since from at
@@ -29,12 +31,13 @@ type timeTicks struct {
 
 // step returns the finest step that gives at most most ticks over span.
 func (tt timeTicks) step(span time.Duration) time.Duration {
-	for _, s := range tickSteps {
+	steps := tickSteps()
+	for _, s := range steps {
 		if span/s < time.Duration(max(tt.most, 2)) {
 			return s
 		}
 	}
-	return tickSteps[len(tickSteps)-1]
+	return steps[len(steps)-1]
 }
 
 // layout returns how ticks of step are labelled over a span.

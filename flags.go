@@ -32,7 +32,7 @@ type connFlags struct {
 func (f *connFlags) register(cmd *cobra.Command, topicShort string) {
 	cmdline.InGroup(cmd.Flags(), groupConnection, func(g *pflag.FlagSet) {
 		g.StringVarP(&f.config, "config", "c", "", "configuration `file` in the tutorial's TOML format (default ./config.toml if present)")
-		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host:port[,host:port...]")
+		g.StringVarP(&f.brokers, "brokers", "b", "", "Kafka bootstrap brokers, host[:port][,host[:port]...] (port 9092 when left out)")
 		g.StringVar(&f.registry, "registry", "", "schema registry base `URL`")
 		g.StringVarP(&f.topic, "topic", topicShort, "", "topic (default kafka.topic, else temperature)")
 		g.StringVar(&f.embeddedBroker, "embedded-broker", embedded.DefaultBroker, "`address` of the embedded cluster's broker, used when no cluster is configured")

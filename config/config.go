@@ -80,7 +80,7 @@ type Kafka struct {
 	Topic            string   `toml:"topic" default:"temperature"`                                                                           // topic to plot, consume or produce to
 	Schema           string   `toml:"schema" default:"sensor"`                                                                               // schema name: the subject with `record-name` (Hopsworks)
 	Port             string   `toml:"port" default:"9092" check:"port" opt:"number"`                                                         // broker port used with `hops.url`
-	Brokers          []string `toml:"brokers" check:"hostport"`                                                                              // bootstrap brokers, `host:port` list or comma-separated; wins over `hops.url`
+	Brokers          []string `toml:"brokers" check:"hostport"`                                                                              // bootstrap brokers, `host:port` list or comma-separated (a host alone: port 9092); wins over `hops.url`
 	SecurityProtocol string   `toml:"security_protocol" default:"PLAINTEXT" check:"oneof PLAINTEXT SSL SASL_PLAINTEXT SASL_SSL" opt:"upper"` // `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`; when the file does not set it, `SSL` with `hops.url` and no `kafka.brokers`
 	SASLMechanism    string   `toml:"sasl_mechanism" check:"oneof PLAIN SCRAM-SHA-256 SCRAM-SHA-512" opt:"upper"`                            // `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`
 	SASLUsername     string   `toml:"sasl_username"`                                                                                         // SASL user (Confluent Cloud: the API key)
@@ -201,16 +201,34 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// BrokerList returns kafka.brokers, or hops.url's host with kafka.port, or nil.
+// BrokerList returns kafka.brokers (a broker given without a port on
+// DefaultPort), or hops.url's host with kafka.port, or nil.
 func (c Config) BrokerList() []string {
 	if len(c.Kafka.Brokers) > 0 {
-		return append([]string(nil), c.Kafka.Brokers...)
+		out := make([]string, len(c.Kafka.Brokers))
+		for i, b := range c.Kafka.Brokers {
+			out[i] = WithDefaultPort(b)
+		}
+		return out
 	}
 	u, err := hopsURL(c.Hops.URL)
 	if err != nil {
 		return nil
 	}
 	return []string{net.JoinHostPort(u.Hostname(), cmp.Or(c.Kafka.Port, DefaultPort))}
+}
+
+// WithDefaultPort returns addr with DefaultPort when it names a host only
+// ("localhost", "::1", "[::1]"), as Kafka clients take it; else addr.
+func WithDefaultPort(addr string) string {
+	if _, _, err := net.SplitHostPort(addr); err == nil || addr == "" {
+		return addr
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+	if strings.ContainsAny(host, "[]") || (strings.Contains(host, ":") && net.ParseIP(host) == nil) {
+		return addr // not a bare host: the check says what is wrong
+	}
+	return net.JoinHostPort(host, DefaultPort)
 }
 
 // RegistryURL returns registry.url, or the Hopsworks registry derived from hops.url, or "".

@@ -485,7 +485,7 @@ func TestValidate(t *testing.T) {
 		{"few points", func(c *Config) { c.Plot.Points = 15 }, []string{"plot.points: must be at least 16"}},
 		{"zero window", func(c *Config) { c.Plot.Window = Duration{} }, []string{"plot.window: must be positive"}},
 		{"zero rate", func(c *Config) { c.Plot.Rate = 0 }, []string{"plot.rate: must be a positive"}},
-		{"broker without port", func(c *Config) { c.Kafka.Brokers = []string{"localhost"} }, []string{`kafka.brokers: want host:port, got "localhost"`}},
+		{"broker with a stray colon", func(c *Config) { c.Kafka.Brokers = []string{"localhost:9092:1"} }, []string{`kafka.brokers: want host:port, got "localhost:9092:1"`}},
 		{"bad port", func(c *Config) { c.Kafka.Port = "x" }, []string{`kafka.port: not a number: "x"`}},
 		{"bad registry url", func(c *Config) { c.Registry.URL = "localhost:8081" }, []string{"registry.url: want an http or https URL"}},
 		{"several at once", func(c *Config) { c.Kafka.Topic = ""; c.Plot.Points = 1 }, []string{"kafka.topic", "plot.points"}},
@@ -936,5 +936,28 @@ func checkGolden(t *testing.T, path, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("error text changed\n got %q\nwant %q\n(run go test -update to accept)", got, want)
+	}
+}
+
+func TestBrokerWithoutPort(t *testing.T) {
+	tests := []struct {
+		brokers []string
+		want    []string
+	}{
+		{[]string{"localhost"}, []string{"localhost:9092"}},
+		{[]string{"broker1", "broker2:9093"}, []string{"broker1:9092", "broker2:9093"}},
+		{[]string{"::1"}, []string{"[::1]:9092"}},
+		{[]string{"[::1]"}, []string{"[::1]:9092"}},
+		{[]string{"[::1]:9093"}, []string{"[::1]:9093"}},
+	}
+	for _, tt := range tests {
+		c := Default()
+		c.Kafka.Brokers = tt.brokers
+		if err := c.Validate(); err != nil {
+			t.Errorf("Validate(%q): %v", tt.brokers, err)
+		}
+		if got := c.BrokerList(); !slices.Equal(got, tt.want) {
+			t.Errorf("BrokerList(%q) = %q, want %q", tt.brokers, got, tt.want)
+		}
 	}
 }

@@ -218,7 +218,7 @@ func checkString(rule string, words []string, s string, optional bool) error {
 	case "port":
 		return validPort(s)
 	case "hostport":
-		host, port, err := net.SplitHostPort(s)
+		host, port, err := net.SplitHostPort(WithDefaultPort(s))
 		switch {
 		case err != nil:
 			return fmt.Errorf("want host:port, got %q", s)

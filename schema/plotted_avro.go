@@ -426,6 +426,16 @@ func (g *avroProg) record(b []byte, pos, depth int, p *Plotted) (int, error) {
 				pos += 8
 				continue
 			}
+		case aTimeMillis, aTimeLong:
+			if v, next, err := readLong(b, pos); err == nil {
+				if f.op == aTimeMillis {
+					p.Time = time.UnixMilli(v)
+				} else {
+					p.Time = fromEpoch(v, p.Selection.Unit)
+				}
+				p.TimeState, pos = Set, next
+				continue
+			}
 		case aValueFloat:
 			if len(b)-pos >= 4 {
 				p.Values[f.slot] = Value{Num: float64(math.Float32frombits(binary.LittleEndian.Uint32(b[pos:]))), State: Set}

@@ -70,6 +70,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"cluster", "--partitions", "0"}, "--partitions 0: want 1 to 1024"},
 		{[]string{"doctor", "-c"}, "flag needs an argument: 'c' in -c"},
 		{[]string{"completion"}, "completion: name one shell: bash, zsh or fish"},
+		{[]string{"help", "nosuch"}, `help: unknown command "nosuch"`},
 		{[]string{"completion", "tcsh"}, `completion "tcsh": want bash, zsh or fish`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

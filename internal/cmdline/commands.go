@@ -22,13 +22,14 @@ func Configure(root *cobra.Command, usage func(error) error) {
 		Use:   "help [COMMAND]",
 		Short: "help about a command",
 		Args:  cobra.ArbitraryArgs,
-		Run: func(c *cobra.Command, args []string) {
-			target, _, err := c.Root().Find(args)
-			if err != nil || target == nil {
-				target = c.Root()
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || target == nil || (len(args) > 0 && len(rest) == len(args)) {
+				return usage(fmt.Errorf("help: unknown command %q", args[0]))
 			}
 			target.InitDefaultHelpFlag()
 			Print(target, nil)
+			return nil
 		},
 	})
 	for _, c := range append(root.Commands(), root) {

@@ -65,6 +65,7 @@ type Bridge struct {
 	source     extract.Source // where the last record's points came from
 	plotDirty  bool
 	recordSeen bool
+	registry   string // what the registry's own check found wrong; "" when it answers
 }
 
 // NewBridge returns a Bridge sending to send, choosing points with ex and
@@ -270,6 +271,17 @@ func (b *Bridge) Status(st stream.Status) {
 	b.notify()
 }
 
+// RegistryState sets what the registry's own check found wrong, "" when it
+// answers; the header shows it unless a partition paused on the registry
+// says more.
+func (b *Bridge) RegistryState(problem string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.registry = problem
+	b.changed = true
+	b.notify()
+}
+
 // Run sends what accumulates, at most once per interval, until ctx is
 // done. It sleeps while nothing arrives: no ticker wakes an idle dashboard.
 func (b *Bridge) Run(ctx context.Context, interval time.Duration) {
@@ -359,7 +371,7 @@ func (b *Bridge) plotMsg() *ui.PlotMsg {
 // connState returns what is wrong with the broker and with the registry,
 // "" for healthy: the consumer's own condition, else the cause of the
 // lowest partition's; a partition paused on the registry names the
-// registry.
+// registry, else the registry's own check (RegistryState) does.
 func (b *Bridge) connState() (broker, registry string) {
 	if st, ok := b.statuses[-1]; ok {
 		broker = st.Text
@@ -381,6 +393,9 @@ func (b *Bridge) connState() (broker, registry string) {
 		case !st.Registry && broker == "":
 			broker = cause
 		}
+	}
+	if registry == "" {
+		registry = b.registry
 	}
 	return broker, registry
 }

@@ -151,6 +151,7 @@ type session struct {
 	gen           *generatorControl
 	program       *tea.Program
 	bridge        *Bridge
+	registry      *schema.Client
 	past          *pastReader
 	decoder       *schema.Decoder
 	screen        *ui.Screen
@@ -207,7 +208,7 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 	screen.WatchSize(runCtx, os.Stdout, program.Send)
 	gen.send, past.send = program.Send, program.Send
 	return &session{
-		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer), past: past,
+		logger: logger, gen: gen, program: program, bridge: NewBridge(program.Send, ex, decoder.Writer), registry: reg, past: past,
 		decoder: decoder, screen: screen, closeKeyboard: closeKeyboard,
 	}, nil
 }
@@ -274,6 +275,10 @@ func (d *session) run(ctx, runCtx context.Context, consumer *stream.Consumer, ge
 		}
 	}))
 	wg.Go(guard.wrap(func() { d.bridge.Run(consumerCtx, time.Second/30) }))
+	wg.Go(guard.wrap(func() {
+		check := func(ctx context.Context) string { return registryProblem(ctx, d.registry) }
+		watchRegistry(consumerCtx, check, d.bridge.RegistryState, registryCheckEvery)
+	}))
 	if generate {
 		d.gen.set(runCtx, true)
 	}

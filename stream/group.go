@@ -42,6 +42,11 @@ type memberState struct {
 	protocol   string
 	leader     string
 	assigned   []int // sorted; the partitions fetched now
+	// rejoining is set through an eager round, from giving up every
+	// partition before the join to the new assignment: watch reports the
+	// round's outcome, not the empty assignment between (a partition given
+	// back in the same round was never lost).
+	rejoining bool
 }
 
 // groupMember is a Consumer's membership in its group: it joins, syncs,
@@ -142,6 +147,8 @@ func (m *groupMember) run(ctx context.Context) error {
 func (m *groupMember) round(ctx context.Context) (rejoin bool, err error) {
 	if !m.cooperative {
 		// Eager: give up everything before joining.
+		m.set(func(s *memberState) { s.rejoining = true })
+		defer m.update(func(s *memberState) { s.rejoining = false })
 		m.revoke(m.owned())
 	}
 	join, err := m.join(ctx)

@@ -30,7 +30,7 @@ func (m *groupMember) watch(ctx context.Context) {
 		case <-tick.C:
 		}
 		st := m.snapshot()
-		if st.generation < 0 {
+		if st.generation < 0 || st.rejoining {
 			continue
 		}
 		ev := GroupEvent{Generation: int(st.generation), MemberID: st.memberID, Protocol: st.protocol,

@@ -63,7 +63,7 @@ func TestGroupBarNarrowing(t *testing.T) {
 	essentials := []string{"gen 5 · owns [0] · members 2", "gen 5: p1 → rdkafka"}
 	// Parts in the order they go as the bar narrows: once one is shown, every
 	// part after it is shown too.
-	optional := []string{"172.18.0.5", " ago", "(cooperative-sticky)", "others: rdkafka"}
+	optional := []string{"172.18.0.5", " ago", "others: rdkafka", "(cooperative-sticky)"}
 	seen := make(map[string]bool)
 	for w := 60; w <= 200; w++ {
 		m := update(mixedGroup(newClock()), tea.WindowSizeMsg{Width: w, Height: 24}, FrameMsg{})

@@ -23,7 +23,9 @@ type groupParts struct {
 }
 
 // groupDegrade lists the group bar's parts from all to the fewest: the less a
-// part matters, the earlier it goes. Generation, owned partitions, the member
+// part matters, the earlier it goes: hosts, the rebalance's age, the "last
+// rebalance" label, the other members, then the assignor (a short name,
+// kept while there is room). Generation, owned partitions, the member
 // count and what moved in the last rebalance always stay; the partition
 // furthest behind goes last.
 func groupDegrade() []groupParts {
@@ -31,9 +33,9 @@ func groupDegrade() []groupParts {
 		{hosts: true, age: true, assignor: true, others: true, label: true, worst: true},
 		{age: true, assignor: true, others: true, label: true, worst: true},
 		{assignor: true, others: true, label: true, worst: true},
-		{others: true, label: true, worst: true},
-		{others: true, worst: true},
-		{label: true, worst: true},
+		{assignor: true, others: true, worst: true},
+		{assignor: true, label: true, worst: true},
+		{assignor: true, worst: true},
 		{worst: true},
 		{},
 	}

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/kafkaplot/kafkaplot/ui/chart"
 )
 
 // TestPaneSaysHistoryAndReset: a pane whose history is being read says how
@@ -38,5 +40,20 @@ func TestPaneSaysHistoryAndReset(t *testing.T) {
 	m = update(m, HistoryMsg{Partition: 0, Read: 10_000_000, Total: 10_000_000, Done: true}, FrameMsg{})
 	if t0 := paneAll(m.View(), 0); strings.Contains(t0, "reading history") {
 		t.Errorf("pane %q still says reading once the history is read", t0)
+	}
+}
+
+// TestHeaderSaysLinesNotDrawn: events of lines past chart.MaxLines (a
+// series key unique per record) are counted in the header with the flag
+// that fixes it.
+func TestHeaderSaysLinesNotDrawn(t *testing.T) {
+	c := &clock{now: testStart()}
+	var evs []Event
+	for i := range chart.MaxLines + 3 {
+		evs = append(evs, Event{Partition: 0, Offset: int64(i), Series: fmt.Sprintf("click%d", i), Time: testStart(), Value: 1})
+	}
+	m := update(New(testOptions(c)), tea.WindowSizeMsg{Width: 200, Height: 40}, PartitionsMsg{Count: 1}, EventsMsg{Events: evs}, FrameMsg{})
+	if want := "lines past 1,024 not drawn 3 (choose --series)"; !strings.Contains(m.View(), want) {
+		t.Errorf("header lacks %q:\n%s", want, m.View())
 	}
 }

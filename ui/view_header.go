@@ -82,6 +82,10 @@ func (m *Model) renderHeader(w int, now time.Time) []string {
 		l2.Add(inkMuted, sep)
 		l2.Add(inkWarn, "re-delivered "+chart.GroupDigits(st.Dups))
 	}
+	if st.OverLines > 0 {
+		l2.Add(inkMuted, sep)
+		l2.Add(inkWarn, fmt.Sprintf("lines past %s not drawn %s (choose --series)", chart.GroupDigits(chart.MaxLines), chart.GroupDigits(st.OverLines)))
+	}
 	if m.opts.SetGenerator != nil || m.gen.reported {
 		l2.Add(inkMuted, sep+"generator ")
 		if m.gen.on {

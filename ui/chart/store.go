@@ -38,6 +38,7 @@ type Pane struct {
 	Events    int64     // events received (non-finite ones included)
 	NonFinite int64     // NaN/±Inf values counted, not drawn
 	Future    int64     // events timestamped past futureSlack, counted, not drawn
+	OverLines int64     // events of lines past MaxLines, counted, not drawn
 	Dups      int64     // events re-delivered (offset below one already seen), counted, not drawn
 	maxOffset int64     // highest offset seen, -1 before any
 	openBatch int64     // the ingest call whose record holds maxOffset
@@ -98,6 +99,7 @@ type Store struct {
 	fold     Fold    // how series fold the points that leave their ring
 	Panes    []*Pane // by partition; nil until the partition is seen
 	count    int     // partition count reported by SetPartitions
+	lines    int     // lines over all panes, at most MaxLines
 
 	Newest    int64 // newest event time seen on the topic (Unix ns)
 	hasNewest bool
@@ -105,6 +107,7 @@ type Store struct {
 	Events    int64 // events received, as Pane.Events, over all panes
 	NonFinite int64 // as Pane.NonFinite, over all panes
 	Future    int64 // as Pane.Future, over all panes
+	OverLines int64 // as Pane.OverLines, over all panes
 	Dups      int64 // as Pane.Dups, over all panes
 	batches   int64 // ingest calls so far
 	Gaps      int64 // Gap events: nulls and missing fields
@@ -162,13 +165,24 @@ func (s *Store) Partitions() int {
 	return max(s.count, len(s.Panes))
 }
 
-// lookup returns the line of series base and field in pane d, creating it.
+// MaxLines is how many lines (series × field) a Store keeps over all its
+// panes. A topic whose series key is unique per record (a click id) would
+// otherwise grow without bound; events of further lines are counted in
+// OverLines and shown, never drawn.
+const MaxLines = 1024
+
+// lookup returns the line of series base and field in pane d, creating it,
+// or nil when it is new and the store holds MaxLines already.
 func (s *Store) lookup(d *Pane, base, field string) *Series {
 	name := seriesName(base, field)
 	sr := d.Series[name]
 	if sr != nil {
 		return sr
 	}
+	if s.lines >= MaxLines {
+		return nil
+	}
+	s.lines++
 	sr = NewSeries(name, s.capacity)
 	sr.Base, sr.Field = base, field
 	sr.SetFold(s.fold)
@@ -324,7 +338,11 @@ func (s *Store) add(e *Event, now int64, history bool) bool {
 	}
 	sr := d.last
 	if sr == nil || sr.Base != e.Series || sr.Field != e.Field {
-		sr = s.lookup(d, e.Series, e.Field)
+		if sr = s.lookup(d, e.Series, e.Field); sr == nil {
+			d.OverLines++
+			s.OverLines++
+			return true
+		}
 		d.last = sr
 	}
 	t := e.Time.UnixNano()

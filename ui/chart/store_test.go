@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -405,5 +406,33 @@ func TestStoreHistoryAndResets(t *testing.T) {
 				t.Errorf("rate = %v after a history alone, want 0 (history is not live)", r)
 			}
 		})
+	}
+}
+
+// TestStoreLinesAreBounded: a series key unique per record (a click id)
+// makes a line per record; past MaxLines over all panes further lines are
+// counted, not kept, while the lines kept go on taking points.
+func TestStoreLinesAreBounded(t *testing.T) {
+	s := NewStore(16)
+	const extra = 10
+	now := testStart()
+	var evs []Event
+	for i := range MaxLines + extra {
+		evs = append(evs, Event{Partition: i % 2, Offset: int64(i / 2), Series: fmt.Sprintf("click%d", i), Time: now, Value: float64(i)})
+	}
+	s.Ingest(evs, nil, now.UnixNano())
+	s.Ingest([]Event{{Partition: 0, Offset: MaxLines, Series: "click0", Time: now.Add(time.Millisecond), Value: -1}}, nil, now.UnixNano())
+	lines := len(s.Panes[0].Series) + len(s.Panes[1].Series)
+	if lines != MaxLines {
+		t.Errorf("lines = %d, want %d", lines, MaxLines)
+	}
+	if s.OverLines != extra || s.Panes[0].OverLines+s.Panes[1].OverLines != extra {
+		t.Errorf("over lines = %d (panes %d + %d), want %d", s.OverLines, s.Panes[0].OverLines, s.Panes[1].OverLines, extra)
+	}
+	if got := s.Panes[0].Series["click0"].Len(); got != 2 {
+		t.Errorf("click0 holds %d points, want 2 (a kept line takes points past the bound)", got)
+	}
+	if s.Events != MaxLines+extra+1 {
+		t.Errorf("events = %d, want %d (every one counted)", s.Events, MaxLines+extra+1)
 	}
 }

@@ -12,8 +12,11 @@
 //     fields; for plain JSON without a schema, every number in the record;
 //   - time: the first timestamp field of the writer schema (timestamp-millis
 //     or -micros, the tutorial's logicalType on the field, a long named
-//     timestamp, a google.protobuf.Timestamp); else the Kafka record's
-//     timestamp.
+//     timestamp, a google.protobuf.Timestamp); for plain JSON, an integer
+//     counting seconds, milliseconds, microseconds or nanoseconds from the
+//     epoch to a plausible date, one named like a time (ts, event_time,
+//     created_at) first (schema.EpochUnit, schema.TimeLikeName); else the
+//     Kafka record's timestamp.
 //
 // Protobuf messages are planned like records: nested messages by dotted
 // path, every integer and floating-point field a value; repeated and map
@@ -213,6 +216,58 @@ func fallbackSeries(fields []schema.Field) string {
 	return ""
 }
 
+// epochField returns the path of the integer that counts from the epoch to
+// a plausible date (schema.EpochUnit), one named like a time first
+// (schema.TimeLikeName), the least path among equals, and its unit; "" when
+// there is none. It is the rule schema applies to plain JSON records read
+// for plotting.
+func epochField(fields map[string]any) (string, time.Duration) {
+	best, unit := "", time.Millisecond
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			path := prefix + k
+			if sub, ok := v.(map[string]any); ok {
+				walk(path+".", sub)
+				continue
+			}
+			n, ok := epochInt(v)
+			if !ok {
+				continue
+			}
+			u, ok := schema.EpochUnit(n)
+			if !ok {
+				continue
+			}
+			better := best == "" || schema.TimeLikeName(path) && !schema.TimeLikeName(best) ||
+				schema.TimeLikeName(path) == schema.TimeLikeName(best) && path < best
+			if better {
+				best, unit = path, u
+			}
+		}
+	}
+	walk("", fields)
+	return best, unit
+}
+
+// epochInt returns v as an integer when it is one.
+func epochInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		i, err := x.Int64()
+		return i, err == nil
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
+			return int64(x), true
+		}
+	}
+	return 0, false
+}
+
 // plainPlan builds a Plan from the values of a record without field
 // descriptions.
 func (e *Extractor) plainPlan(rec *schema.Record) *Plan {
@@ -224,6 +279,9 @@ func (e *Extractor) plainPlan(rec *schema.Record) *Plan {
 			if _, isNum := Number(v); isNum {
 				p.Time = "timestamp"
 			}
+		}
+		if p.Time == "" {
+			p.Time, p.Unit = epochField(rec.Fields)
 		}
 	default:
 		p.Time = e.cfg.Time
@@ -410,9 +468,4 @@ func toTime(v any, unit time.Duration) (time.Time, bool) {
 }
 
 // fromUnits returns the time n units after the epoch.
-func fromUnits(n int64, unit time.Duration) time.Time {
-	if unit == time.Microsecond {
-		return time.UnixMicro(n)
-	}
-	return time.UnixMilli(n)
-}
+func fromUnits(n int64, unit time.Duration) time.Time { return schema.EpochTime(n, unit) }

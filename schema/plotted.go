@@ -313,12 +313,7 @@ func floatTime(f float64, unit time.Duration) (time.Time, State) {
 }
 
 // fromEpoch returns the time n units after the epoch.
-func fromEpoch(n int64, unit time.Duration) time.Time {
-	if unit == time.Microsecond {
-		return time.UnixMicro(n)
-	}
-	return time.UnixMilli(n)
-}
+func fromEpoch(n int64, unit time.Duration) time.Time { return EpochTime(n, unit) }
 
 // scalarOf reduces a value of a generically decoded Record (see Record)
 // to a scalar; text is appended to buf.

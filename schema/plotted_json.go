@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,7 +181,7 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items))}
 	ix := js.ix
 	if js.writer == nil {
-		shape.writer = plainWriter(sc.items, paths)
+		shape.writer = plainWriter(sc.items, paths, sc.b)
 		ix = d.selection(shape.writer)
 	} else if ix == nil {
 		ix = d.selection(js.writer)
@@ -199,9 +200,12 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 }
 
 // plainWriter describes a plain JSON record's shape: its members by dotted
-// path (nested objects flattened), numbers KindNumber, a top-level number
-// named timestamp KindTime in milliseconds, strings KindString.
-func plainWriter(items []jsonItem, paths []string) *Writer {
+// path (nested objects flattened), numbers KindNumber, strings KindString,
+// and one time: a top-level number named timestamp (milliseconds), else
+// the first integer that counts seconds, milliseconds, microseconds or
+// nanoseconds from the epoch to a plausible date (EpochUnit), one named
+// like a time (TimeLikeName) before others; b is the record's text.
+func plainWriter(items []jsonItem, paths []string, b []byte) *Writer {
 	w := &Writer{Format: FormatJSON}
 	at := map[string]int{}
 	for i, it := range items {
@@ -231,6 +235,7 @@ func plainWriter(items []jsonItem, paths []string) *Writer {
 		at[f.Path] = len(w.Fields)
 		w.Fields = append(w.Fields, f)
 	}
+	plainTime(w, items, paths, b)
 	return w.finish()
 }
 
@@ -319,4 +324,34 @@ func hex4(b []byte) rune {
 		r = r<<4 | rune(c)
 	}
 	return r
+}
+
+// plainTime makes one epoch integer of w, described from items, its time
+// field when no member named timestamp is (see plainWriter).
+func plainTime(w *Writer, items []jsonItem, paths []string, b []byte) {
+	units := map[string]time.Duration{}
+	for i, it := range items {
+		if it.kind != 'n' || paths[i] == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(string(b[it.valStart:it.valEnd]), 10, 64)
+		if err != nil {
+			continue
+		}
+		if u, ok := EpochUnit(n); ok {
+			units[paths[i]] = u
+		}
+	}
+	best := -1
+	for i, f := range w.Fields {
+		if f.Kind == KindTime {
+			return
+		}
+		if _, ok := units[f.Path]; ok && (best < 0 || TimeLikeName(f.Path) && !TimeLikeName(w.Fields[best].Path)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		w.Fields[best].Kind, w.Fields[best].Unit = KindTime, units[w.Fields[best].Path]
+	}
 }

@@ -71,6 +71,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"doctor", "-c"}, "flag needs an argument: 'c' in -c"},
 		{[]string{"completion"}, "completion: name one shell: bash, zsh or fish"},
 		{[]string{"help", "nosuch"}, `help: unknown command "nosuch"`},
+		{[]string{"--from", "middle"}, `--from "middle": want earliest or latest`},
 		{[]string{"completion", "tcsh"}, `completion "tcsh": want bash, zsh or fish`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

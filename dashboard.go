@@ -71,6 +71,9 @@ func (f *dashboardFlags) options(fs *pflag.FlagSet) (dashboard.Options, error) {
 	if _, isTime, _ := cmdline.FromTime(f.group.from, time.Now()); isTime {
 		return dashboard.Options{}, usageError{fmt.Errorf("--from %s: a new group starts at earliest or latest; consume --from reads a time range", f.group.from)}
 	}
+	if from := f.group.from; from != "" && from != "earliest" && from != "latest" {
+		return dashboard.Options{}, usageError{fmt.Errorf("--from %q: want earliest or latest", from)}
+	}
 	s, decoderOpts, err := f.conn.settings(fs, &f.schemaFile, func(cfg *config.Config) {
 		f.group.apply(cfg)
 		if f.window > 0 {

@@ -52,7 +52,7 @@ func (f *connFlags) options(fs *pflag.FlagSet) connect.Options {
 		return nil
 	}
 	return connect.Options{ConfigFile: f.config, Brokers: set("brokers", &f.brokers), Registry: set("registry", &f.registry),
-		Topic: set("topic", &f.topic), EmbeddedBroker: f.embeddedBroker, EmbeddedRegistry: f.embeddedRegistry}
+		Topic: set("topic", &f.topic), EmbeddedBroker: f.embeddedBroker, EmbeddedRegistry: f.embeddedRegistry, Environ: os.Environ()}
 }
 
 // resolve builds the configuration: defaults < config file < environment <

@@ -961,3 +961,11 @@ func TestBrokerWithoutPort(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownEnv(t *testing.T) {
+	environ := []string{"KAFKAPLOT_KAFKA_TOPIC=t", "KAFKAPLOT_KAFKA_TOPICS=x", "HOME=/root", "KAFKAPLOT_PLOT_WINDOWS=5m", "KAFKAPLOT_KAFKA_TOPICS=y", "KAFKAPLOTX=1"}
+	want := []string{"KAFKAPLOT_KAFKA_TOPICS", "KAFKAPLOT_PLOT_WINDOWS"}
+	if got := UnknownEnv(environ); !slices.Equal(got, want) {
+		t.Errorf("UnknownEnv = %q, want %q", got, want)
+	}
+}

@@ -50,6 +50,24 @@ func Keys() []string {
 	return keys
 }
 
+// UnknownEnv returns the KAFKAPLOT_ variables of environ (KEY=value
+// entries, as os.Environ gives them) that override no key, sorted.
+func UnknownEnv(environ []string) []string {
+	known := map[string]bool{}
+	for _, k := range Keys() {
+		known[EnvName(k)] = true
+	}
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "KAFKAPLOT_") && !known[name] {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // EnvName returns the environment variable that overrides a dotted key, e.g. KAFKAPLOT_KAFKA_PORT.
 func EnvName(key string) string {
 	return "KAFKAPLOT_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(key))

@@ -37,6 +37,9 @@ type Options struct {
 	// EmbeddedBroker and EmbeddedRegistry are the embedded cluster's
 	// addresses, used when nothing names a cluster.
 	EmbeddedBroker, EmbeddedRegistry string
+	// Environ is the environment (KEY=value) whose KAFKAPLOT_ variables
+	// that override no key are warned about; nil checks none.
+	Environ []string
 }
 
 // Settings are the resolved configuration of a command.
@@ -91,6 +94,9 @@ func Resolve(o Options, lookupEnv func(string) (string, bool)) (Settings, error)
 	before := s.Cfg
 	if err := s.Cfg.ApplyEnv(lookupEnv); err != nil {
 		return s, err
+	}
+	for _, name := range config.UnknownEnv(o.Environ) {
+		s.warnOnce("env "+name, name+" is no setting and is ignored: the variables are KAFKAPLOT_<SECTION>_<KEY> of the keys in docs/configuration.md")
 	}
 	if s.Embedded && (!slices.Equal(before.Kafka.Brokers, s.Cfg.Kafka.Brokers) || before.Registry.URL != s.Cfg.Registry.URL) {
 		s.Embedded, s.Source = false, "environment"

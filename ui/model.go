@@ -91,6 +91,7 @@ type Model struct {
 
 	width, height int
 	focus         int
+	focusMoved    bool // the user moved the focus; a group's first report leaves it
 	zoom          bool
 	showHelp      bool
 	showTimeline  bool // the group timeline (G) instead of the panes
@@ -295,7 +296,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.plot = plotState{known: true, seriesBy: msg.SeriesBy, timeBy: msg.TimeBy, schemas: slices.Clone(msg.Schemas)}
 		m.dirty = true
 	case GroupMsg:
+		first := !m.st.Group.Known
 		m.st.SetGroup(msg, m.opts.Now())
+		if first && !m.focusMoved && len(msg.Owned) > 0 {
+			// Start on a pane this instance reads, not one it does not own.
+			m.focus = msg.Owned[0]
+		}
 		m.dirty = true
 	case OffsetsMsg:
 		m.st.NoteLag(msg.Stats, m.opts.Now())
@@ -451,6 +457,7 @@ func (m *Model) moveFocus(d int, wrap bool) {
 	if n == 0 {
 		return
 	}
+	m.focusMoved = true
 	f := m.focus + d
 	switch {
 	case wrap:

@@ -540,3 +540,28 @@ func TestCooperativeRebalanceKeepsPaneDrawing(t *testing.T) {
 		t.Errorf("p1: owned %v by %q, want rdkafka's", owned, owner.ClientID)
 	}
 }
+
+// TestFirstFocusOwned: a dashboard starts focused on a pane it owns, unless
+// the user moved the focus before the group's first report.
+func TestFirstFocusOwned(t *testing.T) {
+	tests := []struct {
+		name string
+		keys []string
+		want int
+	}{
+		{"owns p1 only: focus p1", nil, 1},
+		{"moved first: focus stays", []string{"tab", "tab"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := update(New(testOptions(newClock())), PartitionsMsg{Count: 2}, tea.WindowSizeMsg{Width: 200, Height: 50})
+			for _, k := range tt.keys {
+				m = update(m, keyMsg(k))
+			}
+			m = update(m, twoMembers(1, 1))
+			wantFocus(t, m, tt.want)
+			m = update(m, twoMembers(2, 0))
+			wantFocus(t, m, tt.want) // later generations leave the focus alone
+		})
+	}
+}

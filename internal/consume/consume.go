@@ -334,9 +334,14 @@ type assignmentReporter struct {
 	generation int
 	partitions []int
 	reported   bool
+	shared     bool // the note that the group has other members was printed
 }
 
 func (a *assignmentReporter) report(ev stream.GroupEvent) {
+	if others := len(ev.Members) - 1; others > 0 && !a.shared {
+		a.shared = true
+		fmt.Fprintf(a.out, "note: group %s has %d other member(s) (a dashboard?): this consumer reads only the partitions assigned to it; -g with a group of its own reads every partition\n", a.group, others)
+	}
 	if a.reported && ev.Generation == a.generation && slices.Equal(ev.Assigned, a.partitions) {
 		return
 	}

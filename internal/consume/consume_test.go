@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,6 +99,33 @@ func TestRows(t *testing.T) {
 			}
 			if got, want := p.summary(), fmt.Sprintf("5 records (1 errors, 1 without a value to plot), %d rows", wantRows); got != want {
 				t.Errorf("summary %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestAssignmentReporterNotesSharedGroup: consume says once that its group
+// has other members, so that it taking some of a dashboard's partitions is
+// not silent.
+func TestAssignmentReporterNotesSharedGroup(t *testing.T) {
+	tests := []struct {
+		name    string
+		members []int // members in each event
+		notes   int
+	}{
+		{"alone", []int{1, 1}, 0},
+		{"beside a dashboard, said once", []int{2, 2, 3}, 1},
+		{"joined later", []int{1, 2}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			a := &assignmentReporter{out: &out, group: "kafkaplot"}
+			for gen, n := range tt.members {
+				a.report(stream.GroupEvent{Generation: gen + 1, Protocol: "range", Assigned: []int{0}, Members: make([]stream.Member, n)})
+			}
+			if got := strings.Count(out.String(), "note: group kafkaplot has "); got != tt.notes {
+				t.Errorf("%d notes, want %d:\n%s", got, tt.notes, out.String())
 			}
 		})
 	}

@@ -47,6 +47,8 @@ func CompletionCommand(usage func(error) error) *cobra.Command {
 the values some flags take (--from earliest|latest, -c *.toml, ...).
 
   bash:  source <(kafkaplot completion bash)
+         (needs the bash-completion package: apt install bash-completion,
+         brew install bash-completion@2)
   zsh:   kafkaplot completion zsh > "${fpath[1]}/_kafkaplot"
   fish:  kafkaplot completion fish > ~/.config/fish/completions/kafkaplot.fish`,
 		ValidArgs: []string{"bash", "zsh", "fish"},

@@ -89,7 +89,7 @@ func TestProgramViewKeys(t *testing.T) {
 	tm.Send(keyMsg(" "))
 	waitFor(t, tm, "PAUSED")
 	tm.Send(tea.WindowSizeMsg{Width: 20, Height: 5})
-	waitFor(t, tm, "terminal too small")
+	waitFor(t, tm, "need 40×10, have")
 	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 12})
 	waitFor(t, tm, "┏━ [p1] · 960/s")
 

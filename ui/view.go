@@ -46,8 +46,9 @@ func (m *Model) render(panes bool) {
 		return
 	}
 	if w < minWidth || h < minHeight {
-		// One line, whole: the renderer (or show) cuts it to the terminal's width.
-		m.view = fmt.Sprintf("terminal too small: need %d×%d, have %d×%d", minWidth, minHeight, w, h)
+		// The size it needs first, the words wrapped to the width: a cut
+		// line would lose it.
+		m.view = strings.Join(wrapWords(fmt.Sprintf("need %d×%d, have %d×%d: terminal too small", minWidth, minHeight, w, h), w, h), "\n")
 		return
 	}
 	ph := h - m.chromeHeight()
@@ -72,9 +73,35 @@ func (m *Model) show() {
 	}
 	frame := m.view
 	if m.width < minWidth || m.height < minHeight {
-		frame = ansi.Truncate(frame, max(m.width, 0), "")
+		lines := strings.Split(frame, "\n")
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, max(m.width, 0), "")
+		}
+		frame = strings.Join(lines, "\n")
 	}
 	m.opts.Screen.show(frame)
+}
+
+// wrapWords breaks text into at most h lines of at most w columns at its
+// spaces (a word longer than w stays whole, to be cut).
+func wrapWords(text string, w, h int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= w:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines[:min(len(lines), max(h, 1))]
 }
 
 // blankLines returns n lines of w spaces.

@@ -11,7 +11,8 @@ import (
 
 // TestDashboardSurvivesTerminalAbuse drives a dashboard in a real shell in
 // tmux through a resize storm (including 1×1 and 500×200), a suspend with
-// ctrl+z and fg, and a quit, after which the shell's screen must be clean.
+// ctrl+z (twice: it runs the embedded cluster) and fg, and a quit, after
+// which the shell's screen must be clean.
 func TestDashboardSurvivesTerminalAbuse(t *testing.T) {
 	endToEnd(t)
 	needBinary(t)
@@ -37,6 +38,11 @@ func TestDashboardSurvivesTerminalAbuse(t *testing.T) {
 	tm.Run("resize-window", "-t", "main:shell", "-x", "120", "-y", "40")
 	tm.WaitScreen("shell", "the dashboard after the resize storm", 10*time.Second, charted)
 
+	// This instance runs the embedded cluster: the first ctrl+z warns.
+	tm.Keys("shell", "C-z")
+	tm.WaitScreen("shell", "the warning that suspending freezes the others", 10*time.Second, func(s string) bool {
+		return strings.Contains(s, "runs the embedded cluster")
+	})
 	tm.Keys("shell", "C-z")
 	tm.WaitScreen("shell", "the shell after ctrl+z", 10*time.Second, func(s string) bool {
 		return strings.Contains(s, "Stopped")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kafkaplot/kafkaplot/ui/chart"
@@ -23,4 +24,24 @@ func (m Model) handleConfirm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m *Model) addConfirm(l *chart.TextLine) {
 	l.Add(inkTitle, "write synthetic sensor events into topic "+m.opts.Topic+" on "+m.opts.Cluster+"? ")
 	l.Add(inkValue, "y/N")
+}
+
+// handleSuspendAsk answers ctrl+z's warning: ctrl+z again suspends, any
+// other key goes on running and is not taken as a command.
+func (m Model) handleSuspendAsk(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.suspendAsk = false
+	if key.Matches(msg, m.keys.Suspend) {
+		if m.opts.Screen != nil {
+			m.opts.Screen.leave() // the shell gets its screen back
+		}
+		return m, tea.Suspend
+	}
+	m.render(true)
+	return m, nil
+}
+
+// addSuspendAsk adds ctrl+z's warning to l.
+func (m *Model) addSuspendAsk(l *chart.TextLine) {
+	l.Add(inkWarn, "this instance runs the embedded cluster: suspended, it freezes every other instance. ")
+	l.Add(inkValue, "ctrl+z again suspends, any other key goes on")
 }

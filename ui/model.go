@@ -101,6 +101,7 @@ type Model struct {
 	past          *pastView // the view of the past shown, nil when live
 	prompt        *prompt   // the @ key's question, nil when not asked
 	asking        bool      // g's question (Options.ConfirmGenerator) awaits y
+	suspendAsk    bool      // ctrl+z's warning (Options.HostsCluster) awaits ctrl+z again
 	rangeSeq      int       // the id of the newest range request
 	start         tea.Cmd   // Init's request for the window ending at Options.At
 
@@ -255,6 +256,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.asking {
 			return m.handleConfirm(msg)
 		}
+		if m.suspendAsk {
+			return m.handleSuspendAsk(msg)
+		}
 		if m.prompt != nil {
 			return m.handlePrompt(msg)
 		}
@@ -357,6 +361,8 @@ func (m Model) handleKeys(rs []rune) (tea.Model, tea.Cmd) {
 		switch {
 		case m.asking:
 			handle = m.handleConfirm
+		case m.suspendAsk:
+			handle = m.handleSuspendAsk
 		case m.prompt != nil:
 			handle = m.handlePrompt
 		}
@@ -372,6 +378,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Suspend) && m.opts.HostsCluster:
+		m.suspendAsk = true
 	case key.Matches(msg, k.Suspend):
 		if m.opts.Screen != nil {
 			m.opts.Screen.leave() // the shell gets its screen back

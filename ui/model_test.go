@@ -567,3 +567,46 @@ func TestFirstFocusOwned(t *testing.T) {
 		})
 	}
 }
+
+// TestSuspendOnClusterHostAsks: ctrl+z on the instance that runs the
+// embedded cluster warns first; ctrl+z again suspends, any other key not.
+func TestSuspendOnClusterHostAsks(t *testing.T) {
+	ctrlZ := tea.KeyMsg{Type: tea.KeyCtrlZ}
+	tests := []struct {
+		name    string
+		hosts   bool
+		keys    []tea.KeyMsg
+		suspend bool
+	}{
+		{"not the host: at once", false, []tea.KeyMsg{ctrlZ}, true},
+		{"the host: warned only", true, []tea.KeyMsg{ctrlZ}, false},
+		{"the host: ctrl+z twice", true, []tea.KeyMsg{ctrlZ, ctrlZ}, true},
+		{"the host: another key goes on", true, []tea.KeyMsg{ctrlZ, keyMsg("q")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := testOptions(newClock())
+			opts.HostsCluster = tt.hosts
+			m := update(New(opts), PartitionsMsg{Count: 2}, tea.WindowSizeMsg{Width: 200, Height: 50})
+			suspended, quit := false, false
+			for i, k := range tt.keys {
+				nm, cmd := m.Update(k)
+				m = nm.(Model)
+				if i == 0 && tt.hosts && !strings.Contains(m.renderHelpLine(200), "runs the embedded cluster") {
+					t.Errorf("help line %q does not warn", m.renderHelpLine(200))
+				}
+				if cmd != nil {
+					switch cmd().(type) {
+					case tea.SuspendMsg:
+						suspended = true
+					case tea.QuitMsg:
+						quit = true
+					}
+				}
+			}
+			if suspended != tt.suspend || quit {
+				t.Errorf("suspended %v quit %v, want suspended %v and no quit", suspended, quit, tt.suspend)
+			}
+		})
+	}
+}

@@ -160,6 +160,9 @@ type Options struct {
 	// topic T on B? y/N" before it switches the generator on: for a
 	// cluster that is not this instance's embedded one.
 	ConfirmGenerator bool
+	// HostsCluster tells that this process runs the embedded cluster the
+	// other instances use: ctrl+z asks first, as it would freeze them.
+	HostsCluster bool
 
 	// Generator tells whether the generator is on at start (display only;
 	// the caller reports the real state with GeneratorMsg).

@@ -13,9 +13,13 @@ import (
 // renderHelpLine renders the one-line key help, with the page or zoom state
 // on the right.
 func (m *Model) renderHelpLine(w int) string {
-	if m.asking {
+	if m.asking || m.suspendAsk {
 		l := chart.NewTextLine(m.inks, w)
-		m.addConfirm(l)
+		if m.asking {
+			m.addConfirm(l)
+		} else {
+			m.addSuspendAsk(l)
+		}
 		l.Pad()
 		return l.String()
 	}

@@ -195,8 +195,10 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 		// joined), g asks before writing sensor events, unless --generate
 		// said so at start.
 		ConfirmGenerator: !cluster.embedded && !o.Generate,
-		SetGenerator:     func(on bool) { gen.set(runCtx, on) },
-		SetRate:          func(r float64) { gen.setRate(runCtx, r) },
+		// The other instances use the cluster this one runs: ctrl+z warns.
+		HostsCluster: cluster.emb != nil,
+		SetGenerator: func(on bool) { gen.set(runCtx, on) },
+		SetRate:      func(r float64) { gen.setRate(runCtx, r) },
 		// The header says "joined embedded cluster on …".
 		JoinedEmbedded: cluster.joined,
 		Screen:         screen,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -213,5 +214,36 @@ func TestRootIsTheCommandLine(t *testing.T) {
 	}
 	if total == 0 || total > rootLines {
 		t.Errorf("the root package has %d non-test lines, want 1 to %d: move what is not the command line into the command's engine under internal/", total, rootLines)
+	}
+}
+
+// maxFileLines is the most lines a non-test Go file may have: past it, a
+// file holds more than one job and is split along them.
+const maxFileLines = 500
+
+// TestNoFileOverMaxLines keeps every non-test Go file of the module at most
+// maxFileLines long.
+func TestNoFileOverMaxLines(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && path != ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if n := bytes.Count(data, []byte("\n")); n > maxFileLines {
+			t.Errorf("%s has %d lines, want at most %d: split it by job", path, n, maxFileLines)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

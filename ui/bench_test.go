@@ -116,3 +116,28 @@ func BenchmarkIngest(b *testing.B) {
 		s.Ingest(events[:n], nil, now)
 	}
 }
+
+// BenchmarkIngestFields is BenchmarkIngest with two fields per record, so
+// that each event's line is named series.field (the click record's case).
+func BenchmarkIngestFields(b *testing.B) {
+	const batch = 512
+	s := chart.NewStore(DefaultCapacity)
+	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
+	for j := range events {
+		events[j].Field = [2]string{"cost", "clicks"}[j%2]
+	}
+	now := testStart().UnixNano()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += batch {
+		b.StopTimer()
+		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
+		for j := range events {
+			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
+			events[j].Offset = int64(i + j/2) // two events per record
+		}
+		n := min(batch, b.N-i)
+		b.StartTimer()
+		s.Ingest(events[:n], nil, now)
+	}
+}

@@ -47,6 +47,17 @@ func registryClient(t *testing.T, c cluster) *schema.Client {
 	return reg
 }
 
+// sensorEncoder encodes the tutorial's sensor records under the cluster's
+// "sensor" subject.
+func sensorEncoder(ctx context.Context, t *testing.T, c cluster) *schema.Encoder {
+	t.Helper()
+	enc, err := registryClient(t, c).SensorEncoder(ctx, "sensor", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return enc
+}
+
 // waitDashboard starts a dashboard in tmux with args, waits until its
 // screen holds every string of want and a chart, quits it (it must exit 0)
 // and returns that screen.

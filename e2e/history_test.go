@@ -20,14 +20,7 @@ func seedHistory(t *testing.T, c cluster, steps int, span time.Duration) []int64
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	reg, err := schema.NewClient("http://" + c.registry)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := reg.SensorEncoder(ctx, "sensor", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	enc := sensorEncoder(ctx, t, c)
 	conn := stream.Connection{Brokers: []string{c.broker}}
 	p, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: "temperature"})
 	if err != nil {

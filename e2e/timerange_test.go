@@ -19,14 +19,7 @@ func writeBlock(t *testing.T, c cluster, start time.Time, seconds int, value flo
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	reg, err := schema.NewClient("http://" + c.registry)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := reg.SensorEncoder(ctx, "sensor", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	enc := sensorEncoder(ctx, t, c)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.broker), kgo.DefaultProduceTopic("temperature"))
 	if err != nil {
 		t.Fatal(err)

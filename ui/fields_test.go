@@ -21,12 +21,13 @@ func mixedModel(c *clock) Model {
 			series := "sensor" + string(rune('0'+s))
 			p := s / 2
 			v := 20 + float64(s) + 2*math.Sin(float64(i)/float64(15+s))
-			events = append(events, Event{Partition: p, Offset: int64(i), Series: series, Field: "value", Time: ts, Value: v})
+			off := int64(2*i + s%2) // two sensors a partition, a record each
+			events = append(events, Event{Partition: p, Offset: off, Series: series, Field: "value", Time: ts, Value: v})
 			switch {
 			case i%3 == 1: // v2: humidity too
-				events = append(events, Event{Partition: p, Offset: int64(i), Series: series, Field: "humidity", Time: ts, Value: 40 + float64(s)*5 + float64(i%20)/4})
+				events = append(events, Event{Partition: p, Offset: off, Series: series, Field: "humidity", Time: ts, Value: 40 + float64(s)*5 + float64(i%20)/4})
 			case i >= 120 && i < 150: // v1 or JSON: no humidity
-				events = append(events, Event{Partition: p, Offset: int64(i), Series: series, Field: "humidity", Time: ts, Gap: true})
+				events = append(events, Event{Partition: p, Offset: off, Series: series, Field: "humidity", Time: ts, Gap: true})
 			}
 		}
 	}
@@ -52,7 +53,7 @@ func TestMixedSchemasGolden(t *testing.T) {
 		{
 			name: "all fields",
 			contain: []string{
-				"plotting value, humidity by key over timestamp", "gaps 80",
+				"plotting value, humidity by key over timestamp", "gaps 80", "events 960 at 960/s",
 				"schemas sensor v1 ×320, sensor v2 ×320, sensor-json v1 (JSON) ×320",
 				"sensor0.value", "sensor0.humidity", "sensor3.humidity", "f field",
 			},

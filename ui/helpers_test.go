@@ -101,7 +101,7 @@ func sensorEvents(sensors, partitions, n int, start time.Time, step time.Duratio
 			v := 20 + float64(s) + 2*math.Sin(float64(i)/float64(15+s)+float64(s)) + float64(i%7)/10
 			out = append(out, Event{
 				Partition: min(s/perPart, partitions-1),
-				Offset:    ts.UnixMilli(), // increasing across batches, like real offsets
+				Offset:    ts.UnixMilli()*int64(sensors) + int64(s), // one per record, increasing across batches like real offsets
 				Series:    fmt.Sprintf("sensor%d", s),
 				Time:      ts,
 				Value:     v,

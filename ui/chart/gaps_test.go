@@ -208,17 +208,18 @@ func TestIngestFieldsAndGaps(t *testing.T) {
 	at := testStart()
 	s := NewStore(64)
 	s.Ingest([]Event{
-		{Series: "sensor0", Field: "value", Time: at, Value: 1},
-		{Series: "sensor0", Field: "humidity", Time: at, Gap: true}, // no line yet: counted only
-		{Series: "sensor0", Field: "humidity", Time: at.Add(time.Second), Value: 40},
-		{Series: "sensor0", Field: "humidity", Time: at.Add(2 * time.Second), Gap: true},
-		{Series: "sensor0", Field: "value", Time: at.Add(time.Second), Value: 2},
+		{Offset: 0, Series: "sensor0", Field: "value", Time: at, Value: 1},
+		{Offset: 0, Series: "sensor0", Field: "humidity", Time: at, Gap: true}, // no line yet: counted only
+		{Offset: 1, Series: "sensor0", Field: "humidity", Time: at.Add(time.Second), Value: 40},
+		{Offset: 1, Series: "sensor0", Field: "value", Time: at.Add(time.Second), Value: 2},
+		{Offset: 2, Series: "sensor0", Field: "humidity", Time: at.Add(2 * time.Second), Gap: true},
+		{Offset: 2, Series: "sensor0", Field: "value", Time: at.Add(2 * time.Second), Value: 3},
 	}, nil, testStart().UnixNano())
 	if got := strings.Join(s.Fields, ","); got != "value,humidity" {
 		t.Errorf("fields = %q, want value,humidity", got)
 	}
 	if s.Gaps != 2 || s.Events != 3 {
-		t.Errorf("gaps %d events %d, want 2 and 3", s.Gaps, s.Events)
+		t.Errorf("gaps %d events %d, want 2 and 3 (records)", s.Gaps, s.Events)
 	}
 	d := s.PaneIfAny(0)
 	var names []string

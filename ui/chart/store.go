@@ -35,16 +35,18 @@ type Pane struct {
 	Order     []*Series          // natural order of names: the legend's and drawing order
 	last      *Series            // series of the previous event, to skip the map lookup
 
-	Events    int64     // events received (non-finite ones included)
+	Events    int64     // records received, not re-delivered (one per offset, whatever its events)
 	NonFinite int64     // NaN/±Inf values counted, not drawn
 	Future    int64     // events timestamped past futureSlack, counted, not drawn
 	OverLines int64     // events of lines past MaxLines, counted, not drawn
-	Dups      int64     // events re-delivered (offset below one already seen), counted, not drawn
+	Dups      int64     // records re-delivered (offset below one already seen), counted, not drawn
 	maxOffset int64     // highest offset seen, -1 before any
 	openBatch int64     // the ingest call whose record holds maxOffset
-	Meter     RateMeter // live events per second (histories not counted)
+	dupOffset int64     // the last re-delivered record's offset, in ingest call dupBatch
+	dupBatch  int64     // the ingest call of dupOffset
+	Meter     RateMeter // live records per second (histories not counted)
 
-	history   int64       // events filled in from the partition's history
+	history   int64       // records filled in from the partition's history
 	History   HistoryPart // the last part of the partition's history received
 	ResetFrom int64       // the offset reading went on from after the last log reset, -1 if none
 
@@ -76,13 +78,14 @@ type Store struct {
 	Newest    int64 // newest event time seen on the topic (Unix ns)
 	hasNewest bool
 
-	Events    int64 // events received, as Pane.Events, over all panes
+	Events    int64 // records received, as Pane.Events, over all panes
 	NonFinite int64 // as Pane.NonFinite, over all panes
 	Future    int64 // as Pane.Future, over all panes
 	OverLines int64 // as Pane.OverLines, over all panes
 	Dups      int64 // as Pane.Dups, over all panes
 	batches   int64 // ingest calls so far
 	Gaps      int64 // Gap events: nulls and missing fields
+	// Meter is live records per second, as Pane.Meter, over all panes.
 	Meter     RateMeter
 	Errors    int64  // decode errors
 	LastError string // the last decode error, e.g. "p0@12: bad magic byte"
@@ -190,10 +193,13 @@ func (s *Store) addError(partition int, offset int64, msg string) {
 // Ingest adds a batch of events and decode errors received at now (Unix ns).
 func (s *Store) Ingest(events []Event, errs []DecodeError, now int64) {
 	s.batches++
+	records := 0
 	for i := range events {
-		s.add(&events[i], now, false)
+		if s.add(&events[i], now, false) {
+			records++
+		}
 	}
-	s.Meter.add(now, len(events))
+	s.Meter.add(now, records)
 	for _, de := range errs {
 		if validPartition(de.Partition) {
 			s.pane(de.Partition)
@@ -261,8 +267,10 @@ func (s *Store) LogReset(partition int, from int64) {
 	d.ResetFrom = from
 }
 
-// add adds one event received at now (Unix ns) and reports whether it was
-// new. At-least-once delivery repeats records after a rebalance or an
+// add adds one event received at now (Unix ns) and reports whether it is
+// the first of a new record. A record's events (one per plotted field)
+// share its offset and arrive together, in one batch; the record is counted
+// once. At-least-once delivery repeats records after a rebalance or an
 // outage: those are counted as re-delivered, unless they come from a
 // history (this instance read them itself before).
 func (s *Store) add(e *Event, now int64, history bool) bool {
@@ -271,25 +279,34 @@ func (s *Store) add(e *Event, now int64, history bool) bool {
 		return false
 	}
 	d := s.pane(e.Partition)
-	// The several events of one record (one per plotted field) share its
-	// offset and arrive together, in one batch.
 	if e.Offset < d.maxOffset || e.Offset == d.maxOffset && d.openBatch != s.batches {
-		if !history {
+		if !history && (e.Offset != d.dupOffset || d.dupBatch != s.batches) {
 			d.Dups++
 			s.Dups++
 		}
+		d.dupOffset, d.dupBatch = e.Offset, s.batches
 		return false
 	}
+	first := e.Offset > d.maxOffset
 	d.maxOffset, d.openBatch = e.Offset, s.batches
+	if first {
+		d.Events++
+		s.Events++
+		if !history {
+			d.Meter.add(now, 1)
+		}
+	}
+	s.put(d, e, now)
+	return first
+}
+
+// put draws or counts one event, received at now (Unix ns), of a record
+// that is not re-delivered.
+func (s *Store) put(d *Pane, e *Event, now int64) {
 	if e.Gap {
 		s.gap(d, e)
-		return true
+		return
 	}
-	d.Events++
-	if !history {
-		d.Meter.add(now, 1)
-	}
-	s.Events++
 	if e.Field != "" && !s.field[e.Field] {
 		s.field[e.Field] = true
 		s.Fields = append(s.Fields, e.Field)
@@ -297,23 +314,23 @@ func (s *Store) add(e *Event, now int64, history bool) bool {
 	if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
 		d.NonFinite++
 		s.NonFinite++
-		return true
+		return
 	}
 	if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
 		s.addError(e.Partition, e.Offset, "event time out of range: "+e.Time.UTC().Format(time.RFC3339))
-		return true
+		return
 	}
 	if e.Time.UnixNano() > now+int64(futureSlack) {
 		d.Future++
 		s.Future++
-		return true
+		return
 	}
 	sr := d.last
 	if sr == nil || sr.Base != e.Series || sr.Field != e.Field {
 		if sr = s.lookup(d, e.Series, e.Field); sr == nil {
 			d.OverLines++
 			s.OverLines++
-			return true
+			return
 		}
 		d.last = sr
 	}
@@ -322,7 +339,6 @@ func (s *Store) add(e *Event, now int64, history bool) bool {
 	if !s.hasNewest || t > s.Newest {
 		s.Newest, s.hasNewest = t, true
 	}
-	return true
 }
 
 // gap counts a Gap event and breaks its line, if the line exists.

@@ -24,9 +24,9 @@ func TestStoreIngest(t *testing.T) {
 		{
 			name: "series sorted naturally per partition",
 			events: []Event{
-				{Partition: 1, Series: "sensor10", Time: testStart(), Value: 1},
-				{Partition: 1, Series: "sensor2", Time: testStart(), Value: 2},
-				{Partition: 0, Series: "sensor0", Time: testStart(), Value: 3},
+				{Partition: 1, Offset: 0, Series: "sensor10", Time: testStart(), Value: 1},
+				{Partition: 1, Offset: 1, Series: "sensor2", Time: testStart(), Value: 2},
+				{Partition: 0, Offset: 0, Series: "sensor0", Time: testStart(), Value: 3},
 			},
 			wantEvents: 3, wantPanes: 2,
 			wantSeries: map[int][]string{0: {"sensor0"}, 1: {"sensor2", "sensor10"}},
@@ -34,11 +34,34 @@ func TestStoreIngest(t *testing.T) {
 		{
 			name: "non-finite values are counted, not stored",
 			events: []Event{
-				{Partition: 0, Series: "s", Time: testStart(), Value: math.NaN()},
-				{Partition: 0, Series: "s", Time: testStart(), Value: math.Inf(1)},
-				{Partition: 0, Series: "s", Time: testStart(), Value: math.Inf(-1)},
+				{Partition: 0, Offset: 0, Series: "s", Time: testStart(), Value: math.NaN()},
+				{Partition: 0, Offset: 1, Series: "s", Time: testStart(), Value: math.Inf(1)},
+				{Partition: 0, Offset: 2, Series: "s", Time: testStart(), Value: math.Inf(-1)},
 			},
 			wantEvents: 3, wantNonFinite: 3, wantPanes: 1,
+			wantSeries: map[int][]string{0: nil},
+		},
+		{
+			name: "events count records, not the values plotted of each",
+			events: []Event{
+				{Partition: 0, Offset: 7, Series: "d1", Field: "temp_c", Time: testStart(), Value: 21},
+				{Partition: 0, Offset: 7, Series: "d1", Field: "rpm", Time: testStart(), Value: 900},
+				{Partition: 0, Offset: 7, Series: "d1", Field: "meta.load", Time: testStart(), Value: 0.5},
+				{Partition: 0, Offset: 8, Series: "d1", Field: "temp_c", Time: testStart(), Value: 22},
+				{Partition: 0, Offset: 8, Series: "d1", Field: "rpm", Time: testStart(), Value: math.NaN()},
+				{Partition: 0, Offset: 8, Series: "d1", Field: "meta.load", Time: testStart(), Gap: true},
+				{Partition: 1, Offset: 8, Series: "d2", Field: "temp_c", Time: testStart(), Value: 19},
+			},
+			wantEvents: 3, wantNonFinite: 1, wantPanes: 2,
+			wantSeries: map[int][]string{0: {"d1.meta.load", "d1.rpm", "d1.temp_c"}, 1: {"d2.temp_c"}},
+		},
+		{
+			name: "a record of nulls only is counted",
+			events: []Event{
+				{Partition: 0, Offset: 0, Series: "s", Field: "a", Time: testStart(), Gap: true},
+				{Partition: 0, Offset: 0, Series: "s", Field: "b", Time: testStart(), Gap: true},
+			},
+			wantEvents: 1, wantPanes: 1,
 			wantSeries: map[int][]string{0: nil},
 		},
 		{
@@ -93,10 +116,10 @@ func TestStoreNewestAndOutOfOrder(t *testing.T) {
 	s := NewStore(16)
 	ms := func(n int) time.Time { return testStart().Add(time.Duration(n) * time.Millisecond) }
 	s.Ingest([]Event{
-		{Partition: 0, Series: "a", Time: ms(30), Value: 3},
-		{Partition: 0, Series: "a", Time: ms(10), Value: 1},
-		{Partition: 1, Series: "b", Time: ms(50), Value: 5},
-		{Partition: 0, Series: "a", Time: ms(20), Value: 2},
+		{Partition: 0, Offset: 0, Series: "a", Time: ms(30), Value: 3},
+		{Partition: 0, Offset: 1, Series: "a", Time: ms(10), Value: 1},
+		{Partition: 1, Offset: 0, Series: "b", Time: ms(50), Value: 5},
+		{Partition: 0, Offset: 2, Series: "a", Time: ms(20), Value: 2},
 	}, nil, testStart().UnixNano())
 	if s.Newest != ms(50).UnixNano() {
 		t.Errorf("newest = %v, want %v", time.Unix(0, s.Newest).UTC(), ms(50))
@@ -221,9 +244,9 @@ func TestStoreFutureDatedEventsKeepTheWindow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewStore(16)
 			s.Ingest([]Event{
-				{Partition: 0, Series: "a", Time: testStart().Add(-time.Second), Value: 1},
-				{Partition: 0, Series: "a", Time: tt.at, Value: 99},
-				{Partition: 0, Series: "a", Time: testStart(), Value: 2},
+				{Partition: 0, Offset: 0, Series: "a", Time: testStart().Add(-time.Second), Value: 1},
+				{Partition: 0, Offset: 1, Series: "a", Time: tt.at, Value: 99},
+				{Partition: 0, Offset: 2, Series: "a", Time: testStart(), Value: 2},
 			}, nil, testStart().UnixNano())
 			if s.Future != tt.wantFuture || s.Panes[0].Future != tt.wantFuture {
 				t.Errorf("future = %d (pane %d), want %d", s.Future, s.Panes[0].Future, tt.wantFuture)
@@ -241,7 +264,8 @@ func TestStoreFutureDatedEventsKeepTheWindow(t *testing.T) {
 // TestStoreCountsRedelivered checks that records delivered again (offsets
 // below one already seen, as after a rebalance or an outage) are counted as
 // re-delivered and not drawn twice, while the several events of one record
-// (one per plotted field) all count.
+// (one per plotted field) are all drawn and the record counted once, as
+// read and as re-delivered.
 func TestStoreCountsRedelivered(t *testing.T) {
 	s := NewStore(16)
 	at := testStart()
@@ -253,6 +277,7 @@ func TestStoreCountsRedelivered(t *testing.T) {
 	}, nil, at.UnixNano())
 	s.Ingest([]Event{
 		{Partition: 0, Offset: 10, Series: "a", Field: "x", Time: at, Value: 1},                  // again
+		{Partition: 0, Offset: 10, Series: "a", Field: "y", Time: at, Value: 2},                  // again, the same record
 		{Partition: 0, Offset: 11, Series: "a", Field: "x", Time: at.Add(time.Second), Value: 3}, // again
 		{Partition: 0, Offset: 12, Series: "a", Field: "x", Time: at.Add(2 * time.Second), Value: 5},
 		{Partition: 1, Offset: 2, Series: "b", Time: at, Value: 4}, // again
@@ -260,8 +285,11 @@ func TestStoreCountsRedelivered(t *testing.T) {
 	if s.Dups != 3 || s.Panes[0].Dups != 2 || s.Panes[1].Dups != 1 {
 		t.Errorf("re-delivered = %d (p0 %d, p1 %d), want 3 (2, 1)", s.Dups, s.Panes[0].Dups, s.Panes[1].Dups)
 	}
-	if s.Events != 5 {
-		t.Errorf("events = %d, want 5", s.Events)
+	if s.Events != 4 || s.Panes[0].Events != 3 {
+		t.Errorf("events = %d (p0 %d), want 4 (3): records, offset 10's two fields once", s.Events, s.Panes[0].Events)
+	}
+	if r := s.Meter.Rate(at.UnixNano()); r != 4 {
+		t.Errorf("rate = %v, want 4 records/s (re-delivered ones and a record's second field not counted)", r)
 	}
 	if n := s.Panes[0].Series["a.x"].Len(); n != 3 {
 		t.Errorf("a.x holds %d points, want 3 (no point twice)", n)

@@ -149,7 +149,8 @@ type ConsumerConfig struct {
 	// idle partition is polled (and how late an idle consumer commits).
 	// Default: 1s.
 	MaxWait time.Duration
-	// MaxBytes bounds one fetch. Default: 8 MiB.
+	// MaxBytes bounds one fetch. Default: 8 MiB. The group's fetch loop
+	// asks for at most pipelinedFetchBytes.
 	MaxBytes int
 	// CommitInterval is how often handed-on offsets are committed. Default: 250ms.
 	CommitInterval time.Duration

@@ -21,12 +21,18 @@ type handlerError struct{ err error }
 
 func (e handlerError) Error() string { return e.err.Error() }
 
-// decode turns a fetched message into r, a Record in place in the batch
-// (grow), reading its plotted fields or, with Full, all of them. A registry outage pauses the
-// partition here, retrying with backoff, rather than dropping the record.
+// decode is decodeRecord of a message kafka-go read.
 func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message, r *Record) {
-	r.Partition, r.Offset, r.Key, r.Time = partition, msg.Offset, msg.Key, msg.Time
-	if len(msg.Value) == 0 {
+	c.decodeRecord(ctx, partition, msg.Offset, msg.Time, msg.Key, msg.Value, r)
+}
+
+// decodeRecord turns a fetched record into r, a Record in place in the
+// batch (grow), reading its plotted fields or, with Full, all of them. A
+// registry outage pauses the partition here, retrying with backoff, rather
+// than dropping the record.
+func (c *Consumer) decodeRecord(ctx context.Context, partition int, offset int64, at time.Time, key, value []byte, r *Record) {
+	r.Partition, r.Offset, r.Key, r.Time = partition, offset, key, at
+	if len(value) == 0 {
 		// kafka-go reads a null value and an empty one alike.
 		r.Err = ErrEmptyValue
 		return
@@ -37,17 +43,17 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message
 		var err error
 		if c.cfg.Full {
 			var rec schema.Record
-			if rec, err = c.cfg.Decoder.Decode(ctx, msg.Value); err == nil {
+			if rec, err = c.cfg.Decoder.Decode(ctx, value); err == nil {
 				r.SchemaID, r.Fields = rec.SchemaID, &rec
 			}
-		} else if err = c.cfg.Decoder.DecodePlotted(ctx, msg.Value, &r.Plotted); err == nil {
+		} else if err = c.cfg.Decoder.DecodePlotted(ctx, value, &r.Plotted); err == nil {
 			r.SchemaID = r.Plotted.SchemaID
 		}
 		if err == nil {
 			r.Err = nil
 			break
 		}
-		if id, _, herr := schema.ParseHeader(msg.Value); herr == nil {
+		if id, _, herr := schema.ParseHeader(value); herr == nil {
 			r.SchemaID = id // also of a record that cannot be decoded
 		}
 		r.Err = err
@@ -56,7 +62,7 @@ func (c *Consumer) decode(ctx context.Context, partition int, msg *kafka.Message
 		}
 		paused = true
 		wait := backoff.next()
-		c.cfg.OnStatus(Status{Partition: partition, Registry: true, Err: err, Offset: msg.Offset, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", msg.Offset, wait.Round(10*time.Millisecond), err)})
+		c.cfg.OnStatus(Status{Partition: partition, Registry: true, Err: err, Offset: offset, Text: fmt.Sprintf("paused at offset %d, registry unavailable, retrying in %s: %v", offset, wait.Round(10*time.Millisecond), err)})
 		if !sleep(ctx, wait) {
 			break
 		}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"net"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -50,7 +50,7 @@ func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, part
 // fetchLoop reads from one connection until an error. It returns the next
 // offset to read (-1 if unknown).
 func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, cm *committer, st *partitionStart) (int64, error) {
-	conn, err := c.dialLeader(ctx, partition)
+	conn, raw, err := c.dialLeaderWire(ctx, partition)
 	if err != nil {
 		return -1, err
 	}
@@ -78,6 +78,14 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 	}
 	c.cfg.OnPosition(partition, next)
 	c.cfg.OnStatus(Status{Partition: partition})
+	versions, err := conn.ApiVersions()
+	if err != nil {
+		return next, fmt.Errorf("read API versions of the leader of %s [%d]: %w", c.cfg.Topic, partition, err)
+	}
+	f, err := newWireFetcher(raw, versions, c.clientID, c.cfg.Topic, partition, c.cfg.MaxBytes, c.cfg.MaxWait)
+	if err != nil {
+		return next, err
+	}
 	batch := make([]Record, 0, handOnChunk)
 	// handOn passes the records decoded so far on and moves next past them.
 	handOn := func() error {
@@ -93,39 +101,45 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 		batch = batch[:0]
 		return err
 	}
+	add := func(w *wireRecord) error {
+		var r *Record
+		batch, r = grow(batch)
+		c.decodeRecord(ctx, partition, w.Offset, w.Time, w.Key, w.Value, r)
+		if len(batch) == cap(batch) {
+			return handOn()
+		}
+		return nil
+	}
+	var br batchReader
+	if err := f.send(next); err != nil {
+		return next, err
+	}
 	for {
-		if err := conn.SetReadDeadline(time.Now().Add(c.cfg.MaxWait + 10*time.Second)); err != nil {
+		got, err := f.receive()
+		if err != nil {
 			return next, err
 		}
-		fetched := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: c.cfg.MaxBytes, MaxWait: c.cfg.MaxWait})
-		for {
-			msg, err := fetched.ReadMessage()
-			if err != nil {
-				break
-			}
-			var r *Record
-			batch, r = grow(batch)
-			c.decode(ctx, partition, &msg, r)
-			if len(batch) == cap(batch) {
-				if err := handOn(); err != nil {
-					fetched.Close()
-					return next, err
-				}
-			}
+		// The next fetch is asked for before this one's records are
+		// decoded, so that the broker prepares it meanwhile.
+		if err := f.send(got.Next); err != nil {
+			return next, err
 		}
-		closeErr := fetched.Close()
+		if err := br.each(got.Batches, got.Offset, add); err != nil {
+			return next, err
+		}
 		if err := handOn(); err != nil {
 			return next, err
+		}
+		if got.Next > next {
+			// Offsets past the last record handed on (compacted away, or a
+			// control batch's) are read too.
+			next = got.Next
+			cm.handedOn(next)
+			c.cfg.OnPosition(partition, next)
 		}
 		// An empty fetch (MaxWait passed) commits what the last batch left
 		// pending, so that an idle consumer's lag reads zero.
 		cm.due()
-		if closeErr != nil && !errors.Is(closeErr, io.EOF) {
-			if isTimeout(closeErr) {
-				continue
-			}
-			return next, closeErr
-		}
 		if ctx.Err() != nil {
 			return next, nil
 		}
@@ -135,18 +149,26 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 // dialLeader connects to the leader of partition through the first broker
 // that answers, each within the connection's RequestTimeout.
 func (c *Consumer) dialLeader(ctx context.Context, partition int) (*kafka.Conn, error) {
-	dialer := c.cfg.Conn.Dialer()
+	conn, _, err := c.dialLeaderWire(ctx, partition)
+	return conn, err
+}
+
+// dialLeaderWire is dialLeader, also returning the connection under the
+// kafka.Conn, for a wireFetcher.
+func (c *Consumer) dialLeaderWire(ctx context.Context, partition int) (*kafka.Conn, net.Conn, error) {
+	var raw net.Conn
+	dialer := c.cfg.Conn.leaderDialer(&raw)
 	var errs []error
 	for _, b := range c.cfg.Conn.Brokers {
 		dialCtx, cancel := context.WithTimeout(ctx, c.cfg.Conn.requestTimeout())
 		conn, err := dialer.DialLeader(dialCtx, "tcp", b, c.cfg.Topic, partition)
 		cancel()
 		if err == nil {
-			return conn, nil
+			return conn, raw, nil
 		}
 		errs = append(errs, err)
 	}
-	return nil, fmt.Errorf("connect to leader of %s [%d]: %w", c.cfg.Topic, partition, errors.Join(errs...))
+	return nil, nil, fmt.Errorf("connect to leader of %s [%d]: %w", c.cfg.Topic, partition, errors.Join(errs...))
 }
 
 func isTimeout(err error) bool {

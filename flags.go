@@ -98,7 +98,7 @@ type plotFlags struct {
 }
 
 func (f *plotFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field id, name or key)`)
+	fs.StringVar(&f.series, "series", "", `field whose value names a line, or @key (default: plot.series, else the Kafka key, else a string field device, sensor, id, host, name or key)`)
 	fs.StringVar(&f.value, "value", "", "numeric fields to plot, comma-separated dotted paths (default: plot.value, else every numeric field)")
 	fs.StringVar(&f.time, "time", "", "time field, or @time for the Kafka record timestamp (default: plot.time, else the first timestamp field)")
 }

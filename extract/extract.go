@@ -5,18 +5,22 @@
 // A Config names fields by dotted path ("cost", "location.lat"); what it
 // leaves empty is detected from the writer schema (schema.Writer):
 //
-//   - series: the Kafka key; for records without a key, the first string
-//     field called id, name or key; else the record's name (one line);
+//   - series: the Kafka key; for records without a key, a top-level string
+//     field called device, sensor, id, host, name or key (the first of
+//     these names there is); else the record's name (one line);
 //   - values: every numeric field of the writer schema (int, long, float,
 //     double, decimal; JSON number and integer) except the series and time
 //     fields; for plain JSON without a schema, every number in the record;
-//   - time: the first timestamp field of the writer schema (timestamp-millis
-//     or -micros, the tutorial's logicalType on the field, a long named
-//     timestamp, a google.protobuf.Timestamp); for plain JSON, an integer
-//     counting seconds, milliseconds, microseconds or nanoseconds from the
-//     epoch to a plausible date, one named like a time (ts, event_time,
-//     created_at) first (schema.EpochUnit, schema.TimeLikeName); else the
-//     Kafka record's timestamp.
+//   - time: the first time field of the writer schema (timestamp-millis
+//     or -micros, the tutorial's logicalType on the field, a
+//     google.protobuf.Timestamp, a JSON Schema date-time, an integer named
+//     like a time: ts, timestamp, event_time, created_at, …); for plain
+//     JSON, a member named timestamp, else an integer counting seconds,
+//     milliseconds, microseconds or nanoseconds from the epoch to a
+//     plausible date, one named like a time first; else the Kafka record's
+//     timestamp. One rule for every format (schema.TimePick,
+//     schema.TimeLikeName); an epoch integer's unit is told by its
+//     magnitude unless the schema declares it.
 //
 // Protobuf messages are planned like records: nested messages by dotted
 // path, every integer and floating-point field a value; repeated and map
@@ -114,8 +118,9 @@ type Plan struct {
 	Values []string
 	// Time is the path of the time field, "" for the record's timestamp.
 	Time string
-	// Unit is the unit of a numeric Time field (time.Millisecond unless the
-	// schema says micros).
+	// Unit is the unit of a numeric Time field as the schema declares it
+	// (time.Millisecond or time.Microsecond); 0 tells it from each value's
+	// magnitude (schema.EpochTime).
 	Unit time.Duration
 	// Skipped are the paths of the writer's repeated and map fields
 	// (Protobuf), which are never plotted.
@@ -163,7 +168,7 @@ func (e *Extractor) Plan(w *schema.Writer) *Plan {
 
 // plan builds the Plan for a described writer schema.
 func (e *Extractor) plan(w *schema.Writer) *Plan {
-	p := &Plan{Series: e.cfg.Series, Unit: time.Millisecond}
+	p := &Plan{Series: e.cfg.Series}
 	var fields []schema.Field
 	if w != nil {
 		fields = w.Fields
@@ -180,7 +185,7 @@ func (e *Extractor) plan(w *schema.Writer) *Plan {
 	default:
 		p.Time = e.cfg.Time
 	}
-	if f, ok := w.Field(p.Time); ok && f.Unit != 0 {
+	if f, ok := w.Field(p.Time); ok {
 		p.Unit = f.Unit
 	}
 	if p.Series == "" {
@@ -203,26 +208,37 @@ func (e *Extractor) plan(w *schema.Writer) *Plan {
 	return p
 }
 
-// fallbackSeries returns the first top-level string field called id, name
-// or key (in that order of preference), or "".
+// fallbackSeries returns the top-level string field that names the series
+// of records without a key (seriesField), or "".
 func fallbackSeries(fields []schema.Field) string {
-	for _, name := range []string{"id", "name", "key"} {
+	return seriesField(func(name string) string {
 		for _, f := range fields {
 			if f.Kind == schema.KindString && strings.EqualFold(f.Path, name) {
 				return f.Path
 			}
 		}
+		return ""
+	})
+}
+
+// seriesField returns the first of the names a series field is sought by,
+// in order of preference, that has(name) finds (as the record spells it),
+// or "": the thing measured (device, sensor) before a record's id, then a
+// host, a name or a key.
+func seriesField(has func(name string) string) string {
+	for _, name := range [...]string{"device", "sensor", "id", "host", "name", "key"} {
+		if path := has(name); path != "" {
+			return path
+		}
 	}
 	return ""
 }
 
-// epochField returns the path of the integer that counts from the epoch to
-// a plausible date (schema.EpochUnit), one named like a time first
-// (schema.TimeLikeName), the least path among equals, and its unit; "" when
-// there is none. It is the rule schema applies to plain JSON records read
-// for plotting.
+// epochField returns the path of the integer that is the time by the time
+// rule (schema.TimePick), the one schema applies to plain JSON records read
+// for plotting, and its unit; "" when there is none.
 func epochField(fields map[string]any) (string, time.Duration) {
-	best, unit := "", time.Millisecond
+	var pick schema.TimePick
 	var walk func(prefix string, m map[string]any)
 	walk = func(prefix string, m map[string]any) {
 		for k, v := range m {
@@ -231,23 +247,13 @@ func epochField(fields map[string]any) (string, time.Duration) {
 				walk(path+".", sub)
 				continue
 			}
-			n, ok := epochInt(v)
-			if !ok {
-				continue
-			}
-			u, ok := schema.EpochUnit(n)
-			if !ok {
-				continue
-			}
-			better := best == "" || schema.TimeLikeName(path) && !schema.TimeLikeName(best) ||
-				schema.TimeLikeName(path) == schema.TimeLikeName(best) && path < best
-			if better {
-				best, unit = path, u
+			if n, ok := epochInt(v); ok {
+				pick.Offer(path, n)
 			}
 		}
 	}
 	walk("", fields)
-	return best, unit
+	return pick.Path, pick.Unit
 }
 
 // epochInt returns v as an integer when it is one.
@@ -271,7 +277,7 @@ func epochInt(v any) (int64, bool) {
 // plainPlan builds a Plan from the values of a record without field
 // descriptions.
 func (e *Extractor) plainPlan(rec *schema.Record) *Plan {
-	p := &Plan{Series: e.cfg.Series, Unit: time.Millisecond}
+	p := &Plan{Series: e.cfg.Series}
 	switch e.cfg.Time {
 	case RecordTime:
 	case "":
@@ -287,12 +293,17 @@ func (e *Extractor) plainPlan(rec *schema.Record) *Plan {
 		p.Time = e.cfg.Time
 	}
 	if p.Series == "" {
-		for _, name := range []string{"id", "name", "key"} {
+		p.Fallback = seriesField(func(name string) string {
 			if _, ok := rec.Fields[name].(string); ok {
-				p.Fallback = name
-				break
+				return name
 			}
-		}
+			for k, v := range rec.Fields {
+				if _, ok := v.(string); ok && strings.EqualFold(k, name) {
+					return k
+				}
+			}
+			return ""
+		})
 	}
 	if len(e.cfg.Values) > 0 {
 		p.Values = slices.Clone(e.cfg.Values)

@@ -315,7 +315,7 @@ func TestPlanCachedPerWriter(t *testing.T) {
 	if p != ex.Plan(w1) {
 		t.Error("plan not cached")
 	}
-	want := &Plan{Fallback: "id", Values: []string{"value", "humidity"}, Time: "timestamp", Unit: time.Millisecond}
+	want := &Plan{Fallback: "id", Values: []string{"value", "humidity"}, Time: "timestamp"}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("plan = %+v, want %+v", p, want)
 	}

@@ -74,7 +74,7 @@ func TestExtractProtobuf(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := ex.Plan(rec.Writer)
-	wantPlan := &Plan{Fallback: "name", Time: "at", Unit: time.Millisecond,
+	wantPlan := &Plan{Fallback: "name", Time: "at",
 		Values:  []string{"location.lat", "location.lon", "humidity", "low", "high", "delta"},
 		Skipped: []string{"history", "counters"}}
 	if !reflect.DeepEqual(p, wantPlan) {

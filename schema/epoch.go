@@ -41,9 +41,41 @@ func TimeLikeName(path string) bool {
 	return false
 }
 
+// The time rule, one for every format: an integer field is a record's time
+// axis, not a value, when it is named like a time (TimeLikeName) or, where
+// its values are seen (plain JSON), when it counts from the epoch to a
+// plausible date (EpochUnit), one named like a time before others. A
+// schema's declared times (timestamp logical types, formats, a Protobuf
+// Timestamp) come first. An epoch integer's unit is told by its magnitude
+// (EpochTime with unit 0) unless the schema declares it.
+
+// TimePick chooses a record's time field among its integer members by the
+// time rule; the zero value has chosen none. Offer every member: the
+// choice does not depend on their order.
+type TimePick struct {
+	Path string        // the member chosen, "" for none
+	Unit time.Duration // its unit, as EpochUnit tells from its value
+}
+
+// Offer considers the integer n at path.
+func (p *TimePick) Offer(path string, n int64) {
+	u, ok := EpochUnit(n)
+	if !ok {
+		return
+	}
+	named, bestNamed := TimeLikeName(path), TimeLikeName(p.Path)
+	if p.Path == "" || named && !bestNamed || named == bestNamed && path < p.Path {
+		p.Path, p.Unit = path, u
+	}
+}
+
 // EpochTime returns the time n units after the epoch, for the units
-// EpochUnit returns and a Field's Unit (milliseconds when 0).
+// EpochUnit returns; with unit 0, in the unit EpochUnit tells from n
+// (milliseconds when n is no plausible date in any).
 func EpochTime(n int64, unit time.Duration) time.Time {
+	if unit == 0 {
+		unit, _ = EpochUnit(n)
+	}
 	switch unit {
 	case time.Second:
 		return time.Unix(n, 0)

@@ -300,8 +300,8 @@ func (d *jsonDescriber) property(path, name string, n *jnode, nullable bool, dep
 				f.Kind, f.Unit = KindTime, time.Millisecond
 			case format == "timestamp-micros":
 				f.Kind, f.Unit = KindTime, time.Microsecond
-			case types[0] == "integer" && name == "timestamp":
-				f.Kind, f.Unit = KindTime, time.Millisecond
+			case types[0] == "integer" && TimeLikeName(name): // the time rule (epoch.go)
+				f.Kind = KindTime
 			}
 		case "string":
 			f.Kind = KindString

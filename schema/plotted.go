@@ -25,8 +25,9 @@ type Selection struct {
 	Values []string
 	// Time is the path of the time field; "" reads none.
 	Time string
-	// Unit is the unit of a numeric Time field: time.Microsecond, else
-	// (also when 0) time.Millisecond.
+	// Unit is the unit of a numeric Time field: time.Second,
+	// time.Millisecond, time.Microsecond or time.Nanosecond; 0 tells it from
+	// each value's magnitude (EpochTime).
 	Unit time.Duration
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -201,10 +200,9 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 
 // plainWriter describes a plain JSON record's shape: its members by dotted
 // path (nested objects flattened), numbers KindNumber, strings KindString,
-// and one time: a top-level number named timestamp (milliseconds), else
-// the first integer that counts seconds, milliseconds, microseconds or
-// nanoseconds from the epoch to a plausible date (EpochUnit), one named
-// like a time (TimeLikeName) before others; b is the record's text.
+// and one time: a top-level number named timestamp, else an integer by
+// the time rule (TimePick), in the unit its magnitude tells; b is the
+// record's text.
 func plainWriter(items []jsonItem, paths []string, b []byte) *Writer {
 	w := &Writer{Format: FormatJSON}
 	at := map[string]int{}
@@ -217,7 +215,7 @@ func plainWriter(items []jsonItem, paths []string, b []byte) *Writer {
 		case 'n':
 			f.Type, f.Kind = "number", KindNumber
 			if paths[i] == "timestamp" {
-				f.Kind, f.Unit = KindTime, time.Millisecond
+				f.Kind = KindTime
 			}
 		case 's':
 			f.Type, f.Kind = "string", KindString
@@ -235,8 +233,9 @@ func plainWriter(items []jsonItem, paths []string, b []byte) *Writer {
 		at[f.Path] = len(w.Fields)
 		w.Fields = append(w.Fields, f)
 	}
+	w.finish()
 	plainTime(w, items, paths, b)
-	return w.finish()
+	return w
 }
 
 // jsonText returns a JSON string's contents (raw, without quotes) as
@@ -327,9 +326,10 @@ func hex4(b []byte) rune {
 }
 
 // plainTime makes one epoch integer of w, described from items, its time
-// field when no member named timestamp is (see plainWriter).
+// field when no member named timestamp is (see plainWriter), by the time
+// rule (TimePick).
 func plainTime(w *Writer, items []jsonItem, paths []string, b []byte) {
-	units := map[string]time.Duration{}
+	var pick TimePick
 	for i, it := range items {
 		if it.kind != 'n' || paths[i] == "" {
 			continue
@@ -338,20 +338,14 @@ func plainTime(w *Writer, items []jsonItem, paths []string, b []byte) {
 		if err != nil {
 			continue
 		}
-		if u, ok := EpochUnit(n); ok {
-			units[paths[i]] = u
-		}
+		pick.Offer(paths[i], n)
 	}
-	best := -1
-	for i, f := range w.Fields {
+	for _, f := range w.Fields {
 		if f.Kind == KindTime {
 			return
 		}
-		if _, ok := units[f.Path]; ok && (best < 0 || TimeLikeName(f.Path) && !TimeLikeName(w.Fields[best].Path)) {
-			best = i
-		}
 	}
-	if best >= 0 {
-		w.Fields[best].Kind, w.Fields[best].Unit = KindTime, units[w.Fields[best].Path]
+	if i, ok := w.index[pick.Path]; ok && w.Fields[i].Kind == KindNumber {
+		w.Fields[i].Kind, w.Fields[i].Unit = KindTime, pick.Unit
 	}
 }

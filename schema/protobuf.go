@@ -355,14 +355,15 @@ func (d *protoDescriber) field(fd protoreflect.FieldDescriptor, prefix string, n
 }
 
 // protoScalarKind classifies a scalar field: numbers, strings and enums,
-// and an integer named timestamp as epoch milliseconds.
+// and an integer named like a time as an epoch time (the time rule,
+// epoch.go) in the unit its values' magnitude tells.
 func protoScalarKind(fd protoreflect.FieldDescriptor, name protoreflect.Name) (Kind, time.Duration) {
 	switch fd.Kind() {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
 		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind,
 		protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		if name == "timestamp" {
-			return KindTime, time.Millisecond
+		if TimeLikeName(string(name)) {
+			return KindTime, 0
 		}
 		return KindNumber, 0
 	case protoreflect.FloatKind, protoreflect.DoubleKind:

@@ -34,9 +34,11 @@ const (
 	// KindTime is a point in time: the timestamp-millis/-micros logical
 	// types (also local-), a long or int with logicalType timestamp-millis
 	// or -micros on the field (the tutorial's form), a long or int field
-	// named "timestamp" (epoch milliseconds); in JSON an integer with format
+	// named like a time (TimeLikeName: ts, timestamp, event_time, …; its
+	// unit told by each value's magnitude); in JSON an integer with format
 	// utc-millisec, timestamp-millis or timestamp-micros, an integer named
-	// "timestamp", or a string with format date-time.
+	// like a time, or a string with format date-time; in Protobuf a
+	// google.protobuf.Timestamp or an integer named like a time.
 	KindTime
 	// KindString is string or enum; in JSON, string.
 	KindString
@@ -71,9 +73,10 @@ type Field struct {
 	// null (in JSON Schema: null among its types), so that a record may have
 	// no value for it.
 	Nullable bool
-	// Unit is the unit of a KindTime field that holds an epoch number:
-	// time.Millisecond or time.Microsecond; 0 when its values are time.Time
-	// or date-time strings.
+	// Unit is the unit of a KindTime field that holds an epoch number, as
+	// its schema declares it (time.Millisecond or time.Microsecond); 0 when
+	// its values are time.Time or date-time strings, or when each epoch
+	// number's magnitude tells its unit (EpochTime).
 	Unit time.Duration
 	// Scale is a decimal's scale (digits after the point), 0 otherwise.
 	Scale int
@@ -269,8 +272,8 @@ func avroLeafKind(s avro.Schema, onField, name string) (Kind, time.Duration, int
 		case avro.TimestampMicros, avro.LocalTimestampMicros:
 			return KindTime, time.Microsecond, 0
 		}
-		if name == "timestamp" {
-			return KindTime, time.Millisecond, 0
+		if TimeLikeName(name) { // the time rule (epoch.go)
+			return KindTime, 0, 0
 		}
 		return KindNumber, 0, 0
 	case avro.Float, avro.Double:

@@ -70,11 +70,16 @@ func TestDescribeAvro(t *testing.T) {
 			},
 		},
 		{
-			name:   "plain long timestamp",
-			schema: `{"type":"record","name":"s","fields":[{"name":"timestamp","type":"long"},{"name":"ts","type":"long"}]}`,
+			name: "integers named like a time, their unit told by their values",
+			schema: `{"type":"record","name":"s","fields":[{"name":"timestamp","type":"long"},{"name":"ts","type":"long"},` +
+				`{"name":"meta","type":{"type":"record","name":"m","fields":[{"name":"created_at","type":"int"},{"name":"load","type":"long"}]}},` +
+				`{"name":"response_ts","type":"double"}]}`,
 			want: []Field{
-				{Path: "timestamp", Type: "long", Kind: KindTime, Unit: time.Millisecond},
-				{Path: "ts", Type: "long", Kind: KindNumber},
+				{Path: "timestamp", Type: "long", Kind: KindTime},
+				{Path: "ts", Type: "long", Kind: KindTime},
+				{Path: "meta.created_at", Type: "int", Kind: KindTime},
+				{Path: "meta.load", Type: "long", Kind: KindNumber},
+				{Path: "response_ts", Type: "double", Kind: KindNumber},
 			},
 		},
 	} {
@@ -196,7 +201,7 @@ func TestDescribeJSONSchema(t *testing.T) {
 			name:   "sensor",
 			schema: sensorJSONSchema,
 			want: []Field{
-				{Path: "timestamp", Type: "integer", Kind: KindTime, Unit: time.Millisecond},
+				{Path: "timestamp", Type: "integer", Kind: KindTime},
 				{Path: "id", Type: "string", Kind: KindString},
 				{Path: "value", Type: "number", Kind: KindNumber},
 				{Path: "site.floor", Type: "integer", Kind: KindNumber},
@@ -215,6 +220,16 @@ func TestDescribeJSONSchema(t *testing.T) {
 				{Path: "c", Type: "integer", Kind: KindTime, Unit: time.Millisecond},
 				{Path: "d", Type: "integer|number", Kind: KindNumber},
 				{Path: "e", Type: "boolean", Kind: KindOther},
+			},
+		},
+		{
+			name:   "integers named like a time",
+			schema: `{"type":"object","properties":{"event_time":{"type":"integer"},"ts":{"type":["integer","null"]},"load_time":{"type":"number"},"rpm":{"type":"integer"}}}`,
+			want: []Field{
+				{Path: "event_time", Type: "integer", Kind: KindTime},
+				{Path: "ts", Type: "integer", Kind: KindTime, Nullable: true},
+				{Path: "load_time", Type: "number", Kind: KindNumber},
+				{Path: "rpm", Type: "integer", Kind: KindNumber},
 			},
 		},
 		{name: "not json", schema: `{"type":`, err: "parse json schema"},

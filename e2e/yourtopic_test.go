@@ -1,0 +1,61 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kafkaplot/kafkaplot/internal/testsupport"
+)
+
+// TestKcatJSONTopicPlottedOverTs is issue 21's acceptance for your own
+// topic: 200 plain JSON records written by kcat, not by kafkaplot, each
+// {"device", "ts" (epoch ms), "temp_c", "rpm", "meta": {"load"}}, are
+// plotted by device over ts, ts is not among the values (no line of it,
+// no axis up to 1.8e+12) and the header counts them as events 200, not
+// the 600 values plotted.
+func TestKcatJSONTopicPlottedOverTs(t *testing.T) {
+	endToEnd(t)
+	kcat := needTool(t, "kcat")
+	c := startCluster(t, "--topic", "devices")
+	start := time.Now().Add(-100 * time.Second).Truncate(time.Millisecond)
+	var lines strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&lines, `{"device":"d%d","ts":%d,"temp_c":%.1f,"rpm":%d,"meta":{"load":%.2f}}`+"\n",
+			i%4, start.Add(time.Duration(i)*500*time.Millisecond).UnixMilli(), 20+float64(i%10)/2, 1200+i%50, float64(i%20)/20)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, kcat, "-P", "-b", c.broker, "-t", "devices")
+	cmd.Stdin = strings.NewReader(lines.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kcat -P: %v: %s", err, out)
+	}
+
+	tm := testsupport.NewTmux(t)
+	dir := t.TempDir()
+	dash := tm.Start("dash", 200, 50, dir, nil, kafkaplotBin,
+		append([]string{"--topic", "devices", "--group", "devices-dash", "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
+	const plotting = "plotting temp_c, rpm, meta.load by device over ts" // the values in the order the records have them
+	screen := tm.WaitScreen("dash", plotting+" and events 200", 20*time.Second, func(s string) bool {
+		return strings.Contains(s, plotting) && headerEvents(s) == 200 && hasBraille(s)
+	})
+	for _, want := range []string{"schemas plain JSON ×200", "d0.temp_c", "d3.meta.load"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("dashboard lacks %q:\n%s", want, screen)
+		}
+	}
+	for _, unwanted := range []string{".ts ", "e+12", "over record time"} {
+		if strings.Contains(screen, unwanted) {
+			t.Errorf("dashboard has %q: ts is plotted as a value, or not the time axis:\n%s", unwanted, screen)
+		}
+	}
+	time.Sleep(time.Second) // nothing more to read: the count stays at the records
+	if screen = tm.Screen("dash"); headerEvents(screen) != 200 {
+		t.Errorf("events %d a second later, want 200:\n%s", headerEvents(screen), screen)
+	}
+	dash.Quit()
+}

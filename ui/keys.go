@@ -54,7 +54,7 @@ func DefaultKeyMap() KeyMap {
 		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "pane above")),
 		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "pane below")),
 		Zoom:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "zoom")),
-		Field:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "next field (all, then each)")),
+		Field:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "next field")),
 		Timeline:      key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "group timeline")),
 		Snapshot:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save picture (PNG, SVG)")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

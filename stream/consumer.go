@@ -42,7 +42,10 @@ func grow(records []Record) ([]Record, *Record) {
 		records = append(records, Record{})
 	}
 	r := &records[len(records)-1]
-	*r = Record{Plotted: r.Plotted}
+	// Field by field: a whole Record written back with its Plotted copies
+	// both twice, under the collector's write barriers.
+	r.Partition, r.Offset, r.Key, r.Time = 0, 0, nil, time.Time{}
+	r.SchemaID, r.Fields, r.Err = 0, nil, nil
 	return records, r
 }
 

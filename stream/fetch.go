@@ -111,7 +111,7 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 		return nil
 	}
 	var br batchReader
-	if err := f.send(next); err != nil {
+	if err := f.send(next, c.cfg.MaxWait); err != nil {
 		return next, err
 	}
 	for {
@@ -120,8 +120,14 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 			return next, err
 		}
 		// The next fetch is asked for before this one's records are
-		// decoded, so that the broker prepares it meanwhile.
-		if err := f.send(got.Next); err != nil {
+		// decoded, so that the broker prepares it meanwhile. After records
+		// it waits at most CommitInterval: if none follow (caught up), its
+		// empty answer commits them then, not MaxWait later.
+		wait := c.cfg.MaxWait
+		if got.Next > got.Offset || cm.pending != cm.committed {
+			wait = c.cfg.CommitInterval
+		}
+		if err := f.send(got.Next, wait); err != nil {
 			return next, err
 		}
 		if err := br.each(got.Batches, got.Offset, add); err != nil {
@@ -137,9 +143,13 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 			cm.handedOn(next)
 			c.cfg.OnPosition(partition, next)
 		}
-		// An empty fetch (MaxWait passed) commits what the last batch left
+		// An empty fetch (caught up) commits what the last batch left
 		// pending, so that an idle consumer's lag reads zero.
-		cm.due()
+		if got.Next == got.Offset {
+			cm.flush()
+		} else {
+			cm.due()
+		}
 		if ctx.Err() != nil {
 			return next, nil
 		}

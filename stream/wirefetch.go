@@ -116,12 +116,13 @@ func newWireFetcher(conn net.Conn, versions []kafka.ApiVersion, clientID, topic 
 	}, nil
 }
 
-// send asks for the records from offset on.
-func (f *wireFetcher) send(offset int64) error {
+// send asks for the records from offset on, the broker to wait at most
+// wait (at most maxWait) for the first.
+func (f *wireFetcher) send(offset int64, wait time.Duration) error {
 	req := kmsg.NewPtrFetchRequest()
 	req.SetVersion(f.version)
 	req.ReplicaID = -1
-	req.MaxWaitMillis = int32(f.maxWait / time.Millisecond)
+	req.MaxWaitMillis = int32(min(wait, f.maxWait) / time.Millisecond)
 	req.MinBytes = 1
 	req.MaxBytes = f.maxBytes
 	req.SessionEpoch = -1

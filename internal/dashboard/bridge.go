@@ -18,9 +18,15 @@ import (
 	"github.com/kafkaplot/kafkaplot/ui"
 )
 
-// maxPending bounds the events waiting for the next frame; past it the
-// consumer waits (backpressure) rather than dropping anything.
-const maxPending = 65_536
+// maxPending bounds the events waiting to be sent; past it the consumer
+// waits (backpressure) rather than dropping anything.
+const maxPending = 32_768
+
+// sendAt is the most events of one ui.EventsMsg: past it the events are
+// queued and sent without waiting for the next interval, so that a
+// consumer catching up hands the UI one slice of this size after another
+// (reused, not grown) instead of ever larger ones once per interval.
+const sendAt = 8_192
 
 // maxGapFields bounds the fields for which a record without them gets gap
 // events, so that a topic with very many fields costs no more per record.
@@ -37,11 +43,13 @@ type schemaSeen struct {
 }
 
 // Bridge turns consumed records into batched ui messages, at most one batch
-// per frame interval, so the UI is never woken once per Kafka record. The
-// extractor chooses what each record plots.
+// per frame interval, so the UI is never woken once per Kafka record, but
+// at once for every sendAt events when records come faster. The extractor
+// chooses what each record plots.
 type Bridge struct {
 	send    func(tea.Msg)
 	wake    chan struct{} // data is waiting for run to send it
+	full    chan struct{} // sendAt events are waiting: send them now
 	ex      *extract.Extractor
 	writers WriterFunc
 
@@ -58,7 +66,6 @@ type Bridge struct {
 	points     []extract.Point // scratch
 	fields     []string        // fields plotted so far, in order of first appearance
 	fieldSet   map[string]bool
-	eventsCap  int             // capacity of a new events slice: the last one sent's length
 	free       chan []ui.Event // events slices the UI has stored, to reuse
 	schemas    map[int]*schemaSeen
 	last       *schemaSeen
@@ -75,7 +82,10 @@ func NewBridge(send func(tea.Msg), ex *extract.Extractor, writers WriterFunc) *B
 		fieldSet: map[string]bool{}, schemas: map[int]*schemaSeen{}}
 	b.drained = sync.NewCond(&b.mu)
 	b.wake = make(chan struct{}, 1)
-	b.free = make(chan []ui.Event, 1) // one spare: the UI stores one slice while the bridge fills the other
+	b.full = make(chan struct{}, 1)
+	// Spares: the UI stores one slice while the bridge fills another and
+	// one more waits in a message.
+	b.free = make(chan []ui.Event, 2)
 	return b
 }
 
@@ -86,6 +96,12 @@ func (b *Bridge) Records(ctx context.Context, batch []stream.Record) error {
 	b.waitDrained(ctx)
 	b.convert(ctx, batch)
 	b.notify()
+	if b.queued > 0 {
+		select {
+		case b.full <- struct{}{}:
+		default:
+		}
+	}
 	return nil
 }
 
@@ -166,11 +182,14 @@ func (b *Bridge) convert(ctx context.Context, batch []stream.Record) {
 // plotted elsewhere that the record has no point for (a field missing in
 // its schema version).
 func (b *Bridge) add(r *stream.Record, pts []extract.Point) {
+	if len(b.events) >= sendAt {
+		b.cut()
+	}
 	if b.events == nil {
 		select {
 		case b.events = <-b.free:
 		default:
-			b.events = make([]ui.Event, 0, max(1024, b.eventsCap))
+			b.events = make([]ui.Event, 0, sendAt+maxGapFields)
 		}
 	}
 	for _, p := range pts {
@@ -282,8 +301,8 @@ func (b *Bridge) RegistryState(problem string) {
 	b.notify()
 }
 
-// Run sends what accumulates, at most once per interval, until ctx is
-// done. It sleeps while nothing arrives: no ticker wakes an idle dashboard.
+// Run sends what accumulates, at most once per interval unless sendAt
+// events wait, until ctx is done. It sleeps while nothing arrives: no ticker wakes an idle dashboard.
 func (b *Bridge) Run(ctx context.Context, interval time.Duration) {
 	pause := time.NewTimer(interval)
 	defer pause.Stop()
@@ -301,6 +320,7 @@ func (b *Bridge) Run(ctx context.Context, interval time.Duration) {
 		select {
 		case <-ctx.Done():
 		case <-pause.C:
+		case <-b.full:
 		}
 	}
 }
@@ -319,7 +339,6 @@ func (b *Bridge) Flush() {
 	b.mu.Lock()
 	queue, events, errs := b.queue, b.events, b.errs
 	b.queue, b.events, b.errs, b.queued = nil, nil, nil, 0
-	b.eventsCap = min(len(events), maxPending)
 	var status *ui.StatusMsg
 	if b.changed {
 		b.changed = false

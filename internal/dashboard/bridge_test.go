@@ -427,3 +427,57 @@ func TestBridgeKeepsOrder(t *testing.T) {
 		t.Errorf("sent\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestBridgeSendsFullSlices checks that a fast consumer's events go out in
+// messages of at most sendAt events (plus one record's), every event once
+// and in order, none of a record split from the others, the record count
+// and decode errors kept.
+func TestBridgeSendsFullSlices(t *testing.T) {
+	var sizes []int
+	var offsets []int64
+	errs := 0
+	br := NewBridge(func(msg tea.Msg) {
+		if m, ok := msg.(ui.EventsMsg); ok {
+			sizes = append(sizes, len(m.Events))
+			for _, e := range m.Events {
+				offsets = append(offsets, e.Offset)
+			}
+			errs += len(m.Errors)
+			m.Done(m.Events)
+		}
+	}, connect.Extractor(config.Default()), nil)
+	const records = 3*sendAt + 100
+	ctx := context.Background()
+	batch := make([]stream.Record, 0, 1024)
+	for off := range int64(records) {
+		r := sensorRecord(0, off, schema.Sensor{ID: fmt.Sprintf("sensor%d", off%7), Timestamp: 1_700_000_000_000 + off, Value: 1})
+		if off%1000 == 999 {
+			r.Err = errors.New("bad record")
+		}
+		if batch = append(batch, r); len(batch) == cap(batch) {
+			if err := br.Records(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := br.Records(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	br.Flush()
+	for i, n := range sizes {
+		if n > sendAt+1 {
+			t.Errorf("message %d holds %d events, want at most %d", i, n, sendAt+1)
+		}
+	}
+	if len(sizes) < records/sendAt {
+		t.Errorf("%d messages, want at least %d", len(sizes), records/sendAt)
+	}
+	bad := records / 1000
+	if len(offsets) != records-bad || errs != bad {
+		t.Fatalf("%d events and %d errors, want %d and %d", len(offsets), errs, records-bad, bad)
+	}
+	if !slices.IsSorted(offsets) {
+		t.Error("events out of offset order")
+	}
+}

@@ -92,6 +92,7 @@ type Store struct {
 
 	Fields []string        // non-empty event fields, in order of first appearance
 	field  map[string]bool // the same as a set
+	name   []byte          // scratch: a line's name, to look it up without allocating
 
 	Group    GroupState // the consumer group as last reported
 	Timeline Timeline   // the group's history as this instance saw it
@@ -109,6 +110,16 @@ func seriesName(series, field string) string {
 		return series
 	}
 	return series + "." + field
+}
+
+// lineName is seriesName in the store's scratch buffer, valid until the
+// next call: indexing a map with string(s.lineName(…)) allocates nothing.
+func (s *Store) lineName(series, field string) []byte {
+	s.name = append(s.name[:0], series...)
+	if field != "" {
+		s.name = append(append(s.name, '.'), field...)
+	}
+	return s.name
 }
 
 // pane returns the data of partition p (0 <= p < maxPartitions), creating it.
@@ -149,16 +160,15 @@ const MaxLines = 1024
 // lookup returns the line of series base and field in pane d, creating it,
 // or nil when it is new and the store holds MaxLines already.
 func (s *Store) lookup(d *Pane, base, field string) *Series {
-	name := seriesName(base, field)
-	sr := d.Series[name]
-	if sr != nil {
+	if sr := d.Series[string(s.lineName(base, field))]; sr != nil {
 		return sr
 	}
 	if s.lines >= MaxLines {
 		return nil
 	}
 	s.lines++
-	sr = NewSeries(name, s.capacity)
+	name := seriesName(base, field)
+	sr := NewSeries(name, s.capacity)
 	sr.Base, sr.Field = base, field
 	sr.SetFold(s.fold)
 	d.Series[name] = sr
@@ -347,7 +357,7 @@ func (s *Store) gap(d *Pane, e *Event) {
 	if u := e.Time.Unix(); u < minEventUnix || u > maxEventUnix {
 		return
 	}
-	if sr := d.Series[seriesName(e.Series, e.Field)]; sr != nil {
+	if sr := d.Series[string(s.lineName(e.Series, e.Field))]; sr != nil {
 		sr.Add(e.Time.UnixNano(), math.NaN())
 	}
 }

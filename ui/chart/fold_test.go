@@ -111,6 +111,40 @@ func TestFoldOutOfOrder(t *testing.T) {
 	}
 }
 
+// TestFoldBeforeFewLive: a history read while live records come (a ring
+// far from full) folds its points, all older than the live ones, at once
+// instead of shifting them into the ring; without a fold they are kept in
+// the ring.
+func TestFoldBeforeFewLive(t *testing.T) {
+	const sec = int64(time.Second)
+	for _, tt := range []struct {
+		name             string
+		fold             Fold
+		wantRing, folded int64
+	}{
+		{name: "folding", fold: Fold{Width: sec}, wantRing: 3, folded: 50},
+		{name: "no fold", fold: Fold{}, wantRing: 53, folded: 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSeries("s", 1024)
+			s.SetFold(tt.fold)
+			for i := range int64(3) {
+				s.Add(100*sec+i, 1) // live
+			}
+			for i := range int64(50) {
+				s.Add(40*sec+i*sec, float64(i)) // history: 40..89 s
+			}
+			if int64(s.Len()) != tt.wantRing || s.Folded() != tt.folded {
+				t.Fatalf("ring %d, folded %d; want %d, %d", s.Len(), s.Folded(), tt.wantRing, tt.folded)
+			}
+			_, st := decimate(nil, s, 0, 200*sec, 100, 0)
+			if st.Min != 0 || st.Max != 49 || st.N != 53 {
+				t.Errorf("stats %+v, want min 0, max 49 of 53 points", st)
+			}
+		})
+	}
+}
+
 func TestBucketStart(t *testing.T) {
 	for _, tt := range []struct{ t, w, want int64 }{
 		{t: 25, w: 10, want: 20},

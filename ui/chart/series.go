@@ -18,9 +18,10 @@ const minRingAlloc = 64
 // Series is a bounded ring buffer of recent points kept sorted by time, as
 // they came, and older points folded into time buckets (fold.go). When the
 // ring is full, its oldest point is folded; a point older than every point
-// of a full ring is folded at once. Without a fold (the zero Fold) such
-// points are dropped. Appending in time order is O(1); an out-of-order
-// point is inserted at its place by shifting the points after it.
+// of the ring is folded at once when the ring is full or the series folds
+// (without a fold, the zero Fold, folded points are dropped). Appending in
+// time order is O(1); any other point is inserted at its place by shifting
+// the points after it.
 type Series struct {
 	Name  string // series, or series.field: the key in a pane and of the colour
 	Base  string // the event's Series
@@ -79,10 +80,12 @@ func (s *Series) grow() {
 // Add inserts a point at its place in time order (after points with an equal
 // time) and reports whether it was kept, as it came or folded.
 func (s *Series) Add(t int64, v float64) bool {
+	if s.n > 0 && t < s.buf[s.head].T && (s.n == s.cap || s.folding.Width > 0) {
+		// Older than every point held: a history read after live
+		// records goes straight into its buckets, not shifted in.
+		return s.fold(Point{t, v})
+	}
 	if s.n == s.cap {
-		if t < s.buf[s.head].T {
-			return s.fold(Point{t, v})
-		}
 		s.fold(s.buf[s.head])
 		s.head++
 		if s.head == len(s.buf) {

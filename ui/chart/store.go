@@ -35,16 +35,16 @@ type Pane struct {
 	Order     []*Series          // natural order of names: the legend's and drawing order
 	last      *Series            // series of the previous event, to skip the map lookup
 
-	Events    int64     // records received, not re-delivered (one per offset, whatever its events)
-	NonFinite int64     // NaN/±Inf values counted, not drawn
-	Future    int64     // events timestamped past futureSlack, counted, not drawn
-	OverLines int64     // events of lines past MaxLines, counted, not drawn
-	Dups      int64     // records re-delivered (offset below one already seen), counted, not drawn
-	maxOffset int64     // highest offset seen, -1 before any
-	openBatch int64     // the ingest call whose record holds maxOffset
-	dupOffset int64     // the last re-delivered record's offset, in ingest call dupBatch
-	dupBatch  int64     // the ingest call of dupOffset
-	Meter     RateMeter // live records per second (histories not counted)
+	Events    int64      // records received, not re-delivered (one per offset, whatever its events)
+	NonFinite int64      // NaN/±Inf values counted, not drawn
+	Future    int64      // events timestamped past futureSlack, counted, not drawn
+	OverLines int64      // events of lines past MaxLines, counted, not drawn
+	Dups      int64      // records re-delivered (offset below one already seen), counted, not drawn
+	seen      offsetRuns // offsets received
+	liveMax   int64      // highest offset received live, -1 before any
+	dupOffset int64      // the last re-delivered record's offset, in ingest call dupBatch
+	dupBatch  int64      // the ingest call of dupOffset
+	Meter     RateMeter  // live records per second (histories not counted)
 
 	history   int64       // records filled in from the partition's history
 	History   HistoryPart // the last part of the partition's history received
@@ -129,7 +129,7 @@ func (s *Store) pane(p int) *Pane {
 	}
 	d := s.Panes[p]
 	if d == nil {
-		d = &Pane{Partition: p, Series: make(map[string]*Series), maxOffset: -1, ResetFrom: -1}
+		d = &Pane{Partition: p, Series: make(map[string]*Series), seen: newOffsetRuns(), liveMax: -1, ResetFrom: -1}
 		s.Panes[p] = d
 	}
 	return d
@@ -232,8 +232,8 @@ type HistoryPart struct {
 // Reading reports whether the history is being read.
 func (h HistoryPart) Reading() bool { return !h.Done && h.Total > 0 }
 
-// IngestHistory adds a part of a partition's history (its events in offset
-// order) received at now (Unix ns). Its events at offsets already seen are
+// IngestHistory adds a part of a partition's history received at now (Unix
+// ns), before, after or between live events and other parts. Its events at offsets already seen are
 // what this instance read itself: they are skipped, not counted as
 // re-delivered; the rest is drawn like live events but not counted in the
 // rates.
@@ -273,7 +273,7 @@ func (s *Store) LogReset(partition int, from int64) {
 		return
 	}
 	d := s.pane(partition)
-	d.maxOffset, d.openBatch = -1, 0
+	d.seen, d.liveMax = newOffsetRuns(), -1
 	d.ResetFrom = from
 }
 
@@ -289,7 +289,14 @@ func (s *Store) add(e *Event, now int64, history bool) bool {
 		return false
 	}
 	d := s.pane(e.Partition)
-	if e.Offset < d.maxOffset || e.Offset == d.maxOffset && d.openBatch != s.batches {
+	// Live records come in offset order: one below the highest live
+	// offset is re-delivered. A history may come in any order, also after
+	// live records: only what was received is skipped.
+	ok, first := false, false
+	if history || e.Offset >= d.liveMax {
+		ok, first = d.seen.add(e.Offset, s.batches)
+	}
+	if !ok {
 		if !history && (e.Offset != d.dupOffset || d.dupBatch != s.batches) {
 			d.Dups++
 			s.Dups++
@@ -297,8 +304,9 @@ func (s *Store) add(e *Event, now int64, history bool) bool {
 		d.dupOffset, d.dupBatch = e.Offset, s.batches
 		return false
 	}
-	first := e.Offset > d.maxOffset
-	d.maxOffset, d.openBatch = e.Offset, s.batches
+	if !history {
+		d.liveMax = e.Offset
+	}
 	if first {
 		d.Events++
 		s.Events++

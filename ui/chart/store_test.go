@@ -352,6 +352,27 @@ func TestStoreHistoryAndResets(t *testing.T) {
 			wantHistory: 5,
 		},
 		{
+			name:        "live records while the history before them is read",
+			wantReset:   -1,
+			msgs:        []any{evs(5, 7), history{Partition: 0, Events: evs(0, 3)}, evs(7, 8), history{Partition: 0, Events: evs(3, 5)}},
+			wantPoints:  8,
+			wantHistory: 5,
+		},
+		{
+			name:        "a history read in pieces out of order",
+			wantReset:   -1,
+			msgs:        []any{history{Partition: 0, Events: evs(4, 8)}, history{Partition: 0, Events: evs(0, 2)}, history{Partition: 0, Events: evs(2, 4)}, evs(8, 9)},
+			wantPoints:  9,
+			wantHistory: 8,
+		},
+		{
+			name:        "a history cut short and read again draws each record once",
+			wantReset:   -1,
+			msgs:        []any{history{Partition: 0, Events: evs(0, 3)}, history{Partition: 0, Events: evs(0, 6)}},
+			wantPoints:  6,
+			wantHistory: 6,
+		},
+		{
 			name:        "a history in parts says how far it is read",
 			wantReset:   -1,
 			msgs:        []any{history{Partition: 0, Events: evs(0, 3), Part: HistoryPart{Read: 3, Total: 6}}},

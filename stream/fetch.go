@@ -11,14 +11,28 @@ import (
 )
 
 // consumePartition fetches one partition for the life of a generation,
-// reconnecting after errors, and commits what was handed on.
-func (c *Consumer) consumePartition(ctx context.Context, commit commitFunc, partition int, offset int64) error {
+// reconnecting after errors, and commits what was handed on. Its history
+// is read beside it (begin) and stopped with it; a history's handler error
+// stops it as its own does.
+func (c *Consumer) consumePartition(parent context.Context, commit commitFunc, partition int, offset int64) error {
+	ctx, cancel := context.WithCancelCause(parent)
+	st := partitionStart{fail: cancel}
+	err := c.fetchPartition(ctx, commit, partition, offset, &st)
+	cancel(nil)
+	st.history.Wait()
+	if fatal := (handlerError{}); errors.As(context.Cause(ctx), &fatal) {
+		return fatal.err
+	}
+	return err
+}
+
+// fetchPartition is consumePartition's fetching.
+func (c *Consumer) fetchPartition(ctx context.Context, commit commitFunc, partition int, offset int64, st *partitionStart) error {
 	cm := committer{commit: commit, partition: partition, committed: offset, interval: c.cfg.CommitInterval}
 	defer cm.flush()
 	backoff := newBackoff(100*time.Millisecond, 5*time.Second)
-	var st partitionStart
 	for ctx.Err() == nil {
-		next, err := c.fetchLoop(ctx, partition, offset, &cm, &st)
+		next, err := c.fetchLoop(ctx, partition, offset, &cm, st)
 		if next >= 0 {
 			offset = next
 		}

@@ -23,7 +23,7 @@ const DefaultHistoryBudget = 20_000_000
 // [From, To) of offsets, where To is the group's position when the partition
 // became this consumer's. They were read outside the group; nothing of them
 // was committed. A history comes in parts, in offset order, the last one
-// Done.
+// Done, while the partition's live records are handed on.
 type History struct {
 	Partition int
 	From, To  int64
@@ -85,17 +85,23 @@ func (p *positions) get(partition int) (handedOn, bool) {
 
 // partitionStart is what a partition's consumption needs to know on its
 // first connection in a generation: whether it still has to read the
-// history and notice a reset, and whether a reset was already seen (an
-// offset out of range) and is still to be reported.
+// history and notice a reset, whether a reset was already seen (an offset
+// out of range) and is still to be reported, and the history's reading.
 type partitionStart struct {
 	begun      bool
 	resetCause string
+	// history is the reading of the partition's history, which goes on
+	// beside the live records; fail stops the partition with the error of
+	// a history's handler.
+	history sync.WaitGroup
+	fail    func(error)
 }
 
 // begin runs on each connection of a partition's assignment, once its
 // position is found. The first time it reports a reset of the log (seen
 // through an out-of-range offset, or noticed here by what this consumer read
-// before) and hands on the partition's history up to position. On a
+// before) and starts handing on the partition's history up to position,
+// beside the live records, on connections of its own. On a
 // reconnect it reports a reset seen meanwhile, or checks that the log is
 // still the one read before: a recreated log that grew past the position is
 // an out-of-range error, so that reading starts again per the reset policy.
@@ -142,7 +148,24 @@ func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, p
 	if c.cfg.History <= 0 || c.cfg.OnHistory == nil {
 		return nil
 	}
-	return c.readHistory(ctx, conn, partition, time.Now().Add(-c.cfg.History), floor, position)
+	since := time.Now().Add(-c.cfg.History)
+	st.history.Go(func() {
+		// On connections of its own, so that live records are handed on
+		// while it is read.
+		hconn, err := c.dialLeader(ctx, partition)
+		if err == nil {
+			stop := context.AfterFunc(ctx, func() { hconn.Close() })
+			defer func() {
+				if stop() {
+					hconn.Close()
+				}
+			}()
+		}
+		if err = c.readHistory(ctx, hconn, partition, since, floor, position, err); err != nil {
+			st.fail(err)
+		}
+	})
+	return nil
 }
 
 func (c *Consumer) reportReset(partition int, from int64, st *partitionStart) {
@@ -192,10 +215,11 @@ func (c *Consumer) historyBudget() int64 {
 
 // readHistory hands on, through OnHistory, partition's records with
 // timestamps from since on, at offsets from floor (if >= 0) up to position,
-// read through conn and decoded as consumed records are. A history that
-// holds more than the budget is read in time slices. Only OnHistory's
-// errors are returned; a read error ends the history, on its last part.
-func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition int, since time.Time, floor, position int64) error {
+// read through conn and decoded as consumed records are. A history that holds more than the
+// budget is read in time slices. Only OnHistory's errors are returned; a
+// read error, or connErr (conn could not be had), ends the history, on its
+// last part.
+func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition int, since time.Time, floor, position int64, connErr error) error {
 	h := History{Partition: partition, From: position, To: position}
 	emit := func() error {
 		if err := c.cfg.OnHistory(ctx, h); err != nil {
@@ -212,6 +236,9 @@ func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition 
 		}
 		h.Records, h.Done, h.Err = nil, true, err
 		return emit()
+	}
+	if connErr != nil {
+		return finish(connErr)
 	}
 	from, err := c.offsetAt(conn, partition, since, position)
 	if err != nil {

@@ -46,7 +46,7 @@ func BenchmarkHistory(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		read = 0
-		if err := c.readHistory(ctx, conn, 0, since, -1, highs[0]); err != nil {
+		if err := c.readHistory(ctx, conn, 0, since, -1, highs[0], nil); err != nil {
 			b.Fatal(err)
 		}
 		if read != highs[0] {

@@ -32,14 +32,16 @@ type EventsMsg struct {
 
 // HistoryMsg is a part of a partition's recent past, read from the broker
 // when the partition became this instance's (at start, on joining the
-// group, on taking it back), delivered before the partition's live events.
-// Its events are drawn like live ones but not counted in the rates; those
-// at offsets this instance read before are skipped, not counted as
+// group, on taking it back), while its live events go on arriving. Its
+// events are drawn like live ones but not counted in the rates; those at
+// offsets this instance received before are skipped, not counted as
 // re-delivered. While it is read the pane says how far
 // ("reading history 3.1M of 10M").
 type HistoryMsg struct {
 	Partition int
-	Events    []Event // the next events of the partition's history, in offset order
+	// Events are more events of the partition's history: each part's in
+	// offset order, the parts in any order.
+	Events []Event
 	// Read is how many records of the history are read, these included,
 	// of Total.
 	Read, Total int64
@@ -48,6 +50,9 @@ type HistoryMsg struct {
 	// Slices says which part of a history too long to read whole was
 	// read, each slice whole ("1 minute in 12"); "" when read whole.
 	Slices string
+	// Recycle, when set, is called with Events once the model has stored
+	// them, so that the sender can reuse the slice.
+	Recycle func([]Event)
 }
 
 // RangeMsg reports the reading of a time range asked for by

@@ -278,6 +278,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case HistoryMsg:
 		part := chart.HistoryPart{Read: msg.Read, Total: msg.Total, Done: msg.Done, Slices: msg.Slices}
 		m.st.IngestHistory(msg.Partition, msg.Events, part, m.opts.Now().UnixNano())
+		if msg.Recycle != nil {
+			msg.Recycle(msg.Events)
+		}
 		if len(m.st.Fields) > 1 && !m.keys.Field.Enabled() {
 			m.keys.Field.SetEnabled(true)
 		}

@@ -67,6 +67,7 @@ type Bridge struct {
 	fields     []string        // fields plotted so far, in order of first appearance
 	fieldSet   map[string]bool
 	free       chan []ui.Event // events slices the UI has stored, to reuse
+	history    bool            // a history's part is being converted
 	schemas    map[int]*schemaSeen
 	last       *schemaSeen
 	source     extract.Source // where the last record's points came from
@@ -112,16 +113,27 @@ func (b *Bridge) waitDrained(ctx context.Context) {
 	}
 }
 
-// History converts a part of a partition's history into one
-// ui.HistoryMsg with its progress, sent after the events converted before
-// it and before those after it. It blocks while too much is pending.
+// History converts a part of a partition's history into a ui.HistoryMsg
+// with its progress (joined to the message of the part before, when nothing
+// came between and it has room), sent after the events converted before it
+// and before those after it. It blocks while too much is pending.
 func (b *Bridge) History(ctx context.Context, h stream.History) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.waitDrained(ctx)
 	b.cut()
+	// Parts that follow each other go to the UI as one message while it
+	// holds fewer than sendAt events: a history of millions of records is
+	// a few messages per frame, in slices the UI gives back.
+	if n := len(b.queue); n > 0 {
+		if last, ok := b.queue[n-1].(ui.HistoryMsg); ok && last.Partition == h.Partition && !last.Done && len(last.Events) < sendAt {
+			b.queue, b.queued, b.events = b.queue[:n-1], b.queued-len(last.Events), last.Events
+		}
+	}
+	b.history = true // a part's events stay together, past sendAt too
 	b.convert(ctx, h.Records)
-	msg := ui.HistoryMsg{Partition: h.Partition, Events: b.events, Read: h.Read, Total: h.Total, Done: h.Done}
+	b.history = false
+	msg := ui.HistoryMsg{Partition: h.Partition, Events: b.events, Read: h.Read, Total: h.Total, Done: h.Done, Recycle: b.recycle}
 	if !h.Slicing.Whole() {
 		msg.Slices = h.Slicing.String()
 	}
@@ -182,7 +194,7 @@ func (b *Bridge) convert(ctx context.Context, batch []stream.Record) {
 // plotted elsewhere that the record has no point for (a field missing in
 // its schema version).
 func (b *Bridge) add(r *stream.Record, pts []extract.Point) {
-	if len(b.events) >= sendAt {
+	if len(b.events) >= sendAt && !b.history {
 		b.cut()
 	}
 	if b.events == nil {

@@ -22,10 +22,12 @@ type sample struct {
 	committed int64
 	high      int64
 	rssKB     int64
+	peakKB    int64 // VmHWM: the peak RSS so far
 }
 
 // runLag samples a consumer group's committed offsets and the topic's high
-// watermarks (summed over partitions), and optionally a process's VmRSS,
+// watermarks (summed over partitions), and optionally a process's VmRSS
+// and its peak,
 // every --interval: until the group has caught up with a topic of at least
 // --min-high records (--until-end) or for --duration. It reports the group's consumption rate, its lag and the
 // process's memory.
@@ -91,7 +93,7 @@ func look(ctx context.Context, client *kafka.Client, conn stream.Connection, top
 		}
 	}
 	if pid > 0 {
-		s.rssKB, err = vmRSS(pid)
+		s.rssKB, s.peakKB, err = vmRSS(pid)
 		if err != nil {
 			return s, err
 		}
@@ -99,20 +101,35 @@ func look(ctx context.Context, client *kafka.Client, conn stream.Connection, top
 	return s, nil
 }
 
-// vmRSS reads a process's resident set size in KiB.
-func vmRSS(pid int) (int64, error) {
+// vmRSS reads a process's resident set size and its peak so far (VmHWM:
+// the kernel's, not a sample's) in KiB.
+func vmRSS(pid int) (rss, peak int64, err error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer f.Close()
+	kb := func(rest string) (int64, error) {
+		return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+	}
+	rss, peak = -1, -1
 	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+	for sc.Scan() && (rss < 0 || peak < 0) {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			if rss, err = kb(rest); err != nil {
+				return 0, 0, err
+			}
+		} else if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			if peak, err = kb(rest); err != nil {
+				return 0, 0, err
+			}
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	if rss < 0 || peak < 0 {
+		return 0, 0, fmt.Errorf("no VmRSS or VmHWM in /proc/%d/status", pid)
+	}
+	return rss, peak, nil
 }
 
 // report prints the rate between the first and the last sample in which
@@ -142,7 +159,7 @@ func report(out io.Writer, prefix string, samples []sample) error {
 	var lagMax, rssMax int64
 	for _, s := range samples {
 		lagMax = max(lagMax, s.high-s.committed)
-		rssMax = max(rssMax, s.rssKB)
+		rssMax = max(rssMax, s.rssKB, s.peakKB)
 	}
 	rssHalf := samples[len(samples)/2].rssKB
 	fmt.Fprintf(out, "%s_rate=%.0f\n%s_committed=%d\n%s_lag_first=%d\n%s_lag_last=%d\n%s_lag_max=%d\n",

@@ -98,12 +98,14 @@ type Model struct {
 	paused        bool
 	frozenEnd     int64 // window end while paused
 	window        time.Duration
-	past          *pastView // the view of the past shown, nil when live
-	prompt        *prompt   // the @ key's question, nil when not asked
-	asking        bool      // g's question (Options.ConfirmGenerator) awaits y
-	suspendAsk    bool      // ctrl+z's warning (Options.HostsCluster) awaits ctrl+z again
-	rangeSeq      int       // the id of the newest range request
-	start         tea.Cmd   // Init's request for the window ending at Options.At
+	past          *pastView  // the view of the past shown, nil when live
+	prompt        *prompt    // the @ key's question, nil when not asked
+	asking        bool       // g's question (Options.ConfirmGenerator) awaits y
+	suspendAsk    bool       // ctrl+z's warning (Options.HostsCluster) awaits ctrl+z again
+	rangeSeq      int        // the id of the newest range request
+	heldFrom      time.Time  // the live panes hold (or are being filled with) the records from here on
+	older         *olderRead // the reading of older records for the live window, nil if none
+	start         tea.Cmd    // Init's request for the window ending at Options.At
 
 	gen        generatorState
 	status     StatusMsg      // the last StatusMsg, Panes excluded
@@ -165,6 +167,7 @@ func New(opts Options) Model {
 		gen:    generatorState{on: opts.Generator, rate: opts.Rate},
 	}
 	m.refold()
+	m.heldFrom = m.opts.Now().Add(-opts.History)
 	if !opts.At.IsZero() {
 		m.start = m.goTo(opts.At)
 	}

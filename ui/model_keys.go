@@ -72,10 +72,16 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, k.WindowShorter) {
 			dir = -1
 		}
+		if m.older == nil { // the live panes keep a tenth more than the window
+			m.heldFrom = later(m.heldFrom, m.opts.Now().Add(-m.window-m.window/10))
+		}
 		m.window = stepWindow(m.window, dir)
 		m.refold()
-		if m.past != nil {
+		switch {
+		case m.past != nil:
 			cmd = m.goTo(m.past.end)
+		case dir > 0:
+			cmd = m.readOlder()
 		}
 	case key.Matches(msg, k.PanBack):
 		cmd = m.pan(-0.5)
@@ -184,4 +190,12 @@ func stepWindow(cur time.Duration, dir int) time.Duration {
 		}
 	}
 	return cur
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -182,6 +182,11 @@ type Options struct {
 	// At, when set, opens the dashboard on the window ending at At (a view
 	// of the past; end goes back to live).
 	At time.Time
+	// History is how far back the consumer fills a partition's pane when
+	// it becomes this instance's (0: not at all). ] past it reads the
+	// older records of the longer window through ReadRange into the live
+	// panes.
+	History time.Duration
 	// ReadRange asks for the records of every partition whose timestamps
 	// lie in [from, to), read outside the group, reported with RangeMsgs
 	// carrying id; a new request ends the one before. It is called from

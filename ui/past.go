@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,8 @@ import (
 // outside the group through Options.ReadRange into a store of its own,
 // every partition of the topic drawn, owned or not, while live consumption
 // goes on underneath. ← and → pan, [ and ] zoom, @ asks for a time, end
-// goes back to live.
+// goes back to live. Live, ] to a window longer than the panes hold reads
+// the older records into them.
 
 // pastView is a window of the past and what was read of it.
 type pastView struct {
@@ -22,6 +24,48 @@ type pastView struct {
 	id   int       // the range request's id; RangeMsgs of other ids are stale
 	st   *chart.Store
 	read RangeMsg // the newest report, Events aside
+}
+
+// olderRead is the reading of the records of a longer live window than
+// the live panes hold: [from, to), for the partitions this instance owns.
+type olderRead struct {
+	id int
+	to time.Time
+}
+
+// readOlder asks for the records of the live window that are older than
+// what the live panes hold (what the consumer's history filled them with
+// and any read before), and returns the command, or nil when they hold the
+// window already. The read overlaps what is held by a tenth of a window
+// (at most a minute): the records in both are drawn once.
+func (m *Model) readOlder() tea.Cmd {
+	now := m.opts.Now()
+	from := now.Add(-m.window)
+	if m.older != nil { // cut short by this one: read its range again
+		m.heldFrom, m.older = m.older.to, nil
+	}
+	if !m.canTravel() || !from.Before(m.heldFrom) {
+		return nil
+	}
+	to := m.heldFrom.Add(min(m.window/10, time.Minute))
+	m.rangeSeq++
+	m.older = &olderRead{id: m.rangeSeq, to: m.heldFrom}
+	m.heldFrom = from
+	id, read := m.rangeSeq, m.opts.ReadRange
+	return func() tea.Msg {
+		read(id, from, to)
+		return nil
+	}
+}
+
+// ownsOrAll reports whether partition p is drawn live: one this instance
+// owns, or any before the group is known (or without a group).
+func (m *Model) ownsOrAll(p int) bool {
+	if !m.st.Group.Known {
+		return true
+	}
+	_, ok := slices.BinarySearch(m.st.Group.Owned, p)
+	return ok
 }
 
 // prompt is the @ key's question: the time typed so far and why the last
@@ -57,6 +101,9 @@ func (m *Model) goTo(end time.Time) tea.Cmd {
 		m.past = nil
 		return nil
 	}
+	if m.older != nil { // cut short by this one: read again on the next ]
+		m.heldFrom, m.older = m.older.to, nil
+	}
 	m.rangeSeq++
 	st := chart.NewStore(m.opts.Capacity)
 	st.SetFold(chart.FoldFor(int64(m.window), 2*m.foldColumns()))
@@ -80,6 +127,14 @@ func (m *Model) pan(by float64) tea.Cmd {
 
 // ingestRange takes a report of the past view's range read.
 func (m *Model) ingestRange(msg RangeMsg) {
+	if m.older != nil && msg.ID == m.older.id {
+		part := chart.HistoryPart{Read: msg.Read, Total: msg.Total, Done: msg.Done, Slices: msg.Slices}
+		m.st.IngestOlder(msg.Events, m.ownsOrAll, part, m.opts.Now().UnixNano())
+		if msg.Done {
+			m.older = nil
+		}
+		return
+	}
 	if m.past == nil || msg.ID != m.past.id {
 		return
 	}

@@ -180,8 +180,10 @@ func newSession(runCtx context.Context, o Options, conn stream.Connection, reg *
 	decoder := schema.NewDecoder(reg, append(slices.Clip(o.DecoderOptions), schema.WithSelection(ex.Selection))...)
 	// The past has an extractor of its own: it runs beside the bridge's.
 	past := &pastReader{ctx: runCtx, conn: conn, topic: cfg.Kafka.Topic, decoder: decoder, ex: connect.Extractor(cfg), logger: logger}
+	_, history := cfg.Plot.HistoryMode()
 	model := ui.New(ui.Options{
 		At:        o.At,
+		History:   history,
 		ReadRange: past.read,
 		ParseTime: timespec.Parse,
 		Cluster:   conn.Brokers[0],

@@ -255,6 +255,26 @@ func (s *Store) IngestHistory(partition int, events []Event, part HistoryPart, n
 	d.History = part
 }
 
+// IngestOlder adds events of the partitions keep accepts, read from the
+// log outside the live stream for a window longer than the partitions'
+// histories, received at now (Unix ns), as parts of their histories:
+// records already received are skipped, the rest drawn but not counted in
+// the rates; each pane keep accepts says how far the reading got (part).
+func (s *Store) IngestOlder(events []Event, keep func(partition int) bool, part HistoryPart, now int64) {
+	s.batches++
+	for i := range events {
+		e := &events[i]
+		if validPartition(e.Partition) && keep(e.Partition) && s.add(e, now, true) {
+			s.Panes[e.Partition].history++
+		}
+	}
+	for p := range s.Partitions() {
+		if validPartition(p) && keep(p) {
+			s.pane(p).History = part
+		}
+	}
+}
+
 // IngestRead adds events read from the log outside the live stream (a
 // range of the past) received at now (Unix ns): drawn like live events but
 // counted neither in the rates nor as re-delivered.

@@ -58,7 +58,7 @@ func TestDashboardGolden(t *testing.T) {
 		{
 			name:    "resize to 40x12",
 			build:   func(c *clock) Model { return update(baseModel(c), tea.WindowSizeMsg{Width: 40, Height: 12}) },
-			contain: []string{"[p0] · committe", "[p1]"},
+			contain: []string{"p0 · lag 60 ·", "p1 · lag 960 ·", "–"},
 		},
 		{
 			name:    "zoom",
@@ -139,7 +139,7 @@ func TestDashboardGolden(t *testing.T) {
 					tea.WindowSizeMsg{Width: 200, Height: 50},
 				)
 			},
-			contain: []string{"[p63]", "owned by kafk", "gen 1 · owns [0,2,4,6"},
+			contain: []string{"p62 · 60.0/s", "p63 · owned by kafk", "gen 1 · owns [0,2,4,6"},
 		},
 	}
 	for _, tt := range tests {

@@ -14,12 +14,19 @@ import (
 )
 
 // paneText returns the title row and the body rows (inside the border) of
-// partition p's pane in an unstyled frame.
+// partition p's pane in an unstyled frame, found by its title, full
+// ([p3]) or compact (p3).
 func paneText(view string, p int) (title string, body []string) {
 	rows := strings.Split(view, "\n")
-	tag := "[p" + strconv.Itoa(p) + "]"
+	n := strconv.Itoa(p)
+	tags := []string{"[p" + n + "]", "─ p" + n + " ", "━ p" + n + " ", "┄ p" + n + " ", "┅ p" + n + " "} // full and compact titles
 	for r, row := range rows {
-		i := strings.Index(row, tag)
+		i := -1
+		for _, tag := range tags {
+			if i = strings.Index(row, tag); i >= 0 {
+				break
+			}
+		}
 		if i < 0 {
 			continue
 		}

@@ -91,7 +91,7 @@ func TestProgramViewKeys(t *testing.T) {
 	tm.Send(tea.WindowSizeMsg{Width: 20, Height: 5})
 	waitFor(t, tm, "need 40×10, have")
 	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 12})
-	waitFor(t, tm, "┏━ [p1] · 960/s")
+	waitFor(t, tm, "┏━ p1 · 960/s")
 
 	tm.Send(keyMsg("ctrl+c"))
 	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -17,10 +16,6 @@ import (
 // Series are taken in natural order of their names; the legend says how many
 // more there are.
 const maxDrawnSeries = 24
-
-// compactTitleWidth is the inner pane width below which titles leave out the
-// topic name.
-const compactTitleWidth = 40
 
 // borderSet is the runes of a pane border.
 type borderSet struct {
@@ -134,7 +129,7 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 
 	out := make([]string, 0, h)
 	info, tags := m.paneInfo(d)
-	body, drawn, total, infoShown := m.paneBody(d, iw, ih, lk, m.paneStatus[p], owner, info)
+	body, pc, infoShown := m.paneBody(d, iw, ih, lk, m.paneStatus[p], owner, info)
 	if infoShown {
 		tags = nil
 	}
@@ -144,13 +139,7 @@ func (m *Model) renderPane(p, w, h int, focused bool) []string {
 	for _, row := range body {
 		out = append(out, vert+row+vert)
 	}
-	bottom := chart.NewTextLine(m.inks, iw)
-	if total > drawn {
-		bottom.Add(lk.borderInk, string(lk.border.h)+" ")
-		bottom.Add(lk.muted, fmt.Sprintf("%d of %d series drawn ", drawn, total))
-	}
-	fillRune(bottom, lk.borderInk, lk.border.h)
-	out = append(out, m.borderLine(lk.border.bl, bottom.String(), lk.border.br, lk.borderInk))
+	out = append(out, m.borderLine(lk.border.bl, m.paneBottom(pc, iw, lk), lk.border.br, lk.borderInk))
 	return out
 }
 
@@ -177,75 +166,6 @@ func (m *Model) paneInfo(d *chart.Pane) (full string, short []string) {
 	return strings.Join(parts, " · "), short
 }
 
-// paneTitle returns the middle of a pane's top border (iw cells): partition,
-// tags (paneInfo's short form, when the body has no room for the full one),
-// owner when not this instance, committed offset, lag in records and in time,
-// how long a stalled owner has committed nothing, rate and the counts of odd
-// records.
-func (m *Model) paneTitle(p int, d *chart.Pane, iw int, lk paneLook, owner string, tags []string) string {
-	top := chart.NewTextLine(m.inks, iw)
-	top.Add(lk.borderInk, string(lk.border.h)+" ")
-	name := "[p" + strconv.Itoa(p) + "]"
-	if iw >= compactTitleWidth && m.opts.Topic != "" {
-		name = m.opts.Topic + " " + name
-	}
-	top.Add(lk.titleInk, name)
-	for _, tag := range tags {
-		top.Add(lk.muted, " · ")
-		top.Add(inkWarn, tag)
-	}
-	if lk.dim {
-		top.Add(lk.muted, " · ")
-		if owner == "" {
-			top.Add(inkWarn, "unassigned")
-		} else {
-			top.Add(inkWarn, "owned by "+owner)
-		}
-	}
-	if d != nil {
-		if d.HasStat {
-			top.Add(lk.muted, " · committed ")
-			if d.Stat.Committed < 0 {
-				top.Add(lk.valInk, "none")
-			} else {
-				top.Add(lk.valInk, chart.GroupDigits(d.Stat.Committed))
-			}
-			lag, _ := d.Lag()
-			top.Add(lk.muted, " · lag ")
-			top.Add(lk.valInk, chart.GroupDigits(lag))
-			if d.Stat.BehindKnown && lag > 0 {
-				top.Add(lk.muted, " · ")
-				top.Add(lk.valInk, chart.FormatAge(d.Stat.Behind)+" behind")
-			}
-			if since := d.Stat.NoCommitSince; !since.IsZero() {
-				top.Add(lk.muted, " · ")
-				top.Add(inkWarn, "no commit for "+formatStall(m.opts.Now().Sub(since)))
-			}
-		}
-		if m.past == nil {
-			top.Add(lk.muted, " · ")
-			top.Add(lk.valInk, chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())))
-		}
-		if d.NonFinite > 0 {
-			top.Add(lk.muted, " · ")
-			top.Add(inkWarn, "NaN/Inf "+chart.GroupDigits(d.NonFinite))
-		}
-		if d.Future > 0 {
-			top.Add(lk.muted, " · ")
-			top.Add(inkWarn, "future-dated "+chart.GroupDigits(d.Future))
-		}
-		if d.Dups > 0 {
-			top.Add(lk.muted, " · ")
-			top.Add(inkWarn, "re-delivered "+chart.GroupDigits(d.Dups))
-		}
-	}
-	if top.Room() > 0 {
-		top.Add(lk.muted, " ")
-	}
-	fillRune(top, lk.borderInk, lk.border.h)
-	return top.String()
-}
-
 // minNoteChartRows is the fewest chart rows drawn below a pane's note; with
 // less room the note is shown alone.
 const minNoteChartRows = 3
@@ -254,9 +174,9 @@ const minNoteChartRows = 3
 // pane's condition (status, e.g. why it is paused) in full, wrapped, above
 // its chart, then info (paneInfo) when the chart keeps minNoteChartRows
 // below it; a pane without data of a partition another member reads says
-// so instead of waiting. It also returns how many series were drawn of how
-// many the partition has, and whether info was shown.
-func (m *Model) paneBody(d *chart.Pane, iw, ih int, lk paneLook, status, owner, info string) ([]string, int, int, bool) {
+// so instead of waiting. It also returns what the chart says for the
+// pane's border, and whether info was shown.
+func (m *Model) paneBody(d *chart.Pane, iw, ih int, lk paneLook, status, owner, info string) ([]string, paneChart, bool) {
 	hasData := d != nil && len(d.Order) > 0
 	note, noteInk := status, inkWarn
 	if note == "" && !hasData && lk.dim {
@@ -266,7 +186,7 @@ func (m *Model) paneBody(d *chart.Pane, iw, ih int, lk paneLook, status, owner, 
 	if note != "" {
 		lines = wrapText(note, max(iw-2, 1))
 		if !hasData || ih-len(lines) < minNoteChartRows {
-			return m.centredLines(iw, ih, lines, noteInk), 0, 0, false
+			return m.centredLines(iw, ih, lines, noteInk), paneChart{}, false
 		}
 	}
 	rows := make([]string, 0, ih)
@@ -282,8 +202,8 @@ func (m *Model) paneBody(d *chart.Pane, iw, ih int, lk paneLook, status, owner, 
 			infoShown = true
 		}
 	}
-	body, drawn, total := m.chartBody(d, iw, ih-len(rows), lk)
-	return append(rows, body...), drawn, total, infoShown
+	pc := m.chartBody(d, iw, ih-len(rows), lk)
+	return append(rows, pc.rows...), pc, infoShown
 }
 
 // noteRow returns a row of iw cells saying s in style id after a space.
@@ -304,10 +224,21 @@ func ownerNote(owner string) string {
 	return "read by " + owner + ", another member of the group, not by this instance"
 }
 
+// paneChart is a pane's chart: its rows, how many series were drawn of how
+// many the partition has, and, when the chart is too small for axes, the
+// range of its values and the span of its time axis (its ends, then its
+// length), for the border.
+type paneChart struct {
+	rows         []string
+	drawn, total int
+	yRange       string
+	spans        []string
+}
+
 // chartBody returns the ih rows (iw cells each) of a pane's chart, with the
 // legend on its right when the pane is wide or below it when the pane is
-// tall enough, and how many series were drawn of how many the partition has.
-func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int, int) {
+// tall enough.
+func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) paneChart {
 	var order []*chart.Series
 	if d != nil {
 		order = d.Order
@@ -374,6 +305,10 @@ func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int
 		spec.Empty = "waiting for data…"
 	}
 	chart, stats, decimals := m.rc.chart.Render(&spec, m.inks)
+	pc := paneChart{drawn: len(drawn), total: len(order)}
+	if !m.rc.chart.Axes() {
+		pc.yRange, pc.spans = scaleOf(stats, decimals+1, spec.T0, spec.T1, m.opts.Location)
+	}
 	rows := make([]string, 0, ih)
 	switch {
 	case legendRight:
@@ -387,7 +322,8 @@ func (m *Model) chartBody(d *chart.Pane, iw, ih int, lk paneLook) ([]string, int
 	default:
 		rows = append(rows, chart...)
 	}
-	return rows, len(drawn), len(order)
+	pc.rows = rows
+	return pc
 }
 
 // windowEnd returns the end of pane d's time axis (Unix ns), whether its

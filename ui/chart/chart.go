@@ -56,7 +56,12 @@ type Renderer struct {
 	xstart []int // x-axis label starts
 	marks  []placedMark
 	b      strings.Builder
+	axes   bool // the last chart rendered has axes
 }
+
+// Axes reports whether the last chart rendered has axes: a chart too small
+// for them (or without points) has none.
+func (c *Renderer) Axes() bool { return c.axes }
 
 // Render draws sp and returns its lines (each exactly sp.w cells wide), the
 // per-line statistics of the points inside the window, and the number of
@@ -76,6 +81,7 @@ func (c *Renderer) Render(sp *Spec, inks []Ink) ([]string, []Stats, int) {
 		all.merge(st)
 	}
 	c.offs = append(c.offs, len(c.pts))
+	c.axes = false
 	if all.N == 0 {
 		return c.message(sp, inks), c.stats, 0
 	}
@@ -103,6 +109,7 @@ func (c *Renderer) Render(sp *Spec, inks []Ink) ([]string, []Stats, int) {
 		}
 	}
 
+	c.axes = axes
 	c.r.reset(plotW, plotH)
 	pw, ph := c.r.pixels()
 	xs := float64(pw-1) / float64(max(sp.T1-sp.T0, 1))

@@ -240,7 +240,14 @@ func (s *scalar) value() Value {
 		return Value{Num: float64(s.u), State: Set}
 	case sFloat32, sFloat, sDecimal:
 		return Value{Num: s.f, State: Set}
-	case sText, sNumText:
+	case sNumText:
+		if f, ok := jsonFloat(s.b); ok {
+			return Value{Num: f, State: Set}
+		}
+		if f, ok := parseNumber(s.b); ok {
+			return Value{Num: f, State: Set}
+		}
+	case sText:
 		if f, ok := parseNumber(s.b); ok {
 			return Value{Num: f, State: Set}
 		}
@@ -290,6 +297,9 @@ func (s *scalar) time(unit time.Duration) (time.Time, State) {
 	case sFloat32, sFloat, sDecimal:
 		return floatTime(s.f, unit)
 	case sNumText:
+		if i, ok := jsonInt(s.b); ok {
+			return fromEpoch(i, unit), Set
+		}
 		if i, err := strconv.ParseInt(bytesString(s.b), 10, 64); err == nil {
 			return fromEpoch(i, unit), Set
 		}

@@ -44,6 +44,7 @@ type jsonShape struct {
 	writer *Writer
 	sel    *Selection
 	steps  []jsonStep // one per item
+	sig    string     // the shape's signature (jsonScan.sig)
 }
 
 // jsonStep is what a shape's reader does with one item.
@@ -58,6 +59,7 @@ type jsonShapes struct {
 	ix     *selIndex // the registered schema's selection
 	mu     sync.Mutex
 	shapes atomic.Pointer[map[string]*jsonShape] // by signature; copy-on-write
+	last   atomic.Pointer[jsonShape]             // the shape read last: records of a topic mostly share one
 }
 
 // jsonShapes returns the entry's shape readers.
@@ -123,8 +125,12 @@ func (js *jsonShapes) read(d *Decoder, body []byte, id int, w *Writer, p *Plotte
 // shape returns the reader of the scanned record's shape, compiling it on
 // first sight.
 func (js *jsonShapes) shape(d *Decoder, sc *jsonScan) *jsonShape {
+	if s := js.last.Load(); s != nil && s.sig == string(sc.sig) {
+		return s
+	}
 	if m := js.shapes.Load(); m != nil {
 		if s, ok := (*m)[string(sc.sig)]; ok {
+			js.last.Store(s)
 			return s
 		}
 	}
@@ -177,7 +183,7 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 			stack = append(stack, level{path: paths[i], dead: dead})
 		}
 	}
-	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items))}
+	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items)), sig: string(sc.sig)}
 	ix := js.ix
 	if js.writer == nil {
 		shape.writer = plainWriter(sc.items, paths, sc.b)

@@ -1,5 +1,58 @@
 package schema
 
+// jsonFloat reads a checked JSON number literal (number) without an
+// exponent whose digits make an integer of at most 2^53 and that has at
+// most 22 decimals: then the value is that integer divided by an exact
+// power of ten (pow10), one correctly rounded division, the very float64
+// strconv.ParseFloat returns. ok is false for any other literal.
+func jsonFloat(b []byte) (f float64, ok bool) {
+	i, neg := 0, len(b) > 0 && b[0] == '-'
+	if neg {
+		i++
+	}
+	var mant uint64
+	digits, decimals := 0, 0
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		mant, digits = mant*10+uint64(b[i]-'0'), digits+1
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+			mant, digits, decimals = mant*10+uint64(b[i]-'0'), digits+1, decimals+1
+		}
+	}
+	if i != len(b) || digits == 0 || digits > 19 || mant > 1<<53 || decimals >= len(pow10) {
+		return 0, false
+	}
+	f = float64(mant) / pow10[decimals]
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+// jsonInt reads a checked JSON integer literal of at most 18 digits (which
+// cannot overflow), as strconv.ParseInt does; ok is false for any other.
+func jsonInt(b []byte) (n int64, ok bool) {
+	i, neg := 0, len(b) > 0 && b[0] == '-'
+	if neg {
+		i++
+	}
+	if len(b)-i == 0 || len(b)-i > 18 {
+		return 0, false
+	}
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
 // document scans the body: one object between optional whitespace.
 func (sc *jsonScan) document() error {
 	pos := sc.space(0)

@@ -115,11 +115,13 @@ type Model struct {
 	field      string        // the one field shown (f key), "" for all
 	shot       snapshotState // the last picture saved (s key)
 
-	dirty     bool      // data changed since the last frame
-	lastFrame time.Time // when the last frame was rendered
-	tickSeq   int       // sequence number of the newest tick armed
-	tickFast  bool      // the armed tick is a frame tick, not the idle one
-	view      string    // the cached frame
+	dirty      bool      // data changed since the last frame
+	lastFrame  time.Time // when the last frame was rendered
+	tickSeq    int       // sequence number of the newest tick armed
+	tickFast   bool      // the armed tick is a frame tick, not the idle one
+	ingested   int       // live events ingested since the last frame
+	catchingUp bool      // live events came faster than catchUpRate at the last frame
+	view       string    // the cached frame
 }
 
 // New returns a dashboard configured by opts.
@@ -203,9 +205,18 @@ func (m Model) Init() tea.Cmd {
 	return m.tick(true)
 }
 
+// catchUpRate is the rate of live events past which the dashboard counts
+// as catching up (reading a backlog, not following the topic): it then
+// draws a frame every catchUpFrame only, so that its core goes to reading.
+const (
+	catchUpRate  = 500_000
+	catchUpFrame = 250 * time.Millisecond
+)
+
 // tick arms the next tick, unless frames are driven by the caller: a frame
-// tick (Options.FPS) while data arrives, else the idle tick that refreshes
-// rates and ages once per headerRefresh, so an idle dashboard sleeps.
+// tick (Options.FPS, or catchUpFrame while catching up) while data arrives,
+// else the idle tick that refreshes rates and ages once per headerRefresh,
+// so an idle dashboard sleeps.
 func (m *Model) tick(fast bool) tea.Cmd {
 	if m.opts.FPS < 0 {
 		return nil
@@ -215,6 +226,9 @@ func (m *Model) tick(fast bool) tea.Cmd {
 	delay := headerRefresh
 	if fast {
 		delay = time.Second / time.Duration(m.opts.FPS)
+		if m.catchingUp {
+			delay = max(delay, catchUpFrame)
+		}
 	}
 	seq := m.tickSeq
 	return tea.Tick(delay, func(time.Time) tea.Msg { return tickMsg{seq: seq} })
@@ -237,7 +251,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // superseded by a tick armed since
 		}
 		busy := m.dirty
+		since := m.opts.Now().Sub(m.lastFrame).Seconds()
+		m.catchingUp = m.ingested > 0 && float64(m.ingested) > catchUpRate*since
 		m.frame()
+		m.ingested = 0
 		return m, m.tick(busy)
 	case FrameMsg:
 		m.frame()
@@ -270,6 +287,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.handleKey(msg)
 	case EventsMsg:
+		m.ingested += len(msg.Events)
 		m.st.Ingest(msg.Events, msg.Errors, m.opts.Now().UnixNano())
 		if msg.Done != nil {
 			msg.Done(msg.Events)

@@ -294,6 +294,41 @@ func TestTicks(t *testing.T) {
 	}
 }
 
+// TestCatchUpFrames checks that live events coming faster than
+// catchUpRate slow the frames to catchUpFrame, and that frames go back to
+// Options.FPS once they come slower.
+func TestCatchUpFrames(t *testing.T) {
+	c := newClock()
+	m := New(testOptions(c))
+	events := func(n int) EventsMsg {
+		ev := make([]Event, n)
+		for i := range ev {
+			ev[i] = Event{Partition: 0, Offset: int64(i), Series: "s", Field: "v", Time: c.Now(), Value: 1}
+		}
+		return EventsMsg{Events: ev}
+	}
+	frame := time.Second / 30
+	for _, step := range []struct {
+		events int
+		want   bool
+	}{
+		{0, false},
+		{100_000, true}, // 3,000,000 a second
+		{10_000, false}, // 300,000 a second: following the topic
+		{100_000, true},
+		{0, false},
+	} {
+		if step.events > 0 {
+			m = update(m, events(step.events))
+		}
+		c.Advance(frame)
+		m = update(m, tickMsg{seq: m.tickSeq})
+		if m.catchingUp != step.want {
+			t.Fatalf("%d events in a frame: catching up %v, want %v", step.events, m.catchingUp, step.want)
+		}
+	}
+}
+
 func TestKeys(t *testing.T) {
 	type calls struct {
 		gen  []bool

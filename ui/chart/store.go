@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // This file holds the dashboard's data: counts, per-partition series and the
@@ -31,9 +32,9 @@ const (
 // for reading; the Store changes them.
 type Pane struct {
 	Partition int
-	Series    map[string]*Series // by name (series or series.field)
-	Order     []*Series          // natural order of names: the legend's and drawing order
-	last      *Series            // series of the previous event, to skip the map lookup
+	Series    map[string]*Series   // by name (series or series.field)
+	Order     []*Series            // natural order of names: the legend's and drawing order
+	slots     *[lineSlots]lineSlot // lines by their names' strings, to skip the map lookup
 
 	Events    int64      // records received, not re-delivered (one per offset, whatever its events)
 	NonFinite int64      // NaN/±Inf values counted, not drawn
@@ -156,6 +157,41 @@ func (s *Store) Partitions() int {
 // otherwise grow without bound; events of further lines are counted in
 // OverLines and shown, never drawn.
 const MaxLines = 1024
+
+// lineSlots is the size of a pane's cache of lines by the identity of their
+// names' strings: events name their line with the very strings of the
+// events before (the dashboard's extractor keeps one string per series), and
+// a line found by them needs no hashing of its name.
+const lineSlots = 1024
+
+// lineSlot is a line and the strings that last named it.
+type lineSlot struct {
+	series, field string
+	sr            *Series
+}
+
+// line is lookup through the pane's slots.
+func (s *Store) line(d *Pane, series, field string) *Series {
+	if d.slots == nil {
+		d.slots = new([lineSlots]lineSlot)
+	}
+	h := uintptr(unsafe.Pointer(unsafe.StringData(series)))>>4 ^ uintptr(unsafe.Pointer(unsafe.StringData(field)))>>3
+	slot := &d.slots[h%lineSlots]
+	if slot.sr != nil && sameString(slot.series, series) && sameString(slot.field, field) {
+		return slot.sr
+	}
+	sr := s.lookup(d, series, field)
+	if sr != nil {
+		*slot = lineSlot{series: series, field: field, sr: sr}
+	}
+	return sr
+}
+
+// sameString reports whether a and b are the same string in memory (so
+// equal; equal strings elsewhere in memory are not the same).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
 
 // lookup returns the line of series base and field in pane d, creating it,
 // or nil when it is new and the store holds MaxLines already.
@@ -363,14 +399,11 @@ func (s *Store) put(d *Pane, e *Event, now int64) {
 		s.Future++
 		return
 	}
-	sr := d.last
-	if sr == nil || sr.Base != e.Series || sr.Field != e.Field {
-		if sr = s.lookup(d, e.Series, e.Field); sr == nil {
-			d.OverLines++
-			s.OverLines++
-			return
-		}
-		d.last = sr
+	sr := s.line(d, e.Series, e.Field)
+	if sr == nil {
+		d.OverLines++
+		s.OverLines++
+		return
 	}
 	t := e.Time.UnixNano()
 	sr.Add(t, e.Value)

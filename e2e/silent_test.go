@@ -11,8 +11,9 @@ import (
 )
 
 // TestSilentClusterEnds runs the commands against an address that accepts
-// connections and never answers: each ends by itself, non-zero, naming the
-// address and the setting, and SIGINT ends one that is still waiting.
+// connections and never answers: each ends by itself within 20 s, non-zero,
+// naming the address and the setting, and SIGINT ends one that is still
+// waiting within 1 s (issue 21's acceptance).
 func TestSilentClusterEnds(t *testing.T) {
 	endToEnd(t)
 	silent := testsupport.SilentListener(t)
@@ -40,10 +41,14 @@ func TestSilentClusterEnds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			start := time.Now()
 			stdout, stderr, code := kafkaplot(t, tt.args...)
 			out := stdout + stderr
 			if code == 0 {
 				t.Fatalf("exit 0, want a failure:\n%s", out)
+			}
+			if took := time.Since(start); took > 20*time.Second {
+				t.Errorf("ended after %s, want within 20 s", took.Round(time.Millisecond))
 			}
 			rest := out
 			for _, w := range tt.want {
@@ -63,6 +68,10 @@ func TestSilentClusterEnds(t *testing.T) {
 		// Well inside the probe's 5 s wait for an answer: 130 (interrupted)
 		// rather than 1 (the probe's own failure) shows the signal ended it.
 		time.Sleep(time.Second)
+		start := time.Now()
 		p.Stop(os.Interrupt, 130)
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("SIGINT ended it after %s, want within 1 s", took.Round(time.Millisecond))
+		}
 	})
 }

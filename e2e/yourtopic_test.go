@@ -59,3 +59,34 @@ func TestKcatJSONTopicPlottedOverTs(t *testing.T) {
 	}
 	dash.Quit()
 }
+
+// TestGeneratorAsksOnForeignCluster is issue 21's acceptance for g: in a
+// dashboard on a cluster that is not its own embedded one, g only asks
+// ("write synthetic sensor events into topic T on B? y/N"), writes nothing
+// while the question stands, and n leaves the generator off; y starts it.
+func TestGeneratorAsksOnForeignCluster(t *testing.T) {
+	endToEnd(t)
+	c := startCluster(t)
+	tm := testsupport.NewTmux(t)
+	dir := t.TempDir()
+	dash := tm.Start("dash", 160, 40, dir, nil, kafkaplotBin,
+		append([]string{"--group", "foreign", "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
+	tm.WaitScreen("dash", "the dashboard with no events", 20*time.Second, func(s string) bool {
+		return headerEvents(s) == 0 && strings.Contains(s, "generator off") && strings.Contains(s, "owns [0,1]")
+	})
+	question := "write synthetic sensor events into topic temperature on " + c.broker + "? y/N"
+	for _, answer := range []string{"n", "y"} {
+		tm.Keys("dash", "g")
+		tm.WaitScreen("dash", "g to ask first", 10*time.Second, func(s string) bool { return strings.Contains(s, question) })
+		time.Sleep(2 * time.Second) // the generator would write 2 steps a second
+		if s := tm.Screen("dash"); headerEvents(s) != 0 || !strings.Contains(s, "generator off") {
+			t.Fatalf("something was written before the answer:\n%s", s)
+		}
+		tm.Keys("dash", answer)
+		tm.WaitScreen("dash", "the question answered", 10*time.Second, func(s string) bool { return !strings.Contains(s, question) })
+	}
+	tm.WaitScreen("dash", "y to start the generator and its events to be read", 30*time.Second, func(s string) bool {
+		return strings.Contains(s, "generator on") && headerEvents(s) > 0 && !strings.Contains(s, question)
+	})
+	dash.Quit()
+}

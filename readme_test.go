@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -52,5 +53,33 @@ func TestREADMECommands(t *testing.T) {
 			continue
 		}
 		at += i + 1
+	}
+}
+
+// TestREADMEStartsShort keeps the README a front page (issue 21): at most
+// 250 lines, the reference in docs/*.md beside it, each page it links to
+// there, and the configuration, security, performance and tutorial pages
+// among them.
+func TestREADMEStartsShort(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	if n := strings.Count(text, "\n"); n > 250 {
+		t.Errorf("README.md has %d lines, want at most 250: move reference to docs/*.md", n)
+	}
+	linked := regexp.MustCompile(`\(docs/([a-z-]+\.md)\)`).FindAllStringSubmatch(text, -1)
+	seen := map[string]bool{}
+	for _, m := range linked {
+		seen[m[1]] = true
+		if _, err := os.Stat("docs/" + m[1]); err != nil {
+			t.Errorf("README links to docs/%s: %v", m[1], err)
+		}
+	}
+	for _, page := range []string{"configuration.md", "security.md", "performance.md", "tutorial.md"} {
+		if !seen[page] {
+			t.Errorf("README does not link to docs/%s", page)
+		}
 	}
 }

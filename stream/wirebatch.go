@@ -65,11 +65,8 @@ func batchesEnd(batches []byte, from int64) (next int64, whole int) {
 	return next, whole
 }
 
-// batchReader reads the records of record batches, reusing its buffer
-// for decompressed records.
-type batchReader struct {
-	plain bytes.Buffer
-}
+// batchReader reads the records of record batches.
+type batchReader struct{}
 
 // each calls fn for every record at offset from or later in batches
 // (whole batches, as batchesEnd measured them), skipping control batches.
@@ -130,7 +127,9 @@ func (br *batchReader) each(batches []byte, from int64, fn func(*wireRecord) err
 	return nil
 }
 
-// records returns a batch's records, decompressed.
+// records returns a batch's records, decompressed into a buffer of their
+// own: the keys and values read from them are handed on with those of the
+// fetch's other batches, so no later batch may overwrite them.
 func (br *batchReader) records(src []byte, codec compress.Compression) ([]byte, error) {
 	if codec == compress.None {
 		return src, nil
@@ -141,11 +140,11 @@ func (br *batchReader) records(src []byte, codec compress.Compression) ([]byte, 
 	}
 	r := c.NewReader(bytes.NewReader(src))
 	defer r.Close()
-	br.plain.Reset()
-	if _, err := br.plain.ReadFrom(r); err != nil {
+	plain := bytes.NewBuffer(make([]byte, 0, 4*len(src)))
+	if _, err := plain.ReadFrom(r); err != nil {
 		return nil, fmt.Errorf("decompress %s: %w", c.Name(), err)
 	}
-	return br.plain.Bytes(), nil
+	return plain.Bytes(), nil
 }
 
 // kafkaTime is a record timestamp in milliseconds as kafka-go reads it:

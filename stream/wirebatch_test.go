@@ -147,6 +147,31 @@ func TestBatchReader(t *testing.T) {
 	}
 }
 
+// TestBatchReaderKeepsViews: the keys and values of a compressed batch
+// are still whole once later compressed batches of the same fetch are
+// read (the records of a fetch are handed on together).
+func TestBatchReaderKeepsViews(t *testing.T) {
+	const first = int64(1_700_000_000_000)
+	var batches []byte
+	for b := range int64(3) {
+		recs := []testRecord{{0, 0, []byte{'k', byte('0' + b)}, bytes.Repeat([]byte{byte('a' + b)}, 64), 0}}
+		batches = appendBatch(t, batches, 100+b, first, uint16(compress.Snappy), recs)
+	}
+	var br batchReader
+	var keys, values [][]byte
+	if err := br.each(batches, 100, func(r *wireRecord) error {
+		keys, values = append(keys, r.Key), append(values, r.Value)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for b := range 3 {
+		if want := string([]byte{'k', byte('0' + b)}); string(keys[b]) != want || string(values[b]) != strings.Repeat(string(rune('a'+b)), 64) {
+			t.Errorf("record %d after the fetch: key %q value %q, want %q and 64 × %c", b, keys[b], values[b], want, 'a'+b)
+		}
+	}
+}
+
 func TestBatchReaderErrors(t *testing.T) {
 	good := appendBatch(t, nil, 0, 1, 0, []testRecord{{0, 0, []byte("k"), []byte("value"), 0}})
 	for _, tc := range []struct {

@@ -58,7 +58,7 @@ func TestDashboardGolden(t *testing.T) {
 		{
 			name:    "resize to 40x12",
 			build:   func(c *clock) Model { return update(baseModel(c), tea.WindowSizeMsg{Width: 40, Height: 12}) },
-			contain: []string{"p0 · lag 60 ·", "p1 · lag 960 ·", "–"},
+			contain: []string{"p0 · lag 60 ━", "p1 · lag 960 ─", "–"},
 		},
 		{
 			name:    "zoom",

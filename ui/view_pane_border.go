@@ -14,8 +14,8 @@ import (
 
 // compactTitleWidth is the inner pane width below which titles are compact:
 // "p3 · lag 0 · 2.0/s", without the topic name, the committed offset and
-// how far behind in time the lag is; a partition not this instance's says
-// its lag, then its owner, no rate.
+// how far behind in time the lag is, the rate only where it fits whole; a
+// partition not this instance's says its lag, then its owner, no rate.
 const compactTitleWidth = 40
 
 // paneBottom returns the middle of a pane's bottom border (iw cells): for a
@@ -103,9 +103,11 @@ func (m *Model) paneTitle(p int, d *chart.Pane, iw int, lk paneLook, owner strin
 				top.Add(inkWarn, "no commit for "+formatStall(m.opts.Now().Sub(since)))
 			}
 		}
-		if m.past == nil && !(compact && lk.dim) { // compact, a partition not read here has no rate to tell
+		// Compact, the rate is told whole or not at all, and not for a
+		// partition not read here.
+		if rate := chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())); m.past == nil && !(compact && (lk.dim || top.Room() < 3+len(rate))) {
 			top.Add(lk.muted, " · ")
-			top.Add(lk.valInk, chart.FormatRate(d.Meter.Rate(m.opts.Now().UnixNano())))
+			top.Add(lk.valInk, rate)
 		}
 		if d.NonFinite > 0 {
 			top.Add(lk.muted, " · ")

@@ -25,12 +25,19 @@ func EpochUnit(n int64) (unit time.Duration, ok bool) {
 }
 
 // TimeLikeName reports whether the last part of a dotted path names a
-// time: ts, time, timestamp, date, datetime, or a name ending in _ts,
-// _time, _at or _timestamp (event_time, created_at), any case.
+// time: ts, time, timestamp, date, datetime, epoch, or a name ending in
+// _ts, _time, _at or _timestamp (event_time, created_at), any case, also
+// with a unit after it (ts_ms, timestamp_millis, event_time_us).
 func TimeLikeName(path string) bool {
 	name := strings.ToLower(path[strings.LastIndexByte(path, '.')+1:])
+	for _, unit := range []string{"_ms", "_millis", "_us", "_micros", "_ns", "_nanos", "_s", "_sec", "_secs", "_seconds"} {
+		if base, ok := strings.CutSuffix(name, unit); ok && base != "" {
+			name = base
+			break
+		}
+	}
 	switch name {
-	case "ts", "time", "timestamp", "date", "datetime", "eventtime", "createdat", "updatedat":
+	case "ts", "time", "timestamp", "date", "datetime", "epoch", "eventtime", "createdat", "updatedat":
 		return true
 	}
 	for _, suffix := range []string{"_ts", "_time", "_at", "_timestamp", "-time", "-ts"} {

@@ -37,6 +37,8 @@ func TestTimeLikeName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"ts": true, "time": true, "timestamp": true, "event_time": true, "created_at": true, "meta.updated_at": true,
 		"Timestamp": true, "send_ts": true, "rpm": false, "temp_c": false, "status": false, "meta.load": false, "attempts": false,
+		"ts_ms": true, "timestamp_millis": true, "event_time_us": true, "epoch": true, "epoch_s": true, "source.ts_ns": true,
+		"latency_ms": false, "duration_s": false, "_ms": false, "ms": false, "uptime_secs": false,
 	} {
 		if got := TimeLikeName(name); got != want {
 			t.Errorf("TimeLikeName(%q) = %v, want %v", name, got, want)

@@ -1,9 +1,13 @@
 package e2e
 
+// This file holds issue 21's acceptance ("the first ten minutes with your
+// own cluster") that no other file's tests show.
+
 import (
 	"context"
 	"fmt"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +92,30 @@ func TestGeneratorAsksOnForeignCluster(t *testing.T) {
 	tm.WaitScreen("dash", "y to start the generator and its events to be read", 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "generator on") && headerEvents(s) > 0 && !strings.Contains(s, question)
 	})
+	dash.Quit()
+}
+
+// TestTwelvePartitionsAt80x24 runs a dashboard of 12 partitions in an 80×24
+// tmux window (issue 21): every pane's title is whole and compact (pN · lag
+// N), never the committed offset cut short, and the panes that have data
+// say the range of their values in their bottom border.
+func TestTwelvePartitionsAt80x24(t *testing.T) {
+	endToEnd(t)
+	c := startCluster(t, "--partitions", "12")
+	if _, errOut, code := kafkaplot(t, append([]string{"produce", "-e", "20", "-d", "0"}, c.flags()...)...); code != 0 {
+		t.Fatalf("produce: exit %d: %s", code, errOut)
+	}
+	tm := testsupport.NewTmux(t)
+	dir := t.TempDir()
+	dash := tm.Start("dash", 80, 24, dir, nil, kafkaplotBin,
+		append([]string{"--group", "twelve", "--from", "earliest", "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
+	titles := regexp.MustCompile(`[━─] p(\d+) · lag \d+[ ━─]`)
+	ranges := regexp.MustCompile(`[━─] -?\d+\.\d+–-?\d+\.\d+ `)
+	screen := tm.WaitScreen("dash", "12 compact titles and a value range", 30*time.Second, func(s string) bool {
+		return len(titles.FindAllString(s, -1)) == 12 && ranges.MatchString(s) && headerEvents(s) == 160
+	})
+	if strings.Contains(screen, "committe") || strings.Contains(screen, "…╮") || strings.Contains(screen, "…┓") {
+		t.Errorf("a pane's title is cut:\n%s", screen)
+	}
 	dash.Quit()
 }

@@ -24,7 +24,7 @@
 #     1,000 sensors at INGEST_RATE events/s: lag, and RSS (its peak is the
 #     kernel's VmHWM)
 # SECTIONS="catchup ingest" runs only those parts (go throughput latency
-# backfill rebalance catchup idle ingest; default all); each figure that
+# backfill window rebalance catchup idle ingest; default all); each figure that
 # depends on the machine comes with its load average.
 # Needs Go, kcat, tmux and python3-confluent-kafka (.ci/run installs them).
 # About 6 minutes on 2 cores. Not part of CI: the machine is small and noisy,
@@ -47,13 +47,14 @@ cleanup() {
 trap cleanup EXIT
 say() { printf '%s\n' "$*" >&2; }
 # SECTIONS names the parts to run (default all): go throughput latency
-# backfill rebalance catchup idle ingest; the summary has their rows only.
+# backfill window rebalance catchup idle ingest; the summary has their rows only.
 sections=" ${SECTIONS:-all} "
 want() { [[ $sections == *" all "* || $sections == *" $1 "* ]]; }
 touch "$work"/{b_decode,b_ui,b_stream,b_fold,latency}.txt
 # Figures of the sections not run stay empty (their rows are not printed).
 produce_rates=() kp_rates=() kcat_rates=() ratios=() why_throughput="" why_ratio=""
 why_rebalance="" why_idle="" why_ingest="" ingest_load="" idle_pct="" idle_consume_pct=""
+backfill_load="" window_load="" why_window="" needle_met="" needle_took=""
 
 command -v kcat >/dev/null || { say "kcat is not installed (.ci/run installs it)"; exit 1; }
 command -v tmux >/dev/null || { say "tmux is not installed (.ci/run installs it)"; exit 1; }
@@ -195,12 +196,67 @@ if want backfill; then
   # shellcheck disable=SC2046
   "$bk" backfill $(flags) --records 1000000 --partition 0 --batch 64 --prefix backfill_1m >> "$work/backfill.out" 2> "$work/backfill.log" ||
     why_backfill_1m="benchkit backfill failed: $(tail -n 1 "$work/backfill.log")"
+  backfill_load="1M at load $(load1)"
   stop_cluster
   start_cluster
   # shellcheck disable=SC2046
   "$bk" backfill $(flags) --records 10000000 --partition 0 --batch 1024 --span 10m --prefix backfill_10m >> "$work/backfill.out" 2> "$work/backfill.log" ||
     why_backfill_10m="benchkit backfill failed: $(tail -n 1 "$work/backfill.log")"
+  backfill_load+=", 10M at load $(load1)"
   stop_cluster
+  # The same 1,000,000 through the dashboard's own bridge, model and Screen.
+  KAFKAPLOT_BENCH_HISTORY_RECORDS=1000000 gobench "$work/b_history.txt" -short -bench '^BenchmarkHistoryDrawn$' -benchtime 3x .
+  backfill_load+=", bridge at load $(load1)"
+fi
+
+# --- windows: memory of a 15 m window, a window of the past drawn ----------------
+# A dashboard (--window 15m) holding 1,000 series at 10,000 events/s in all:
+# 13,500,000 events stamped 10,000 per second of event time up to now (22.5
+# minutes of it), sent as fast as they go, so that the window is full after
+# 9,000,000 and half a window later at the end; its RSS at both. Then a
+# window of 1,000,000 records 90 minutes back read outside the group and
+# drawn (BenchmarkPastDrawn), as ← or @ there does.
+window_events=13500000 window_full=9000000
+if want window; then
+  say "window: a 15 m window of 1,000 series at 10,000 events/s (13,500,000 events), RSS; 1,000,000 records of the past drawn"
+  start_cluster
+  tmux -L "$sock" new-session -d -s window -x 200 -y 50 \
+    "exec env TERM=xterm-256color $kp $(flags) --group window --from latest --window 15m --log $work/window.log" 2>/dev/null || true
+  window_pid=""
+  for _ in $(seq 200); do
+    if tmux -L "$sock" capture-pane -p -t window 2>/dev/null | grep -q 'owns \[0,1\]'; then
+      window_pid=$(tmux -L "$sock" list-panes -t window -F '#{pane_pid}'); break
+    fi
+    sleep 0.1
+  done
+  if [ -z "$window_pid" ]; then
+    why_window="the dashboard did not own both partitions within 20 s"
+  else
+    # shellcheck disable=SC2046
+    "$bk" flood $(flags) --events "$window_events" --sensors 1000 --stamp-rate 10000 > "$work/window_flood.out" 2> "$work/window_flood.log" &
+    flood_pid=$!
+    pids+=("$flood_pid")
+    "$bk" lag --brokers "$broker" --group window --pid "$window_pid" --interval 1s --until-end --min-high "$window_events" \
+      --rss-at "$window_full" --duration 300s --prefix window > "$work/window.out" 2> "$work/window_lag.log" ||
+      why_window="sampling the dashboard failed (did it exit?): $(tail -n 1 "$work/window_lag.log")"
+    wait "$flood_pid" || why_window="the flood failed: $(tail -n 1 "$work/window_flood.log")"
+    tmux -L "$sock" send-keys -t window q
+  fi
+  window_load="at load $(load1)"
+  stop_cluster
+  KAFKAPLOT_BENCH_PAST_RECORDS=1000000 gobench "$work/b_past.txt" -bench '^BenchmarkPastDrawn$' -benchtime 3x ./internal/dashboard
+  window_load+=", past at load $(load1)"
+  # The acceptance's needle, full size: one 5,000 among 1,000,000 records
+  # of 10-30 written by franz-go, in a dashboard's 5 m window (its CI run
+  # writes 50,000). The e2e binary is built with -race.
+  say "needle: one 5,000 among 1,000,000 records in a 5 m window (e2e TestNeedleInHistory, -race)"
+  if KAFKAPLOT_E2E_NEEDLE_RECORDS=1000000 go test -race -count=1 -v -run '^TestNeedleInHistory$' ./e2e > "$work/needle.out" 2>&1; then
+    needle_met=yes
+  else
+    needle_met="NO ($(grep -m1 -E 'timed out|Error|FAIL' "$work/needle.out" | cut -c1-80))"
+  fi
+  needle_took=$(sed -n 's/.*needle drawn \([0-9.]*[a-z]*\) after the start.*/\1/p' "$work/needle.out" | head -n1)
+  window_load+=", needle at load $(load1)"
 fi
 
 # --- rebalance -----------------------------------------------------------------
@@ -437,6 +493,10 @@ if want backfill; then
   row "history: 2 partitions x 2 min at 100/s each" "<= 500 ms" "${bf:-?} ms assignment->drawn ($(value backfill_drawn "$B") of $(value backfill_records "$B") records, $(value backfill_read "$B"))" "$(check "$bf" "<=" 500 "${why_backfill:-$nobackfill}")"
   row "history: 1,000,000 records in the window" "<= 1 s, every record" "${bf1m:-?} ms assignment->drawn ($(value backfill_1m_drawn "$B") drawn, $(value backfill_1m_read "$B"))" "$(all "$(check "$bf1m" "<=" 1000 "${why_backfill_1m:-$nobackfill}")" "$(drawn 1000000 backfill_1m)")"
   row "history: 10,000,000 records in the window" "<= 5 s, every record" "${bf10m:-?} ms assignment->drawn ($(value backfill_10m_drawn "$B") drawn, $(value backfill_10m_read "$B"))" "$(all "$(check "$bf10m" "<=" 5000 "${why_backfill_10m:-$nobackfill}")" "$(drawn 10000000 backfill_10m)")"
+  hd=$(metric "$work/b_history.txt" BenchmarkHistoryDrawn ms/history) hd_cpu=$(metric "$work/b_history.txt" BenchmarkHistoryDrawn cpu-ms/history)
+  hd_n=$(metric "$work/b_history.txt" BenchmarkHistoryDrawn events)
+  row "history 1,000,000 via the bridge (HistoryDrawn)" "<= 1 s, every record" "${hd:-?} ms (CPU ${hd_cpu:-?} ms, broker in process; ${hd_n:-?} drawn)" "$(all "$(check "$hd" "<=" 1000 "$nobench")" "$(check "$hd_n" "==" 1000000 "$nobench")")"
+  echo "  (history rows: ${backfill_load:-load not taken})"
 fi
 if want ingest; then
   row "flood into the dashboard (benchkit flood)" ">= 90% of ${ingest_rate} events/s" "${flood_rate:-?} events/s (${flood_events:-?} events)" "$flood_met"
@@ -454,6 +514,22 @@ if want catchup; then
     row "catch-up $kind: consume --quiet vs franz-go raw" ">= 0.7x (one core each, median)" "${mrc:-?}x (rounds ${rc:-?}): ${mcon:-?}/s vs ${mraw:-?}/s, load ${loads:-?}" "$(check "$mrc" ">=" 0.7 "${why:-a rate is missing}")"
     row "catch-up $kind: dashboard vs franz-go raw" ">= 0.5x (one core each, median)" "${mrd:-?}x (rounds ${rd:-?}): ${mdash:-?}/s, RSS peak $(mib "$peak") MiB" "$(check "$mrd" ">=" 0.5 "${why:-a rate is missing}")"
   done
+fi
+if want window; then
+  W=$work/window.out
+  touch "$W"
+  w_full=$(value window_rss_at_kb "$W") w_end=$(value window_rss_end_kb "$W") w_max=$(value window_rss_max_kb "$W")
+  w_sent=$(value flood_events "$work/window_flood.out" 2>/dev/null || true) w_lag=$(value window_lag_last "$W")
+  if [ -z "$why_window" ] && [ "$w_sent" != "$window_events" ]; then why_window="the flood sent ${w_sent:-no} events, not $window_events"; fi
+  if [ -z "$why_window" ] && [ "$w_lag" != 0 ]; then why_window="the dashboard had not consumed all $window_events events within 300 s (lag ${w_lag:-?})"; fi
+  if [ -z "$why_window" ] && [ -z "$w_full" ]; then why_window="no RSS sample after $window_full events"; fi
+  w_grown=""
+  [ -z "$why_window" ] && w_grown=$(awk -v e="$w_end" -v h="$w_full" 'BEGIN {printf "%.2f", e / h}')
+  row "dashboard, 15m window, 1,000 series, 10,000/s" "flat (RSS 1.5 windows <= 1.1x full)" "$(mib "$w_full") MiB when full, $(mib "$w_end") MiB half a window later (peak $(mib "$w_max"))" "$(check "$w_grown" "<=" 1.1 "${why_window:-no such figure in the output of benchkit lag}")"
+  pd=$(metric "$work/b_past.txt" BenchmarkPastDrawn ms/range) pd_n=$(metric "$work/b_past.txt" BenchmarkPastDrawn events)
+  row "window of the past (outside memory), 1M records" "<= 1 s, every record" "${pd:-?} ms start->drawn (${pd_n:-?} drawn; BenchmarkPastDrawn)" "$(all "$(check "$pd" "<=" 1000 "$nobench")" "$(check "$pd_n" "==" 1000000 "$nobench")")"
+  row "needle 5,000 in 1,000,000 records, 5m window" "max 5000 in the legend" "drawn ${needle_took:-?} after the start (-race binary)" "${needle_met:-NO (not measured: the e2e test did not run)}"
+  echo "  (window rows: ${window_load:-load not taken})"
 fi
 if want ingest; then
   row "RSS after 10,000,000 events, 1,000 sensors" "<= 64 MiB, flat (end <= 1.1x halfway)" "$(mib "$rss_end") MiB (halfway $(mib "$rss_half"), peak $(mib "$rss_max")), load ${ingest_load:-?}" "$(all "$(check "$rss_max" "<=" 65536 "$why_rss")" "$(check "$rss_grown" "<=" 1.1 "$why_rss")")"

@@ -16,7 +16,10 @@ import (
 // --sensors sensor ids, as fast as possible or at --rate events per second:
 // Avro (the tutorial's schema), or with --kind click seed 003's click
 // record (Avro, keyed by click id, one creative in 50 per click), protobuf
-// the sensor as Protobuf, json the sensor as a plain JSON object.
+// the sensor as Protobuf, json the sensor as a plain JSON object. With
+// --stamp-rate the events are stamped that many per second of event time,
+// the last one at the flood's start, so that a window of minutes fills in
+// seconds.
 func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer) error {
 	brokers := fs.String("brokers", "", "bootstrap broker")
 	registry := fs.String("registry", "", "schema registry URL")
@@ -26,8 +29,12 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 	rate := fs.Float64("rate", 0, "events per second (0: as fast as possible)")
 	duration := fs.Duration("duration", 0, "stop after this long (0: no limit)")
 	kind := fs.String("kind", "sensor", "records: sensor (Avro), click (Avro, seed 003), protobuf or json")
+	stampRate := fs.Float64("stamp-rate", 0, "stamp the events this many per second of event time, the last one now, whatever the rate they are sent at (0: stamp each with the time it is sent)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *stampRate > 0 && *events <= 0 {
+		return fmt.Errorf("--stamp-rate needs --events: the stamps end now")
 	}
 	conn := stream.Connection{Brokers: []string{*brokers}}
 	reg, err := schema.NewClient(*registry)
@@ -64,6 +71,11 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 	var buf []byte
 	bounds := make([]int, 0, batch+1)
 	start := time.Now()
+	// With --stamp-rate, event i is stamped i / stampRate seconds after
+	// the first, the last one at the start.
+	stampAt := func(i int) time.Time {
+		return start.Add(-time.Duration(float64(*events-1-i) / *stampRate * float64(time.Second)))
+	}
 	sent := 0
 	for (*events <= 0 || sent < *events) && ctx.Err() == nil {
 		if *rate > 0 {
@@ -86,7 +98,11 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 			k := (sent + i) % len(ids)
 			bounds = append(bounds, len(buf))
 			v := 20 + 5*math.Sin(float64(sent+i)/float64(len(ids))/50+float64(k))
-			if buf, err = enc.append(buf, sent+i, schema.Sensor{Timestamp: now.UnixMilli(), ID: ids[k], Value: v}); err != nil {
+			at := now
+			if *stampRate > 0 {
+				at = stampAt(sent + i)
+			}
+			if buf, err = enc.append(buf, sent+i, schema.Sensor{Timestamp: at.UnixMilli(), ID: ids[k], Value: v}); err != nil {
 				return err
 			}
 		}
@@ -97,7 +113,11 @@ func runFlood(ctx context.Context, fs *flag.FlagSet, args []string, out io.Write
 			if *kind == "click" {
 				key = []byte(clickID(sent + i))
 			}
-			msgs = append(msgs, stream.Message{Key: key, Value: buf[bounds[i]:bounds[i+1]], Time: now})
+			at := now
+			if *stampRate > 0 {
+				at = stampAt(sent + i)
+			}
+			msgs = append(msgs, stream.Message{Key: key, Value: buf[bounds[i]:bounds[i+1]], Time: at})
 		}
 		if deliveries, err = producer.Send(context.WithoutCancel(ctx), msgs, deliveries); err != nil {
 			return err

@@ -30,7 +30,7 @@ type sample struct {
 // and its peak,
 // every --interval: until the group has caught up with a topic of at least
 // --min-high records (--until-end) or for --duration. It reports the group's consumption rate, its lag and the
-// process's memory.
+// process's memory (also once --rss-at records were committed).
 func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer) error {
 	brokers := fs.String("brokers", "", "bootstrap broker")
 	topic := fs.String("topic", "temperature", "topic")
@@ -41,6 +41,7 @@ func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer)
 	untilEnd := fs.Bool("until-end", false, "stop once the group has committed everything (and the topic holds --min-high records)")
 	minHigh := fs.Int64("min-high", 1, "with --until-end: the records the topic must hold (summed high watermarks) before the group counts as caught up")
 	prefix := fs.String("prefix", "lag", "prefix of the result keys")
+	rssAt := fs.Int64("rss-at", 0, "also report the RSS of the first sample in which the group has committed this many records (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,7 +68,18 @@ func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer)
 		case <-tick.C:
 		}
 	}
-	return report(out, *prefix, samples)
+	if err := report(out, *prefix, samples); err != nil {
+		return err
+	}
+	if *rssAt > 0 {
+		for _, s := range samples {
+			if s.committed >= *rssAt {
+				fmt.Fprintf(out, "%s_rss_at_kb=%d\n", *prefix, s.rssKB)
+				break
+			}
+		}
+	}
+	return nil
 }
 
 func look(ctx context.Context, client *kafka.Client, conn stream.Connection, topic, group string, pid int) (sample, error) {

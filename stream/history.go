@@ -152,7 +152,7 @@ func (c *Consumer) begin(ctx context.Context, conn *kafka.Conn, partition int, p
 	st.history.Go(func() {
 		// On connections of its own, so that live records are handed on
 		// while it is read.
-		hconn, err := c.dialLeader(ctx, partition)
+		hconn, err := c.dialSpanConn(ctx, partition)
 		if err == nil {
 			stop := context.AfterFunc(ctx, func() { hconn.Close() })
 			defer func() {
@@ -219,7 +219,7 @@ func (c *Consumer) historyBudget() int64 {
 // budget is read in time slices. Only OnHistory's errors are returned; a
 // read error, or connErr (conn could not be had), ends the history, on its
 // last part.
-func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition int, since time.Time, floor, position int64, connErr error) error {
+func (c *Consumer) readHistory(ctx context.Context, conn *spanConn, partition int, since time.Time, floor, position int64, connErr error) error {
 	h := History{Partition: partition, From: position, To: position}
 	emit := func() error {
 		if err := c.cfg.OnHistory(ctx, h); err != nil {
@@ -240,7 +240,7 @@ func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition 
 	if connErr != nil {
 		return finish(connErr)
 	}
-	from, err := c.offsetAt(conn, partition, since, position)
+	from, err := c.offsetAt(conn.Conn, partition, since, position)
 	if err != nil {
 		return finish(err)
 	}
@@ -249,7 +249,7 @@ func (c *Consumer) readHistory(ctx context.Context, conn *kafka.Conn, partition 
 		return nil
 	}
 	h.Slicing = slicing(time.Since(since), position-h.From, c.historyBudget())
-	spans, err := c.sliceSpans(conn, partition, since, time.Now(), h.Slicing, offsetSpan{from: h.From, to: position})
+	spans, err := c.sliceSpans(conn.Conn, partition, since, time.Now(), h.Slicing, offsetSpan{from: h.From, to: position})
 	if err != nil {
 		return finish(err)
 	}

@@ -37,7 +37,7 @@ func BenchmarkHistory(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	conn, err := c.dialLeader(ctx, 0)
+	conn, err := c.dialSpanConn(ctx, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

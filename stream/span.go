@@ -26,12 +26,17 @@ type offsetSpan struct{ from, to int64 }
 func (s offsetSpan) len() int64 { return max(s.to-s.from, 0) }
 
 // readSpan reads every record at offsets [sp.from, sp.to) of partition
-// through conn, decoded as consumed records are, and passes them to sink in
+// through sc (its fetcher when it has the connection under kafka-go's,
+// readSpanWire), decoded as consumed records are, and passes them to sink in
 // offset order, in chunks of at most handOnChunk that sink must not retain.
 // It returns the offset after the last record read (sp.from if none): less
 // than sp.to when ctx ended, sink failed (its error is returned) or the
 // broker had nothing more to give at an offset (a gap at the log's end).
-func (c *Consumer) readSpan(ctx context.Context, conn *kafka.Conn, partition int, sp offsetSpan, sink func([]Record) error) (int64, error) {
+func (c *Consumer) readSpan(ctx context.Context, sc *spanConn, partition int, sp offsetSpan, sink func([]Record) error) (int64, error) {
+	if sc.raw != nil {
+		return c.readSpanWire(ctx, sc, partition, sp, sink)
+	}
+	conn := sc.Conn
 	chunk := make([]Record, 0, min(handOnChunk, sp.len()))
 	flush := func() error {
 		if len(chunk) == 0 {

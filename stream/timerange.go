@@ -128,7 +128,7 @@ func ReadRange(ctx context.Context, cfg RangeConfig) (RangePlan, error) {
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 4
 	}
-	c := &Consumer{cfg: ConsumerConfig{Conn: cfg.Conn, Topic: cfg.Topic, Decoder: cfg.Decoder, Full: cfg.Full, MaxBytes: cfg.MaxBytes, OnStatus: cfg.OnStatus}}
+	c := &Consumer{cfg: ConsumerConfig{Conn: cfg.Conn, Topic: cfg.Topic, Decoder: cfg.Decoder, Full: cfg.Full, MaxBytes: cfg.MaxBytes, OnStatus: cfg.OnStatus}, clientID: cfg.Conn.clientID()}
 	c.cfg.defaults()
 	n, err := cfg.Conn.Partitions(ctx, cfg.Topic)
 	if err != nil {
@@ -138,7 +138,7 @@ func ReadRange(ctx context.Context, cfg RangeConfig) (RangePlan, error) {
 	if plan.To.IsZero() {
 		plan.To = time.Now()
 	}
-	conns := make([]*kafka.Conn, n)
+	conns := make([]*spanConn, n)
 	defer func() {
 		for _, conn := range conns {
 			if conn != nil {
@@ -149,12 +149,12 @@ func ReadRange(ctx context.Context, cfg RangeConfig) (RangePlan, error) {
 	// Every partition's offsets of the range, then the slicing for the
 	// whole range, then each partition's slices.
 	err = eachPartition(ctx, n, cfg.Parallel, func(ctx context.Context, p int) error {
-		conn, err := c.dialLeader(ctx, p)
+		conn, err := c.dialSpanConn(ctx, p)
 		if err != nil {
 			return err
 		}
 		conns[p] = conn
-		pr, err := c.partitionRange(conn, p, cfg.From, cfg.To)
+		pr, err := c.partitionRange(conn.Conn, p, cfg.From, cfg.To)
 		plan.Partitions[p] = pr
 		return err
 	})
@@ -167,7 +167,7 @@ func ReadRange(ctx context.Context, cfg RangeConfig) (RangePlan, error) {
 	plan.Slicing = slicing(plan.To.Sub(plan.From), plan.Records, cfg.Budget)
 	err = eachPartition(ctx, n, cfg.Parallel, func(ctx context.Context, p int) error {
 		pr := &plan.Partitions[p]
-		spans, err := c.sliceSpans(conns[p], p, plan.From, plan.To, plan.Slicing, offsetSpan{from: pr.Start, to: pr.End})
+		spans, err := c.sliceSpans(conns[p].Conn, p, plan.From, plan.To, plan.Slicing, offsetSpan{from: pr.Start, to: pr.End})
 		pr.spans = spans
 		return err
 	})

@@ -20,13 +20,13 @@ import (
 
 // maxPending bounds the events waiting to be sent; past it the consumer
 // waits (backpressure) rather than dropping anything.
-const maxPending = 32_768
+const maxPending = 16_384
 
 // sendAt is the most events of one ui.EventsMsg: past it the events are
 // queued and sent without waiting for the next interval, so that a
 // consumer catching up hands the UI one slice of this size after another
 // (reused, not grown) instead of ever larger ones once per interval.
-const sendAt = 8_192
+const sendAt = 4_096
 
 // maxGapFields bounds the fields for which a record without them gets gap
 // events, so that a topic with very many fields costs no more per record.
@@ -84,9 +84,10 @@ func NewBridge(send func(tea.Msg), ex *extract.Extractor, writers WriterFunc) *B
 	b.drained = sync.NewCond(&b.mu)
 	b.wake = make(chan struct{}, 1)
 	b.full = make(chan struct{}, 1)
-	// Spares: the UI stores one slice while the bridge fills another and
-	// one more waits in a message.
-	b.free = make(chan []ui.Event, 2)
+	// Room for every slice there can be: maxPending/sendAt queued, one
+	// being filled, one the UI stores, one in a message on its way: a slice
+	// once made goes round and round, none is made per message.
+	b.free = make(chan []ui.Event, maxPending/sendAt+3)
 	return b
 }
 

@@ -58,7 +58,7 @@ func runLag(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer)
 		}
 		s.at = time.Since(start)
 		samples = append(samples, s)
-		fmt.Fprintf(os.Stderr, "%s t=%5.1fs committed=%d high=%d lag=%d rss_kb=%d\n", *prefix, s.at.Seconds(), s.committed, s.high, s.high-s.committed, s.rssKB)
+		fmt.Fprintf(os.Stderr, "%s t=%5.1fs committed=%d high=%d lag=%d rss_kb=%d peak_kb=%d\n", *prefix, s.at.Seconds(), s.committed, s.high, s.high-s.committed, s.rssKB, s.peakKB)
 		if *untilEnd && s.high >= max(*minHigh, 1) && s.committed >= s.high {
 			break
 		}

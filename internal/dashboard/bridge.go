@@ -142,6 +142,14 @@ func (b *Bridge) History(ctx context.Context, h stream.History) error {
 	b.queued += len(b.events)
 	b.events = nil
 	b.notify()
+	if len(msg.Events) >= sendAt {
+		// A full message goes now, not at the next interval: a history
+		// is read faster than maxPending events per interval.
+		select {
+		case b.full <- struct{}{}:
+		default:
+		}
+	}
 	return nil
 }
 

@@ -481,3 +481,51 @@ func TestBridgeSendsFullSlices(t *testing.T) {
 		t.Error("events out of offset order")
 	}
 }
+
+// TestBridgeHistoryParts checks that a history's parts go to the UI
+// joined into messages of about sendAt events, each record once and in
+// order, and that a full message is due at once (Run need not wait for the
+// next interval), a part alone is not.
+func TestBridgeHistoryParts(t *testing.T) {
+	var sizes []int
+	var offsets []int64
+	br := NewBridge(func(msg tea.Msg) {
+		if m, ok := msg.(ui.HistoryMsg); ok {
+			sizes = append(sizes, len(m.Events))
+			for _, e := range m.Events {
+				offsets = append(offsets, e.Offset)
+			}
+			m.Recycle(m.Events)
+		}
+	}, connect.Extractor(config.Default()), nil)
+	ctx := context.Background()
+	const records = 2*sendAt + 512
+	part := func(from int64) stream.History {
+		h := stream.History{Partition: 0, To: records, Total: records, Read: from + 512}
+		for off := from; off < from+512; off++ {
+			h.Records = append(h.Records, sensorRecord(0, off, schema.Sensor{ID: "sensor0", Timestamp: 1_700_000_000_000 + off, Value: 1}))
+		}
+		return h
+	}
+	if err := br.History(ctx, part(0)); err != nil {
+		t.Fatal(err)
+	}
+	if len(br.full) != 0 {
+		t.Error("a part of 512 records is due at once, want it sent at the next interval")
+	}
+	for from := int64(512); from < records; from += 512 {
+		if err := br.History(ctx, part(from)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(br.full) != 1 {
+		t.Error("full history messages wait for the next interval, want them due at once")
+	}
+	br.Flush()
+	if !slices.Equal(sizes, []int{sendAt, sendAt, 512}) {
+		t.Errorf("messages of %v events, want %v", sizes, []int{sendAt, sendAt, 512})
+	}
+	if len(offsets) != records || !slices.IsSorted(offsets) || len(slices.Compact(slices.Clone(offsets))) != records {
+		t.Errorf("%d events sent, want each of %d once in order", len(offsets), records)
+	}
+}

@@ -21,6 +21,10 @@ import (
 // frameInterval is the dashboard's frame interval (30 frames per second).
 const frameInterval = time.Second / 30
 
+// historyEvents is the most events of a history message, as the
+// dashboard's bridge sends them.
+const historyEvents = 8192
+
 // historyModel wraps the dashboard's model: the backfill counts as drawn
 // when the model renders the first frame after it ingested the histories
 // of every partition that has one.
@@ -105,6 +109,14 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 	)
 	ex := extract.New(extract.Config{})
 	var points []extract.Point
+	pending := map[int]ui.HistoryMsg{} // per partition, the parts not sent yet
+	free := make(chan []ui.Event, 4)   // slices the model gave back
+	recycle := func(events []ui.Event) {
+		select {
+		case free <- events[:0]:
+		default:
+		}
+	}
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn:      conn,
 		Group:     fmt.Sprintf("backfill-%d-%d", os.Getpid(), time.Now().UnixNano()),
@@ -131,6 +143,10 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 			if h.Done {
 				mu.Lock()
 				defer mu.Unlock()
+				if msg, ok := pending[h.Partition]; ok {
+					delete(pending, h.Partition)
+					program.Send(msg)
+				}
 				if finished++; finished == filled {
 					program.Send(historiesSent{})
 				}
@@ -139,8 +155,18 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 				}
 				return nil
 			}
-			msg := ui.HistoryMsg{Partition: h.Partition, Events: make([]ui.Event, 0, len(h.Records))}
+			// As the dashboard's bridge does: parts joined into messages
+			// of historyEvents, in slices the model gives back.
 			mu.Lock()
+			msg := pending[h.Partition]
+			if msg.Events == nil {
+				select {
+				case msg.Events = <-free:
+				default:
+					msg.Events = make([]ui.Event, 0, historyEvents+len(h.Records))
+				}
+			}
+			msg.Partition, msg.Read, msg.Total, msg.Recycle = h.Partition, h.Read, h.Total, recycle
 			for i := range h.Records {
 				r := &h.Records[i]
 				if r.Err != nil {
@@ -151,8 +177,16 @@ func runBackfill(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wr
 					msg.Events = append(msg.Events, ui.Event{Partition: r.Partition, Offset: r.Offset, Series: p.Series, Field: p.Field, Time: p.Time, Value: p.Value, Gap: p.Null})
 				}
 			}
+			full := len(msg.Events) >= historyEvents
+			if full {
+				delete(pending, h.Partition)
+			} else {
+				pending[h.Partition] = msg
+			}
 			mu.Unlock()
-			program.Send(msg)
+			if full {
+				program.Send(msg)
+			}
 			return nil
 		},
 	})

@@ -162,3 +162,35 @@ func TestNeedleInHistory(t *testing.T) {
 	}
 	dash.Quit()
 }
+
+// TestZoomOutReadsOlder: live, ] to a window longer than the history
+// read at start draws the older records of the longer window (read
+// outside the group) in the live panes: a block at 1,000 written by
+// franz-go 3 minutes ago is not in a 1 m window, and is in the 5 m one
+// two ] later, the live records still there.
+func TestZoomOutReadsOlder(t *testing.T) {
+	endToEnd(t)
+	c := startCluster(t)
+	now := time.Now()
+	writeBlock(t, c, now.Add(-3*time.Minute), 30, 1000)
+	writeBlock(t, c, now.Add(-40*time.Second), 30, 20)
+
+	tm := testsupport.NewTmux(t)
+	dir := t.TempDir()
+	dash := tm.Start("zoom", 200, 50, dir, nil, kafkaplotBin, append([]string{"--group", "zoom", "--from", "latest", "--window", "1m", "--log", dir + "/kafkaplot.log"}, c.flags()...)...)
+	maxOf := func(s string) float64 {
+		m := -1.0
+		for i := range 8 {
+			if _, _, hi, ok := legendStats(s, fmt.Sprintf("sensor%d", i)); ok {
+				m = max(m, hi)
+			}
+		}
+		return m
+	}
+	tm.WaitScreen("zoom", "the last minute's records at 20", 30*time.Second, func(s string) bool { return maxOf(s) == 20 })
+	tm.Keys("zoom", "]", "]")
+	tm.WaitScreen("zoom", "the block at 1000 in the 5 m window", 30*time.Second, func(s string) bool {
+		return strings.Contains(strings.SplitN(s, "\n", 2)[0], "window 5m") && maxOf(s) == 1000 && !strings.Contains(s, "reading history")
+	})
+	dash.Quit()
+}

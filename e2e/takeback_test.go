@@ -170,8 +170,9 @@ func generateSteps(t *testing.T, ctx context.Context, c cluster, t0 time.Time, i
 		return 0
 	}
 	defer p.Close()
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
+	// Each step waits for its own time, not for a ticker's next tick: a
+	// ticker drops ticks under load, and the steps' times would then fall
+	// behind the clock the test compares them with.
 	for step := 0; ; step++ {
 		at := t0.Add(time.Duration(step) * interval)
 		var msgs []stream.Message
@@ -191,7 +192,7 @@ func generateSteps(t *testing.T, ctx context.Context, c cluster, t0 time.Time, i
 		select {
 		case <-ctx.Done():
 			return step + 1
-		case <-tick.C:
+		case <-time.After(time.Until(at.Add(interval))):
 		}
 	}
 }

@@ -101,6 +101,7 @@ func BenchmarkIngest(b *testing.B) {
 	s := chart.NewStore(DefaultCapacity)
 	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
 	now := testStart().UnixNano()
+	var next [2]int64 // each partition's next offset
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += batch {
@@ -109,7 +110,9 @@ func BenchmarkIngest(b *testing.B) {
 		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
 		for j := range events {
 			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
-			events[j].Offset = int64(i + j) // new records, not re-deliveries
+			// New records, each partition's offsets consecutive as in a log.
+			events[j].Offset = next[events[j].Partition]
+			next[events[j].Partition]++
 		}
 		n := min(batch, b.N-i)
 		b.StartTimer()
@@ -127,6 +130,7 @@ func BenchmarkIngestFields(b *testing.B) {
 		events[j].Field = [2]string{"cost", "clicks"}[j%2]
 	}
 	now := testStart().UnixNano()
+	var next [2]int64 // each partition's next offset
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += batch {
@@ -134,7 +138,11 @@ func BenchmarkIngestFields(b *testing.B) {
 		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
 		for j := range events {
 			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
-			events[j].Offset = int64(i + j/2) // two events per record
+			// Two events per record (sensors 2k and 2k+1 share a partition).
+			events[j].Offset = next[events[j].Partition]
+			if j%2 == 1 {
+				next[events[j].Partition]++
+			}
 		}
 		n := min(batch, b.N-i)
 		b.StartTimer()

@@ -330,7 +330,7 @@ catchup_one() {
 # nth N LIST prints the N-th word (1-based) of LIST.
 nth() { awk -v n="$1" '{print $n}' <<< "$2"; }
 # ratios A B prints A[i]/B[i] for the words of A and B.
-ratios() { paste <(tr ' ' '\n' <<< "$1" | sed '/^$/d') <(tr ' ' '\n' <<< "$2" | sed '/^$/d') | awk '$2 > 0 {printf "%s%.2f", NR > 1 ? " " : "", $1 / $2}'; }
+ratios() { paste <(tr ' ' '\n' <<< "$1" | sed '/^$/d') <(tr ' ' '\n' <<< "$2" | sed '/^$/d') | awk '$2 > 0 {printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2}'; }
 if want catchup; then
   for kind in sensor click protobuf json; do
     say "catch-up: $catchup_n $kind records on one core, $catchup_rounds rounds: franz-go raw, consume --quiet, dashboard"

@@ -125,6 +125,7 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 		return nil
 	}
 	var br batchReader
+	caughtUp := false
 	if err := f.send(next, c.cfg.MaxWait); err != nil {
 		return next, err
 	}
@@ -157,9 +158,13 @@ func (c *Consumer) fetchLoop(ctx context.Context, partition int, offset int64, c
 			cm.handedOn(next)
 			c.cfg.OnPosition(partition, next)
 		}
-		// An empty fetch (caught up) commits what the last batch left
-		// pending, so that an idle consumer's lag reads zero.
-		if got.Next == got.Offset {
+		// Reaching the high watermark after records behind it, or an empty
+		// fetch, commits what is pending at once, so that a consumer that
+		// has caught up (or is idle) reads no lag; records that keep coming
+		// are committed every CommitInterval.
+		wasCaughtUp := caughtUp
+		caughtUp = got.Next >= got.High
+		if got.Next == got.Offset || caughtUp && !wasCaughtUp {
 			cm.flush()
 		} else {
 			cm.due()

@@ -94,6 +94,8 @@ type fetched struct {
 	Batches []byte
 	// Next is the offset after them (Offset when there are none).
 	Next int64
+	// High is the partition's high watermark as the fetch saw it.
+	High int64
 }
 
 // newWireFetcher returns a fetcher on conn, which kafka-go dialed (and
@@ -195,8 +197,8 @@ func (f *wireFetcher) receive() (fetched, error) {
 			if whole == 0 && len(p.RecordBatches) > 0 {
 				return fetched{}, fmt.Errorf("fetch %s [%d] at offset %d: %w (%d bytes)", f.topic, f.partition, want.offset, errPartialBatch, len(p.RecordBatches))
 			}
-			return fetched{Offset: want.offset, Batches: p.RecordBatches[:whole], Next: next}, nil
+			return fetched{Offset: want.offset, Batches: p.RecordBatches[:whole], Next: next, High: p.HighWatermark}, nil
 		}
 	}
-	return fetched{Offset: want.offset, Next: want.offset}, nil
+	return fetched{Offset: want.offset, Next: want.offset, High: -1}, nil
 }

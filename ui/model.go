@@ -105,6 +105,7 @@ type Model struct {
 	rangeSeq      int        // the id of the newest range request
 	heldFrom      time.Time  // the live panes hold (or are being filled with) the records from here on
 	older         *olderRead // the reading of older records for the live window, nil if none
+	grown         bool       // ] made the window longer in a view of the past: read back live
 	start         tea.Cmd    // Init's request for the window ending at Options.At
 
 	gen        generatorState

@@ -79,6 +79,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.refold()
 		switch {
 		case m.past != nil:
+			m.grown = m.grown || dir > 0
 			cmd = m.goTo(m.past.end)
 		case dir > 0:
 			cmd = m.readOlder()
@@ -94,7 +95,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.GoTo):
 		m.prompt = &prompt{}
 	case key.Matches(msg, k.Live):
-		m.past = nil
+		m.past, cmd = nil, m.readGrown()
 	case key.Matches(msg, k.Next):
 		m.moveFocus(1, true)
 	case key.Matches(msg, k.Prev):

@@ -13,7 +13,8 @@ import (
 // overlapping what is held by a tenth of the window; they are drawn in the
 // panes this instance owns, each saying how far the reading got, then not;
 // [ reads nothing, and what the panes held before [ shortened the window
-// (they keep a tenth more than it) is read again.
+// (they keep a tenth more than it) is read again; a window ] made longer
+// in a view of the past is read back live.
 func TestLiveZoomOutReadsOlder(t *testing.T) {
 	const held = 2 * time.Minute
 	tests := []struct {
@@ -57,6 +58,23 @@ func TestLiveZoomOutReadsOlder(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("a window grown in the past is read back live", func(t *testing.T) {
+		c := newClock()
+		var calls []rangeCall
+		opts := testOptions(c)
+		opts.Window, opts.History = held, held
+		opts.ReadRange = func(id int, from, to time.Time) { calls = append(calls, rangeCall{id, from, to}) }
+		m := update(New(opts), PartitionsMsg{Count: 2}, tea.WindowSizeMsg{Width: 160, Height: 40})
+		m = press(m, "left", "]", "end")
+		if m.past != nil || len(calls) != 3 {
+			t.Fatalf("live %v, ranges %v; want live and 3 ranges (two of the past, then the older records)", m.past == nil, calls)
+		}
+		from, to := c.Now().Add(-5*time.Minute), c.Now().Add(-held+30*time.Second)
+		if last := calls[2]; !last.from.Equal(from) || !last.to.Equal(to) {
+			t.Errorf("back live: range [%v, %v), want [%v, %v)", last.from, last.to, from, to)
+		}
+	})
 
 	t.Run("drawn in the owned panes with their progress", func(t *testing.T) {
 		c := newClock()

@@ -58,6 +58,16 @@ func (m *Model) readOlder() tea.Cmd {
 	}
 }
 
+// readGrown is readOlder back live after ] made the window longer in a
+// view of the past, else nothing.
+func (m *Model) readGrown() tea.Cmd {
+	if !m.grown {
+		return nil
+	}
+	m.grown = false
+	return m.readOlder()
+}
+
 // ownsOrAll reports whether partition p is drawn live: one this instance
 // owns, or any before the group is known (or without a group).
 func (m *Model) ownsOrAll(p int) bool {
@@ -94,12 +104,13 @@ func (m *Model) viewStore() *chart.Store {
 func (m *Model) canTravel() bool { return m.opts.ReadRange != nil }
 
 // goTo shows the window ending at end, read anew, or live when end is not
-// before now; it returns the command asking for the range.
+// before now; it returns the command asking for the range (live, for the
+// records of the window older than the live panes hold, if any).
 func (m *Model) goTo(end time.Time) tea.Cmd {
 	now := m.opts.Now()
 	if !end.Before(now) || !m.canTravel() {
 		m.past = nil
-		return nil
+		return m.readGrown()
 	}
 	if m.older != nil { // cut short by this one: read again on the next ]
 		m.heldFrom, m.older = m.older.to, nil

@@ -162,7 +162,7 @@ var errRecordShort = errors.New("record cut short")
 // returns what follows it, with the record's timestamp and offset deltas
 // (the batch's first timestamp and base offset plus them are its own).
 func readRecord(src []byte, rec *wireRecord) (rest []byte, timeDelta, offsetDelta int64, err error) {
-	length, n := binary.Varint(src)
+	length, n := varint(src)
 	if n <= 0 || length < 0 || int64(len(src)-n) < length {
 		return nil, 0, 0, errRecordShort
 	}
@@ -173,7 +173,7 @@ func readRecord(src []byte, rec *wireRecord) (rest []byte, timeDelta, offsetDelt
 	body = body[1:] // attributes, unused
 	var fields [2]int64
 	for i := range fields {
-		v, n := binary.Varint(body)
+		v, n := varint(body)
 		if n <= 0 {
 			return nil, 0, 0, errRecordShort
 		}
@@ -190,7 +190,7 @@ func readRecord(src []byte, rec *wireRecord) (rest []byte, timeDelta, offsetDelt
 
 // readVarBytes reads a varint length (-1: null) and that many bytes.
 func readVarBytes(src []byte) ([]byte, []byte, error) {
-	l, n := binary.Varint(src)
+	l, n := varint(src)
 	if n <= 0 || l < -1 || int64(len(src)-n) < l {
 		return nil, nil, errRecordShort
 	}
@@ -199,4 +199,14 @@ func readVarBytes(src []byte) ([]byte, []byte, error) {
 	}
 	end := n + int(l)
 	return src[n:end:end], src[end:], nil
+}
+
+// varint is binary.Varint, a one-byte value (most of a record's lengths
+// and deltas) read inline.
+func varint(b []byte) (int64, int) {
+	if len(b) > 0 && b[0] < 0x80 {
+		u := int64(b[0])
+		return u>>1 ^ -(u & 1), 1
+	}
+	return binary.Varint(b)
 }

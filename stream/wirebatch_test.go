@@ -222,3 +222,17 @@ func TestBatchesEnd(t *testing.T) {
 		})
 	}
 }
+
+func TestVarint(t *testing.T) {
+	for _, v := range []int64{0, 1, -1, 63, -64, 64, -65, 300, -300, 1 << 40, -(1 << 40)} {
+		b := binary.AppendVarint(nil, v)
+		got, n := varint(b)
+		want, wn := binary.Varint(b)
+		if got != want || n != wn || got != v {
+			t.Errorf("varint(% x) = %d, %d; binary.Varint %d, %d; want %d", b, got, n, want, wn, v)
+		}
+	}
+	if _, n := varint(nil); n != 0 {
+		t.Errorf("varint(nil) read %d bytes", n)
+	}
+}

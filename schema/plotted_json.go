@@ -45,6 +45,11 @@ type jsonShape struct {
 	sel    *Selection
 	steps  []jsonStep // one per item
 	sig    string     // the shape's signature (jsonScan.sig)
+	// flat: the members are all scalars (no object, no array), keys their
+	// raw keys and kinds their kinds, for matchFlat.
+	flat  bool
+	keys  []string
+	kinds []byte
 }
 
 // jsonStep is what a shape's reader does with one item.
@@ -85,12 +90,17 @@ type jsonScan struct {
 // selected fields with the reader of its shape.
 func (js *jsonShapes) read(d *Decoder, body []byte, id int, w *Writer, p *Plotted) error {
 	sc := jsonScan{b: body, items: p.items[:0], sig: p.sig[:0]}
-	err := sc.document()
-	p.items, p.sig = sc.items, sc.sig
-	if err != nil {
-		return err
+	shape := js.last.Load()
+	if shape == nil || !shape.flat || !sc.matchFlat(shape) {
+		sc.items = sc.items[:0]
+		err := sc.document()
+		p.items, p.sig = sc.items, sc.sig
+		if err != nil {
+			return err
+		}
+		shape = js.shape(d, &sc)
 	}
-	shape := js.shape(d, &sc)
+	p.items = sc.items
 	p.begin(id, shape.writer, shape.sel)
 	if w != nil && js.writer != nil {
 		p.Writer = w
@@ -152,6 +162,7 @@ func (js *jsonShapes) shape(d *Decoder, sc *jsonScan) *jsonShape {
 	}
 	next[string(sc.sig)] = s
 	js.shapes.Store(&next)
+	js.last.Store(s)
 	return s
 }
 
@@ -183,7 +194,15 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 			stack = append(stack, level{path: paths[i], dead: dead})
 		}
 	}
-	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items)), sig: string(sc.sig)}
+	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items)), sig: string(sc.sig), flat: true}
+	for _, it := range sc.items {
+		if it.kind == 'o' || it.kind == 'e' || it.kind == 'a' {
+			shape.flat, shape.keys, shape.kinds = false, nil, nil
+			break
+		}
+		shape.keys = append(shape.keys, string(sc.b[it.keyStart:it.keyEnd]))
+		shape.kinds = append(shape.kinds, it.kind)
+	}
 	ix := js.ix
 	if js.writer == nil {
 		shape.writer = plainWriter(sc.items, paths, sc.b)

@@ -31,6 +31,23 @@ func TestJSONNumbers(t *testing.T) {
 		}
 		lits = append(lits, string(b))
 	}
+	for range 20000 {
+		// 16 to 19 digits, as a float64's shortest form has: past 2^53.
+		var b []byte
+		if r.IntN(2) == 0 {
+			b = append(b, '-')
+		}
+		digits := strconv.FormatUint(r.Uint64N(9e18)+1e15, 10)
+		cut := r.IntN(len(digits))
+		b = append(append(append(b, digits[:cut]...), '.'), digits[cut:]...)
+		if cut == 0 {
+			b = append([]byte("0"), b...)
+			if b[1] == '-' {
+				b = append([]byte("-0"), b[2:]...)
+			}
+		}
+		lits = append(lits, string(b))
+	}
 	answered := 0
 	for _, lit := range lits {
 		if f, ok := jsonFloat([]byte(lit)); ok {

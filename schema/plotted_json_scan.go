@@ -1,10 +1,16 @@
 package schema
 
+import (
+	"math"
+	"math/bits"
+)
+
 // jsonFloat reads a checked JSON number literal (number) without an
-// exponent whose digits make an integer of at most 2^53 and that has at
-// most 22 decimals: then the value is that integer divided by an exact
-// power of ten (pow10), one correctly rounded division, the very float64
-// strconv.ParseFloat returns. ok is false for any other literal.
+// exponent, of at most 19 digits and at most 22 decimals, as
+// strconv.ParseFloat does: an integer of at most 2^53 divided by an exact
+// power of ten is one correctly rounded division; a larger one goes
+// through the Eisel-Lemire algorithm as strconv's does (eiselLemire). ok is
+// false for any other literal, and where the algorithm cannot decide.
 func jsonFloat(b []byte) (f float64, ok bool) {
 	i, neg := 0, len(b) > 0 && b[0] == '-'
 	if neg {
@@ -20,14 +26,77 @@ func jsonFloat(b []byte) (f float64, ok bool) {
 			mant, digits, decimals = mant*10+uint64(b[i]-'0'), digits+1, decimals+1
 		}
 	}
-	if i != len(b) || digits == 0 || digits > 19 || mant > 1<<53 || decimals >= len(pow10) {
+	if i != len(b) || digits == 0 || digits > 19 || decimals >= len(pow10) {
 		return 0, false
+	}
+	if mant > 1<<53 {
+		return eiselLemire(mant, decimals, neg)
 	}
 	f = float64(mant) / pow10[decimals]
 	if neg {
 		f = -f
 	}
 	return f, true
+}
+
+// pow10Neg128 are 10^-k for k = 0…22 as strconv's Eisel-Lemire table has
+// them: 128-bit mantissas rounded down, {hi, lo}.
+var pow10Neg128 = [...][2]uint64{
+	{0x8000000000000000, 0x0000000000000000}, {0xCCCCCCCCCCCCCCCC, 0xCCCCCCCCCCCCCCCC},
+	{0xA3D70A3D70A3D70A, 0x3D70A3D70A3D70A3}, {0x83126E978D4FDF3B, 0x645A1CAC083126E9},
+	{0xD1B71758E219652B, 0xD3C36113404EA4A8}, {0xA7C5AC471B478423, 0x0FCF80DC33721D53},
+	{0x8637BD05AF6C69B5, 0xA63F9A49C2C1B10F}, {0xD6BF94D5E57A42BC, 0x3D32907604691B4C},
+	{0xABCC77118461CEFC, 0xFDC20D2B36BA7C3D}, {0x89705F4136B4A597, 0x31680A88F8953030},
+	{0xDBE6FECEBDEDD5BE, 0xB573440E5A884D1B}, {0xAFEBFF0BCB24AAFE, 0xF78F69A51539D748},
+	{0x8CBCCC096F5088CB, 0xF93F87B7442E45D3}, {0xE12E13424BB40E13, 0x2865A5F206B06FB9},
+	{0xB424DC35095CD80F, 0x538484C19EF38C94}, {0x901D7CF73AB0ACD9, 0x0F9D37014BF60A10},
+	{0xE69594BEC44DE15B, 0x4C2EBE687989A9B3}, {0xB877AA3236A4B449, 0x09BEFEB9FAD487C2},
+	{0x9392EE8E921D5D07, 0x3AFF322E62439FCF}, {0xEC1E4A7DB69561A5, 0x2B31E9E3D06C32E5},
+	{0xBCE5086492111AEA, 0x88F4BB1CA6BCF584}, {0x971DA05074DA7BEE, 0xD3F6FC16EBCA5E03},
+	{0xF1C90080BAF72CB1, 0x5324C68B12DD6338},
+}
+
+// eiselLemire is strconv's eiselLemire64 for man × 10^-decimals (man not
+// 0, decimals at most 22): the float64 nearest to it, or ok false when the
+// 128-bit approximation cannot tell (strconv then decides).
+func eiselLemire(man uint64, decimals int, neg bool) (float64, bool) {
+	pow := pow10Neg128[decimals]
+	exp2 := 1 + (-decimals*108853)>>15 // 1 + floor(-decimals × log2(10))
+	clz := bits.LeadingZeros64(man)
+	man <<= uint(clz)
+	retExp2 := uint64(exp2+63+1023) - uint64(clz)
+	xHi, xLo := bits.Mul64(man, pow[0])
+	if xHi&0x1FF == 0x1FF && xLo+man < man {
+		yHi, yLo := bits.Mul64(man, pow[1])
+		mergedHi, mergedLo := xHi, xLo+yHi
+		if mergedLo < xLo {
+			mergedHi++
+		}
+		if mergedHi&0x1FF == 0x1FF && mergedLo+1 == 0 && yLo+man < man {
+			return 0, false
+		}
+		xHi, xLo = mergedHi, mergedLo
+	}
+	msb := xHi >> 63
+	retMantissa := xHi >> (msb + 9)
+	retExp2 -= 1 ^ msb
+	if xLo == 0 && xHi&0x1FF == 0 && retMantissa&3 == 1 {
+		return 0, false
+	}
+	retMantissa += retMantissa & 1
+	retMantissa >>= 1
+	if retMantissa>>53 > 0 {
+		retMantissa >>= 1
+		retExp2++
+	}
+	if retExp2-1 >= 0x7FF-1 {
+		return 0, false
+	}
+	retBits := retExp2<<52 | retMantissa&(1<<52-1)
+	if neg {
+		retBits |= 1 << 63
+	}
+	return math.Float64frombits(retBits), true
 }
 
 // jsonInt reads a checked JSON integer literal of at most 18 digits (which

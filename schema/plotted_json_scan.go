@@ -58,7 +58,12 @@ var pow10Neg128 = [...][2]uint64{
 
 // eiselLemire is strconv's eiselLemire64 for man × 10^-decimals (man not
 // 0, decimals at most 22): the float64 nearest to it, or ok false when the
-// 128-bit approximation cannot tell (strconv then decides).
+// 128-bit approximation cannot tell (strconv then decides). strconv has it
+// only behind ParseFloat, which would parse the text again.
+//
+// Adapted, with pow10Neg128, from Go's src/strconv/eisel_lemire.go:
+// Copyright 2020 The Go Authors. All rights reserved. Use of this source
+// code is governed by a BSD-style license (https://go.dev/LICENSE).
 func eiselLemire(man uint64, decimals int, neg bool) (float64, bool) {
 	pow := pow10Neg128[decimals]
 	exp2 := 1 + (-decimals*108853)>>15 // 1 + floor(-decimals × log2(10))

@@ -123,7 +123,7 @@ type TLS struct {
 // Plot is the [plot] section: the dashboard and the generator.
 type Plot struct {
 	Window     Duration `toml:"window" default:"2m" check:"positive"`                 // time span charted
-	Points     int      `toml:"points" default:"1024" check:"min 16"`                 // newest points kept per line as they came (at least 16); older ones are folded into time buckets (min, max, first, last), so the window holds its whole range at any rate
+	Points     int      `toml:"points" default:"1024" check:"min 16"`                 // newest points kept per line as they came (at least 16; fewer when all lines would hold over 262,144 this way: 256 each for 1,000 lines); older ones are folded into time buckets (min, max, first, last), so the window holds its whole range at any rate
 	Rate       float64  `toml:"rate" default:"2" check:"positive"`                    // generator steps per second
 	Series     string   `toml:"series" check:"fieldpath @key"`                        // field naming a line, or `@key` (see Plot your own topic)
 	Value      []string `toml:"value" check:"fieldpath"`                              // numeric fields to plot

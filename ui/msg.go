@@ -159,7 +159,7 @@ type Options struct {
 	Group          string // consumer group; "" means no group (no group bar state, no dimming)
 
 	Window   time.Duration // visible time window; default 2m
-	Capacity int           // points kept per series as they came (older ones are folded into time buckets); default 1024
+	Capacity int           // points kept per series as they came while series are few (older ones are folded into time buckets); default 1024
 	Rate     float64       // generator steps/s shown and the start of +/-; default 2
 	// ConfirmGenerator makes g ask "write synthetic sensor events into
 	// topic T on B? y/N" before it switches the generator on: for a

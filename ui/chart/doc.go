@@ -5,7 +5,8 @@
 // arrangement; Palette: the series' colours).
 //
 // Data is kept per series in a bounded ring of its newest points sorted by
-// event time (series.go), older points folded into time buckets that keep
+// event time (series.go; the rings of a store share a bound, so that many
+// series keep fewer each: store.go), older points folded into time buckets that keep
 // their first, lowest, highest and last point (fold.go), so that a window
 // holds its whole time range at any rate in memory bounded by its buckets;
 // each frame decimates the visible part of a series to the

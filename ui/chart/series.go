@@ -77,6 +77,28 @@ func (s *Series) grow() {
 	s.head = 0
 }
 
+// setCapacity changes how many points s holds as they came (at least 1):
+// below what it holds, its oldest points are folded (dropped without a
+// fold) and its ring is given back.
+func (s *Series) setCapacity(capacity int) {
+	capacity = max(capacity, 1)
+	for s.n > capacity {
+		s.fold(s.buf[s.head])
+		s.head++
+		if s.head == len(s.buf) {
+			s.head = 0
+		}
+		s.n--
+	}
+	s.cap = capacity
+	if len(s.buf) > capacity {
+		nb := make([]Point, capacity)
+		a, b := s.slices(0, s.n)
+		copy(nb[copy(nb, a):], b)
+		s.buf, s.head = nb, 0
+	}
+}
+
 // Add inserts a point at its place in time order (after points with an equal
 // time) and reports whether it was kept, as it came or folded.
 func (s *Series) Add(t int64, v float64) bool {

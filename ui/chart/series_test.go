@@ -157,3 +157,52 @@ func BenchmarkSeriesAdd(b *testing.B) {
 		}
 	})
 }
+
+// TestSeriesSetCapacity: a ring given a smaller capacity folds its oldest
+// points (drops them without a fold) and keeps the rest in order; a larger
+// one keeps every point.
+func TestSeriesSetCapacity(t *testing.T) {
+	tests := []struct {
+		name     string
+		fold     Fold
+		add      int64 // points 1..add, in order, into a ring of 8
+		capacity int
+		want     []int64
+		folded   int64
+	}{
+		{name: "shrink folds the oldest", fold: Fold{Width: 2}, add: 8, capacity: 3, want: []int64{6, 7, 8}, folded: 5},
+		{name: "shrink a wrapped ring", fold: Fold{Width: 2}, add: 13, capacity: 2, want: []int64{12, 13}, folded: 11},
+		{name: "shrink without a fold drops", add: 8, capacity: 3, want: []int64{6, 7, 8}},
+		{name: "shrink above what is held", fold: Fold{Width: 2}, add: 4, capacity: 6, want: []int64{1, 2, 3, 4}},
+		{name: "grow keeps every point", fold: Fold{Width: 2}, add: 8, capacity: 16, want: []int64{1, 2, 3, 4, 5, 6, 7, 8}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSeries("s", 8)
+			s.SetFold(tt.fold)
+			for ts := int64(1); ts <= tt.add; ts++ {
+				s.Add(ts, float64(ts))
+			}
+			before := int64(s.Len()) + s.Folded()
+			s.setCapacity(tt.capacity)
+			if got := times(s); !slices.Equal(got, tt.want) {
+				t.Errorf("times = %v, want %v", got, tt.want)
+			}
+			if s.Folded() != tt.folded {
+				t.Errorf("folded = %d, want %d", s.Folded(), tt.folded)
+			}
+			if tt.fold.Width > 0 && int64(s.Len())+s.Folded() != before {
+				t.Errorf("%d points held and folded, want %d as before", int64(s.Len())+s.Folded(), before)
+			}
+			if len(s.buf) > tt.capacity {
+				t.Errorf("ring of %d points kept for a capacity of %d", len(s.buf), tt.capacity)
+			}
+			for ts := tt.add + 1; ts <= tt.add+20; ts++ {
+				s.Add(ts, float64(ts))
+			}
+			if s.Len() != tt.capacity {
+				t.Errorf("after more points the ring holds %d, want its capacity %d", s.Len(), tt.capacity)
+			}
+		})
+	}
+}

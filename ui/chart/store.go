@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -70,7 +71,8 @@ func (p *Pane) Lag() (int64, bool) {
 // the consumer group's state. Its exported fields are for reading; it
 // changes only through its methods. It is not safe for concurrent use.
 type Store struct {
-	capacity int
+	capacity int     // points kept as they came per line while lines are few
+	ringCap  int     // points kept as they came per line now (ringCapacity)
 	fold     Fold    // how series fold the points that leave their ring
 	Panes    []*Pane // by partition; nil until the partition is seen
 	count    int     // partition count reported by SetPartitions
@@ -100,9 +102,33 @@ type Store struct {
 }
 
 // NewStore returns an empty store keeping capacity points per series as
-// they came; older points are dropped until SetFold says how to fold them.
+// they came (fewer when its lines are many: storePoints); older points are
+// dropped until SetFold says how to fold them.
 func NewStore(capacity int) *Store {
-	return &Store{capacity: capacity, field: make(map[string]bool)}
+	s := &Store{capacity: capacity, field: make(map[string]bool)}
+	s.ringCap = s.ringCapacity()
+	return s
+}
+
+// storePoints bounds the points a store keeps as they came over all its
+// lines (16 bytes each), unless its capacity for one line is more: with
+// many lines each keeps fewer. What leaves a ring is folded into the
+// buckets the rest of the window is drawn from (fold.go): each bucket's
+// extremes are still drawn and the legend's statistics stay those of
+// every point.
+const storePoints = 256 << 10
+
+// ringCapacity returns the points each line keeps as they came: the store's
+// capacity while the lines' rings fit in storePoints, else the largest
+// power of two that fits (at least 256 with MaxLines), so that the rings
+// shrink only a few times as lines come.
+func (s *Store) ringCapacity() int {
+	lines := max(s.lines, 1)
+	budget := max(storePoints, s.capacity)
+	if s.capacity <= budget/lines {
+		return s.capacity
+	}
+	return 1 << (bits.Len(uint(budget/lines)) - 1)
 }
 
 // seriesName returns the key of the line of series and field in a pane.
@@ -203,8 +229,12 @@ func (s *Store) lookup(d *Pane, base, field string) *Series {
 		return nil
 	}
 	s.lines++
+	if c := s.ringCapacity(); c != s.ringCap {
+		s.ringCap = c
+		s.eachSeries(func(sr *Series) { sr.setCapacity(c) })
+	}
 	name := seriesName(base, field)
-	sr := NewSeries(name, s.capacity)
+	sr := NewSeries(name, s.ringCap)
 	sr.Base, sr.Field = base, field
 	sr.SetFold(s.fold)
 	d.Series[name] = sr
@@ -220,12 +250,17 @@ func (s *Store) SetFold(f Fold) {
 		return
 	}
 	s.fold = f
+	s.eachSeries(func(sr *Series) { sr.SetFold(f) })
+}
+
+// eachSeries calls fn for every line of every pane.
+func (s *Store) eachSeries(fn func(*Series)) {
 	for _, d := range s.Panes {
 		if d == nil {
 			continue
 		}
 		for _, sr := range d.Order {
-			sr.SetFold(f)
+			fn(sr)
 		}
 	}
 }

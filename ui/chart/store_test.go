@@ -485,3 +485,83 @@ func TestStoreLinesAreBounded(t *testing.T) {
 		t.Errorf("events = %d, want %d (every one counted)", s.Events, MaxLines+extra+1)
 	}
 }
+
+// TestStoreRingsShareABudget: each line keeps the store's capacity of
+// points as they came while the lines' rings fit in storePoints, else the
+// largest power of two that fits; a store whose capacity for one line is
+// more keeps it for that line.
+func TestStoreRingsShareABudget(t *testing.T) {
+	tests := []struct {
+		capacity, lines, want int
+	}{
+		{capacity: 1024, lines: 1, want: 1024},
+		{capacity: 1024, lines: 256, want: 1024},
+		{capacity: 1024, lines: 257, want: 512},
+		{capacity: 1024, lines: 512, want: 512},
+		{capacity: 1024, lines: 513, want: 256},
+		{capacity: 1024, lines: MaxLines, want: 256},
+		{capacity: 16, lines: MaxLines, want: 16},
+		{capacity: 1 << 20, lines: 1, want: 1 << 20},
+		{capacity: 1 << 20, lines: 3, want: 1 << 18},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d per line, %d lines", tt.capacity, tt.lines), func(t *testing.T) {
+			s := NewStore(tt.capacity)
+			now := testStart()
+			evs := make([]Event, tt.lines)
+			for i := range evs {
+				evs[i] = Event{Partition: i % 2, Offset: int64(i / 2), Series: fmt.Sprintf("sensor%d", i), Time: now, Value: 1}
+			}
+			s.Ingest(evs, nil, now.UnixNano())
+			total := 0
+			s.eachSeries(func(sr *Series) {
+				if sr.cap != tt.want {
+					t.Errorf("%s keeps %d points as they came, want %d", sr.Name, sr.cap, tt.want)
+				}
+				total += sr.cap
+			})
+			if limit := max(storePoints, tt.capacity); total > limit {
+				t.Errorf("the rings hold up to %d points, want at most %d", total, limit)
+			}
+		})
+	}
+}
+
+// TestStoreRingsShrinkLosingNothing: when new lines shrink the rings, the
+// points that leave them are folded: a needle among them is still drawn
+// and the window's statistics are those of every point, as before.
+func TestStoreRingsShrinkLosingNothing(t *testing.T) {
+	const window = int64(2 * time.Minute)
+	s := NewStore(1024)
+	s.SetFold(FoldFor(window, 400))
+	now := testStart()
+	evs := make([]Event, 1024)
+	for i := range evs {
+		v := 10 + float64(i%21)
+		if i == 100 {
+			v = 5000
+		}
+		evs[i] = Event{Partition: 0, Offset: int64(i), Series: "needle", Time: now.Add(time.Duration(i) * 10 * time.Millisecond), Value: v}
+	}
+	s.Ingest(evs, nil, now.Add(time.Minute).UnixNano())
+	sr := s.Panes[0].Series["needle"]
+	end := s.Newest
+	_, before := decimate(nil, sr, end-window, end, 400, sr.gapLimit())
+	more := make([]Event, MaxLines-1)
+	for i := range more {
+		more[i] = Event{Partition: 1, Offset: int64(i), Series: fmt.Sprintf("sensor%d", i), Time: now, Value: 1}
+	}
+	s.Ingest(more, nil, now.Add(time.Minute).UnixNano())
+	if sr.Len() != 256 || sr.Folded() != 1024-256 {
+		t.Fatalf("needle holds %d points and folded %d, want 256 and %d", sr.Len(), sr.Folded(), 1024-256)
+	}
+	for _, cols := range []int{400, 190, 97} {
+		pts, after := decimate(nil, sr, end-window, end, cols, sr.gapLimit())
+		if after != before {
+			t.Errorf("%d columns: window stats %+v after the rings shrank, want %+v", cols, after, before)
+		}
+		if !slices.ContainsFunc(pts, func(p Point) bool { return p.V == 5000 }) {
+			t.Errorf("%d columns: the needle is not drawn", cols)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func (s *Series) foldN(p Point, n int64) bool {
 			s.buckets[k-1].add(p, n)
 			return true
 		case start > lastStart:
-			s.buckets = append(s.buckets, bucket{first: p, lo: p, hi: p, last: p, n: n})
+			s.pushBucket(bucket{first: p, lo: p, hi: p, last: p, n: n})
 			s.trimBuckets()
 			return true
 		}
@@ -99,11 +99,37 @@ func (s *Series) foldN(p Point, n int64) bool {
 		s.buckets[i].add(p, n)
 		return true
 	}
-	s.buckets = append(s.buckets, bucket{})
+	s.pushBucket(bucket{})
 	copy(s.buckets[i+1:], s.buckets[i:])
 	s.buckets[i] = bucket{first: p, lo: p, hi: p, last: p, n: n}
 	return true
 }
+
+// pushBucket appends b to the buckets of s, growing their array by a
+// quarter at a time, up to what the fold keeps (Keep/Width and the
+// buckets at its ends) at first: series folding in step would otherwise double
+// their arrays together and hold up to half of them unused.
+func (s *Series) pushBucket(b bucket) {
+	if k := len(s.buckets); k == cap(s.buckets) {
+		size := max(k+k/4, minBuckets)
+		if w, keep := s.folding.Width, s.folding.Keep; keep > 0 && w > 0 {
+			if kept := int(min(keep/w, maxKeptBuckets)) + 3; kept > k {
+				size = min(size, kept)
+			}
+		}
+		nb := make([]bucket, k, size)
+		copy(nb, s.buckets)
+		s.buckets = nb
+	}
+	s.buckets = append(s.buckets, b)
+}
+
+// minBuckets is the first allocation of a series' buckets; maxKeptBuckets
+// bounds the buckets a fold is taken to keep when it sizes their array.
+const (
+	minBuckets     = 16
+	maxKeptBuckets = 1 << 20
+)
 
 // trimBuckets drops the buckets older than Keep before the newest one.
 func (s *Series) trimBuckets() {

@@ -204,3 +204,33 @@ func BenchmarkFoldMemory(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 }
+
+// TestFoldBucketsArray: a series' buckets grow by a quarter at a time, so
+// that at most a fifth of their array is unused, and never past what its
+// fold keeps.
+func TestFoldBucketsArray(t *testing.T) {
+	const sec = int64(time.Second)
+	tests := []struct {
+		name    string
+		fold    Fold
+		buckets int64 // one point per bucket width
+		wantLen int
+		maxCap  int
+	}{
+		{name: "few", fold: Fold{Width: sec}, buckets: 10, wantLen: 10, maxCap: minBuckets},
+		{name: "growing", fold: Fold{Width: sec}, buckets: 600, wantLen: 600, maxCap: 750},
+		{name: "kept window", fold: Fold{Width: sec, Keep: 40 * sec}, buckets: 1000, wantLen: 41, maxCap: 43},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSeries("s", 1)
+			s.SetFold(tt.fold)
+			for i := range tt.buckets + 1 {
+				s.Add(i*sec, float64(i)) // the ring of one folds the point before
+			}
+			if len(s.buckets) != tt.wantLen || cap(s.buckets) > tt.maxCap {
+				t.Errorf("%d buckets in an array of %d, want %d in at most %d", len(s.buckets), cap(s.buckets), tt.wantLen, tt.maxCap)
+			}
+		})
+	}
+}

@@ -205,9 +205,9 @@ if want backfill; then
   backfill_load+=", 10M at load $(load1)"
   stop_cluster
   # The same 1,000,000 through the dashboard's own bridge, model and Screen.
-  KAFKAPLOT_BENCH_HISTORY_RECORDS=1000000 gobench "$work/b_history.txt" -short -bench '^BenchmarkHistoryDrawn$' -benchtime 3x .
+  KAFKAPLOT_BENCH_HISTORY_RECORDS=1000000 gobench "$work/b_history.txt" -bench '^BenchmarkHistoryDrawn$' -benchtime 3x ./internal/dashboard
   backfill_load+=", bridge 1M at load $(load1)"
-  KAFKAPLOT_BENCH_HISTORY_RECORDS=10000000 gobench "$work/b_history10m.txt" -short -bench '^BenchmarkHistoryDrawn$' -benchtime 1x .
+  KAFKAPLOT_BENCH_HISTORY_RECORDS=10000000 gobench "$work/b_history10m.txt" -bench '^BenchmarkHistoryDrawn$' -benchtime 1x ./internal/dashboard
   backfill_load+=", bridge 10M at load $(load1)"
 fi
 

@@ -22,26 +22,26 @@ import (
 	"github.com/kafkaplot/kafkaplot/ui"
 )
 
-// pastDrawnModel wraps the dashboard's model: the range counts as drawn
-// at the first frame the model renders after it ingested the range's last
-// report.
-type pastDrawnModel struct {
+// drawnModel wraps the dashboard's model: what it measures counts as
+// drawn at the first frame the model renders after count said the last
+// part of it was ingested.
+type drawnModel struct {
 	inner  tea.Model
-	frame  *byte
-	done   bool
+	count  func(tea.Msg) (events int, done bool)
+	frame  *byte // the data of the last frame seen
+	done   bool  // the last part is ingested, not drawn yet
 	events int64
 	drawn  chan time.Time
 }
 
-func (m *pastDrawnModel) Init() tea.Cmd { return m.inner.Init() }
+func (m *drawnModel) Init() tea.Cmd { return m.inner.Init() }
 
-func (m *pastDrawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.inner, cmd = m.inner.Update(msg)
-	if r, ok := msg.(ui.RangeMsg); ok {
-		m.events += int64(len(r.Events))
-		m.done = m.done || r.Done
-	}
+	n, done := m.count(msg)
+	m.events += int64(n)
+	m.done = m.done || done
 	if f := unsafe.StringData(m.inner.View()); f != m.frame {
 		m.frame = f
 		if m.done {
@@ -52,7 +52,57 @@ func (m *pastDrawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func (m *pastDrawnModel) View() string { return m.inner.View() }
+func (m *drawnModel) View() string { return m.inner.View() }
+
+// historyCount counts a history's parts (partition 0's, the only one
+// BenchmarkHistoryDrawn fills).
+func historyCount(msg tea.Msg) (int, bool) {
+	if h, ok := msg.(ui.HistoryMsg); ok {
+		return len(h.Events), h.Done
+	}
+	return 0, false
+}
+
+// rangeCount counts a range of the past's parts.
+func rangeCount(msg tea.Msg) (int, bool) {
+	if r, ok := msg.(ui.RangeMsg); ok {
+		return len(r.Events), r.Done
+	}
+	return 0, false
+}
+
+// benchCluster starts an embedded cluster for a benchmark, stopped when
+// it ends, and returns a context ended then, a connection to the cluster,
+// its registry and the configuration (a 2 minute window).
+func benchCluster(b *testing.B) (context.Context, stream.Connection, *schema.Client, config.Config) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: testsupport.FreeAddr(b), RegistryAddr: testsupport.FreeAddr(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { emb.Close() })
+	cfg := config.Default()
+	cfg.Plot.Window.Duration = 2 * time.Minute
+	reg, err := schema.NewClient(emb.RegistryURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ctx, stream.Connection{Brokers: []string{emb.BrokerAddr()}}, reg, cfg
+}
+
+// benchRecords is how many records a benchmark writes: the environment
+// variable env, else 200,000.
+func benchRecords(b *testing.B, env string) int {
+	n := 200_000
+	if s := os.Getenv(env); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
+			b.Fatalf("%s=%q: want a positive number of records", env, s)
+		}
+	}
+	return n
+}
 
 // BenchmarkPastDrawn measures a window of the past outside what the
 // dashboard holds (as panning or @ there), through the dashboard's own
@@ -64,29 +114,10 @@ func (m *pastDrawnModel) View() string { return m.inner.View() }
 // at 200×50. It reports the time from the model's start to the frame that
 // draws the whole range (ms/range) and the events drawn.
 func BenchmarkPastDrawn(b *testing.B) {
-	records := 200_000
-	if s := os.Getenv("KAFKAPLOT_BENCH_PAST_RECORDS"); s != "" {
-		var err error
-		if records, err = strconv.Atoi(s); err != nil || records <= 0 {
-			b.Fatalf("KAFKAPLOT_BENCH_PAST_RECORDS=%q: want a positive number of records", s)
-		}
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: testsupport.FreeAddr(b), RegistryAddr: testsupport.FreeAddr(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer emb.Close()
-	cfg := config.Default()
-	cfg.Plot.Window.Duration = 2 * time.Minute
-	conn := stream.Connection{Brokers: []string{emb.BrokerAddr()}}
-	reg, err := schema.NewClient(emb.RegistryURL())
-	if err != nil {
-		b.Fatal(err)
-	}
+	records := benchRecords(b, "KAFKAPLOT_BENCH_PAST_RECORDS")
+	ctx, conn, reg, cfg := benchCluster(b)
 	end := time.Now().Add(-90 * time.Minute).Truncate(time.Second) // whole milliseconds: the records stamped in ms are all in the range
-	if err := fillRange(ctx, conn, reg, cfg, records, end.Add(-cfg.Plot.Window.Duration), end); err != nil {
+	if err := fillSensors(ctx, conn, reg, cfg, records, end.Add(-cfg.Plot.Window.Duration), end, -1); err != nil {
 		b.Fatal(err)
 	}
 	var total time.Duration
@@ -120,7 +151,7 @@ func pastDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg *s
 	defer stop()
 	past := &pastReader{ctx: runCtx, conn: conn, topic: cfg.Kafka.Topic, decoder: schema.NewDecoder(reg, decoderOpts...), ex: ex,
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	model := &pastDrawnModel{drawn: make(chan time.Time, 1), inner: ui.New(ui.Options{
+	model := &drawnModel{drawn: make(chan time.Time, 1), count: rangeCount, inner: ui.New(ui.Options{
 		Cluster: conn.Brokers[0], Topic: cfg.Kafka.Topic, Group: "past", At: end, ReadRange: past.read,
 		Window: cfg.Plot.Window.Duration, Capacity: cfg.Plot.Points, Screen: screen,
 	})}
@@ -145,9 +176,10 @@ func pastDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg *s
 	return at.Sub(start), model.events
 }
 
-// fillRange writes records of the tutorial's 8 sensors stamped evenly over
+// fillSensors writes records of the tutorial's 8 sensors (with partition
+// 0 or more, only those whose key falls in it) stamped evenly over
 // [from, to), 4,096 per request.
-func fillRange(ctx context.Context, conn stream.Connection, reg *schema.Client, cfg config.Config, records int, from, to time.Time) error {
+func fillSensors(ctx context.Context, conn stream.Connection, reg *schema.Client, cfg config.Config, records int, from, to time.Time, partition int) error {
 	enc, err := reg.SensorEncoder(ctx, cfg.Subject(), false)
 	if err != nil {
 		return err
@@ -157,6 +189,12 @@ func fillRange(ctx context.Context, conn stream.Connection, reg *schema.Client, 
 		return err
 	}
 	defer producer.Close()
+	var ids []string
+	for i := range 8 {
+		if id := fmt.Sprintf("sensor%d", i); partition < 0 || stream.PartitionFor([]byte(id), producer.Partitions()) == partition {
+			ids = append(ids, id)
+		}
+	}
 	msgs := make([]stream.Message, 0, 4096)
 	var deliveries []stream.Delivery
 	span := to.Sub(from)
@@ -164,7 +202,7 @@ func fillRange(ctx context.Context, conn stream.Connection, reg *schema.Client, 
 		msgs = msgs[:0]
 		for ; n < records && len(msgs) < cap(msgs); n++ {
 			at := from.Add(time.Duration(n) * span / time.Duration(records))
-			id := fmt.Sprintf("sensor%d", n%8)
+			id := ids[n%len(ids)]
 			v, err := enc.AppendSensor(nil, schema.Sensor{Timestamp: at.UnixMilli(), ID: id, Value: float64(n % 100)})
 			if err != nil {
 				return err

@@ -1,73 +1,23 @@
-package main
+package dashboard
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
-	"github.com/kafkaplot/kafkaplot/internal/dashboard"
-	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
 )
-
-// historyDrawnModel wraps the dashboard's model: the history counts as
-// drawn at the first frame the model renders after it ingested the last
-// part of partition 0's history.
-type historyDrawnModel struct {
-	inner  tea.Model
-	frame  *byte // the data of the last frame seen
-	done   bool  // the last part is ingested, not drawn yet
-	events int64
-	drawn  chan time.Time
-}
-
-func (m *historyDrawnModel) Init() tea.Cmd { return m.inner.Init() }
-
-func (m *historyDrawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	m.inner, cmd = m.inner.Update(msg)
-	if h, ok := msg.(ui.HistoryMsg); ok {
-		m.events += int64(len(h.Events))
-		m.done = m.done || h.Done
-	}
-	if f := unsafe.StringData(m.inner.View()); f != m.frame {
-		m.frame = f
-		if m.done {
-			m.done = false
-			m.drawn <- time.Now()
-		}
-	}
-	return m, cmd
-}
-
-func (m *historyDrawnModel) View() string { return m.inner.View() }
-
-// historyRecords is how many records BenchmarkHistoryDrawn writes into
-// partition 0: KAFKAPLOT_BENCH_HISTORY_RECORDS, else 200,000.
-func historyRecords(b *testing.B) int {
-	n := 200_000
-	if s := os.Getenv("KAFKAPLOT_BENCH_HISTORY_RECORDS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
-			b.Fatalf("KAFKAPLOT_BENCH_HISTORY_RECORDS=%q: want a positive number of records", s)
-		}
-	}
-	return n
-}
 
 // BenchmarkHistoryDrawn measures a partition's history through the
 // dashboard's own path: an embedded cluster holding
@@ -81,24 +31,12 @@ func historyRecords(b *testing.B) int {
 // start to then (cpu-ms/history, the in-process broker's included) and the
 // events drawn.
 func BenchmarkHistoryDrawn(b *testing.B) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	emb, err := embedded.Start(ctx, embedded.Config{BrokerAddr: testsupport.FreeAddr(b), RegistryAddr: testsupport.FreeAddr(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer emb.Close()
-	cfg := config.Default()
-	cfg.Plot.Window.Duration = 2 * time.Minute
-	conn := stream.Connection{Brokers: []string{emb.BrokerAddr()}}
-	reg, err := schema.NewClient(emb.RegistryURL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	records := historyRecords(b)
+	ctx, conn, reg, cfg := benchCluster(b)
+	records := benchRecords(b, "KAFKAPLOT_BENCH_HISTORY_RECORDS")
 	// Stamped over half the window: a fill of up to a minute (10,000,000
 	// records on a busy machine) still leaves every record in it.
-	if err := fillPartition0(ctx, conn, reg, cfg, records, cfg.Plot.Window.Duration/2); err != nil {
+	now := time.Now()
+	if err := fillSensors(ctx, conn, reg, cfg, records, now.Add(-cfg.Plot.Window.Duration/2), now, 0); err != nil {
 		b.Fatal(err)
 	}
 	var total, cpu time.Duration
@@ -142,7 +80,7 @@ func historyDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg
 		b.Fatal(err)
 	}
 	defer screen.Close()
-	model := &historyDrawnModel{drawn: make(chan time.Time, 1), inner: ui.New(ui.Options{
+	model := &drawnModel{drawn: make(chan time.Time, 1), count: historyCount, inner: ui.New(ui.Options{
 		Cluster: conn.Brokers[0], Topic: cfg.Kafka.Topic, Group: group,
 		Window: cfg.Plot.Window.Duration, Capacity: cfg.Plot.Points, Rate: cfg.Plot.Rate, Screen: screen,
 	})}
@@ -156,7 +94,7 @@ func historyDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg
 	}()
 	program.Send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	decoder := schema.NewDecoder(reg, decoderOpts...)
-	br := dashboard.NewBridge(program.Send, ex, decoder.Writer)
+	br := NewBridge(program.Send, ex, decoder.Writer)
 	var (
 		mu       sync.Mutex
 		assigned time.Time
@@ -193,43 +131,4 @@ func historyDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg
 	mu.Lock()
 	defer mu.Unlock()
 	return at.Sub(assigned), model.events
-}
-
-// fillPartition0 writes records of the tutorial's sensors that fall in
-// partition 0, stamped evenly over span before now, 4,096 per request.
-func fillPartition0(ctx context.Context, conn stream.Connection, reg *schema.Client, cfg config.Config, records int, span time.Duration) error {
-	enc, err := reg.SensorEncoder(ctx, cfg.Subject(), false)
-	if err != nil {
-		return err
-	}
-	producer, err := stream.NewProducer(ctx, stream.ProducerConfig{Conn: conn, Topic: cfg.Kafka.Topic})
-	if err != nil {
-		return err
-	}
-	defer producer.Close()
-	var ids []string
-	for i := range 8 {
-		if id := fmt.Sprintf("sensor%d", i); stream.PartitionFor([]byte(id), producer.Partitions()) == 0 {
-			ids = append(ids, id)
-		}
-	}
-	start := time.Now().Add(-span)
-	msgs := make([]stream.Message, 0, 4096)
-	var deliveries []stream.Delivery
-	for n := 0; n < records; {
-		msgs = msgs[:0]
-		for ; n < records && len(msgs) < cap(msgs); n++ {
-			at := start.Add(time.Duration(n) * span / time.Duration(records))
-			id := ids[n%len(ids)]
-			v, err := enc.AppendSensor(nil, schema.Sensor{Timestamp: at.UnixMilli(), ID: id, Value: float64(n % 100)})
-			if err != nil {
-				return err
-			}
-			msgs = append(msgs, stream.Message{Key: []byte(id), Value: v, Time: at})
-		}
-		if deliveries, err = producer.Send(ctx, msgs, deliveries); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -91,7 +91,8 @@ type Model struct {
 
 	width, height int
 	focus         int
-	focusMoved    bool // the user moved the focus; a group's first report leaves it
+	focusMoved    bool // the user moved the focus; a group's reports leave it
+	focusPlaced   bool // the focus went to the first pane this instance owned
 	zoom          bool
 	showHelp      bool
 	showTimeline  bool // the group timeline (G) instead of the panes
@@ -325,11 +326,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.plot = plotState{known: true, seriesBy: msg.SeriesBy, timeBy: msg.TimeBy, schemas: slices.Clone(msg.Schemas)}
 		m.dirty = true
 	case GroupMsg:
-		first := !m.st.Group.Known
 		m.st.SetGroup(msg, m.opts.Now())
-		if first && !m.focusMoved && len(msg.Owned) > 0 {
-			// Start on a pane this instance reads, not one it does not own.
-			m.focus = msg.Owned[0]
+		if !m.focusPlaced && !m.focusMoved && len(msg.Owned) > 0 {
+			// Start on a pane this instance reads, not one it does not own:
+			// at the first generation that gives it one (a cooperative
+			// group's first answer to a joining member gives it none).
+			m.focus, m.focusPlaced = msg.Owned[0], true
 		}
 		m.dirty = true
 	case OffsetsMsg:

@@ -601,6 +601,15 @@ func TestFirstFocusOwned(t *testing.T) {
 			wantFocus(t, m, tt.want) // later generations leave the focus alone
 		})
 	}
+	t.Run("owns nothing at first (cooperative join): focus the first owned", func(t *testing.T) {
+		m := update(New(testOptions(newClock())), PartitionsMsg{Count: 2}, tea.WindowSizeMsg{Width: 200, Height: 50})
+		m = update(m, twoMembers(1))
+		wantFocus(t, m, 0)
+		m = update(m, twoMembers(2, 1))
+		wantFocus(t, m, 1)
+		m = update(m, twoMembers(3, 0))
+		wantFocus(t, m, 1)
+	})
 }
 
 // TestSuspendOnClusterHostAsks: ctrl+z on the instance that runs the

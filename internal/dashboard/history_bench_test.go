@@ -13,7 +13,6 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
-	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/stream"
 	"github.com/kafkaplot/kafkaplot/ui"
@@ -70,16 +69,7 @@ func cpuTime(b *testing.B) time.Duration {
 // until partition 0's history is drawn, and returns the time from the
 // assignment and the events drawn.
 func historyDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg *schema.Client, cfg config.Config, group string) (time.Duration, int64) {
-	ex := connect.Extractor(cfg)
-	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSelection(ex.Selection))
-	if err != nil {
-		b.Fatal(err)
-	}
-	screen, err := ui.NewScreen(nil, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer screen.Close()
+	ex, decoderOpts, screen := benchWiring(b, cfg)
 	model := &drawnModel{drawn: make(chan time.Time, 1), count: historyCount, inner: ui.New(ui.Options{
 		Cluster: conn.Brokers[0], Topic: cfg.Kafka.Topic, Group: group,
 		Window: cfg.Plot.Window.Duration, Capacity: cfg.Plot.Points, Rate: cfg.Plot.Rate, Screen: screen,

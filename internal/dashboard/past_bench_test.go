@@ -15,6 +15,7 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
+	"github.com/kafkaplot/kafkaplot/extract"
 	"github.com/kafkaplot/kafkaplot/internal/connect"
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
@@ -91,6 +92,23 @@ func benchCluster(b *testing.B) (context.Context, stream.Connection, *schema.Cli
 	return ctx, stream.Connection{Brokers: []string{emb.BrokerAddr()}}, reg, cfg
 }
 
+// benchWiring is the dashboard's wiring of cfg without a terminal: its
+// extractor, decoder options and a Screen writing nowhere, closed when
+// the benchmark ends.
+func benchWiring(b *testing.B, cfg config.Config) (*extract.Extractor, []schema.DecoderOption, *ui.Screen) {
+	ex := connect.Extractor(cfg)
+	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSelection(ex.Selection))
+	if err != nil {
+		b.Fatal(err)
+	}
+	screen, err := ui.NewScreen(nil, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { screen.Close() })
+	return ex, decoderOpts, screen
+}
+
 // benchRecords is how many records a benchmark writes: the environment
 // variable env, else 200,000.
 func benchRecords(b *testing.B, env string) int {
@@ -137,16 +155,7 @@ func BenchmarkPastDrawn(b *testing.B) {
 // pastDrawn runs a model opened on the window ending at end until the
 // range is drawn, and returns the time from its start and the events.
 func pastDrawn(b *testing.B, ctx context.Context, conn stream.Connection, reg *schema.Client, cfg config.Config, end time.Time) (time.Duration, int64) {
-	ex := connect.Extractor(cfg)
-	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSelection(ex.Selection))
-	if err != nil {
-		b.Fatal(err)
-	}
-	screen, err := ui.NewScreen(nil, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer screen.Close()
+	ex, decoderOpts, screen := benchWiring(b, cfg)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	past := &pastReader{ctx: runCtx, conn: conn, topic: cfg.Kafka.Topic, decoder: schema.NewDecoder(reg, decoderOpts...), ex: ex,

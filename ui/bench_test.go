@@ -96,10 +96,25 @@ func BenchmarkFrame64PartitionsFull(b *testing.B) {
 
 // BenchmarkIngest measures events going into the ring buffers (one op is one
 // event), in batches of 512 like main sends them.
-func BenchmarkIngest(b *testing.B) {
+func BenchmarkIngest(b *testing.B) { benchIngest(b, nil) }
+
+// BenchmarkIngestFields is BenchmarkIngest with two fields per record, so
+// that each event's line is named series.field (the click record's case).
+func BenchmarkIngestFields(b *testing.B) { benchIngest(b, []string{"cost", "clicks"}) }
+
+// benchIngest ingests the 8 sensors of 2 partitions, each record's events
+// named by fields (none: one unnamed event per record), consecutive events
+// of a partition sharing a record.
+func benchIngest(b *testing.B, fields []string) {
 	const batch = 512
+	perRecord := max(len(fields), 1)
 	s := chart.NewStore(DefaultCapacity)
 	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
+	for j := range events {
+		if len(fields) > 0 {
+			events[j].Field = fields[j%len(fields)]
+		}
+	}
 	now := testStart().UnixNano()
 	var next [2]int64 // each partition's next offset
 	b.ReportAllocs()
@@ -112,35 +127,7 @@ func BenchmarkIngest(b *testing.B) {
 			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
 			// New records, each partition's offsets consecutive as in a log.
 			events[j].Offset = next[events[j].Partition]
-			next[events[j].Partition]++
-		}
-		n := min(batch, b.N-i)
-		b.StartTimer()
-		s.Ingest(events[:n], nil, now)
-	}
-}
-
-// BenchmarkIngestFields is BenchmarkIngest with two fields per record, so
-// that each event's line is named series.field (the click record's case).
-func BenchmarkIngestFields(b *testing.B) {
-	const batch = 512
-	s := chart.NewStore(DefaultCapacity)
-	events := sensorEvents(8, 2, batch/8, testStart(), 10*time.Millisecond)
-	for j := range events {
-		events[j].Field = [2]string{"cost", "clicks"}[j%2]
-	}
-	now := testStart().UnixNano()
-	var next [2]int64 // each partition's next offset
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i += batch {
-		b.StopTimer()
-		shift := time.Duration(i/batch) * time.Duration(batch/8) * 10 * time.Millisecond
-		for j := range events {
-			events[j].Time = testStart().Add(shift + time.Duration(j/8)*10*time.Millisecond)
-			// Two events per record (sensors 2k and 2k+1 share a partition).
-			events[j].Offset = next[events[j].Partition]
-			if j%2 == 1 {
+			if j%perRecord == perRecord-1 {
 				next[events[j].Partition]++
 			}
 		}

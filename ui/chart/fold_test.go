@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -43,6 +44,11 @@ func TestFoldKeepsTheWindow(t *testing.T) {
 			// Ten minutes at 1,000/s: only the window (and a tenth) is kept.
 			name: "ten minutes into 1 m", window: 60 * sec, rate: 1000, span: 600,
 			value: func(i int64) float64 { return float64(i % 1000) }, wantMin: 0, wantMax: 999, wantN: 60_000,
+		},
+		{
+			// Ten hours at 1/s: a 3 h window's buckets (27 s) are kept.
+			name: "ten hours into 3 h", window: 3 * 3600 * sec, rate: 1, span: 36_000,
+			value: func(i int64) float64 { return float64(i % 100) }, wantMin: 0, wantMax: 99, wantN: 10_800,
 		},
 	}
 	for _, tt := range tests {
@@ -145,15 +151,98 @@ func TestFoldBeforeFewLive(t *testing.T) {
 	}
 }
 
-func TestBucketStart(t *testing.T) {
+// TestFoldCountOverflow: a bucket counts up to 2^32-1 points; more go into
+// another bucket of the same time after it, and every point is counted.
+func TestFoldCountOverflow(t *testing.T) {
+	const sec = int64(time.Second)
+	s := NewSeries("s", 1)
+	s.SetFold(Fold{Width: sec})
+	s.foldN(Point{100, 1}, math.MaxUint32-1)
+	s.foldN(Point{200, 7}, 5)
+	s.foldN(Point{300, 3}, 1)
+	if len(s.buckets) != 2 || s.buckets[0].num != s.buckets[1].num || s.buckets[1].n != 6 {
+		t.Fatalf("buckets %+v, want two of the same number, the second holding 6", s.buckets)
+	}
+	want := int64(math.MaxUint32) + 5
+	if s.Folded() != want {
+		t.Errorf("folded %d, want %d", s.Folded(), want)
+	}
+	if _, st := decimate(nil, s, 0, sec, 100, 0); int64(st.N) != want || st.Min != 1 || st.Max != 7 || st.Last != 3 {
+		t.Errorf("stats %+v, want %d points from 1 to 7, last 3", st, want)
+	}
+}
+
+// TestFoldFarApart: bucket numbers are kept relative to a series' base,
+// renumbered when a point comes more than 2^31 buckets after it; what is
+// older than the kept span before the newest point goes.
+func TestFoldFarApart(t *testing.T) {
+	for _, keep := range []int64{0, 1000} {
+		s := NewSeries("s", 1)
+		s.SetFold(Fold{Width: 1, Keep: keep})
+		s.fold(Point{0, 1})
+		s.fold(Point{10, 2})
+		far := int64(1) << 40
+		s.fold(Point{far, 3})
+		s.fold(Point{far - 5, 4})
+		if s.fold(Point{far - maxSpan - 10, 5}) {
+			t.Errorf("keep %d: a point older than the kept span was kept", keep)
+		}
+		var times []int64
+		for i := range s.buckets {
+			times = append(times, s.point(&s.buckets[i], bFirst).T)
+		}
+		if want := []int64{far - 5, far}; !slices.Equal(times, want) {
+			t.Errorf("keep %d: buckets at %v, want %v", keep, times, want)
+		}
+	}
+}
+
+// TestBucketTimes: a bucket keeps its points' times in a power of ten
+// nanoseconds, exact in whole units (milliseconds up to buckets of a
+// minute), else rounded down to the unit; never outside the bucket.
+func TestBucketTimes(t *testing.T) {
+	const ms = int64(time.Millisecond)
+	tests := []struct {
+		name     string
+		width    int64
+		unit     int64
+		t, wantT int64
+	}{
+		{name: "a 2 m window's bucket, ms time", width: 300 * ms, unit: 10_000, t: 1_700_000_000_123 * ms, wantT: 1_700_000_000_123 * ms},
+		{name: "a 2 m window's bucket, ns time", width: 300 * ms, unit: 10_000, t: 1_700_000_000_123*ms + 12_345, wantT: 1_700_000_000_123*ms + 10_000},
+		{name: "a minute's bucket, ms time", width: 60_000 * ms, unit: ms, t: 1_700_000_059_999 * ms, wantT: 1_700_000_059_999 * ms},
+		{name: "an hour's bucket", width: 3_600_000 * ms, unit: 100 * ms, t: 1_700_000_059_999 * ms, wantT: 1_700_000_059_900 * ms},
+		{name: "an odd width", width: 274_599_542, unit: 10_000, t: 1_700_000_000_001 * ms, wantT: 1_700_000_000_001 * ms},
+		{name: "before 1970", width: 300 * ms, unit: 10_000, t: -1_234_567, wantT: -1_240_000},
+		{name: "tiny buckets", width: 1000, unit: 1, t: 123_456_789, wantT: 123_456_789},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if u := unitOf(tt.width); u != tt.unit {
+				t.Errorf("unit %d, want %d", u, tt.unit)
+			}
+			s := NewSeries("s", 1)
+			s.SetFold(Fold{Width: tt.width})
+			s.fold(Point{tt.t, 42})
+			if got := s.point(&s.buckets[0], bFirst); got != (Point{tt.wantT, 42}) {
+				t.Errorf("point %+v, want {%d 42}", got, tt.wantT)
+			}
+			if start := numOf(tt.t, tt.width) * tt.width; tt.wantT < start && start-tt.wantT >= tt.unit {
+				t.Errorf("time %d more than a unit before its bucket's start %d", tt.wantT, start)
+			}
+		})
+	}
+}
+
+func TestNumOf(t *testing.T) {
 	for _, tt := range []struct{ t, w, want int64 }{
-		{t: 25, w: 10, want: 20},
-		{t: 20, w: 10, want: 20},
-		{t: -5, w: 10, want: -10},
-		{t: -10, w: 10, want: -10},
+		{t: 25, w: 10, want: 2},
+		{t: 20, w: 10, want: 2},
+		{t: -5, w: 10, want: -1},
+		{t: -10, w: 10, want: -1},
 	} {
-		if got := bucketStart(tt.t, tt.w); got != tt.want {
-			t.Errorf("bucketStart(%d, %d) = %d, want %d", tt.t, tt.w, got, tt.want)
+		if got := numOf(tt.t, tt.w); got != tt.want {
+			t.Errorf("numOf(%d, %d) = %d, want %d", tt.t, tt.w, got, tt.want)
 		}
 	}
 }

@@ -1,13 +1,12 @@
 package chart
 
-import "sort"
-
 // This file gives read access to what a series holds, for drawing it
 // elsewhere than in the terminal (a picture): its folded buckets and the
 // spacing its lines are broken at.
 
 // FoldedBucket is one bucket of points folded by a series: the first,
-// lowest, highest and last of them, with their times, and how many.
+// lowest, highest and last of them, with their times (exact in whole
+// units of the bucket's times, else rounded down to one), and how many.
 type FoldedBucket struct {
 	First, Lo, Hi, Last Point
 	N                   int64
@@ -17,10 +16,13 @@ type FoldedBucket struct {
 // [t0, t1] (Unix ns), oldest first; all are older than the points Len and
 // At give.
 func (s *Series) AppendBuckets(dst []FoldedBucket, t0, t1 int64) []FoldedBucket {
-	i := sort.Search(len(s.buckets), func(i int) bool { return s.buckets[i].last.T >= t0 })
-	for ; i < len(s.buckets) && s.buckets[i].first.T <= t1; i++ {
+	for i := s.searchBuckets(t0); i < len(s.buckets); i++ {
 		b := &s.buckets[i]
-		dst = append(dst, FoldedBucket{First: b.first, Lo: b.lo, Hi: b.hi, Last: b.last, N: b.n})
+		if int64(b.at[bFirst]) > s.atOf(b, t1) {
+			break
+		}
+		dst = append(dst, FoldedBucket{First: s.point(b, bFirst), Lo: s.point(b, bLo), Hi: s.point(b, bHi),
+			Last: s.point(b, bLast), N: int64(b.n)})
 	}
 	return dst
 }

@@ -34,8 +34,10 @@ type Series struct {
 	n    int     // number of points held
 	cap  int     // maximum number of points held
 
-	folding Fold     // how older points are folded
-	buckets []bucket // folded points, oldest first, all older than buf's
+	folding    Fold     // how older points are folded
+	buckets    []bucket // folded points, oldest first, all older than buf's
+	bucketBase int64    // the number of the bucket numbered 0 (fold.go)
+	bucketUnit int64    // the unit of the buckets' times (ns)
 }
 
 // NewSeries returns an empty series holding at most capacity points (at least 1).

@@ -65,12 +65,14 @@ func (g *panicGuard) Err() error {
 	return g.err
 }
 
-// tuneMemory keeps the dashboard's heap small: the ring buffers are most of
-// it and live long, so the collector's default (run at 2× the live heap)
-// wastes memory. GOGC and GOMEMLIMIT, when set, win.
+// tuneMemory keeps the dashboard's heap small: the rings and buckets of
+// points are most of it and live long, so the collector's default (run at
+// 2× the live heap) wastes memory; they hold no pointers, so marking them
+// costs little and the collector can run at 1.25× the live heap. GOGC and
+// GOMEMLIMIT, when set, win.
 func tuneMemory(getenv func(string) string) {
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
+		debug.SetGCPercent(25)
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		// A soft limit: past it the collector runs more often (at most half

@@ -236,6 +236,8 @@ func fuzzPlottedJSONSeeds() [][]byte {
 		[]byte(`{"a":01}`),
 		[]byte(`{"a":"\x01"}`),
 		[]byte(`{} {}`),
+		[]byte(`{"timestamp":1733480000123,"id":"sensor17","value":21.384615384615383}`),
+		[]byte(`{"timestamp":17334800001234567890,"id":"sens\u00f6r \u00e9 -- a longer text","value":-0.000123456789012345678e+5,"ok":false,"n":null}`),
 	}
 }
 
@@ -247,7 +249,7 @@ func FuzzPlottedJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		for _, d := range decoders {
 			// Twice: the second read of a flat shape is matched against
-			// the shape read last (matchFlat), not scanned anew.
+			// the shape read last (readFlat), not scanned anew.
 			checkPlotted(t, d, payload)
 			checkPlotted(t, d, payload)
 		}

@@ -45,11 +45,10 @@ type jsonShape struct {
 	sel    *Selection
 	steps  []jsonStep // one per item
 	sig    string     // the shape's signature (jsonScan.sig)
-	// flat: the members are all scalars (no object, no array), keys their
-	// raw keys and kinds their kinds, for matchFlat.
-	flat  bool
-	keys  []string
-	kinds []byte
+	// flat: the members are all scalars (no object, no array), listed in
+	// members for readFlat.
+	flat    bool
+	members []flatMember
 }
 
 // jsonStep is what a shape's reader does with one item.
@@ -89,18 +88,22 @@ type jsonScan struct {
 // read scans body, checking it as encoding/json would, and reads the
 // selected fields with the reader of its shape.
 func (js *jsonShapes) read(d *Decoder, body []byte, id int, w *Writer, p *Plotted) error {
-	sc := jsonScan{b: body, items: p.items[:0], sig: p.sig[:0]}
-	shape := js.last.Load()
-	if shape == nil || !shape.flat || !sc.matchFlat(shape) {
-		sc.items = sc.items[:0]
-		err := sc.document()
-		p.items, p.sig = sc.items, sc.sig
-		if err != nil {
-			return err
+	if shape := js.last.Load(); shape != nil && shape.flat {
+		p.begin(id, shape.writer, shape.sel)
+		if w != nil && js.writer != nil {
+			p.Writer = w
 		}
-		shape = js.shape(d, &sc)
+		if readFlat(body, shape, p) {
+			return nil
+		}
 	}
-	p.items = sc.items
+	sc := jsonScan{b: body, items: p.items[:0], sig: p.sig[:0]}
+	err := sc.document()
+	p.items, p.sig = sc.items, sc.sig
+	if err != nil {
+		return err
+	}
+	shape := js.shape(d, &sc)
 	p.begin(id, shape.writer, shape.sel)
 	if w != nil && js.writer != nil {
 		p.Writer = w
@@ -195,14 +198,6 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 		}
 	}
 	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items)), sig: string(sc.sig), flat: true}
-	for _, it := range sc.items {
-		if it.kind == 'o' || it.kind == 'e' || it.kind == 'a' {
-			shape.flat, shape.keys, shape.kinds = false, nil, nil
-			break
-		}
-		shape.keys = append(shape.keys, string(sc.b[it.keyStart:it.keyEnd]))
-		shape.kinds = append(shape.kinds, it.kind)
-	}
 	ix := js.ix
 	if js.writer == nil {
 		shape.writer = plainWriter(sc.items, paths, sc.b)
@@ -219,6 +214,14 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 		if c := ix.within(paths[i]); len(c) > 0 {
 			shape.steps[i] = jsonStep{clear: c, targets: ix.targets[paths[i]]}
 		}
+	}
+	for i, it := range sc.items {
+		if it.kind == 'o' || it.kind == 'e' || it.kind == 'a' {
+			shape.flat, shape.members = false, nil
+			break
+		}
+		key := string(sc.b[it.keyStart-1 : it.keyEnd+1])
+		shape.members = append(shape.members, newFlatMember(key, it.kind, shape.steps[i].targets))
 	}
 	return shape
 }

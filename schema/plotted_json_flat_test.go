@@ -6,19 +6,24 @@ import (
 )
 
 // TestJSONFlatShapeMatch reads each body after a record of the flat shape
-// {"timestamp":n,"id":s,"value":n} (so the reader first tries matchFlat)
+// {"timestamp":n,"id":s,"value":n} (so the reader first tries readFlat)
 // and checks it against the full decode, as the fuzz target does, and that
-// the bodies matchFlat must refuse are refused.
+// the bodies readFlat must refuse are refused.
 func TestJSONFlatShapeMatch(t *testing.T) {
 	learn := []byte(`{"timestamp":1700000000123,"id":"sensor0","value":50.5}`)
 	for _, tc := range []struct {
 		name  string
 		body  string
-		match bool // matchFlat takes it (else document decides)
+		match bool // readFlat takes it (else document decides)
 	}{
 		{"same shape", `{"timestamp":1700000000124,"id":"sensor1","value":-0.25}`, true},
 		{"whitespace", " {\n\"timestamp\" : 1 ,\t\"id\":\"x\" , \"value\":2e3 }\r\n", true},
 		{"escaped value", `{"timestamp":1,"id":"a\"b\u00e9","value":3}`, true},
+		{"non-ASCII value", `{"timestamp":1,"id":"sensör über","value":3}`, true},
+		{"invalid UTF-8", "{\"timestamp\":1,\"id\":\"ab\xffcdefghij\",\"value\":3}", true},
+		{"long numbers", `{"timestamp":17334800001234567890,"id":"sensor17","value":-21.384615384615383e-2}`, true},
+		{"fraction cut", `{"timestamp":1.,"id":"x","value":2}`, false},
+		{"sign alone", `{"timestamp":1,"id":"x","value":-}`, false},
 		{"other order", `{"id":"x","timestamp":1,"value":2}`, false},
 		{"other kind", `{"timestamp":1,"id":7,"value":2}`, false},
 		{"member more", `{"timestamp":1,"id":"x","value":2,"extra":true}`, false},
@@ -40,9 +45,9 @@ func TestJSONFlatShapeMatch(t *testing.T) {
 				if last == nil || !last.flat {
 					t.Fatal("no flat shape learnt")
 				}
-				sc := jsonScan{b: []byte(tc.body)}
-				if got := sc.matchFlat(last); got != tc.match {
-					t.Errorf("matchFlat = %v, want %v", got, tc.match)
+				p.begin(0, last.writer, last.sel)
+				if got := readFlat([]byte(tc.body), last, &p); got != tc.match {
+					t.Errorf("readFlat = %v, want %v", got, tc.match)
 				}
 				checkPlotted(t, d, []byte(tc.body))
 			}

@@ -29,10 +29,16 @@ func jsonFloat(b []byte) (f float64, ok bool) {
 	if i != len(b) || digits == 0 || digits > 19 || decimals >= len(pow10) {
 		return 0, false
 	}
+	return decFloat(mant, decimals, neg)
+}
+
+// decFloat returns mant × 10^-decimals (decimals at most 22), negated if
+// neg, as strconv.ParseFloat reads it; ok is false where eiselLemire's is.
+func decFloat(mant uint64, decimals int, neg bool) (float64, bool) {
 	if mant > 1<<53 {
 		return eiselLemire(mant, decimals, neg)
 	}
-	f = float64(mant) / pow10[decimals]
+	f := float64(mant) / pow10[decimals]
 	if neg {
 		f = -f
 	}
@@ -125,65 +131,6 @@ func jsonInt(b []byte) (n int64, ok bool) {
 		n = -n
 	}
 	return n, true
-}
-
-// matchFlat scans the body as document does, if it is an object of
-// exactly shape's members (a flat shape: scalars only), the same raw keys
-// with values of the same kinds in the same order, and lists its items; it
-// reports false for any other body, valid or not, leaving document to
-// tell. A body it matches is one document accepts with these items and
-// shape's signature, without building the signature or looking it up.
-func (sc *jsonScan) matchFlat(shape *jsonShape) bool {
-	b := sc.b
-	pos := sc.space(0)
-	if pos >= len(b) || b[pos] != '{' {
-		return false
-	}
-	pos = sc.space(pos + 1)
-	for i, key := range shape.keys {
-		if i > 0 {
-			if pos >= len(b) || b[pos] != ',' {
-				return false
-			}
-			pos = sc.space(pos + 1)
-		}
-		end := pos + 1 + len(key)
-		if end >= len(b) || b[pos] != '"' || string(b[pos+1:end]) != key || b[end] != '"' {
-			return false
-		}
-		keyStart := pos + 1
-		if pos = sc.space(end + 1); pos >= len(b) || b[pos] != ':' {
-			return false
-		}
-		if pos = sc.space(pos + 1); pos >= len(b) {
-			return false
-		}
-		valStart, kind := pos, shape.kinds[i]
-		var err error
-		switch c := b[pos]; {
-		case kind == 's' && c == '"':
-			pos, err = sc.str(pos)
-		case kind == 'n' && (c == '-' || '0' <= c && c <= '9'):
-			pos, err = sc.number(pos)
-		case kind == 't' && c == 't':
-			pos, err = sc.literal(pos, "true")
-		case kind == 'f' && c == 'f':
-			pos, err = sc.literal(pos, "false")
-		case kind == 'z' && c == 'n':
-			pos, err = sc.literal(pos, "null")
-		default:
-			return false
-		}
-		if err != nil {
-			return false
-		}
-		sc.items = append(sc.items, jsonItem{kind: kind, keyStart: keyStart, keyEnd: end, valStart: valStart, valEnd: pos})
-		pos = sc.space(pos)
-	}
-	if pos >= len(b) || b[pos] != '}' {
-		return false
-	}
-	return sc.space(pos+1) == len(b)
 }
 
 // document scans the body: one object between optional whitespace.

@@ -36,6 +36,7 @@ func BenchmarkDecodePlotted(b *testing.B) {
 		{"protobuf", &protoSource{byID: map[int]regSchema{100043: {typ: FormatProtobuf, text: SensorProto}}}, protoSensor, sensorSel},
 		{"json", &memSource{}, []byte(`{"timestamp":1700000000123,"id":"sensor4","value":35.45084971874737}`), sensorSel},
 		{"json-benchkit", &memSource{}, []byte(`{"timestamp":1733480000123,"id":"sensor17","value":21.384615384615383}`), sensorSel},
+		{"json-nested", &memSource{}, []byte(`{"timestamp":1733480000123,"id":"sensor17","loc":{"lat":52.520008,"lon":13.404954},"value":21.384615384615383,"tags":["a","b"]}`), sensorSel},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			d := NewDecoder(bc.src, WithSelection(bc.sel))

@@ -269,7 +269,7 @@ func plainWriter(items []jsonItem, paths []string, b []byte) *Writer {
 // jsonText returns a JSON string's contents (raw, without quotes) as
 // encoding/json decodes them: as is when plain, else unescaped into p.buf.
 func (p *Plotted) jsonText(raw []byte) []byte {
-	if !hasBackslash(raw) && utf8.Valid(raw) {
+	if plainRun(raw, 0) == len(raw) || !hasBackslash(raw) && utf8.Valid(raw) {
 		return raw[:len(raw):len(raw)]
 	}
 	start := len(p.buf)

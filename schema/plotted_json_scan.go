@@ -3,6 +3,7 @@ package schema
 import (
 	"math"
 	"math/bits"
+	"unicode/utf8"
 )
 
 // jsonFloat reads a checked JSON number literal (number) without an
@@ -152,17 +153,7 @@ func (sc *jsonScan) document() error {
 	return nil
 }
 
-func (sc *jsonScan) space(pos int) int {
-	for pos < len(sc.b) {
-		switch sc.b[pos] {
-		case ' ', '\t', '\r', '\n':
-			pos++
-		default:
-			return pos
-		}
-	}
-	return pos
-}
+func (sc *jsonScan) space(pos int) int { return skipSpace(sc.b, pos) }
 
 // object scans an object at b[pos] == '{'; record lists its members as
 // items (arrays are scanned without).
@@ -320,6 +311,9 @@ func (sc *jsonScan) literal(pos int, word string) (int, error) {
 func (sc *jsonScan) str(pos int) (int, error) {
 	b := sc.b
 	for pos++; pos < len(b); {
+		if pos = plainRun(b, pos); pos >= len(b) {
+			break
+		}
 		c := b[pos]
 		switch {
 		case c == '"':
@@ -346,8 +340,9 @@ func (sc *jsonScan) str(pos int) (int, error) {
 			default:
 				return pos, errJSONSyntax
 			}
-		default:
-			pos++
+		default: // not ASCII: as encoding/json, any bytes
+			for pos++; pos < len(b) && b[pos] >= utf8.RuneSelf; pos++ {
+			}
 		}
 	}
 	return pos, errJSONEnd

@@ -104,31 +104,10 @@ func plainRun(b []byte, pos int) int {
 	return pos
 }
 
-// pow10u are 10^n for n = 0…8.
-var pow10u = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8}
-
 // digitRun reads the decimal digits at b[pos:] onto mant (mant × 10 +
 // digit each, wrapping past 2^64) and returns the position after them
-// and mant; it reads eight bytes at a time.
+// and mant.
 func digitRun(b []byte, pos int, mant uint64) (int, uint64) {
-	for pos+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[pos:])
-		lo := x & lanes7F
-		// The high bit of a lane is set for a byte at or above '0' and
-		// clear for one at or above ':' or not ASCII.
-		digit := (lo + 0x50*lanes01) &^ (lo + 0x46*lanes01) &^ x & lanes80
-		n := bits.TrailingZeros64(^digit&lanes80) >> 3
-		// The n digits first in the text become the lanes highest in x,
-		// under n-8 lanes of zero: the value of eight digits.
-		x = (x << (64 - 8*n)) & (0x0F * lanes01)
-		x = (x * 2561) >> 8 & 0x00FF00FF00FF00FF
-		x = (x * 6553601) >> 16 & 0x0000FFFF0000FFFF
-		mant = mant*pow10u[n] + (x*42949672960001)>>32
-		pos += n
-		if n < 8 {
-			return pos, mant
-		}
-	}
 	for ; pos < len(b); pos++ {
 		d := b[pos] - '0'
 		if d > 9 {

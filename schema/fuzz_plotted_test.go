@@ -248,8 +248,8 @@ func FuzzPlottedJSON(f *testing.F) {
 	decoders := plottedDecoders(fuzzJSONSource())
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		for _, d := range decoders {
-			// Twice: the second read of a flat shape is matched against
-			// the shape read last (readFlat), not scanned anew.
+			// Twice: the second read of a shape is matched against
+			// the shape read last (readShape), not scanned anew.
 			checkPlotted(t, d, payload)
 			checkPlotted(t, d, payload)
 		}

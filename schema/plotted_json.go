@@ -41,14 +41,11 @@ type jsonItem struct {
 // jsonShape is the reader of JSON records of one shape: the same members,
 // in the same order, with values of the same kinds.
 type jsonShape struct {
-	writer *Writer
-	sel    *Selection
-	steps  []jsonStep // one per item
-	sig    string     // the shape's signature (jsonScan.sig)
-	// flat: the members are all scalars (no object, no array), listed in
-	// members for readFlat.
-	flat    bool
-	members []flatMember
+	writer  *Writer
+	sel     *Selection
+	steps   []jsonStep    // one per item
+	sig     string        // the shape's signature (jsonScan.sig)
+	members []shapeMember // for readShape
 }
 
 // jsonStep is what a shape's reader does with one item.
@@ -88,12 +85,12 @@ type jsonScan struct {
 // read scans body, checking it as encoding/json would, and reads the
 // selected fields with the reader of its shape.
 func (js *jsonShapes) read(d *Decoder, body []byte, id int, w *Writer, p *Plotted) error {
-	if shape := js.last.Load(); shape != nil && shape.flat {
+	if shape := js.last.Load(); shape != nil {
 		p.begin(id, shape.writer, shape.sel)
 		if w != nil && js.writer != nil {
 			p.Writer = w
 		}
-		if readFlat(body, shape, p) {
+		if readShape(body, shape, p) {
 			return nil
 		}
 	}
@@ -197,7 +194,7 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 			stack = append(stack, level{path: paths[i], dead: dead})
 		}
 	}
-	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items)), sig: string(sc.sig), flat: true}
+	shape := &jsonShape{writer: js.writer, steps: make([]jsonStep, len(sc.items)), sig: string(sc.sig)}
 	ix := js.ix
 	if js.writer == nil {
 		shape.writer = plainWriter(sc.items, paths, sc.b)
@@ -215,14 +212,7 @@ func (js *jsonShapes) compile(d *Decoder, sc *jsonScan) *jsonShape {
 			shape.steps[i] = jsonStep{clear: c, targets: ix.targets[paths[i]]}
 		}
 	}
-	for i, it := range sc.items {
-		if it.kind == 'o' || it.kind == 'e' || it.kind == 'a' {
-			shape.flat, shape.members = false, nil
-			break
-		}
-		key := string(sc.b[it.keyStart-1 : it.keyEnd+1])
-		shape.members = append(shape.members, newFlatMember(key, it.kind, shape.steps[i].targets))
-	}
+	shape.members = shapeMembers(sc, shape.steps)
 	return shape
 }
 

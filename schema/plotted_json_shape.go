@@ -5,30 +5,66 @@ import (
 	"math/bits"
 )
 
-// flatMember is one member of a flat shape (scalars only), for readFlat:
-// its raw key between quotes, its value's kind and the slots it fills.
-type flatMember struct {
-	key     string
-	kind    byte
-	targets []target
+// shapeMember is one item of a shape, for readShape: its raw key between
+// quotes, its value's kind (as jsonItem's), whether it is the first
+// member of its object, its value's nesting depth as document counts it,
+// and the slots it empties and fills (its step's).
+type shapeMember struct {
+	key            string
+	kind           byte
+	first          bool
+	depth          int
+	clear, targets []target
 	// word holds a key of at most 16 bytes as two little-endian words,
 	// padded with zeros; mask has 0xFF in the lanes of its bytes.
 	word, mask [2]uint64
 }
 
-func newFlatMember(key string, kind byte, targets []target) flatMember {
-	m := flatMember{key: key, kind: kind, targets: targets}
+// shapeMembers lists the members of a scanned record's shape, whose steps
+// are steps. A shape without objects clears nothing: an item's slots are
+// then its targets only (what its step clears below it is never set) and
+// apply overwrites them whole.
+func shapeMembers(sc *jsonScan, steps []jsonStep) []shapeMember {
+	nested := false
+	for _, it := range sc.items {
+		nested = nested || it.kind == 'o'
+	}
+	members := make([]shapeMember, len(sc.items))
+	level := 0
+	for i, it := range sc.items {
+		m := &members[i]
+		m.kind = it.kind
+		if it.kind == 'e' {
+			level--
+			continue
+		}
+		m.first = i == 0 || sc.items[i-1].kind == 'o'
+		m.depth = level + 2
+		m.targets = steps[i].targets
+		if nested {
+			m.clear = steps[i].clear
+		}
+		m.setKey(string(sc.b[it.keyStart-1 : it.keyEnd+1]))
+		if it.kind == 'o' {
+			level++
+		}
+	}
+	return members
+}
+
+// setKey sets m's key and its words.
+func (m *shapeMember) setKey(key string) {
+	m.key = key
 	if len(key) <= 16 {
 		for i := range len(key) {
 			m.word[i/8] |= uint64(key[i]) << (8 * (i % 8))
 			m.mask[i/8] |= 0xFF << (8 * (i % 8))
 		}
 	}
-	return m
 }
 
 // keyAt reports whether b holds m's key at pos.
-func (m *flatMember) keyAt(b []byte, pos int) bool {
+func (m *shapeMember) keyAt(b []byte, pos int) bool {
 	if len(m.key) <= 16 && pos+16 <= len(b) {
 		return binary.LittleEndian.Uint64(b[pos:])&m.mask[0] == m.word[0] &&
 			binary.LittleEndian.Uint64(b[pos+8:])&m.mask[1] == m.word[1]
@@ -37,7 +73,7 @@ func (m *flatMember) keyAt(b []byte, pos int) bool {
 	return end <= len(b) && string(b[pos:end]) == m.key
 }
 
-// jsonNum is a JSON number literal as readFlat scans it: its digits read
+// jsonNum is a JSON number literal as readShape scans it: its digits read
 // as one integer (wrapped past 19 digits), how many digits there are, how
 // many of them follow the point, its sign and whether it has an exponent.
 type jsonNum struct {
@@ -130,16 +166,14 @@ func skipSpace(b []byte, pos int) int {
 	return pos
 }
 
-// readFlat reads the body into p, which begin has reset for shape, if the
-// body is an object of exactly shape's members (a flat shape): the same
-// raw keys with values of the same kinds in the same order. It reports
-// false for any other body, valid or not, leaving document to tell. A
-// body it reads is one document accepts with shape's signature, checked
-// as document checks it, in one pass that fills the slots as it goes.
-// A flat shape has no objects, so an item's slots are its targets only
-// (what its step clears below it is never set) and apply overwrites them
-// whole: nothing is cleared first.
-func readFlat(b []byte, shape *jsonShape, p *Plotted) bool {
+// readShape reads the body into p, which begin has reset for shape, if
+// the body is an object of exactly shape's members: the same raw keys with
+// values of the same kinds in the same order, at the same depths (arrays
+// hold anything). It reports false for any other body, valid or not,
+// leaving document to tell. A body it reads is one document accepts with
+// shape's signature, checked as document checks it, in one pass that
+// fills the slots as read does, as it goes.
+func readShape(b []byte, shape *jsonShape, p *Plotted) bool {
 	pos := skipSpace(b, 0)
 	if pos >= len(b) || b[pos] != '{' {
 		return false
@@ -147,7 +181,14 @@ func readFlat(b []byte, shape *jsonShape, p *Plotted) bool {
 	pos = skipSpace(b, pos+1)
 	for i := range shape.members {
 		m := &shape.members[i]
-		if i > 0 {
+		if m.kind == 'e' {
+			if pos >= len(b) || b[pos] != '}' {
+				return false
+			}
+			pos = skipSpace(b, pos+1)
+			continue
+		}
+		if !m.first {
 			if pos >= len(b) || b[pos] != ',' {
 				return false
 			}
@@ -161,6 +202,9 @@ func readFlat(b []byte, shape *jsonShape, p *Plotted) bool {
 		}
 		if pos = skipSpace(b, pos+1); pos >= len(b) {
 			return false
+		}
+		if m.clear != nil {
+			p.clear(m.clear)
 		}
 		var s scalar
 		switch c := b[pos]; {
@@ -206,6 +250,20 @@ func readFlat(b []byte, shape *jsonShape, p *Plotted) bool {
 				return false
 			}
 			s.kind = sNull
+		case m.kind == 'o' && c == '{':
+			pos++ // its members follow, then its 'e'
+			s.kind = sOther
+		case m.kind == 'a' && c == '[':
+			if m.depth > maxJSONNesting {
+				return false
+			}
+			sc := jsonScan{b: b}
+			end, err := sc.array(pos, m.depth)
+			if err != nil {
+				return false
+			}
+			pos = end
+			s.kind = sOther
 		default:
 			return false
 		}

@@ -154,12 +154,18 @@ func (s *Series) foldN(p Point, n uint32) bool {
 	if w <= 0 || p.V != p.V {
 		return false
 	}
+	k := len(s.buckets)
+	if k > 0 && p.T >= s.newestStart && p.T-s.newestStart < w {
+		// The newest bucket's, as the points leaving the ring mostly are.
+		s.addTo(k-1, uint16((p.T-s.newestOrigin)/s.bucketUnit), p.V, n)
+		return true
+	}
 	num := numOf(p.T, w)
 	f := uint16((p.T - s.origin(num)) / s.bucketUnit)
-	k := len(s.buckets)
 	if k == 0 {
 		s.bucketBase = num
 		s.pushBucket(newBucket(0, f, p.V, n))
+		s.newestStart, s.newestOrigin = num*w, s.origin(num)
 		return true
 	}
 	newest := s.bucketBase + int64(s.buckets[k-1].num)
@@ -179,6 +185,7 @@ func (s *Series) foldN(p Point, n uint32) bool {
 			s.rebase(base)
 		}
 		s.pushBucket(newBucket(int32(num-s.bucketBase), f, p.V, n))
+		s.newestStart, s.newestOrigin = num*w, s.origin(num)
 		s.trimBuckets()
 		return true
 	}

@@ -38,6 +38,9 @@ type Series struct {
 	buckets    []bucket // folded points, oldest first, all older than buf's
 	bucketBase int64    // the number of the bucket numbered 0 (fold.go)
 	bucketUnit int64    // the unit of the buckets' times (ns)
+	// The newest bucket's start and the time its times count from, set
+	// with it: a point folded into it needs no division by the width.
+	newestStart, newestOrigin int64
 }
 
 // NewSeries returns an empty series holding at most capacity points (at least 1).

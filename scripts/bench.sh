@@ -79,7 +79,7 @@ start_cluster() {
   done
   say "cluster did not start:"; cat "$work/cluster.log" >&2; exit 1
 }
-stop_cluster() { kill "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true; }
+stop_cluster() { [ -n "${cluster_pid:-}" ] || return 0; kill "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true; }
 flags() { echo --brokers "$broker" --registry "http://$registry"; }
 now_ns() { date +%s%N; }
 # load1 prints the machine's load average over the last minute.

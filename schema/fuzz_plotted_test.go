@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 )
@@ -60,6 +61,30 @@ func selectRotated(w *Writer) Selection {
 	return sel
 }
 
+// selectApart reads each leaf in one role, as the dashboard does: the first
+// time leaf (else number) is the time in milliseconds, the first other
+// string leaf the series, the other leaves values.
+func selectApart(w *Writer) Selection {
+	sel := Selection{Unit: time.Millisecond}
+	for _, kind := range []Kind{KindTime, KindNumber} {
+		for _, f := range w.Fields {
+			if sel.Time == "" && f.Kind == kind {
+				sel.Time = f.Path
+			}
+		}
+	}
+	for _, f := range w.Fields {
+		switch {
+		case f.Path == sel.Time:
+		case sel.Series == "" && f.Kind == KindString:
+			sel.Series = f.Path
+		default:
+			sel.Values = append(sel.Values, f.Path)
+		}
+	}
+	return sel
+}
+
 // checkPlotted decodes payload with the compiled reader and with Decode,
 // and fails unless both refuse it or both read the same fields.
 func checkPlotted(t *testing.T, d *Decoder, payload []byte) {
@@ -95,7 +120,7 @@ func checkPlotted(t *testing.T, d *Decoder, payload []byte) {
 
 // plottedDecoders are decoders of src with each selection.
 func plottedDecoders(src Source) []*Decoder {
-	return []*Decoder{NewDecoder(src, WithSelection(selectEvery)), NewDecoder(src, WithSelection(selectRotated))}
+	return []*Decoder{NewDecoder(src, WithSelection(selectEvery)), NewDecoder(src, WithSelection(selectRotated)), NewDecoder(src, WithSelection(selectApart))}
 }
 
 // fuzzPlottedAvroSchemas adds to the Avro fuzz schemas one with every
@@ -202,6 +227,12 @@ func fuzzPlottedProtoSeeds(t testing.TB) [][]byte {
 		append(append(AppendHeader(nil, 6), 0), 0x20, 0x01, 0x2a, 0x00, 0x20, 0x02),                         // oneof a, b, a
 		append(append(AppendHeader(nil, 7), 0), 0x08, 0x05, 0x19, 0, 0, 0, 0, 0, 0, 0, 0),
 		append(append(AppendHeader(nil, 7), 2, 2), 0x0a, 0x01, 'x', 0x1a, 0x00),
+		// The sensor: a value given twice and one of another wire type,
+		// text that is UTF-8 past its first eight bytes and text that is not.
+		append(append(AppendHeader(nil, 1), 0), 0x19, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x18, 0x05, 0x08, 0x01, 0x08, 0x02, 0x19, 0, 0, 0, 0, 0, 0, 0, 0x40),
+		append(append(AppendHeader(nil, 1), 0), 0x12, 0x0a, 's', 'e', 'n', 's', 'o', 'r', ' ', 0xc3, 0xa9, '1', 0x19, 0, 0),
+		append(append(AppendHeader(nil, 1), 0), 0x12, 0x09, 's', 'e', 'n', 's', 'o', 'r', ' ', 0xe9, '1'),
+		append(append(AppendHeader(nil, 1), 0), 0x08, 0x80),
 	)
 }
 

@@ -37,9 +37,12 @@ type protoReader struct {
 
 // protoProg reads or checks one message type at one path.
 type protoProg struct {
-	dense    []*pfield
-	sparse   map[protowire.Number]*pfield
-	defaults []pdefault // selected fields without presence: their value when absent
+	dense  []*pfield
+	sparse map[protowire.Number]*pfield
+	// Selected fields without presence: their value when absent, applied
+	// before the message is read (always) or after it (unless seen).
+	early, late []pdefault
+	all         uint64 // the seen bits of the late defaults together
 }
 
 // pdefault is the value of an absent field without presence.
@@ -48,8 +51,22 @@ type pdefault struct {
 	s       scalar
 }
 
+// pop says how a protoProg's run reads a field: pGeneric through one and
+// apply, the others straight into their one slot.
+type pop uint8
+
+const (
+	pGeneric     pop = iota
+	pValueDouble     // a double filling one value slot
+	pSeriesText      // a string filling the series
+	pTimeInt64       // an int64 read as epoch units for the time
+)
+
 // pfield is one declared field of a protoProg's message.
 type pfield struct {
+	op        pop
+	slot      int    // pValueDouble: index in Values
+	seen      uint64 // the bit run sets when the field's value is read, its default then not applied
 	kind      protoreflect.Kind
 	wire      protowire.Type
 	list      bool
@@ -130,7 +147,7 @@ func (c *protoCompiler) prog(md protoreflect.MessageDescriptor, path string, ix 
 			g.sparse[fd.Number()] = f
 		}
 		if len(f.targets) > 0 && !fd.HasPresence() {
-			g.defaults = append(g.defaults, pdefault{targets: f.targets, s: protoDefault(fd)})
+			g.addDefault(f, protoDefault(fd))
 		}
 	}
 	if selected {
@@ -152,6 +169,20 @@ func (c *protoCompiler) prog(md protoreflect.MessageDescriptor, path string, ix 
 	return g
 }
 
+// addDefault adds the value of f when absent: a late default, applied
+// when run has not seen f, for up to 64 singular fields; else an early
+// one, which f's value overwrites.
+func (g *protoProg) addDefault(f *pfield, s scalar) {
+	d := pdefault{targets: f.targets, s: s}
+	if f.list || len(g.late) == 64 {
+		g.early = append(g.early, d)
+		return
+	}
+	f.seen = 1 << len(g.late)
+	g.all |= f.seen
+	g.late = append(g.late, d)
+}
+
 func (g *protoProg) byNum(num protowire.Number) *pfield {
 	if int(num) < len(g.dense) {
 		return g.dense[num]
@@ -167,6 +198,7 @@ func (c *protoCompiler) field(fd protoreflect.FieldDescriptor, prefix string, ix
 	if selected {
 		f.targets = ix.targets[path]
 	}
+	f.op, f.slot = directOp(fd, f.targets)
 	descend := selected && ix.under[path]
 	switch {
 	case fd.IsMap(), fd.Kind() == protoreflect.GroupKind:
@@ -222,9 +254,27 @@ func (c *protoCompiler) wrapperProg(md protoreflect.MessageDescriptor, path stri
 	g := &protoProg{dense: make([]*pfield, int(vf.Number())+1)}
 	f := &pfield{kind: vf.Kind(), wire: wireTypeOf(vf.Kind()), count: -1, targets: ix.targets[path],
 		utf8: vf.Kind() == protoreflect.StringKind && vf.Syntax() == protoreflect.Proto3}
+	f.op, f.slot = directOp(vf, f.targets)
 	g.dense[vf.Number()] = f
-	g.defaults = []pdefault{{targets: f.targets, s: protoDefault(vf)}}
+	g.addDefault(f, protoDefault(vf))
 	return g
+}
+
+// directOp is the op reading a singular scalar field with one target
+// straight into its slot, pGeneric for any other field.
+func directOp(fd protoreflect.FieldDescriptor, ts []target) (pop, int) {
+	if oo := fd.ContainingOneof(); len(ts) != 1 || fd.IsList() || fd.IsMap() || oo != nil && !oo.IsSynthetic() {
+		return pGeneric, 0
+	}
+	switch t := ts[0]; {
+	case fd.Kind() == protoreflect.DoubleKind && t.role == roleValue:
+		return pValueDouble, t.i
+	case fd.Kind() == protoreflect.StringKind && t.role == roleSeries:
+		return pSeriesText, 0
+	case fd.Kind() == protoreflect.Int64Kind && t.role == roleTime:
+		return pTimeInt64, 0
+	}
+	return pGeneric, 0
 }
 
 // protoDefault is the value of an unset field without presence.

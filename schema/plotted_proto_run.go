@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/binary"
 	"math"
 	"time"
 	"unicode/utf8"
@@ -16,22 +17,62 @@ func (g *protoProg) run(b []byte, depth int, p *Plotted, read bool) error {
 		return errProtoDepth
 	}
 	if read {
-		for i := range g.defaults {
-			p.apply(g.defaults[i].targets, &g.defaults[i].s)
+		for i := range g.early {
+			p.apply(g.early[i].targets, &g.early[i].s)
 		}
 	}
+	var seen uint64
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 || num > protowire.MaxValidNumber {
-			return errProtoTag
+		var num protowire.Number
+		var typ protowire.Type
+		if c := b[0]; c < 0x80 && c >= 1<<3 {
+			num, typ = protowire.Number(c>>3), protowire.Type(c&7)
+			b = b[1:]
+		} else {
+			var n int
+			num, typ, n = protowire.ConsumeTag(b)
+			if n < 0 || num > protowire.MaxValidNumber {
+				return errProtoTag
+			}
+			b = b[n:]
 		}
-		b = b[n:]
 		f := g.byNum(num)
+		if f != nil && read && typ == f.wire {
+			switch f.op {
+			case pValueDouble:
+				if len(b) < 8 {
+					return errProtoDecode
+				}
+				p.Values[f.slot] = Value{Num: math.Float64frombits(binary.LittleEndian.Uint64(b)), State: Set}
+				b, seen = b[8:], seen|f.seen
+				continue
+			case pSeriesText:
+				v, n := protowire.ConsumeBytes(b)
+				if n < 0 {
+					return errProtoDecode
+				}
+				if f.utf8 && !validUTF8(v) {
+					return errProtoString
+				}
+				p.Series, p.SeriesState = v[:len(v):len(v)], Set
+				b, seen = b[n:], seen|f.seen
+				continue
+			case pTimeInt64:
+				v, n := protowire.ConsumeVarint(b)
+				if n < 0 {
+					return errProtoDecode
+				}
+				p.Time, p.TimeState = fromEpoch(int64(v), p.Selection.Unit), Set
+				b, seen = b[n:], seen|f.seen
+				continue
+			}
+		}
 		if f != nil && f.whole {
 			return errProtoWhole
 		}
 		if f == nil || !f.accepts(typ) {
-			if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+			n := protowire.ConsumeFieldValue(num, typ, b)
+			if n < 0 {
 				return errProtoDecode
 			}
 			b = b[n:]
@@ -57,9 +98,30 @@ func (g *protoProg) run(b []byte, depth int, p *Plotted, read bool) error {
 		if err != nil {
 			return err
 		}
-		b = b[n:]
+		b, seen = b[n:], seen|f.seen
+	}
+	if read && seen != g.all {
+		for i := range g.late {
+			if seen&(1<<i) == 0 {
+				p.apply(g.late[i].targets, &g.late[i].s)
+			}
+		}
 	}
 	return nil
+}
+
+// validUTF8 is utf8.Valid with a first pass for ASCII, eight bytes at a
+// time.
+func validUTF8(v []byte) bool {
+	var hi uint64
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		hi |= binary.LittleEndian.Uint64(v[i:])
+	}
+	for ; i < len(v); i++ {
+		hi |= uint64(v[i])
+	}
+	return hi&0x8080808080808080 == 0 || utf8.Valid(v)
 }
 
 // accepts reports whether a value of wire type typ is this field's (else

@@ -233,6 +233,9 @@ func fuzzPlottedProtoSeeds(t testing.TB) [][]byte {
 		append(append(AppendHeader(nil, 1), 0), 0x12, 0x0a, 's', 'e', 'n', 's', 'o', 'r', ' ', 0xc3, 0xa9, '1', 0x19, 0, 0),
 		append(append(AppendHeader(nil, 1), 0), 0x12, 0x09, 's', 'e', 'n', 's', 'o', 'r', ' ', 0xe9, '1'),
 		append(append(AppendHeader(nil, 1), 0), 0x08, 0x80),
+		// Text cut short, and text of 130 bytes (a two-byte length).
+		append(append(AppendHeader(nil, 1), 0), 0x12, 0x05, 's'),
+		append(append(append(AppendHeader(nil, 1), 0), 0x12, 0x82, 0x01), strings.Repeat("sensör ", 15)+"sensor0123"...),
 	)
 }
 

@@ -442,11 +442,7 @@ func (d *Decoder) DecodePlotted(ctx context.Context, payload []byte, into *Plott
 	}
 	switch e.format {
 	case FormatProtobuf:
-		idx, msg, err := ParseMessageIndexes(body)
-		if err != nil {
-			return fmt.Errorf("decode with schema %d: %w", id, err)
-		}
-		pm, err := e.proto.message(idx)
+		pm, msg, err := e.proto.messageOf(body)
 		if err != nil {
 			return fmt.Errorf("decode with schema %d: %w", id, err)
 		}

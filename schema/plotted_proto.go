@@ -96,6 +96,21 @@ func (pm *protoMessage) plotReader(d *Decoder) *protoReader {
 	return pm.plot
 }
 
+// messageOf returns the message a Protobuf payload names by the message
+// indexes at the start of body, and the body after them: the single byte
+// 0, the commonest, without parsing an index array.
+func (p *protoSchema) messageOf(body []byte) (*protoMessage, []byte, error) {
+	if len(body) > 0 && body[0] == 0 && p.first != nil {
+		return p.first, body[1:], nil
+	}
+	idx, msg, err := ParseMessageIndexes(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	pm, err := p.message(idx)
+	return pm, msg, err
+}
+
 // protoCompiler builds protoProgs, sharing the check-only program of each
 // message type (so that recursive types compile).
 type protoCompiler struct {

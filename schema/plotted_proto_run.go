@@ -47,7 +47,7 @@ func (g *protoProg) run(b []byte, depth int, p *Plotted, read bool) error {
 				b, seen = b[8:], seen|f.seen
 				continue
 			case pSeriesText:
-				v, n := protowire.ConsumeBytes(b)
+				v, n := shortBytes(b)
 				if n < 0 {
 					return errProtoDecode
 				}
@@ -110,16 +110,35 @@ func (g *protoProg) run(b []byte, depth int, p *Plotted, read bool) error {
 	return nil
 }
 
+// shortBytes is protowire.ConsumeBytes, a length below 128 read inline.
+func shortBytes(b []byte) ([]byte, int) {
+	if len(b) > 0 && b[0] < 0x80 {
+		if n := 1 + int(b[0]); n <= len(b) {
+			return b[1:n], n
+		}
+		return nil, -1
+	}
+	return protowire.ConsumeBytes(b)
+}
+
 // validUTF8 is utf8.Valid with a first pass for ASCII, eight bytes at a
-// time.
+// time, then four, two and one.
 func validUTF8(v []byte) bool {
 	var hi uint64
-	i := 0
-	for ; i+8 <= len(v); i += 8 {
-		hi |= binary.LittleEndian.Uint64(v[i:])
+	rest := v
+	for ; len(rest) >= 8; rest = rest[8:] {
+		hi |= binary.LittleEndian.Uint64(rest)
 	}
-	for ; i < len(v); i++ {
-		hi |= uint64(v[i])
+	if len(rest) >= 4 {
+		hi |= uint64(binary.LittleEndian.Uint32(rest))
+		rest = rest[4:]
+	}
+	if len(rest) >= 2 {
+		hi |= uint64(binary.LittleEndian.Uint16(rest))
+		rest = rest[2:]
+	}
+	if len(rest) > 0 {
+		hi |= uint64(rest[0])
 	}
 	return hi&0x8080808080808080 == 0 || utf8.Valid(v)
 }

@@ -96,7 +96,7 @@ gobench() { # OUT ARGS...: a failed run leaves its metrics missing (not measured
 if want go; then
   say "go benchmarks"
   gobench "$work/b_decode.txt" -count 5 -bench '^(BenchmarkDecodePlotted|BenchmarkDecodeProtobuf)$' ./schema
-  gobench "$work/b_ui.txt" -bench '^(BenchmarkIngest|BenchmarkFrame)$' ./ui
+  gobench "$work/b_ui.txt" -count 3 -bench '^(BenchmarkIngest|BenchmarkFrame)$' ./ui
   gobench "$work/b_stream.txt" -bench '^BenchmarkConsume$' -benchtime 5x ./stream
   gobench "$work/b_stream.txt" -bench '^BenchmarkSend$' ./stream
   gobench "$work/b_stream.txt" -bench '^(BenchmarkHistory|BenchmarkReadRange)$' -benchtime 3x ./stream
@@ -118,8 +118,8 @@ proto_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/protobuf alloc
 json_ns=$(minmetric "$work/b_decode.txt" BenchmarkDecodePlotted/json-benchkit cpu-ns/op)
 json_allocs=$(metric "$work/b_decode.txt" BenchmarkDecodePlotted/json-benchkit allocs/op)
 proto_generic_ns=$(metric "$work/b_decode.txt" BenchmarkDecodeProtobuf/generic ns/op)
-ingest_ns=$(metric "$work/b_ui.txt" BenchmarkIngest ns/op)
-frame_ns=$(metric "$work/b_ui.txt" BenchmarkFrame ns/op)
+ingest_ns=$(minmetric "$work/b_ui.txt" BenchmarkIngest ns/op)
+frame_ns=$(minmetric "$work/b_ui.txt" BenchmarkFrame ns/op)
 consume_ns=$(metric "$work/b_stream.txt" BenchmarkConsume ns/record)
 send_ns=$(metric "$work/b_stream.txt" BenchmarkSend ns/op)
 history_ms=$(metric "$work/b_stream.txt" BenchmarkHistory ms/history)

@@ -181,7 +181,7 @@ ratio_min=$(printf '%s\n' "${ratios[@]}" | sort -g | head -n1)
 if want latency; then
   say "latency: 30 s at 2 steps/s through the dashboard's bridge (BenchmarkProduceToDrawn)"
   # -short: the root package's end-to-end tests (and their binary) are not needed.
-  gobench "$work/latency.txt" -short -bench '^BenchmarkProduceToDrawn$' -benchtime 60x .
+  gobench "$work/latency.txt" -short -bench '^BenchmarkProduceToDrawn$' -benchtime 60x ./internal/dashboard
 fi
 
 # --- history on assignment --------------------------------------------------------

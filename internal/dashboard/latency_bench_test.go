@@ -1,4 +1,4 @@
-package main
+package dashboard
 
 import (
 	"context"
@@ -13,8 +13,6 @@ import (
 
 	"github.com/kafkaplot/kafkaplot/config"
 	"github.com/kafkaplot/kafkaplot/embedded"
-	"github.com/kafkaplot/kafkaplot/internal/connect"
-	"github.com/kafkaplot/kafkaplot/internal/dashboard"
 	"github.com/kafkaplot/kafkaplot/internal/testsupport"
 	"github.com/kafkaplot/kafkaplot/schema"
 	"github.com/kafkaplot/kafkaplot/simulate"
@@ -54,19 +52,19 @@ func (l *latencies) drawn(keys []eventKey, at time.Time) {
 	}
 }
 
-// drawnModel wraps the dashboard's model: the events of an EventsMsg count
+// latencyModel wraps the dashboard's model: the events of an EventsMsg count
 // as drawn when the model next renders a frame (its frame string changes),
 // which it hands to its Screen at once.
-type drawnModel struct {
+type latencyModel struct {
 	inner   tea.Model
 	frame   *byte // the data of the last frame seen
 	pending []eventKey
 	lat     *latencies
 }
 
-func (m *drawnModel) Init() tea.Cmd { return m.inner.Init() }
+func (m *latencyModel) Init() tea.Cmd { return m.inner.Init() }
 
-func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *latencyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.inner, cmd = m.inner.Update(msg)
 	if ev, ok := msg.(ui.EventsMsg); ok {
@@ -84,7 +82,7 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func (m *drawnModel) View() string { return m.inner.View() }
+func (m *latencyModel) View() string { return m.inner.View() }
 
 // BenchmarkProduceToDrawn measures produce→drawn latency through the
 // dashboard's own path: an embedded cluster, the consumer group with the
@@ -118,19 +116,9 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	}
 	defer producer.Close()
 
-	// The dashboard's wiring (dashboard.Run), without a terminal.
-	ex := connect.Extractor(cfg)
-	decoderOpts, err := connect.DecoderOptions(cfg, schema.WithSelection(ex.Selection))
-	if err != nil {
-		b.Fatal(err)
-	}
-	screen, err := ui.NewScreen(nil, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer screen.Close()
+	ex, decoderOpts, screen := benchWiring(b, cfg)
 	lat := &latencies{sent: map[eventKey]time.Time{}}
-	model := &drawnModel{lat: lat, inner: ui.New(ui.Options{
+	model := &latencyModel{lat: lat, inner: ui.New(ui.Options{
 		Cluster: conn.Brokers[0], Topic: cfg.Kafka.Topic, Group: "latency",
 		Window: cfg.Plot.Window.Duration, Capacity: cfg.Plot.Points, Rate: cfg.Plot.Rate, Screen: screen,
 	})}
@@ -145,7 +133,7 @@ func BenchmarkProduceToDrawn(b *testing.B) {
 	program.Send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	program.Send(ui.PartitionsMsg{Count: producer.Partitions()})
 	decoder := schema.NewDecoder(reg, decoderOpts...)
-	br := dashboard.NewBridge(program.Send, ex, decoder.Writer)
+	br := NewBridge(program.Send, ex, decoder.Writer)
 	positioned := make(chan int, producer.Partitions())
 	consumer, err := stream.NewConsumer(stream.ConsumerConfig{
 		Conn:      conn,

@@ -241,15 +241,20 @@ func commandLines(readme string) [][]string {
 func TestClusterOutputColumns(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out testsupport.Buffer
+	var out, errOut testsupport.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"cluster", "--broker", testsupport.FreeAddr(t), "--registry", testsupport.FreeAddr(t), "-t", "columns"}, &out, io.Discard)
+		done <- run(ctx, []string{"cluster", "--broker", testsupport.FreeAddr(t), "--registry", testsupport.FreeAddr(t), "-t", "columns"}, &out, &errOut)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), "Press Ctrl-c") {
+		select {
+		case err := <-done:
+			t.Fatalf("cluster exited before it started: %v; stdout %q, stderr %q", err, out.String(), errOut.String())
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("cluster did not start: %q", out.String())
+			t.Fatalf("cluster did not start within 20 s: stdout %q, stderr %q", out.String(), errOut.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
